@@ -1,0 +1,130 @@
+package io.pado;
+
+import io.pado.protocol.Headers;
+import io.pado.protocol.Limits;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a {@link Client} asks for in its opening handshakes, its threads, and every limit and timeout it applies.
+ * Immutable; start from {@link #DEFAULT} and change what you need with the {@code with…} methods.
+ *
+ * {@snippet :
+ * var options = ClientOptions.DEFAULT
+ *         .withSubprotocols("chat.v2", "chat.v1")
+ *         .withHeaders(Headers.of("Authorization", "Bearer " + token));
+ * }
+ *
+ * @param subprotocols         the subprotocols to offer, most preferred first (RFC 6455 §4.1); empty for none
+ * @param headers              extra request headers, e.g. {@code Authorization} or {@code Cookie}
+ * @param origin               the {@code Origin} header to send, if any
+ * @param eventLoops           how many event-loop threads own the client's sockets; default one
+ * @param dispatch             where handler callbacks run; default {@link Dispatch#VIRTUAL_THREADS}
+ * @param limits               frame and message size limits and the close timeout; see {@link ServerOptions#limits()}
+ * @param maxResponseHeadBytes the largest HTTP response head accepted from the server
+ * @param handshakeTimeout     how long connecting and the opening handshake may take before
+ *                             {@link Client#connect} fails
+ * @param idleTimeout          a WebSocket that receives nothing for this long is closed with 1001; {@link
+ *                             Duration#ZERO} (the default) for never
+ * @param lowWaterBytes        see {@link ServerOptions#lowWaterBytes()}
+ * @param highWaterBytes       see {@link ServerOptions#highWaterBytes()}
+ * @param maxQueuedBytes       see {@link ServerOptions#maxQueuedBytes()}
+ */
+public record ClientOptions(List<String> subprotocols, Headers headers, Optional<String> origin, int eventLoops,
+        Dispatch dispatch, Limits limits, int maxResponseHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
+        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes) {
+
+    /**
+     * No subprotocols, extra headers or {@code Origin}; one event loop, handlers on virtual threads,
+     * {@link Limits#DEFAULT}, 16 KiB response heads, 10 s handshake timeout, no idle timeout, water marks
+     * 64 KiB / 1 MiB and at most 32 MiB queued per connection.
+     */
+    public static final ClientOptions DEFAULT = new ClientOptions(List.of(), Headers.of(), Optional.empty(), 1,
+            Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 16 << 10, Duration.ofSeconds(10), Duration.ZERO,
+            64 << 10, 1 << 20, 32 << 20);
+
+    public ClientOptions {
+        subprotocols = List.copyOf(subprotocols);
+        Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(origin, "origin");
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("eventLoops must be positive: " + eventLoops);
+        }
+        Objects.requireNonNull(dispatch, "dispatch");
+        Objects.requireNonNull(limits, "limits");
+        if (maxResponseHeadBytes < 256) {
+            throw new IllegalArgumentException("maxResponseHeadBytes below 256: " + maxResponseHeadBytes);
+        }
+        Options.requirePositive(handshakeTimeout, "handshakeTimeout");
+        Options.requireNotNegative(idleTimeout, "idleTimeout");
+        Options.requireWaterMarks(lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy that offers these subprotocols, most preferred first. */
+    public ClientOptions withSubprotocols(String... subprotocols) {
+        return new ClientOptions(List.of(subprotocols), headers, origin, eventLoops, dispatch, limits,
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy that sends these extra request headers. */
+    public ClientOptions withHeaders(Headers headers) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy that sends this {@code Origin} header. */
+    public ClientOptions withOrigin(String origin) {
+        return new ClientOptions(subprotocols, headers, Optional.of(origin), eventLoops, dispatch, limits,
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with another number of event loops. */
+    public ClientOptions withEventLoops(int eventLoops) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy whose handlers run elsewhere. */
+    public ClientOptions withDispatch(Dispatch dispatch) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with other frame and message limits and close timeout. */
+    public ClientOptions withLimits(Limits limits) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with another maximum response-head size. */
+    public ClientOptions withMaxResponseHeadBytes(int bytes) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
+                bytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with another handshake timeout. */
+    public ClientOptions withHandshakeTimeout(Duration timeout) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
+                maxResponseHeadBytes, timeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
+    public ClientOptions withIdleTimeout(Duration timeout) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
+                maxResponseHeadBytes, handshakeTimeout, timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with other low- and high-water marks. */
+    public ClientOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with another bound on queued bytes per connection. */
+    public ClientOptions withMaxQueuedBytes(long bytes) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, bytes);
+    }
+}

@@ -1,0 +1,71 @@
+package io.pado;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Receives what happens on one or many WebSockets. Every method has a default that does nothing, so a handler
+ * implements only what it needs.
+ *
+ * <p><b>Order and threads.</b> The callbacks of one connection are never called concurrently: the next one starts
+ * only after the previous one has returned, in the order the events happened, from {@link #onOpen} to
+ * {@link #onClose}. With {@link Dispatch#VIRTUAL_THREADS} (the default) they run on virtual threads and may block;
+ * with {@link Dispatch#EVENT_LOOP} they run on the event loop and must not block. Callbacks of different
+ * connections run concurrently, so a handler shared by many connections must be thread-safe.
+ *
+ * <p><b>Errors.</b> If a callback throws, the exception is logged (ERROR), the connection is closed with 1011
+ * (internal error, no details sent to the peer) and {@link #onClose} follows.
+ *
+ * <p><b>Buffers.</b> The buffers passed to {@link #onBinary}, {@link #onPing} and {@link #onPong} are read-only and
+ * valid only until the callback returns; copy them to keep them.
+ *
+ * {@snippet :
+ * Handler echo = new Handler() {
+ *     @Override
+ *     public void onText(WebSocket ws, String text) {
+ *         ws.sendText(text);
+ *     }
+ * };
+ * }
+ */
+public interface Handler {
+
+    /** The opening handshake succeeded; the WebSocket is open and may send. */
+    default void onOpen(WebSocket ws) {
+    }
+
+    /** A whole text message arrived (valid UTF-8, at most the configured maximum message size). */
+    default void onText(WebSocket ws, String text) {
+    }
+
+    /** A whole binary message arrived; {@code data} is read-only and valid until this method returns. */
+    default void onBinary(WebSocket ws, ByteBuffer data) {
+    }
+
+    /**
+     * A Ping arrived. The Pong answer has already been queued by pado (RFC 6455 §5.5.2); {@code data} is read-only
+     * and valid until this method returns.
+     */
+    default void onPing(WebSocket ws, ByteBuffer data) {
+    }
+
+    /** A Pong arrived, solicited or not; {@code data} is read-only and valid until this method returns. */
+    default void onPong(WebSocket ws, ByteBuffer data) {
+    }
+
+    /**
+     * The connection ended; the last callback for {@code ws}. {@code code} is the peer's close code when the
+     * closing handshake happened (or when we started it, the code we sent and the peer echoed), the code of the
+     * failure when pado failed the connection (1002, 1007, 1009, ...), {@value
+     * io.pado.protocol.CloseCode#NO_STATUS_RECEIVED} when the Close had no code, and {@value
+     * io.pado.protocol.CloseCode#ABNORMAL_CLOSURE} when the TCP connection ended without a Close.
+     */
+    default void onClose(WebSocket ws, int code, String reason) {
+    }
+
+    /**
+     * The connection failed below the WebSocket protocol: a socket error such as a reset. {@link #onClose} with
+     * {@value io.pado.protocol.CloseCode#ABNORMAL_CLOSURE} follows.
+     */
+    default void onError(WebSocket ws, Throwable error) {
+    }
+}

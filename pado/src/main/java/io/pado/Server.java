@@ -1,0 +1,128 @@
+package io.pado;
+
+import io.pado.protocol.Connection;
+import io.pado.runtime.ServerCore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Objects;
+
+/**
+ * A WebSocket server: it listens on one TCP port, upgrades requests for its {@link Endpoint}s to WebSockets
+ * (RFC 6455 §4.2) and answers every other HTTP request with its {@link HttpHandler}, so that a page and its
+ * WebSocket share the port.
+ *
+ * <p><b>Model.</b> Create it with options, add endpoints, {@link #start()} it, {@link #stop()} it. A few event-loop
+ * threads ({@code pado-loop-N}, one per core by default) own the sockets and never block; each connection's
+ * handler calls run one at a time on virtual threads (see {@link Dispatch}). Requests are refused with an HTTP
+ * status: 404 for a path without endpoint, 403 for an origin not allowed, 426 for a WebSocket version other than
+ * 13, 400 for a malformed request and 431 for a request head over the limit.
+ *
+ * <p><b>Threads.</b> All methods are thread-safe. Endpoints and the HTTP handler may be set before or after
+ * {@link #start()}; they apply to requests that arrive afterwards.
+ *
+ * {@snippet :
+ * try (Server server = Server.create(ServerOptions.DEFAULT.withPort(8080))) {
+ *     server.endpoint(Endpoint.of("/echo", new Handler() {
+ *         @Override
+ *         public void onText(WebSocket ws, String text) {
+ *             ws.sendText(text);
+ *         }
+ *     }));
+ *     server.start();
+ *     // ... until it is time to go:
+ * }   // close() stops: 1001 to every client
+ * }
+ */
+public final class Server implements AutoCloseable {
+    private final ServerCore core;
+    private final ServerOptions options;
+
+    private Server(ServerOptions options) {
+        this.options = options;
+        this.core = new ServerCore(options);
+    }
+
+    /** A server with these options, not yet listening. */
+    public static Server create(ServerOptions options) {
+        return new Server(Objects.requireNonNull(options, "options"));
+    }
+
+    /** Adds an endpoint, replacing any endpoint at the same path. Returns this server. */
+    public Server endpoint(Endpoint endpoint) {
+        core.endpoint(Objects.requireNonNull(endpoint, "endpoint"));
+        return this;
+    }
+
+    /** Adds an endpoint at {@code path} with no subprotocols that accepts any origin. Returns this server. */
+    public Server endpoint(String path, Handler handler) {
+        return endpoint(Endpoint.of(path, handler));
+    }
+
+    /** Sets the handler of plain HTTP requests; without one, they get 404. Returns this server. */
+    public Server http(HttpHandler handler) {
+        core.http(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /**
+     * Binds the port and starts the event loops. Returns this server.
+     *
+     * @throws IOException           if the port cannot be bound
+     * @throws IllegalStateException if the server was already started
+     */
+    public Server start() throws IOException {
+        core.start();
+        return this;
+    }
+
+    /**
+     * The port the server listens on; the one the system chose if the options said 0.
+     *
+     * @throws IllegalStateException if the server has not been started
+     */
+    public int port() {
+        return core.address().getPort();
+    }
+
+    /**
+     * Sends the same text message to each of {@code targets}: it is encoded once and the same bytes are queued to
+     * every connection. A target that is closed, not of this server, or whose send queue is full is skipped.
+     *
+     * @return how many connections the message was queued to
+     */
+    public int broadcast(Collection<? extends WebSocket> targets, String text) {
+        return core.broadcast(targets, Connection.encodeServerText(text));
+    }
+
+    /**
+     * Sends the same binary message, {@code data}'s remaining bytes, to each of {@code targets}, encoded once; see
+     * {@link #broadcast(Collection, String)}. {@code data} is copied into the frame: it may be reused at once.
+     *
+     * @return how many connections the message was queued to
+     */
+    public int broadcast(Collection<? extends WebSocket> targets, ByteBuffer data) {
+        return core.broadcast(targets, Connection.encodeServerBinary(data));
+    }
+
+    /**
+     * Stops: no new connections are accepted, every WebSocket gets a Close with 1001 (going away), and the server
+     * waits up to {@code timeout} for the closing handshakes before it drops what remains and ends its threads.
+     * Blocks until then. Calling it again, or on a server never started, does nothing.
+     */
+    public void stop(Duration timeout) {
+        core.stop(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /** {@link #stop(Duration)} with the close timeout of the options' limits, plus one second. */
+    public void stop() {
+        stop(options.limits().closeTimeout().plusSeconds(1));
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+}

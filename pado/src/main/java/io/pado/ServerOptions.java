@@ -1,0 +1,129 @@
+package io.pado;
+
+import io.pado.protocol.Limits;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where a {@link Server} listens, its threads, and every limit and timeout it applies to a connection. Immutable;
+ * start from {@link #DEFAULT} and change what you need with the {@code with…} methods.
+ *
+ * {@snippet :
+ * var options = ServerOptions.DEFAULT
+ *         .withHost("0.0.0.0")
+ *         .withPort(8080)
+ *         .withLimits(Limits.DEFAULT.withMaxMessageBytes(16 << 20));
+ * }
+ *
+ * @param host                the address to listen on: a host name or IP literal; {@code 0.0.0.0} for all IPv4
+ *                            interfaces
+ * @param port                the TCP port; 0 picks a free one, see {@link Server#port()}
+ * @param eventLoops          how many event-loop threads own the sockets; default one per core
+ * @param dispatch            where handler callbacks run; default {@link Dispatch#VIRTUAL_THREADS}
+ * @param limits              frame and message size limits and the close timeout, enforced by the protocol engine:
+ *                            a frame or message over the limit closes the connection with 1009
+ * @param maxRequestHeadBytes the largest HTTP request head (request line and headers) read; a bigger one is
+ *                            answered with 431
+ * @param handshakeTimeout    how long a new connection may take to send its request head; after that the socket is
+ *                            closed. Also bounds writing a plain HTTP response
+ * @param idleTimeout         a WebSocket that receives nothing for this long is closed with 1001; {@link
+ *                            Duration#ZERO} (the default) for never
+ * @param lowWaterBytes       a WebSocket above the high-water mark becomes writable again when its queued bytes
+ *                            drain to this
+ * @param highWaterBytes      above this many queued bytes a WebSocket is not {@linkplain WebSocket#isWritable()
+ *                            writable}; received data waiting for a slow handler above this stops reading from the
+ *                            socket until it drains
+ * @param maxQueuedBytes      a send that would queue more than this fails and queues nothing: the memory bound per
+ *                            connection
+ */
+public record ServerOptions(String host, int port, int eventLoops, Dispatch dispatch, Limits limits,
+        int maxRequestHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
+        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes) {
+
+    /**
+     * Listens on {@code 127.0.0.1} on a free port, one event loop per core, handlers on virtual threads,
+     * {@link Limits#DEFAULT} (1 MiB messages, 5 s close timeout), 8 KiB request heads, 10 s handshake timeout, no
+     * idle timeout, water marks 64 KiB / 1 MiB and at most 32 MiB queued per connection.
+     */
+    public static final ServerOptions DEFAULT = new ServerOptions("127.0.0.1", 0,
+            Runtime.getRuntime().availableProcessors(), Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 8 << 10,
+            Duration.ofSeconds(10), Duration.ZERO, 64 << 10, 1 << 20, 32 << 20);
+
+    public ServerOptions {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("bad port: " + port);
+        }
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("eventLoops must be positive: " + eventLoops);
+        }
+        Objects.requireNonNull(dispatch, "dispatch");
+        Objects.requireNonNull(limits, "limits");
+        if (maxRequestHeadBytes < 256) {
+            throw new IllegalArgumentException("maxRequestHeadBytes below 256: " + maxRequestHeadBytes);
+        }
+        Options.requirePositive(handshakeTimeout, "handshakeTimeout");
+        Options.requireNotNegative(idleTimeout, "idleTimeout");
+        Options.requireWaterMarks(lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy listening on another host. */
+    public ServerOptions withHost(String host) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy listening on another port; 0 for any free port. */
+    public ServerOptions withPort(int port) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with another number of event loops. */
+    public ServerOptions withEventLoops(int eventLoops) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy whose handlers run elsewhere. */
+    public ServerOptions withDispatch(Dispatch dispatch) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with other frame and message limits and close timeout. */
+    public ServerOptions withLimits(Limits limits) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with another maximum request-head size. */
+    public ServerOptions withMaxRequestHeadBytes(int bytes) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, bytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with another handshake timeout. */
+    public ServerOptions withHandshakeTimeout(Duration timeout) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, timeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
+    public ServerOptions withIdleTimeout(Duration timeout) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with other low- and high-water marks. */
+    public ServerOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+    }
+
+    /** A copy with another bound on queued bytes per connection. */
+    public ServerOptions withMaxQueuedBytes(long bytes) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, bytes);
+    }
+}

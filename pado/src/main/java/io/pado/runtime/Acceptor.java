@@ -1,0 +1,88 @@
+package io.pado.runtime;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.function.Function;
+
+/**
+ * Accepts connections on the first loop of a group and hands each socket to the next loop, round-robin. Loop
+ * thread only.
+ */
+final class Acceptor {
+    private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
+    /** Accept at most this many sockets per wakeup, so that one busy port does not starve the loop's sockets. */
+    private static final int MAX_ACCEPTS = 64;
+
+    private final ServerSocketChannel server;
+    private final LoopGroup loops;
+    private final Config config;
+    private final Function<SocketChannel, Opening> openings;
+    private SelectionKey key;
+
+    Acceptor(ServerSocketChannel server, LoopGroup loops, Config config, Function<SocketChannel, Opening> openings) {
+        this.server = server;
+        this.loops = loops;
+        this.config = config;
+        this.openings = openings;
+    }
+
+    void register(EventLoop loop) throws IOException {
+        key = loop.register(server, SelectionKey.OP_ACCEPT, this);
+    }
+
+    void accept() {
+        for (int i = 0; i < MAX_ACCEPTS; i++) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+                if (channel == null) {
+                    return;
+                }
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException e) {
+                // Out of file descriptors, typically: log and keep serving the connections we have.
+                LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.toString());
+                return;
+            }
+            EventLoop loop = loops.next();
+            Opening opening = openings.apply(channel);
+            Runnable register = () -> {
+                try {
+                    new Link(loop, channel, config, opening).register(SelectionKey.OP_READ);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "registering a socket failed: {0}", e.toString());
+                    closeQuietly(channel);
+                }
+            };
+            if (loop.inLoop()) {
+                register.run();
+            } else {
+                loop.execute(register);
+            }
+        }
+    }
+
+    /** Stops accepting and closes the listening socket. Loop thread only. */
+    void close() {
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the listening socket", e);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a socket", e);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.pado.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One thread with one {@link Selector}: it owns the sockets of the {@link Link}s registered with it, their engines
+ * and buffers. Other threads reach it only through {@link #execute(Runnable)}.
+ *
+ * <p>An iteration selects (with a timeout that is the earliest deadline), handles ready keys, runs queued commands,
+ * then flushes each link that has output once ("cork": one gathering write per link per iteration), then applies
+ * timeouts if one is due.
+ */
+public final class EventLoop implements Runnable {
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    /** Read size; also the largest piece of input the engine sees at once. */
+    private static final int READ_BUFFER_BYTES = 256 << 10;
+    /** At most this many buffers go into one gathering write. */
+    static final int MAX_GATHER = 64;
+    /** Timeouts are scanned at most this often, so a deadline may fire up to this late. */
+    private static final long MIN_SCAN_INTERVAL_NANOS = 5_000_000;
+
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    /** True while the loop is awake or a wakeup is pending: producers then need not call selector.wakeup(). */
+    private final AtomicBoolean awake = new AtomicBoolean(true);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Set by any thread (stop); read by the loop thread. */
+    private volatile boolean running = true;
+
+    // Loop thread only.
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    private final Set<Link> links = new HashSet<>();
+    private final List<Link> dirty = new ArrayList<>();
+    private long nextScanNanos = Long.MAX_VALUE;
+    private CountDownLatch drained;
+
+    EventLoop(String name, boolean daemon) {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        thread = Thread.ofPlatform().name(name).daemon(daemon).unstarted(this);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Whether the caller runs on this loop's thread. */
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Runs {@code command} on the loop thread, after what was queued before it. Safe from any thread; wakes the
+     * selector only if the loop is asleep in {@code select} and nobody has woken it yet.
+     */
+    public void execute(Runnable command) {
+        commands.add(command);
+        if (!inLoop() && awake.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Asks the loop to end after closing every link it still owns. Safe from any thread. */
+    void shutdown() {
+        execute(() -> running = false);
+    }
+
+    /** Waits until the loop thread has ended. */
+    boolean awaitTermination(long millis) throws InterruptedException {
+        return terminated.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    // ---- for links, loop thread only
+
+    SelectionKey register(SelectableChannel channel, int ops, Object attachment) throws IOException {
+        return channel.register(selector, ops, attachment);
+    }
+
+    void add(Link link) {
+        links.add(link);
+    }
+
+    void remove(Link link) {
+        links.remove(link);
+        if (drained != null && links.isEmpty()) {
+            drained.countDown();
+            drained = null;
+        }
+    }
+
+    /**
+     * Starts the closing handshake (1001) on every link and counts {@code latch} down once this loop owns none.
+     * Safe from any thread.
+     */
+    void drain(CountDownLatch latch) {
+        execute(() -> {
+            drained = latch;
+            for (Link link : links()) {
+                link.goAway("going away");
+            }
+            if (links.isEmpty()) {
+                latch.countDown();
+                drained = null;
+            }
+        });
+    }
+
+    /** The links this loop owns; a copy, so that callers may close them while iterating. */
+    List<Link> links() {
+        return new ArrayList<>(links);
+    }
+
+    ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    ByteBuffer[] gather() {
+        return gather;
+    }
+
+    /** Flush {@code link} at the end of this iteration. */
+    void markDirty(Link link) {
+        dirty.add(link);
+    }
+
+    /** Make sure timeouts are checked no later than {@code deadlineNanos}. */
+    void deadline(long deadlineNanos) {
+        if (deadlineNanos < nextScanNanos) {
+            nextScanNanos = deadlineNanos;
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                iterate();
+            }
+        } catch (ClosedSelectorException e) {
+            LOG.log(System.Logger.Level.DEBUG, "selector closed");
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed", e);
+        } finally {
+            for (Link link : links()) {
+                link.abort(null);
+            }
+            runCommands();
+            flushDirty();
+            try {
+                selector.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing selector", e);
+            }
+            terminated.countDown();
+        }
+    }
+
+    private void iterate() throws IOException {
+        awake.set(false);
+        if (!commands.isEmpty()) {
+            selector.selectNow();
+        } else {
+            long now = System.nanoTime();
+            long wait = nextScanNanos == Long.MAX_VALUE ? 0 : Math.max(1, (nextScanNanos - now + 999_999) / 1_000_000);
+            if (nextScanNanos != Long.MAX_VALUE && nextScanNanos <= now) {
+                selector.selectNow();
+            } else {
+                selector.select(wait);
+            }
+        }
+        awake.set(true);
+
+        Set<SelectionKey> ready = selector.selectedKeys();
+        if (!ready.isEmpty()) {
+            for (SelectionKey key : ready) {
+                Object a = key.attachment();
+                if (a instanceof Acceptor acceptor) {
+                    acceptor.accept();
+                } else if (a instanceof Link link) {
+                    link.ready(key);
+                }
+            }
+            ready.clear();
+        }
+        runCommands();
+        flushDirty();
+        long now = System.nanoTime();
+        if (now >= nextScanNanos) {
+            scanTimeouts(now);
+            flushDirty();
+        }
+    }
+
+    private void runCommands() {
+        // Bounded: commands queued by these commands run in the next iteration, after I/O.
+        for (int n = commands.size(); n > 0; n--) {
+            Runnable command = commands.poll();
+            if (command == null) {
+                break;
+            }
+            try {
+                command.run();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.ERROR, "event loop command failed", e);
+            }
+        }
+    }
+
+    private void flushDirty() {
+        // A flush may mark other links dirty (never itself); index loop tolerates growth.
+        for (int i = 0; i < dirty.size(); i++) {
+            dirty.get(i).flush();
+        }
+        dirty.clear();
+    }
+
+    private void scanTimeouts(long now) {
+        long next = Long.MAX_VALUE;
+        for (Link link : links()) {
+            long d = link.checkTimeouts(now);
+            if (d < next) {
+                next = d;
+            }
+        }
+        nextScanNanos = next == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(next, now + MIN_SCAN_INTERVAL_NANOS);
+    }
+}

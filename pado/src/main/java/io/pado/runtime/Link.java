@@ -1,0 +1,454 @@
+package io.pado.runtime;
+
+import io.pado.ClosedException;
+import io.pado.protocol.CloseCode;
+import io.pado.protocol.Connection;
+import io.pado.protocol.Event;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One TCP connection owned by an {@link EventLoop}: its socket, its output queue, its timers, and, once the
+ * WebSocket is open, its protocol engine ({@link Connection}) and its {@link Session}. Before that, an
+ * {@link Opening} handles the bytes. Not thread-safe: every method runs on the loop thread; other threads go through
+ * {@link EventLoop#execute(Runnable)}.
+ */
+final class Link {
+    private static final System.Logger LOG = System.getLogger(Link.class.getName());
+
+    private enum Phase { OPENING, OPEN, CLOSED }
+
+    /** A send waiting for its bytes to be written: it completes when {@code writtenTotal} reaches {@code mark}. */
+    private record Pending(long mark, CompletableFuture<Void> future, long countedBytes) {
+    }
+
+    final EventLoop loop;
+    final SocketChannel channel;
+    final Config config;
+    private SelectionKey key;
+    private Phase phase = Phase.OPENING;
+    private Opening opening;
+    private Connection engine;
+    private Session session;
+
+    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private long enqueuedTotal;
+    private long writtenTotal;
+    private boolean dirty;
+    private boolean closeAfterFlush;
+    private boolean inputEnded;
+
+    private long openingDeadline;
+    private long lingerDeadline = Long.MAX_VALUE;
+    private long lastReadNanos;
+
+    Link(EventLoop loop, SocketChannel channel, Config config, Opening opening) {
+        this.loop = loop;
+        this.channel = channel;
+        this.config = config;
+        this.opening = opening;
+    }
+
+    /** Registers with the loop's selector and arms the handshake timeout. */
+    void register(int ops) throws IOException {
+        key = loop.register(channel, ops, this);
+        loop.add(this);
+        openingDeadline = System.nanoTime() + config.handshakeTimeoutNanos();
+        loop.deadline(openingDeadline);
+    }
+
+    /** The head has been read: the handshake timeout no longer applies. */
+    void handshakeDone() {
+        openingDeadline = Long.MAX_VALUE;
+    }
+
+    boolean isClosed() {
+        return phase == Phase.CLOSED;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    /** The selector says the socket is ready. */
+    void ready(SelectionKey k) {
+        try {
+            if (k.isConnectable()) {
+                channel.finishConnect();
+                k.interestOps(SelectionKey.OP_READ);
+                opening.connected(this);
+                return;
+            }
+            if (k.isReadable()) {
+                read();
+            }
+            if (phase != Phase.CLOSED && k.isValid() && k.isWritable()) {
+                flush();
+            }
+        } catch (CancelledKeyException e) {
+            // closed meanwhile by this loop: nothing left to do
+        } catch (IOException e) {
+            abort(e);
+        }
+    }
+
+    private void read() throws IOException {
+        ByteBuffer buf = loop.readBuffer();
+        buf.clear();
+        int n = channel.read(buf);
+        if (n < 0) {
+            endOfInput();
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        buf.flip();
+        lastReadNanos = System.nanoTime();
+        if (phase == Phase.OPENING) {
+            opening.received(this, buf);
+        } else if (phase == Phase.OPEN) {
+            engine.receive(buf);
+            pump();
+        }
+    }
+
+    private void endOfInput() {
+        inputEnded = true;
+        setInterest(SelectionKey.OP_READ, false);
+        if (phase == Phase.OPENING) {
+            Opening o = opening;
+            close();
+            o.ended(this, null);
+        } else if (phase == Phase.OPEN) {
+            engine.receiveEof();
+            pump();
+            // The peer will send nothing more: once our output (a Close reply, perhaps) is out, we are done.
+            closeAfterFlush();
+        }
+    }
+
+    // ---- the opening handshake
+
+    /** Writes bytes that belong to no send (a handshake response or request). */
+    void write(ByteBuffer bytes) {
+        out.add(bytes);
+        enqueuedTotal += bytes.remaining();
+        markDirty();
+    }
+
+    /**
+     * The handshake succeeded: from now on input goes to {@code engine}, events to {@code session}. {@code rest} holds
+     * the bytes received after the handshake (the peer's first frames), if any.
+     */
+    void open(Connection engine, Session session, ByteBuffer rest) {
+        this.engine = engine;
+        this.session = session;
+        this.opening = null;
+        this.phase = Phase.OPEN;
+        this.lastReadNanos = System.nanoTime();
+        session.opened();
+        if (rest != null && rest.hasRemaining()) {
+            engine.receive(rest);
+        }
+        pump();
+        if (config.idleTimeoutNanos() > 0) {
+            loop.deadline(lastReadNanos + config.idleTimeoutNanos());
+        }
+    }
+
+    // ---- the open WebSocket
+
+    /** Moves the engine's events to the session and its output to the socket queue; closes TCP when it says so. */
+    void pump() {
+        Event event;
+        while ((event = engine.pollEvent()) != null) {
+            session.event(event);
+        }
+        drainEngine();
+        if (engine.tcpCloseDue()) {
+            closeAfterFlush();
+        }
+        long deadline = engine.nextDeadlineNanos();
+        if (deadline != Long.MAX_VALUE) {
+            loop.deadline(deadline);
+        }
+    }
+
+    private void drainEngine() {
+        ByteBuffer b;
+        while ((b = engine.pollOutput()) != null) {
+            out.add(b);
+            enqueuedTotal += b.remaining();
+        }
+        if (!out.isEmpty()) {
+            markDirty();
+        }
+    }
+
+    /**
+     * Runs a send on the loop: it goes to the engine, and {@code future} (null for a broadcast) completes once its
+     * bytes are written.
+     */
+    void send(Command command, CompletableFuture<Void> future, long countedBytes) {
+        if (phase != Phase.OPEN || !engine.isOutputOpen()) {
+            session.release(countedBytes);
+            if (future != null) {
+                future.completeExceptionally(new ClosedException(session.closeCode(), "WebSocket is closed"));
+            }
+            return;
+        }
+        try {
+            command.apply(engine);
+        } catch (RuntimeException e) {
+            session.release(countedBytes);
+            if (future != null) {
+                future.completeExceptionally(e);
+            }
+            return;
+        }
+        drainEngine();
+        pending.add(new Pending(enqueuedTotal, future, countedBytes));
+        pump();
+    }
+
+    /** Starts the closing handshake; if our Close was already sent (the peer closed first), that is success. */
+    void sendClose(int code, String reason, CompletableFuture<Void> future, long countedBytes) {
+        if (phase != Phase.OPEN || !engine.isOutputOpen()) {
+            session.release(countedBytes);
+            future.complete(null);
+            return;
+        }
+        send(engine -> engine.close(code, reason), future, countedBytes);
+    }
+
+    /** A handler threw: close with 1011 and no details (STYLE §7). */
+    void failInternal() {
+        if (phase == Phase.OPEN && engine.isOutputOpen()) {
+            engine.close(CloseCode.INTERNAL_ERROR.code(), "internal error");
+            pump();
+        }
+    }
+
+    /** Start the closing handshake with 1001 (server stop, idle). */
+    void goAway(String reason) {
+        if (phase == Phase.OPEN) {
+            if (engine.isOutputOpen()) {
+                engine.close(CloseCode.GOING_AWAY.code(), reason);
+                pump();
+            }
+        } else if (phase == Phase.OPENING) {
+            abort(null);
+        }
+    }
+
+    void pauseReading() {
+        setInterest(SelectionKey.OP_READ, false);
+    }
+
+    void resumeReading() {
+        if (!inputEnded) {
+            setInterest(SelectionKey.OP_READ, true);
+        }
+    }
+
+    // ---- output
+
+    private void markDirty() {
+        if (!dirty && phase != Phase.CLOSED) {
+            dirty = true;
+            loop.markDirty(this);
+        }
+    }
+
+    /** Close the socket once everything queued is written, or when the linger time is over. */
+    void closeAfterFlush() {
+        if (!closeAfterFlush) {
+            closeAfterFlush = true;
+            lingerDeadline = System.nanoTime() + config.closeTimeoutNanos();
+            loop.deadline(lingerDeadline);
+        }
+        markDirty();
+    }
+
+    /** Writes what is queued with gathering writes until done or the socket is full. */
+    void flush() {
+        dirty = false;
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        ByteBuffer[] gather = loop.gather();
+        try {
+            while (!out.isEmpty()) {
+                int n = 0;
+                for (ByteBuffer b : out) {
+                    gather[n++] = b;
+                    if (n == gather.length) {
+                        break;
+                    }
+                }
+                long written = channel.write(gather, 0, n);
+                java.util.Arrays.fill(gather, 0, n, null);
+                writtenTotal += written;
+                while (!out.isEmpty() && !out.peekFirst().hasRemaining()) {
+                    out.pollFirst();
+                }
+                if (written == 0 || (!out.isEmpty() && n < gather.length)) {
+                    break; // the socket is full
+                }
+            }
+        } catch (IOException e) {
+            abort(e);
+            return;
+        }
+        completeWritten();
+        if (out.isEmpty()) {
+            setInterest(SelectionKey.OP_WRITE, false);
+            if (closeAfterFlush) {
+                close();
+            }
+        } else {
+            setInterest(SelectionKey.OP_WRITE, true);
+        }
+    }
+
+    private void completeWritten() {
+        Pending p;
+        while ((p = pending.peekFirst()) != null && p.mark() <= writtenTotal) {
+            pending.pollFirst();
+            session.release(p.countedBytes());
+            if (p.future() != null) {
+                p.future().complete(null);
+            }
+        }
+    }
+
+    private void setInterest(int op, boolean on) {
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        int ops = key.interestOps();
+        int next = on ? ops | op : ops & ~op;
+        if (next != ops) {
+            key.interestOps(next);
+        }
+    }
+
+    // ---- timers
+
+    /** Applies whatever timeout is due at {@code now}; returns the next deadline, or Long.MAX_VALUE. */
+    long checkTimeouts(long now) {
+        if (phase == Phase.CLOSED) {
+            return Long.MAX_VALUE;
+        }
+        if (now >= lingerDeadline) {
+            LOG.log(System.Logger.Level.DEBUG, "closing {0}: output not drained in time", this);
+            abort(null);
+            return Long.MAX_VALUE;
+        }
+        long next = lingerDeadline;
+        if (phase == Phase.OPENING) {
+            if (now >= openingDeadline) {
+                LOG.log(System.Logger.Level.DEBUG, "handshake timeout on {0}", this);
+                opening.timedOut(this);
+                return phase == Phase.CLOSED ? Long.MAX_VALUE : Math.min(next, lingerDeadline);
+            }
+            return Math.min(next, openingDeadline);
+        }
+        if (engine.nextDeadlineNanos() <= now) {
+            engine.tick(now);
+            pump();
+        }
+        next = Math.min(next, engine.nextDeadlineNanos());
+        long idle = config.idleTimeoutNanos();
+        if (idle > 0 && engine.state() == Connection.State.OPEN) {
+            long idleDeadline = lastReadNanos + idle;
+            if (now >= idleDeadline) {
+                LOG.log(System.Logger.Level.DEBUG, "idle timeout on {0}", this);
+                goAway("idle timeout");
+                next = Math.min(next, engine.nextDeadlineNanos());
+            } else {
+                next = Math.min(next, idleDeadline);
+            }
+        }
+        return Math.min(next, lingerDeadline);
+    }
+
+    // ---- the end
+
+    /** Drops the connection now; {@code cause} (null if none) goes to the handler's onError. */
+    void abort(Throwable cause) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        if (cause != null) {
+            LOG.log(System.Logger.Level.DEBUG, "connection {0} failed: {1}", this, cause.toString());
+        }
+        if (phase == Phase.OPENING) {
+            Opening o = opening;
+            close();
+            o.ended(this, cause);
+            return;
+        }
+        if (cause != null) {
+            session.error(cause);
+        }
+        close();
+    }
+
+    /** Closes the socket and settles everything that waited on it. */
+    private void close() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        Phase was = phase;
+        phase = Phase.CLOSED;
+        dirty = false;
+        loop.remove(this);
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing socket", e);
+        }
+        out.clear();
+        if (was == Phase.OPEN) {
+            // No Closed event yet means the connection ended without a closing handshake.
+            try {
+                engine.receiveEof();
+                Event event;
+                while ((event = engine.pollEvent()) != null) {
+                    session.event(event);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "engine failed at end of input", e);
+            }
+            session.ended();
+            ClosedException closed = new ClosedException(session.closeCode(), "WebSocket closed before the send");
+            for (Pending p : pending) {
+                session.release(p.countedBytes());
+                if (p.future() != null) {
+                    p.future().completeExceptionally(closed);
+                }
+            }
+            pending.clear();
+        }
+    }
+
+    @Override
+    public String toString() {
+        try {
+            return String.valueOf(channel.getRemoteAddress());
+        } catch (IOException | RuntimeException e) {
+            return "closed socket";
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.pado.runtime;
+
+import io.pado.Endpoint;
+import io.pado.HttpHandler;
+import io.pado.HttpResponse;
+import io.pado.ServerOptions;
+import io.pado.WebSocket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * What a {@link io.pado.Server} runs: a listening socket, a group of event loops, the endpoints and the HTTP
+ * handler. Thread-safe.
+ */
+public final class ServerCore {
+    private static final System.Logger LOG = System.getLogger(ServerCore.class.getName());
+
+    private final ServerOptions options;
+    private final Config config;
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final ThreadFactory virtualThreads = Thread.ofVirtual().name("pado-handler-", 0).factory();
+    /** Set by any thread, read by loops. */
+    private volatile HttpHandler http = request -> HttpResponse.notFound();
+    /** Set once by start(); read by any thread. */
+    private volatile LoopGroup loops;
+    private volatile Acceptor acceptor;
+    private volatile InetSocketAddress address;
+    private final Object lifecycle = new Object();
+    private boolean started;
+    private boolean stopped;
+
+    public ServerCore(ServerOptions options) {
+        this.options = options;
+        this.config = Config.of(options);
+    }
+
+    public void endpoint(Endpoint endpoint) {
+        endpoints.put(endpoint.path(), endpoint);
+    }
+
+    public void http(HttpHandler handler) {
+        this.http = handler;
+    }
+
+    Endpoint endpoint(String path) {
+        return endpoints.get(path);
+    }
+
+    HttpHandler http() {
+        return http;
+    }
+
+    ThreadFactory virtualThreads() {
+        return virtualThreads;
+    }
+
+    public void start() throws IOException {
+        synchronized (lifecycle) {
+            if (started) {
+                throw new IllegalStateException("server already started");
+            }
+            started = true;
+        }
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(options.host(), options.port()), 1024);
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        address = (InetSocketAddress) channel.getLocalAddress();
+        LoopGroup group = new LoopGroup("pado-loop-", options.eventLoops(), false);
+        Acceptor a = new Acceptor(channel, group, config, c -> new ServerOpening(this, config.maxHeadBytes()));
+        group.start();
+        var registered = new CompletableFuture<Void>();
+        group.first().execute(() -> {
+            try {
+                a.register(group.first());
+                registered.complete(null);
+            } catch (IOException e) {
+                registered.completeExceptionally(e);
+            }
+        });
+        registered.join();
+        loops = group;
+        acceptor = a;
+        LOG.log(System.Logger.Level.INFO, "pado server listening on {0} with {1} event loops", address,
+                options.eventLoops());
+    }
+
+    public InetSocketAddress address() {
+        InetSocketAddress a = address;
+        if (a == null) {
+            throw new IllegalStateException("server not started");
+        }
+        return a;
+    }
+
+    public void stop(Duration timeout) {
+        synchronized (lifecycle) {
+            if (!started || stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        LOG.log(System.Logger.Level.INFO, "pado server on {0} stopping", address);
+        LoopGroup group = loops;
+        var closed = new CompletableFuture<Void>();
+        group.first().execute(() -> {
+            acceptor.close();
+            closed.complete(null);
+        });
+        closed.join();
+        try {
+            group.stop(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.log(System.Logger.Level.INFO, "pado server on {0} stopped", address);
+    }
+
+    public int broadcast(Collection<? extends WebSocket> targets, ByteBuffer frame) {
+        int sent = 0;
+        for (WebSocket ws : targets) {
+            if (ws instanceof Session s && s.owner() == this && s.sendEncoded(frame)) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+}

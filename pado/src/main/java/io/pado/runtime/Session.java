@@ -1,0 +1,360 @@
+package io.pado.runtime;
+
+import io.pado.ClosedException;
+import io.pado.Dispatch;
+import io.pado.Handler;
+import io.pado.WebSocket;
+import io.pado.protocol.CloseCode;
+import io.pado.protocol.Event;
+import io.pado.protocol.Headers;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@link WebSocket} that handlers and applications hold: sends from any thread go to the owning loop as
+ * commands; events from the loop go to the {@link Handler}, through a {@link Dispatcher} or inline.
+ *
+ * <p>Threads: the public methods run on any thread; {@link #opened()}, {@link #event(Event)}, {@link #error},
+ * {@link #ended()} and {@link #release(long)} on the loop thread.
+ */
+public final class Session implements WebSocket {
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
+    /** The largest frame header; added to each send's count so that empty messages count too. */
+    private static final int HEADER_BYTES = 14;
+
+    private final Link link;
+    private final Handler handler;
+    private final Dispatcher dispatcher; // null: handlers run on the loop
+    private final Object owner; // the server or client this connection belongs to
+    private final String path;
+    private final Headers requestHeaders;
+    private final Optional<String> subprotocol;
+    private final InetSocketAddress remoteAddress;
+
+    /** Bytes counted by sends (any thread) and released when written or dropped (loop). */
+    private final AtomicLong queued = new AtomicLong();
+    /** whenWritable futures: added by any thread, completed by the loop or the adding thread. */
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> writableWaiters = new ConcurrentLinkedQueue<>();
+    /** Received bytes handed to the dispatcher and not yet handled: added by the loop, removed by handlers. */
+    private final AtomicLong inbound = new AtomicLong();
+    /** Whether the loop stopped reading because handlers are behind. */
+    private final AtomicBoolean readPaused = new AtomicBoolean();
+    /** Set once by close() (any thread) or by the loop when the connection closes: sends fail from then on. */
+    private final AtomicBoolean outputClosed = new AtomicBoolean();
+    /** Written by the loop, read by any thread. */
+    private volatile int closeCode = CloseCode.ABNORMAL_CLOSURE;
+    private volatile boolean ended;
+    // Loop thread only.
+    private boolean closeDelivered;
+
+    Session(Link link, Handler handler, ThreadFactory virtualThreads, Object owner, String path,
+            Headers requestHeaders, Optional<String> subprotocol) {
+        this.link = link;
+        this.owner = owner;
+        this.handler = handler;
+        this.dispatcher = link.config.dispatch() == Dispatch.VIRTUAL_THREADS ? new Dispatcher(virtualThreads) : null;
+        this.path = path;
+        this.requestHeaders = requestHeaders;
+        this.subprotocol = subprotocol;
+        InetSocketAddress remote;
+        try {
+            remote = (InetSocketAddress) link.channel.getRemoteAddress();
+        } catch (IOException e) {
+            remote = null;
+        }
+        this.remoteAddress = remote;
+    }
+
+    // ---- WebSocket
+
+    @Override
+    public CompletableFuture<Void> sendText(CharSequence text) {
+        String s = text.toString(); // a snapshot: a StringBuilder may change after we return
+        return enqueue(engine -> engine.sendText(s), s.length());
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer data) {
+        ByteBuffer d = data.duplicate();
+        return enqueue(engine -> engine.sendBinary(d), d.remaining());
+    }
+
+    @Override
+    public CompletableFuture<Void> sendPing(ByteBuffer data) {
+        ByteBuffer d = control(data);
+        return enqueue(engine -> engine.sendPing(d), d.remaining());
+    }
+
+    @Override
+    public CompletableFuture<Void> sendPong(ByteBuffer data) {
+        ByteBuffer d = control(data);
+        return enqueue(engine -> engine.sendPong(d), d.remaining());
+    }
+
+    private static ByteBuffer control(ByteBuffer data) {
+        if (data.remaining() > 125) {
+            // RFC 6455 §5.5: control frames carry at most 125 bytes
+            throw new IllegalArgumentException("control frame payload over 125 bytes: " + data.remaining());
+        }
+        return data.duplicate();
+    }
+
+    @Override
+    public CompletableFuture<Void> close(int code, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (!CloseCode.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code may not be sent: " + code);
+        }
+        int bytes = reason.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > 123) {
+            // RFC 6455 §5.5: code and reason fit in a 125-byte control frame
+            throw new IllegalArgumentException("close reason over 123 bytes: " + bytes);
+        }
+        if (!outputClosed.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long counted = HEADER_BYTES + 2L + bytes;
+        queued.addAndGet(counted);
+        var future = new CompletableFuture<Void>();
+        link.loop.execute(() -> link.sendClose(code, reason, future, counted));
+        return future;
+    }
+
+    @Override
+    public void abort() {
+        outputClosed.set(true);
+        link.loop.execute(() -> link.abort(null));
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !outputClosed.get();
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queued.get();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return queued.get() <= link.config.highWaterBytes();
+    }
+
+    @Override
+    public CompletableFuture<Void> whenWritable() {
+        if (ended) {
+            return CompletableFuture.failedFuture(new ClosedException(closeCode, "WebSocket is closed"));
+        }
+        if (isWritable()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        var future = new CompletableFuture<Void>();
+        writableWaiters.add(future);
+        // Re-check after adding: the loop may have drained the queue or closed before it could see this waiter.
+        if (queued.get() <= link.config.lowWaterBytes()) {
+            future.complete(null);
+        } else if (ended) {
+            future.completeExceptionally(new ClosedException(closeCode, "WebSocket is closed"));
+        }
+        return future;
+    }
+
+    @Override
+    public void awaitWritable() throws ClosedException, InterruptedException {
+        try {
+            whenWritable().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ClosedException c) {
+                throw c;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public Optional<String> subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public Headers requestHeaders() {
+        return requestHeaders;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket[" + remoteAddress + path + "]";
+    }
+
+    // ---- sends
+
+    private CompletableFuture<Void> enqueue(Command command, long payloadBytes) {
+        if (outputClosed.get()) {
+            return CompletableFuture.failedFuture(new ClosedException(closeCode, "WebSocket is closed"));
+        }
+        long counted = payloadBytes + HEADER_BYTES;
+        if (!reserve(counted)) {
+            return CompletableFuture.failedFuture(new IOException("send queue full: " + queued.get()
+                    + " bytes queued, at most " + link.config.maxQueuedBytes()));
+        }
+        var future = new CompletableFuture<Void>();
+        link.loop.execute(() -> link.send(command, future, counted));
+        return future;
+    }
+
+    /** Counts {@code bytes} as queued unless that passes the maximum. */
+    private boolean reserve(long bytes) {
+        long q = queued.addAndGet(bytes);
+        if (q > link.config.maxQueuedBytes()) {
+            queued.addAndGet(-bytes);
+            return false;
+        }
+        return true;
+    }
+
+    /** Queues a frame encoded once for many connections (broadcast); false if closed or the queue is full. */
+    boolean sendEncoded(ByteBuffer frame) {
+        long counted = frame.remaining();
+        if (outputClosed.get() || !reserve(counted)) {
+            return false;
+        }
+        ByteBuffer f = frame.duplicate();
+        link.loop.execute(() -> link.send(engine -> engine.sendEncoded(f), null, counted));
+        return true;
+    }
+
+    Object owner() {
+        return owner;
+    }
+
+    int closeCode() {
+        return closeCode;
+    }
+
+    /** Loop thread: bytes counted by a send were written or dropped. */
+    void release(long bytes) {
+        long q = queued.addAndGet(-bytes);
+        if (q <= link.config.lowWaterBytes() && !writableWaiters.isEmpty()) {
+            CompletableFuture<Void> f;
+            while ((f = writableWaiters.poll()) != null) {
+                f.complete(null);
+            }
+        }
+    }
+
+    // ---- events, on the loop thread
+
+    void opened() {
+        deliver(() -> handler.onOpen(this), 0);
+    }
+
+    void event(Event event) {
+        switch (event) {
+            case Event.Text t -> deliver(() -> handler.onText(this, t.text()), t.text().length());
+            case Event.Binary b -> {
+                ByteBuffer data = handOff(b.data());
+                deliver(() -> handler.onBinary(this, data), data.remaining());
+            }
+            case Event.Ping p -> {
+                ByteBuffer data = handOff(p.data());
+                deliver(() -> handler.onPing(this, data), data.remaining());
+            }
+            case Event.Pong p -> {
+                ByteBuffer data = handOff(p.data());
+                deliver(() -> handler.onPong(this, data), data.remaining());
+            }
+            case Event.Closed c -> {
+                outputClosed.set(true);
+                closeCode = c.code();
+                if (!closeDelivered) {
+                    closeDelivered = true;
+                    deliver(() -> handler.onClose(this, c.code(), c.reason()), 0);
+                }
+            }
+            // Parts are only reported with Delivery.PARTS, which the runtime does not use.
+            case Event.TextPart t -> throw new IllegalStateException("unexpected text part");
+            case Event.BinaryPart b -> throw new IllegalStateException("unexpected binary part");
+        }
+    }
+
+    void error(Throwable cause) {
+        deliver(() -> handler.onError(this, cause), 0);
+    }
+
+    /** The socket is closed: report 1006 if no Close was seen, fail whoever waits. */
+    void ended() {
+        outputClosed.set(true);
+        if (!closeDelivered) {
+            closeDelivered = true;
+            int code = closeCode;
+            deliver(() -> handler.onClose(this, code, ""), 0);
+        }
+        ended = true;
+        CompletableFuture<Void> f;
+        while ((f = writableWaiters.poll()) != null) {
+            f.completeExceptionally(new ClosedException(closeCode, "WebSocket is closed"));
+        }
+    }
+
+    /** Event buffers die with the next read: a handler on another thread gets a read-only copy. */
+    private ByteBuffer handOff(ByteBuffer data) {
+        if (dispatcher == null) {
+            return data.asReadOnlyBuffer();
+        }
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+        copy.put(data.duplicate()).flip();
+        return copy.asReadOnlyBuffer();
+    }
+
+    private void deliver(Runnable call, long bytes) {
+        if (dispatcher == null) {
+            run(call);
+            return;
+        }
+        if (bytes > 0 && inbound.addAndGet(bytes) > link.config.highWaterBytes()
+                && readPaused.compareAndSet(false, true)) {
+            // Handlers are behind: stop reading so that TCP pushes back on the peer instead of our heap growing.
+            link.pauseReading();
+            if (inbound.get() <= link.config.lowWaterBytes() && readPaused.compareAndSet(true, false)) {
+                link.resumeReading();
+            }
+        }
+        dispatcher.submit(() -> {
+            run(call);
+            if (bytes > 0 && inbound.addAndGet(-bytes) <= link.config.lowWaterBytes()
+                    && readPaused.compareAndSet(true, false)) {
+                link.loop.execute(link::resumeReading);
+            }
+        });
+    }
+
+    private void run(Runnable call) {
+        try {
+            call.run();
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.ERROR, "handler failed on " + this + "; closing with 1011", e);
+            link.loop.execute(link::failInternal);
+        }
+    }
+}
