@@ -1,0 +1,683 @@
+package io.pado.protocol;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static io.pado.protocol.Engine.bytes;
+import static io.pado.protocol.RawFrame.concat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConnectionTest {
+    private static final int KEY = 0x11223344;
+
+    /** Feeds {@code input} whole, byte at a time and split in two at every point; all must agree. */
+    static void assertEverySplit(Supplier<Engine> engines, byte[] input, List<Event> events, byte[] output) {
+        Engine whole = engines.get();
+        assertThat(whole.receive(input)).as("whole").isEqualTo(events);
+        assertThat(whole.output()).as("output, whole").isEqualTo(output);
+        Engine byByte = engines.get();
+        assertThat(byByte.receiveSplit(input, 1)).as("byte at a time").isEqualTo(events);
+        assertThat(byByte.output()).as("output, byte at a time").isEqualTo(output);
+        int step = Math.max(1, input.length / 200);
+        for (int at = 1; at < input.length; at += step) {
+            Engine split = engines.get();
+            assertThat(split.receiveSplitAt(input, at)).as("split at " + at).isEqualTo(events);
+            assertThat(split.output()).as("output, split at " + at).isEqualTo(output);
+        }
+    }
+
+    static void assertServerFails(byte[] input, int code, String reason) {
+        assertEverySplit(Engine::server, input, List.of(new Event.Closed(code, reason)),
+                RawFrame.close(code, reason).bytes());
+    }
+
+    static byte[] repeat(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 31 + 7);
+        }
+        return b;
+    }
+
+    @Nested
+    class Framing { // RFC 6455 §5.2
+        @Test
+        void serverReceivesMaskedText() {
+            assertEverySplit(Engine::server, RawFrame.text("Hello").maskedWith(KEY).bytes(),
+                    List.of(new Event.Text("Hello")), new byte[0]);
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {0, 1, 125, 126, 127, 1000, 65535, 65536, 70000})
+        void serverReceivesEveryLengthForm(int length) {
+            byte[] data = repeat(length);
+            Engine server = Engine.server();
+            assertThat(server.receive(RawFrame.binary(data).maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Binary(ByteBuffer.wrap(data)));
+            Engine byByte = Engine.server();
+            assertThat(byByte.receiveSplit(RawFrame.binary(data).maskedWith(KEY).bytes(), 7))
+                    .containsExactly(new Event.Binary(ByteBuffer.wrap(data)));
+        }
+
+        @Test
+        void longerLengthFormsThanNeededAreAccepted() {
+            byte[] input = concat(RawFrame.text("a").lengthForm(16).maskedWith(KEY).bytes(),
+                    RawFrame.text("b").lengthForm(64).maskedWith(KEY).bytes());
+            assertEverySplit(Engine::server, input, List.of(new Event.Text("a"), new Event.Text("b")), new byte[0]);
+        }
+
+        @Test
+        void lengthWithTopBitSetFailsWith1002() {
+            byte[] input = {(byte) 0x82, (byte) 0xFF, (byte) 0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4};
+            assertServerFails(input, 1002, "invalid frame length");
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {3, 4, 5, 6, 7, 0xB, 0xC, 0xD, 0xE, 0xF})
+        void reservedOpcodeFailsWith1002(int opcode) {
+            assertServerFails(RawFrame.of(opcode, new byte[] {1}).maskedWith(KEY).bytes(), 1002,
+                    "reserved opcode " + opcode);
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {0x40, 0x20, 0x10, 0x70})
+        void rsvBitsWithoutExtensionFailWith1002(int rsv) {
+            assertServerFails(RawFrame.text("x").rsv(rsv).maskedWith(KEY).bytes(), 1002, "reserved bits set");
+        }
+
+        @Test
+        void severalFramesInOneBufferGiveEveryMessage() {
+            byte[] input = concat(RawFrame.text("one").maskedWith(KEY).bytes(),
+                    RawFrame.binary(new byte[] {1, 2}).maskedWith(KEY).bytes(),
+                    RawFrame.text("three").maskedWith(KEY).bytes());
+            assertEverySplit(Engine::server, input, List.of(new Event.Text("one"),
+                    new Event.Binary(ByteBuffer.wrap(new byte[] {1, 2})), new Event.Text("three")), new byte[0]);
+        }
+    }
+
+    @Nested
+    class Masking { // RFC 6455 §5.1, §5.3
+        @Test
+        void serverFailsUnmaskedFrameWith1002() {
+            assertServerFails(RawFrame.text("hi").bytes(), 1002, "unmasked client frame");
+        }
+
+        @Test
+        void clientFailsMaskedFrameWith1002() {
+            Engine client = Engine.client();
+            assertThat(client.receive(RawFrame.text("hi").maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Closed(1002, "masked server frame"));
+            assertThat(client.output())
+                    .isEqualTo(RawFrame.close(1002, "masked server frame").maskedWith(Engine.CLIENT_KEY).bytes());
+            assertThat(client.connection.tcpCloseDue()).isTrue();
+        }
+
+        @Test
+        void clientMasksWhatItSends() {
+            Engine client = Engine.client();
+            client.connection.sendText("Hello");
+            assertThat(client.output()).isEqualTo(RawFrame.text("Hello").maskedWith(Engine.CLIENT_KEY).bytes());
+        }
+
+        @Test
+        void clientReceivesUnmaskedText() {
+            assertEverySplit(Engine::client, RawFrame.text("Hello").bytes(), List.of(new Event.Text("Hello")),
+                    new byte[0]);
+        }
+
+        @Test
+        void serverSendsUnmaskedFrames() {
+            Engine server = Engine.server();
+            server.connection.sendText("Hello");
+            server.connection.sendBinary(ByteBuffer.wrap(repeat(10_000)));
+            assertThat(server.output()).isEqualTo(concat(RawFrame.text("Hello").bytes(),
+                    RawFrame.binary(repeat(10_000)).bytes()));
+        }
+    }
+
+    @Nested
+    class Fragmentation { // RFC 6455 §5.4
+        @Test
+        void fragmentsAreReassembledWithControlFramesBetween() {
+            byte[] input = concat(RawFrame.text("Hel").fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.ping("p").maskedWith(KEY).bytes(),
+                    RawFrame.continuation("lo, ").fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation("").fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation("world").maskedWith(KEY).bytes());
+            assertEverySplit(Engine::server, input,
+                    List.of(new Event.Ping(bytes("p")), new Event.Text("Hello, world")),
+                    RawFrame.pong("p").bytes());
+        }
+
+        @Test
+        void binaryFragmentsAreReassembled() {
+            byte[] a = repeat(300);
+            byte[] b = repeat(5000);
+            byte[] input = concat(RawFrame.binary(a).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(b).maskedWith(KEY).bytes());
+            assertEverySplit(Engine::server, input, List.of(new Event.Binary(ByteBuffer.wrap(concat(a, b)))),
+                    new byte[0]);
+        }
+
+        @Test
+        void continuationWithoutMessageFailsWith1002() {
+            assertServerFails(RawFrame.continuation("x").maskedWith(KEY).bytes(), 1002,
+                    "continuation frame without a message");
+        }
+
+        @Test
+        void newMessageDuringFragmentedMessageFailsWith1002() {
+            byte[] input = concat(RawFrame.text("a").fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.binary(new byte[] {1}).maskedWith(KEY).bytes());
+            assertServerFails(input, 1002, "new message before the previous one ended");
+        }
+
+        @Test
+        void rsvOnContinuationFailsEvenWithExtension() {
+            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT, List.of(new XorExtension()));
+            byte[] input = concat(RawFrame.text("a").fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation("b").rsv(0x40).maskedWith(KEY).bytes());
+            assertThat(server.receive(input)).containsExactly(new Event.Closed(1002, "reserved bits set"));
+        }
+    }
+
+    @Nested
+    class ControlFrames { // RFC 6455 §5.5
+        @Test
+        void fragmentedPingFailsWith1002() {
+            assertServerFails(RawFrame.ping("hi").fin(false).maskedWith(KEY).bytes(), 1002,
+                    "fragmented control frame");
+        }
+
+        @Test
+        void pingOver125BytesFailsWith1002() {
+            assertServerFails(RawFrame.of(0x9, repeat(126)).maskedWith(KEY).bytes(), 1002,
+                    "control frame too long");
+        }
+
+        @Test
+        void pingOf125BytesIsAnsweredWithTheSamePayload() {
+            byte[] data = repeat(125);
+            assertEverySplit(Engine::server, RawFrame.of(0x9, data).maskedWith(KEY).bytes(),
+                    List.of(new Event.Ping(ByteBuffer.wrap(data))), RawFrame.of(0xA, data).bytes());
+        }
+
+        @Test
+        void clientAnswersPingWithMaskedPong() {
+            Engine client = Engine.client();
+            assertThat(client.receive(RawFrame.ping("x").bytes())).containsExactly(new Event.Ping(bytes("x")));
+            assertThat(client.output()).isEqualTo(RawFrame.pong("x").maskedWith(Engine.CLIENT_KEY).bytes());
+        }
+
+        @Test
+        void pingIsNotAnsweredWhenAutoPongIsOff() {
+            Engine server = Engine.server(Settings.DEFAULT.withAutoPong(Settings.AutoPong.OFF));
+            assertThat(server.receive(RawFrame.ping("x").maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Ping(bytes("x")));
+            assertThat(server.output()).isEmpty();
+            server.connection.sendPong(bytes("x"));
+            assertThat(server.output()).isEqualTo(RawFrame.pong("x").bytes());
+        }
+
+        @Test
+        void unsolicitedPongIsReported() {
+            assertEverySplit(Engine::server, RawFrame.pong("beat").maskedWith(KEY).bytes(),
+                    List.of(new Event.Pong(bytes("beat"))), new byte[0]);
+        }
+
+        @Test
+        void pingToSendOver125BytesIsRefused() {
+            Engine server = Engine.server();
+            assertThatThrownBy(() -> server.connection.sendPing(ByteBuffer.allocate(126)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("126");
+        }
+    }
+
+    @Nested
+    class Closing { // RFC 6455 §5.5.1, §7
+        @Test
+        void serverEchoesCloseAndClosesTcpFirst() {
+            Engine server = Engine.server();
+            assertThat(server.receive(RawFrame.close(1000, "bye").maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Closed(1000, "bye"));
+            assertThat(server.output()).isEqualTo(RawFrame.close(1000).bytes());
+            assertThat(server.connection.state()).isEqualTo(Connection.State.CLOSED);
+            assertThat(server.connection.tcpCloseDue()).isTrue();
+        }
+
+        @Test
+        void closeWithoutCodeIsReportedAs1005AndEchoedWithoutCode() {
+            assertEverySplit(Engine::server, RawFrame.closeWithoutCode().maskedWith(KEY).bytes(),
+                    List.of(new Event.Closed(1005, "")), RawFrame.closeWithoutCode().bytes());
+        }
+
+        @Test
+        void closeWithOneBytePayloadFailsWith1002() {
+            assertServerFails(RawFrame.of(0x8, new byte[] {3}).maskedWith(KEY).bytes(), 1002,
+                    "close frame with a 1-byte payload");
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999,
+                4000, 4999})
+        void validCloseCodesAreEchoed(int code) {
+            assertEverySplit(Engine::server, RawFrame.close(code, "r").maskedWith(KEY).bytes(),
+                    List.of(new Event.Closed(code, "r")), RawFrame.close(code).bytes());
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535})
+        void invalidCloseCodesFailWith1002(int code) {
+            assertServerFails(RawFrame.close(code).maskedWith(KEY).bytes(), 1002, "invalid close code " + code);
+        }
+
+        @Test
+        void closeReasonThatIsNotUtf8FailsWith1007() {
+            byte[] payload = {0x03, (byte) 0xE8, (byte) 0xCE, (byte) 0xBA, (byte) 0xE1, (byte) 0xBD};
+            assertServerFails(RawFrame.of(0x8, payload).maskedWith(KEY).bytes(), 1007,
+                    "invalid UTF-8 in close reason");
+        }
+
+        @Test
+        void dataAfterCloseIsDiscarded() {
+            byte[] input = concat(RawFrame.close(1000).maskedWith(KEY).bytes(),
+                    RawFrame.text("late").maskedWith(KEY).bytes());
+            assertEverySplit(Engine::server, input, List.of(new Event.Closed(1000, "")),
+                    RawFrame.close(1000).bytes());
+        }
+
+        @Test
+        void serverStartsCloseAndFinishesOnReply() {
+            Engine server = Engine.server();
+            server.connection.close(1000, "done");
+            assertThat(server.output()).isEqualTo(RawFrame.close(1000, "done").bytes());
+            assertThat(server.connection.state()).isEqualTo(Connection.State.CLOSING);
+            assertThat(server.connection.isOutputOpen()).isFalse();
+            assertThatThrownBy(() -> server.connection.sendText("more")).isInstanceOf(IllegalStateException.class);
+            // data still arrives while the peer has not closed
+            assertThat(server.receive(RawFrame.text("in flight").maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Text("in flight"));
+            assertThat(server.receive(RawFrame.close(1000).maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Closed(1000, ""));
+            assertThat(server.output()).isEmpty();
+            assertThat(server.connection.tcpCloseDue()).isTrue();
+        }
+
+        @Test
+        void closeTwiceSendsOneClose() {
+            Engine server = Engine.server();
+            server.connection.close(1000, "");
+            server.connection.close(1001, "");
+            assertThat(server.output()).isEqualTo(RawFrame.close(1000).bytes());
+        }
+
+        @Test
+        void closeTimeoutEndsTheConnectionWith1006() {
+            Engine server = Engine.server();
+            server.connection.close(1001, "going away");
+            server.output();
+            assertThat(server.connection.nextDeadlineNanos()).isEqualTo(server.nowNanos + 5_000_000_000L);
+            server.advance(Duration.ofMillis(4_999));
+            assertThat(server.events()).isEmpty();
+            server.advance(Duration.ofMillis(1));
+            assertThat(server.events()).containsExactly(new Event.Closed(1006, "close timeout"));
+            assertThat(server.connection.tcpCloseDue()).isTrue();
+            assertThat(server.connection.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
+        }
+
+        @Test
+        void clientEchoesCloseAndWaitsForTheServerToCloseTcp() {
+            Engine client = Engine.client();
+            assertThat(client.receive(RawFrame.close(1001, "restart").bytes()))
+                    .containsExactly(new Event.Closed(1001, "restart"));
+            assertThat(client.output()).isEqualTo(RawFrame.close(1001).maskedWith(Engine.CLIENT_KEY).bytes());
+            assertThat(client.connection.tcpCloseDue()).isFalse();
+            client.connection.receiveEof();
+            assertThat(client.connection.tcpCloseDue()).isTrue();
+            assertThat(client.events()).isEmpty();
+        }
+
+        @Test
+        void clientClosesTcpItselfWhenTheServerDoesNot() {
+            Engine client = Engine.client();
+            client.connection.close(1000, "");
+            client.receive(RawFrame.close(1000).bytes());
+            assertThat(client.connection.tcpCloseDue()).isFalse();
+            client.advance(Limits.DEFAULT.closeTimeout());
+            assertThat(client.connection.tcpCloseDue()).isTrue();
+        }
+
+        @Test
+        void endOfInputWithoutCloseIsReportedAs1006() {
+            Engine server = Engine.server();
+            server.receive(RawFrame.text("a").fin(false).maskedWith(KEY).bytes());
+            server.connection.receiveEof();
+            assertThat(server.events()).containsExactly(new Event.Closed(1006, ""));
+            assertThat(server.connection.tcpCloseDue()).isTrue();
+            assertThat(server.connection.isOutputOpen()).isFalse();
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 2000, 5000})
+        void codesThatMayNotBeSentAreRefused(int code) {
+            Engine server = Engine.server();
+            assertThatThrownBy(() -> server.connection.close(code, ""))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(String.valueOf(code));
+        }
+
+        @Test
+        void longReasonIsCutTo123BytesOnACharacterBoundary() {
+            String reason = "é".repeat(100); // 200 bytes
+            Engine server = Engine.server();
+            server.connection.close(1000, reason);
+            byte[] out = server.output();
+            assertThat(out[1]).isEqualTo((byte) (2 + 122));
+            assertThat(new String(out, 4, 122, StandardCharsets.UTF_8)).isEqualTo("é".repeat(61));
+        }
+
+        @Test
+        void failSendsItsCodeAndAsksToCloseTcp() {
+            Engine server = Engine.server();
+            server.connection.fail(CloseCode.INTERNAL_ERROR, "handler failed");
+            assertThat(server.events()).containsExactly(new Event.Closed(1011, "handler failed"));
+            assertThat(server.output()).isEqualTo(RawFrame.close(1011, "handler failed").bytes());
+            assertThat(server.connection.tcpCloseDue()).isTrue();
+            server.connection.fail(CloseCode.INTERNAL_ERROR, "again");
+            assertThat(server.events()).isEmpty();
+            assertThat(server.output()).isEmpty();
+        }
+    }
+
+    @Nested
+    class Utf8 { // RFC 6455 §8.1
+        @Test
+        void invalidByteFailsWith1007() {
+            assertServerFails(RawFrame.text(new byte[] {'a', (byte) 0xFF, 'b'}).maskedWith(KEY).bytes(), 1007,
+                    "invalid UTF-8 in text message");
+        }
+
+        @Test
+        void invalidFirstFragmentFailsBeforeTheRestArrives() {
+            Engine server = Engine.server();
+            byte[] first = RawFrame.text(new byte[] {'o', 'k', (byte) 0xC0, (byte) 0x80}).fin(false)
+                    .maskedWith(KEY).bytes();
+            assertThat(server.receiveSplit(first, 1)).containsExactly(
+                    new Event.Closed(1007, "invalid UTF-8 in text message"));
+        }
+
+        @Test
+        void invalidBytesFailBeforeTheFrameEnds() {
+            Engine server = Engine.server();
+            byte[] frame = RawFrame.text(concat(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, repeat(200)))
+                    .maskedWith(KEY).bytes();
+            // header (4 + 4 bytes) and the three bad bytes only
+            assertThat(server.receive(Arrays.copyOf(frame, 11)))
+                    .containsExactly(new Event.Closed(1007, "invalid UTF-8 in text message"));
+        }
+
+        @Test
+        void codePointSplitAcrossFragmentsIsValid() {
+            byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+            byte[] input = concat(RawFrame.text(new byte[] {euro[0]}).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(new byte[] {euro[1]}).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(new byte[] {euro[2]}).maskedWith(KEY).bytes());
+            assertEverySplit(Engine::server, input, List.of(new Event.Text("€")), new byte[0]);
+        }
+
+        @Test
+        void messageEndingInsideACodePointFailsWith1007() {
+            byte[] input = RawFrame.text(new byte[] {'a', (byte) 0xE2, (byte) 0x82}).maskedWith(KEY).bytes();
+            assertServerFails(input, 1007, "text message ends inside a UTF-8 sequence");
+            byte[] fragmented = concat(RawFrame.text(new byte[] {'a'}).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(new byte[] {(byte) 0xF0, (byte) 0x9F}).maskedWith(KEY).bytes());
+            assertServerFails(fragmented, 1007, "text message ends inside a UTF-8 sequence");
+        }
+
+        @Test
+        void multiByteTextIsDecoded() {
+            String text = "파도 🌊 wave ünïcödé";
+            assertEverySplit(Engine::server, RawFrame.text(text).maskedWith(KEY).bytes(),
+                    List.of(new Event.Text(text)), new byte[0]);
+        }
+    }
+
+    @Nested
+    class SizeLimits {
+        private final Settings small = Settings.DEFAULT.withLimits(
+                new Limits(1000, 2000, Duration.ofSeconds(1)));
+
+        @Test
+        void frameOverTheLimitFailsWith1009FromItsHeader() {
+            Engine server = Engine.server(small);
+            byte[] frame = RawFrame.binary(repeat(1001)).maskedWith(KEY).bytes();
+            assertThat(server.receive(Arrays.copyOf(frame, 8)))
+                    .containsExactly(new Event.Closed(1009, "frame too big"));
+            assertThat(server.output()).isEqualTo(RawFrame.close(1009, "frame too big").bytes());
+        }
+
+        @Test
+        void frameOfExactlyTheLimitIsAccepted() {
+            Engine server = Engine.server(small);
+            assertThat(server.receive(RawFrame.binary(repeat(1000)).maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Binary(ByteBuffer.wrap(repeat(1000))));
+        }
+
+        @Test
+        void fragmentedMessageOverTheLimitFailsWith1009() {
+            Engine server = Engine.server(small);
+            byte[] input = concat(RawFrame.binary(repeat(1000)).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(repeat(1000)).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(repeat(1)).maskedWith(KEY).bytes());
+            assertThat(server.receive(input)).containsExactly(new Event.Closed(1009, "message too big"));
+        }
+
+        @Test
+        void limitsAreValidated() {
+            assertThatThrownBy(() -> new Limits(124, 1000, Duration.ZERO))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("124");
+            assertThatThrownBy(() -> new Limits(1000, 999, Duration.ZERO))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new Limits(1000, 1000, Duration.ofSeconds(-1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(Limits.DEFAULT.withMaxMessageBytes(500).maxFrameBytes()).isEqualTo(500);
+            assertThat(Limits.DEFAULT.withMaxFrameBytes(4 << 20).maxMessageBytes()).isEqualTo(4 << 20);
+            assertThat(Limits.DEFAULT.withCloseTimeout(Duration.ZERO).closeTimeout()).isZero();
+        }
+    }
+
+    @Nested
+    class PartsDelivery {
+        private final Settings parts = Settings.DEFAULT.withDelivery(Delivery.PARTS);
+
+        @Test
+        void textPartsEndOnCodePointBoundaries() {
+            byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+            byte[] input = concat(RawFrame.text(new byte[] {'a', euro[0]}).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(new byte[] {euro[1], euro[2], 'b'}).maskedWith(KEY).bytes());
+            Engine server = Engine.server(parts);
+            assertThat(server.receive(input)).containsExactly(new Event.TextPart("a", false),
+                    new Event.TextPart("€b", false), new Event.TextPart("", true));
+        }
+
+        @Test
+        void binaryPartsArriveAsTheyCome() {
+            Engine server = Engine.server(parts);
+            byte[] input = concat(RawFrame.binary(new byte[] {1, 2}).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(new byte[] {3}).maskedWith(KEY).bytes());
+            assertThat(server.receive(input)).containsExactly(
+                    new Event.BinaryPart(ByteBuffer.wrap(new byte[] {1, 2}), false),
+                    new Event.BinaryPart(ByteBuffer.wrap(new byte[] {3}), false),
+                    new Event.BinaryPart(ByteBuffer.allocate(0), true));
+        }
+    }
+
+    @Nested
+    class Sending { // RFC 6455 §5.4, §6.1
+        @Test
+        void messagesAreCutIntoFramesOfTheMaximumSize() {
+            Engine server = Engine.server(Settings.DEFAULT.withMaxSendFrameBytes(4));
+            server.connection.sendText("abcdefghij");
+            assertThat(server.output()).isEqualTo(concat(RawFrame.text("abcd").fin(false).bytes(),
+                    RawFrame.continuation("efgh").fin(false).bytes(), RawFrame.continuation("ij").bytes()));
+        }
+
+        @Test
+        void emptyMessageIsOneFrame() {
+            Engine server = Engine.server();
+            server.connection.sendBinary(ByteBuffer.allocate(0));
+            assertThat(server.output()).isEqualTo(RawFrame.binary(new byte[0]).bytes());
+        }
+
+        @Test
+        void partsBecomeFragmentsAndControlFramesMayGoBetween() {
+            Engine server = Engine.server();
+            server.connection.sendTextPart("Hel", Connection.Fin.MORE);
+            server.connection.sendPing(bytes("p"));
+            assertThatThrownBy(() -> server.connection.sendText("x")).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> server.connection.sendBinaryPart(ByteBuffer.allocate(1), Connection.Fin.LAST))
+                    .isInstanceOf(IllegalStateException.class);
+            server.connection.sendTextPart("lo", Connection.Fin.LAST);
+            server.connection.sendBinaryPart(ByteBuffer.wrap(new byte[] {9}), Connection.Fin.LAST);
+            assertThat(server.output()).isEqualTo(concat(RawFrame.text("Hel").fin(false).bytes(),
+                    RawFrame.ping("p").bytes(), RawFrame.continuation("lo").bytes(),
+                    RawFrame.binary(new byte[] {9}).bytes()));
+        }
+
+        @Test
+        void sendBinaryDoesNotMoveThePosition() {
+            Engine server = Engine.server();
+            ByteBuffer data = ByteBuffer.wrap(repeat(9000));
+            server.connection.sendBinary(data);
+            assertThat(data.position()).isZero();
+            assertThat(server.output()).isEqualTo(RawFrame.binary(repeat(9000)).bytes());
+        }
+
+        @Test
+        void encodedFrameGoesToManyServerConnections() {
+            ByteBuffer frame = Connection.encodeServerText("to all");
+            ByteBuffer binary = Connection.encodeServerBinary(ByteBuffer.wrap(new byte[] {1}));
+            for (int i = 0; i < 3; i++) {
+                Engine server = Engine.server();
+                server.connection.sendEncoded(frame);
+                server.connection.sendEncoded(binary);
+                assertThat(server.output()).isEqualTo(concat(RawFrame.text("to all").bytes(),
+                        RawFrame.binary(new byte[] {1}).bytes()));
+            }
+            assertThatThrownBy(() -> Engine.client().connection.sendEncoded(frame))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+
+        @Test
+        void clientAndServerTalkToEachOther() {
+            Engine client = Engine.client(Settings.DEFAULT.withMaxSendFrameBytes(100));
+            Engine server = Engine.server();
+            client.connection.sendText("x".repeat(250));
+            client.connection.sendPing(bytes("hb"));
+            assertThat(server.receiveSplit(client.output(), 13))
+                    .containsExactly(new Event.Text("x".repeat(250)), new Event.Ping(bytes("hb")));
+            assertThat(client.receive(server.output())).containsExactly(new Event.Pong(bytes("hb")));
+            client.connection.close(4000, "app done");
+            assertThat(server.receive(client.output())).containsExactly(new Event.Closed(4000, "app done"));
+            assertThat(client.receive(server.output())).containsExactly(new Event.Closed(4000, ""));
+            assertThat(server.connection.tcpCloseDue()).isTrue();
+            client.connection.receiveEof();
+            assertThat(client.connection.tcpCloseDue()).isTrue();
+            assertThat(client.connection.role()).isEqualTo(Role.CLIENT);
+        }
+    }
+
+    @Nested
+    class Extensions { // RFC 6455 §9, with a toy extension that XORs payloads and marks them with RSV1
+        @Test
+        void markedMessagesAreDecodedAndOthersPassThrough() {
+            var extension = new XorExtension();
+            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT, List.of(extension));
+            byte[] encoded = XorExtension.xor("secret".getBytes(StandardCharsets.UTF_8));
+            byte[] input = concat(RawFrame.text(Arrays.copyOf(encoded, 3)).rsv(0x40).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(Arrays.copyOfRange(encoded, 3, 6)).maskedWith(KEY).bytes(),
+                    RawFrame.text("plain").maskedWith(KEY).bytes());
+            assertThat(server.receive(input)).containsExactly(new Event.Text("secret"), new Event.Text("plain"));
+            server.connection.sendText("out");
+            assertThat(server.output()).isEqualTo(RawFrame.text(XorExtension.xor("out".getBytes())).rsv(0x40).bytes());
+            server.connection.receiveEof();
+            assertThat(extension.closed).isTrue();
+        }
+
+        @Test
+        void decodedSizeIsLimited() {
+            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT.withLimits(Limits.DEFAULT.withMaxMessageBytes(200)),
+                    List.of(new XorExtension()));
+            byte[] input = RawFrame.binary(XorExtension.xor(repeat(150))).rsv(0x40).maskedWith(KEY).bytes();
+            assertThat(server.receive(concat(input, input))).containsExactly(
+                    new Event.Binary(ByteBuffer.wrap(repeat(150))), new Event.Binary(ByteBuffer.wrap(repeat(150))));
+            byte[] big = concat(
+                    RawFrame.binary(XorExtension.xor(repeat(150))).rsv(0x40).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(XorExtension.xor(repeat(51))).maskedWith(KEY).bytes());
+            assertThat(server.receive(big)).containsExactly(new Event.Closed(1009, "message too big"));
+        }
+
+        @Test
+        void decodedBinaryPartsAreCopies() {
+            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT.withDelivery(Delivery.PARTS),
+                    List.of(new XorExtension()));
+            byte[] input = RawFrame.binary(XorExtension.xor(new byte[] {5, 6})).rsv(0x40).maskedWith(KEY).bytes();
+            assertThat(server.receive(input)).containsExactly(
+                    new Event.BinaryPart(ByteBuffer.wrap(new byte[] {5, 6}), false),
+                    new Event.BinaryPart(ByteBuffer.allocate(0), true));
+        }
+    }
+
+    /** XORs every byte with 0x5A; RSV1 marks a transformed message. Decodes in pieces of at most 64 bytes. */
+    static final class XorExtension implements Extension {
+        boolean closed;
+
+        static byte[] xor(byte[] in) {
+            byte[] out = in.clone();
+            for (int i = 0; i < out.length; i++) {
+                out[i] ^= 0x5A;
+            }
+            return out;
+        }
+
+        @Override
+        public String name() {
+            return "x-xor";
+        }
+
+        @Override
+        public int rsvBits() {
+            return RSV1;
+        }
+
+        @Override
+        public void decode(ByteBuffer payload, boolean endOfMessage, java.util.function.Consumer<ByteBuffer> out) {
+            while (payload.hasRemaining()) {
+                byte[] piece = new byte[Math.min(64, payload.remaining())];
+                payload.get(piece);
+                out.accept(ByteBuffer.wrap(xor(piece)));
+            }
+        }
+
+        @Override
+        public ByteBuffer encode(ByteBuffer message) {
+            byte[] bytes = new byte[message.remaining()];
+            message.duplicate().get(bytes);
+            return ByteBuffer.wrap(xor(bytes));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+}
