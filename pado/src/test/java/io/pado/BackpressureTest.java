@@ -1,0 +1,133 @@
+package io.pado;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A peer that stops reading: the sender sees it, waits, and memory stays bounded. */
+class BackpressureTest {
+    static final long LOW = 64 << 10;
+    static final long HIGH = 256 << 10;
+    static final long MAX = 1 << 20;
+
+    @Test
+    void queueStopsGrowingAndSenderWaitsForTheLowWaterMark() throws Exception {
+        var recorder = new Recorder();
+        var options = ServerOptions.DEFAULT.withEventLoops(1).withWaterMarks(LOW, HIGH).withMaxQueuedBytes(MAX);
+        try (var server = Server.create(options).endpoint("/ws", recorder).start();
+                var raw = RawSocket.open(server.port(), "/ws")) {
+            WebSocket ws = recorder.awaitOpen();
+            ByteBuffer chunk = ByteBuffer.allocate(16 << 10);
+            IOException full = null;
+            long maxSeen = 0;
+            boolean sawNotWritable = false;
+            // Bounded: 10,000 sends of 16 KiB would be 160 MiB; the kernel buffers hold a few MiB at most.
+            for (int i = 0; i < 10_000 && full == null; i++) {
+                CompletableFuture<Void> sent = ws.sendBinary(chunk);
+                if (sent.isCompletedExceptionally()) {
+                    try {
+                        sent.get();
+                    } catch (ExecutionException e) {
+                        full = (IOException) e.getCause();
+                    }
+                }
+                maxSeen = Math.max(maxSeen, ws.queuedBytes());
+                sawNotWritable |= !ws.isWritable();
+            }
+            assertThat(full).as("a send fails once the queue is full").isNotNull();
+            assertThat(full.getMessage()).contains("send queue full");
+            assertThat(maxSeen).isLessThanOrEqualTo(MAX);
+            assertThat(sawNotWritable).isTrue();
+            assertThat(ws.isWritable()).isFalse();
+            CompletableFuture<Void> writable = ws.whenWritable();
+            assertThat(writable).isNotDone();
+
+            // The peer reads again: the queue drains and the waiter is released.
+            Thread.ofVirtual().start(() -> {
+                try {
+                    raw.awaitEof();
+                } catch (IOException e) {
+                    // the test fails below if this matters
+                }
+            });
+            writable.get(10, TimeUnit.SECONDS);
+            assertThat(ws.queuedBytes()).isLessThanOrEqualTo(HIGH);
+            ws.awaitWritable();
+            assertThat(ws.isWritable()).isTrue();
+        }
+    }
+
+    @Test
+    void blockingSenderOnAVirtualThreadKeepsMemoryBounded() throws Exception {
+        var recorder = new Recorder();
+        var options = ServerOptions.DEFAULT.withEventLoops(1).withWaterMarks(LOW, HIGH).withMaxQueuedBytes(MAX);
+        try (var server = Server.create(options).endpoint("/ws", recorder).start();
+                var raw = RawSocket.open(server.port(), "/ws")) {
+            WebSocket ws = recorder.awaitOpen();
+            var sent = new java.util.concurrent.atomic.AtomicLong();
+            var sender = Thread.ofVirtual().start(() -> {
+                ByteBuffer chunk = ByteBuffer.allocate(8 << 10);
+                try {
+                    for (int i = 0; i < 2_000; i++) { // 16 MiB in all
+                        ws.awaitWritable();
+                        ws.sendBinary(chunk).exceptionally(e -> {
+                            throw new AssertionError("a send failed", e);
+                        });
+                        sent.incrementAndGet();
+                    }
+                } catch (ClosedException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            long received = 0;
+            long maxQueued = 0;
+            while (received < 2_000) {
+                var frame = raw.readFrame();
+                assertThat(frame.payload()).hasSize(8 << 10);
+                received++;
+                maxQueued = Math.max(maxQueued, ws.queuedBytes());
+            }
+            sender.join(10_000);
+            assertThat(sent.get()).isEqualTo(2_000);
+            assertThat(maxQueued).isLessThanOrEqualTo(HIGH + (8 << 10) + 14);
+        }
+    }
+
+    @Test
+    void slowHandlerStopsTheServerReadingInsteadOfBuffering() throws Exception {
+        var release = new CompletableFuture<Void>();
+        var count = new java.util.concurrent.atomic.AtomicInteger();
+        Handler slow = new Handler() {
+            @Override
+            public void onBinary(WebSocket ws, ByteBuffer data) {
+                release.join();
+                count.incrementAndGet();
+            }
+        };
+        var options = ServerOptions.DEFAULT.withEventLoops(1).withWaterMarks(LOW, HIGH).withMaxQueuedBytes(MAX);
+        try (var server = Server.create(options).endpoint("/ws", slow).start();
+                var raw = RawSocket.open(server.port(), "/ws")) {
+            raw.socket.setSoTimeout(2_000);
+            byte[] frame = RawSocket.frame(0x82, new byte[16 << 10]);
+            // The server stops reading above the high-water mark, the kernel buffers fill, and our writes block:
+            // a writer thread that is still blocked after the bounded loop shows the push-back.
+            var writer = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 4_000; i++) { // 64 MiB, far beyond kernel buffers
+                        raw.write(frame);
+                    }
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            assertThat(writer.join(java.time.Duration.ofSeconds(3))).as("writer blocked by TCP push-back").isFalse();
+            release.complete(null);
+            assertThat(writer.join(java.time.Duration.ofSeconds(30))).isTrue();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.pado;
+
+import java.nio.ByteBuffer;
+
+/** Sends every message back; with the default dispatch, received buffers are private copies, so no copy here. */
+final class Echo implements Handler {
+    @Override
+    public void onText(WebSocket ws, String text) {
+        ws.sendText(text);
+    }
+
+    @Override
+    public void onBinary(WebSocket ws, ByteBuffer data) {
+        ws.sendBinary(data);
+    }
+}

@@ -1,0 +1,64 @@
+package io.pado;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** {@link Server#stop(Duration)}: stop accepting, 1001 to everyone, wait for the closing handshakes. */
+class StopTest {
+
+    @Test
+    void stopSendsGoingAwayAndWaitsForTheClosingHandshake() throws Exception {
+        var recorder = new Recorder();
+        var server = Server.create(ServerOptions.DEFAULT.withEventLoops(2)).endpoint("/ws", recorder).start();
+        var listeners = new JdkListener[3];
+        for (int i = 0; i < listeners.length; i++) {
+            listeners[i] = new JdkListener();
+            HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), listeners[i]).join();
+            recorder.awaitOpen();
+        }
+        long t0 = System.nanoTime();
+        server.stop(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the clients answered: no need to wait it out")
+                .isLessThan(Duration.ofSeconds(4));
+        for (var listener : listeners) {
+            assertThat(listener.next(JdkListener.Close.class).code()).isEqualTo(1001);
+        }
+        for (int i = 0; i < listeners.length; i++) {
+            assertThat(recorder.awaitClose().code()).isEqualTo(1001);
+        }
+        assertThatRefused(server);
+    }
+
+    @Test
+    void stopDropsPeersThatDoNotAnswerAfterTheDeadline() throws Exception {
+        var recorder = new Recorder();
+        var server = Server.create(ServerOptions.DEFAULT.withEventLoops(1)).endpoint("/ws", recorder).start();
+        try (var raw = RawSocket.open(server.port(), "/ws")) {
+            recorder.awaitOpen();
+            long t0 = System.nanoTime();
+            server.stop(Duration.ofMillis(500));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+            assertThat(raw.readFrame().closeCode()).isEqualTo(1001);
+            assertThat(raw.awaitEof()).isTrue();
+            assertThat(recorder.awaitClose().code()).isEqualTo(1006);
+        }
+    }
+
+    @Test
+    void stopTwiceAndStopBeforeStartDoNothing() throws Exception {
+        Server.create(ServerOptions.DEFAULT).stop();
+        var server = Server.create(ServerOptions.DEFAULT).start();
+        server.stop();
+        server.stop();
+    }
+
+    static void assertThatRefused(Server server) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RawSocket.connect(server.port()).close())
+                .isInstanceOf(java.net.ConnectException.class);
+    }
+}
