@@ -102,8 +102,11 @@ public interface WebSocket {
     /** The path of the opening handshake's request target, e.g. {@code /chat}. */
     String path();
 
-    /** The headers of the opening handshake request: as received on a server, as sent by a client. */
-    Headers requestHeaders();
+    /**
+     * The headers of the opening handshake as the other end sent them: on a server, the client's request headers
+     * (cookies, {@code User-Agent}...); on a client, the server's response headers.
+     */
+    Headers handshakeHeaders();
 
     /** The address of the other end of the TCP connection. */
     InetSocketAddress remoteAddress();

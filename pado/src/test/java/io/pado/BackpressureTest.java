@@ -23,12 +23,28 @@ class BackpressureTest {
                 var raw = RawSocket.open(server.port(), "/ws")) {
             WebSocket ws = recorder.awaitOpen();
             ByteBuffer chunk = ByteBuffer.allocate(16 << 10);
-            IOException full = null;
             long maxSeen = 0;
-            boolean sawNotWritable = false;
-            // Bounded: 10,000 sends of 16 KiB would be 160 MiB; the kernel buffers hold a few MiB at most.
-            for (int i = 0; i < 10_000 && full == null; i++) {
+            boolean stalled = false;
+            // Send while writable; when not, wait a bounded time for writability: once that wait times out, the
+            // kernel buffers are full and only our queue is left. Bounded: at most 160 MiB offered.
+            for (int i = 0; i < 10_000 && !stalled; i++) {
+                ws.sendBinary(chunk);
+                maxSeen = Math.max(maxSeen, ws.queuedBytes());
+                if (!ws.isWritable()) {
+                    try {
+                        ws.whenWritable().get(1, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        stalled = true;
+                    }
+                }
+            }
+            assertThat(stalled).as("the sender sees the peer stall").isTrue();
+            assertThat(ws.isWritable()).isFalse();
+            // Sends still work up to the hard maximum, then fail without queueing.
+            IOException full = null;
+            for (int i = 0; i < 1_000 && full == null; i++) {
                 CompletableFuture<Void> sent = ws.sendBinary(chunk);
+                maxSeen = Math.max(maxSeen, ws.queuedBytes());
                 if (sent.isCompletedExceptionally()) {
                     try {
                         sent.get();
@@ -36,9 +52,8 @@ class BackpressureTest {
                         full = (IOException) e.getCause();
                     }
                 }
-                maxSeen = Math.max(maxSeen, ws.queuedBytes());
-                sawNotWritable |= !ws.isWritable();
             }
+            boolean sawNotWritable = true;
             assertThat(full).as("a send fails once the queue is full").isNotNull();
             assertThat(full.getMessage()).contains("send queue full");
             assertThat(maxSeen).isLessThanOrEqualTo(MAX);

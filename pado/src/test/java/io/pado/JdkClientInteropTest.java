@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
@@ -21,17 +22,38 @@ import org.junit.jupiter.api.Test;
 class JdkClientInteropTest {
     static final int BIG = 16 << 20;
     static Server server;
-    static Recorder recorder = new Recorder();
+    /** Each test that uses {@code /recorded} sets a fresh recorder. */
+    static volatile Recorder recorder = new Recorder();
     static HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
         server = Server.create(ServerOptions.DEFAULT.withEventLoops(2)
-                        .withLimits(Limits.DEFAULT.withMaxMessageBytes(BIG))
+                        .withLimits(new Limits(BIG, BIG, Duration.ofSeconds(5)))
                         .withMaxQueuedBytes(4L * BIG))
                 .endpoint(Endpoint.of("/echo", new Echo()).withSubprotocols("chat.v2", "chat.v1"))
                 .endpoint(Endpoint.of("/strict", new Echo()).withAllowedOrigins("https://good.example"))
-                .endpoint("/recorded", recorder)
+                .endpoint("/recorded", new Handler() {
+                    @Override
+                    public void onOpen(WebSocket ws) {
+                        recorder.onOpen(ws);
+                    }
+
+                    @Override
+                    public void onPing(WebSocket ws, ByteBuffer data) {
+                        recorder.onPing(ws, data);
+                    }
+
+                    @Override
+                    public void onPong(WebSocket ws, ByteBuffer data) {
+                        recorder.onPong(ws, data);
+                    }
+
+                    @Override
+                    public void onClose(WebSocket ws, int code, String reason) {
+                        recorder.onClose(ws, code, reason);
+                    }
+                })
                 .http(request -> request.path().equals("/")
                         ? HttpResponse.ok("text/html; charset=utf-8", "<h1>hi</h1>".getBytes(StandardCharsets.UTF_8))
                         : HttpResponse.notFound())
@@ -119,6 +141,7 @@ class JdkClientInteropTest {
 
         @Test
         void handlerSeesPingAndThePongToItsPing() throws Exception {
+            recorder = new Recorder();
             var listener = new JdkListener();
             var ws = connect("/recorded", listener);
             WebSocket serverSide = recorder.awaitOpen();
@@ -135,6 +158,7 @@ class JdkClientInteropTest {
     class Closing { // RFC 6455 §7
         @Test
         void clientClosesWithCodeAndReason() throws Exception {
+            recorder = new Recorder();
             var listener = new JdkListener();
             var ws = connect("/recorded", listener);
             recorder.awaitOpen();
@@ -145,14 +169,16 @@ class JdkClientInteropTest {
 
         @Test
         void serverClosesWithCodeAndReason() throws Exception {
+            recorder = new Recorder();
             var listener = new JdkListener();
             var ws = connect("/recorded", listener);
             WebSocket serverSide = recorder.awaitOpen();
             serverSide.close(4001, "server bye").join();
             assertThat(serverSide.isOpen()).isFalse();
             assertThat(listener.next(JdkListener.Close.class)).isEqualTo(new JdkListener.Close(4001, "server bye"));
-            ws.sendClose(4001, "").join();
+            // The JDK client answers the Close by itself.
             assertThat(recorder.awaitClose().code()).isEqualTo(4001);
+            assertThat(ws.isOutputClosed()).isTrue();
             assertThat(serverSide.sendText("late")).failsWithin(Recorder.TIMEOUT)
                     .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                     .withCauseInstanceOf(ClosedException.class);

@@ -37,7 +37,7 @@ public final class Session implements WebSocket {
     private final Dispatcher dispatcher; // null: handlers run on the loop
     private final Object owner; // the server or client this connection belongs to
     private final String path;
-    private final Headers requestHeaders;
+    private final Headers handshakeHeaders;
     private final Optional<String> subprotocol;
     private final InetSocketAddress remoteAddress;
 
@@ -58,13 +58,13 @@ public final class Session implements WebSocket {
     private boolean closeDelivered;
 
     Session(Link link, Handler handler, ThreadFactory virtualThreads, Object owner, String path,
-            Headers requestHeaders, Optional<String> subprotocol) {
+            Headers handshakeHeaders, Optional<String> subprotocol) {
         this.link = link;
         this.owner = owner;
         this.handler = handler;
         this.dispatcher = link.config.dispatch() == Dispatch.VIRTUAL_THREADS ? new Dispatcher(virtualThreads) : null;
         this.path = path;
-        this.requestHeaders = requestHeaders;
+        this.handshakeHeaders = handshakeHeaders;
         this.subprotocol = subprotocol;
         InetSocketAddress remote;
         try {
@@ -193,8 +193,8 @@ public final class Session implements WebSocket {
     }
 
     @Override
-    public Headers requestHeaders() {
-        return requestHeaders;
+    public Headers handshakeHeaders() {
+        return handshakeHeaders;
     }
 
     @Override
@@ -254,10 +254,11 @@ public final class Session implements WebSocket {
 
     /** Loop thread: bytes counted by a send were written or dropped. */
     void release(long bytes) {
-        long q = queued.addAndGet(-bytes);
-        if (q <= link.config.lowWaterBytes() && !writableWaiters.isEmpty()) {
+        long low = link.config.lowWaterBytes();
+        if (queued.addAndGet(-bytes) <= low && !writableWaiters.isEmpty()) {
             CompletableFuture<Void> f;
-            while ((f = writableWaiters.poll()) != null) {
+            // Re-check before each: a sender may refill the queue and wait again while we release.
+            while (queued.get() <= low && (f = writableWaiters.poll()) != null) {
                 f.complete(null);
             }
         }
