@@ -1,0 +1,74 @@
+package io.pado;
+
+import io.pado.runtime.ClientCore;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A WebSocket client: it opens connections to {@code ws://} URIs (RFC 6455 §4.1) and runs them on its own event
+ * loops ({@code pado-client-loop-N}, daemon threads). One client can hold many connections; they share its options.
+ *
+ * <p><b>Threads.</b> All methods are thread-safe. Handler calls follow the same rules as on a {@link Server}: one
+ * at a time per connection, on virtual threads by default.
+ *
+ * {@snippet :
+ * try (Client client = Client.create(ClientOptions.DEFAULT)) {
+ *     WebSocket ws = client.connect(URI.create("ws://127.0.0.1:8080/echo"), new Handler() {
+ *         @Override
+ *         public void onText(WebSocket ws, String text) {
+ *             System.out.println("got " + text);
+ *         }
+ *     }).join();
+ *     ws.sendText("hello").join();
+ * }
+ * }
+ */
+public final class Client implements AutoCloseable {
+    private final ClientCore core;
+    private final ClientOptions options;
+
+    private Client(ClientOptions options) {
+        this.options = options;
+        this.core = new ClientCore(options);
+    }
+
+    /** A client with these options; its event loops start now. */
+    public static Client create(ClientOptions options) {
+        return new Client(Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Connects to {@code uri} and performs the opening handshake. The future completes with the open WebSocket
+     * (after which {@code handler} gets {@link Handler#onOpen}) or fails with:
+     * <ul>
+     *   <li>{@link io.pado.protocol.HandshakeException} if the server refused or answered wrongly: its
+     *       {@code status()} and {@code headers()} are the server's for a non-101 answer, and its message names the
+     *       wrong header otherwise;</li>
+     *   <li>{@link java.net.SocketTimeoutException} if connecting and the handshake took longer than the options'
+     *       handshake timeout;</li>
+     *   <li>another {@link java.io.IOException} if the connection failed.</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException if {@code uri} is not a {@code ws://} URI with a host
+     * @throws IllegalStateException    if the client is closed
+     */
+    public CompletableFuture<WebSocket> connect(URI uri, Handler handler) {
+        return core.connect(Objects.requireNonNull(uri, "uri"), Objects.requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * Closes every connection with 1001 (going away), waits up to the close timeout (plus one second) for the
+     * closing handshakes, then ends the client's threads. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        core.close(options.limits().closeTimeout().plusSeconds(1));
+    }
+
+    /** Like {@link #close()}, waiting at most {@code timeout}. */
+    public void close(Duration timeout) {
+        core.close(Objects.requireNonNull(timeout, "timeout"));
+    }
+}
