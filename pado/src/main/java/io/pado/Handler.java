@@ -15,8 +15,10 @@ import java.nio.ByteBuffer;
  * <p><b>Errors.</b> If a callback throws, the exception is logged (ERROR), the connection is closed with 1011
  * (internal error, no details sent to the peer) and {@link #onClose} follows.
  *
- * <p><b>Buffers.</b> The buffers passed to {@link #onBinary}, {@link #onPing} and {@link #onPong} are read-only and
- * valid only until the callback returns; copy them to keep them.
+ * <p><b>Buffers.</b> The buffers passed to {@link #onBinary}, {@link #onPing} and {@link #onPong} are read-only.
+ * With {@link Dispatch#VIRTUAL_THREADS} each is a private copy that the handler may keep or send back as it is;
+ * with {@link Dispatch#EVENT_LOOP} it is a view of the loop's read buffer, valid only until the callback returns:
+ * copy it to keep it or to send it back.
  *
  * {@snippet :
  * Handler echo = new Handler() {
@@ -37,18 +39,17 @@ public interface Handler {
     default void onText(WebSocket ws, String text) {
     }
 
-    /** A whole binary message arrived; {@code data} is read-only and valid until this method returns. */
+    /** A whole binary message arrived; {@code data} is read-only (see "Buffers" above for how long it lives). */
     default void onBinary(WebSocket ws, ByteBuffer data) {
     }
 
     /**
-     * A Ping arrived. The Pong answer has already been queued by pado (RFC 6455 §5.5.2); {@code data} is read-only
-     * and valid until this method returns.
+     * A Ping arrived. The Pong answer has already been queued by pado (RFC 6455 §5.5.2); {@code data} is read-only.
      */
     default void onPing(WebSocket ws, ByteBuffer data) {
     }
 
-    /** A Pong arrived, solicited or not; {@code data} is read-only and valid until this method returns. */
+    /** A Pong arrived, solicited or not; {@code data} is read-only. */
     default void onPong(WebSocket ws, ByteBuffer data) {
     }
 

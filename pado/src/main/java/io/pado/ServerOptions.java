@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param maxRequestHeadBytes the largest HTTP request head (request line and headers) read; a bigger one is
  *                            answered with 431
  * @param handshakeTimeout    how long a new connection may take to send its request head; after that the socket is
- *                            closed. Also bounds writing a plain HTTP response
+ *                            closed
  * @param idleTimeout         a WebSocket that receives nothing for this long is closed with 1001; {@link
  *                            Duration#ZERO} (the default) for never
  * @param lowWaterBytes       a WebSocket above the high-water mark becomes writable again when its queued bytes

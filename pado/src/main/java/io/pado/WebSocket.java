@@ -28,6 +28,10 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Buffers.</b> A {@link ByteBuffer} passed to a send is read from its position to its limit; its position
  * does not move. It must not be modified until the returned future completes.
  *
+ * <p><b>Futures</b> complete on the event loop that owns the socket: attach blocking work with the {@code …Async}
+ * methods, or wait with {@code join()} on your own thread. {@link #queuedBytes()} counts a text message as one
+ * byte per {@code char}, plus 14 bytes of frame header per message.
+ *
  * {@snippet :
  * ws.sendText("hello").join();          // wait until written
  * while (producing) {

@@ -1,0 +1,93 @@
+package io.pado.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pado.Client;
+import io.pado.ClientOptions;
+import io.pado.Handler;
+import io.pado.Server;
+import io.pado.ServerOptions;
+import io.pado.WebSocket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Runs the examples of docs/GUIDE.md, so that the guide cannot rot. */
+class GuideExamplesTest {
+
+    @Test
+    void echoServerAndClient() throws Exception {
+        try (Server server = EchoServer.start(0)) {
+            var uri = URI.create("ws://127.0.0.1:" + server.port() + "/echo");
+            assertThat(EchoClient.roundTrip(uri, "hello, pado")).isEqualTo("hello, pado");
+        }
+    }
+
+    @Test
+    void chatRoomBroadcastsToEveryone() throws Exception {
+        var options = ClientOptions.DEFAULT.withSubprotocols("chat.v1");
+        try (Server server = ChatRoom.start(0); Client client = Client.create(options);
+                Client evil = Client.create(options.withOrigin("https://evil.example"))) {
+            var uri = URI.create("ws://127.0.0.1:" + server.port() + "/chat");
+            var alice = new LinkedBlockingQueue<String>();
+            var bob = new LinkedBlockingQueue<String>();
+            WebSocket a = client.connect(uri, inbox(alice)).join();
+            client.connect(uri, inbox(bob)).join();
+            assertThat(alice.poll(10, TimeUnit.SECONDS)).isEqualTo("welcome");
+            assertThat(bob.poll(10, TimeUnit.SECONDS)).isEqualTo("welcome");
+            assertThat(a.subprotocol()).hasValue("chat.v1");
+
+            a.sendText("hi all");
+            assertThat(alice.poll(10, TimeUnit.SECONDS)).isEqualTo("hi all");
+            assertThat(bob.poll(10, TimeUnit.SECONDS)).isEqualTo("hi all");
+
+            assertThat(evil.connect(uri, inbox(new LinkedBlockingQueue<>()))).failsWithin(10, TimeUnit.SECONDS)
+                    .withThrowableThat().havingCause().isInstanceOf(io.pado.protocol.HandshakeException.class)
+                    .withMessageContaining("403");
+        }
+    }
+
+    static Handler inbox(LinkedBlockingQueue<String> queue) {
+        return new Handler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                queue.add(text);
+            }
+        };
+    }
+
+    @Test
+    void blockingProducerNeverQueuesMuchMore() throws Exception {
+        int chunks = 500; // 8 MiB
+        try (Server server = Server.create(ServerOptions.DEFAULT.withWaterMarks(64 << 10, 256 << 10))
+                .endpoint("/download", new BlockingProducer(chunks)).start();
+                Client client = Client.create(ClientOptions.DEFAULT)) {
+            var received = new AtomicInteger();
+            var done = new CompletableFuture<Void>();
+            WebSocket ws = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/download"),
+                    new Handler() {
+                        @Override
+                        public void onBinary(WebSocket ws, ByteBuffer data) {
+                            byte expected = (byte) received.getAndIncrement();
+                            while (data.hasRemaining()) {
+                                if (data.get() != expected) {
+                                    done.completeExceptionally(new AssertionError("bad byte"));
+                                }
+                            }
+                        }
+
+                        @Override
+                        public void onText(WebSocket ws, String text) {
+                            done.complete(null);
+                        }
+                    }).join();
+            ws.sendText("go");
+            done.get(30, TimeUnit.SECONDS);
+            assertThat(received.get()).isEqualTo(chunks);
+        }
+    }
+}
