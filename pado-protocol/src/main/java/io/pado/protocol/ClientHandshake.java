@@ -133,7 +133,7 @@ public final class ClientHandshake {
 
     /** The request target: raw path ({@code /} if empty) and query, non-ASCII characters percent-encoded. */
     private static String target(URI uri) {
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        String path = uri.getRawPath().isEmpty() ? "/" : uri.getRawPath(); // a URI with a host has a path
         String query = uri.getRawQuery();
         String target = query == null ? path : path + "?" + query;
         var out = new StringBuilder(target.length());
@@ -149,12 +149,12 @@ public final class ClientHandshake {
         return out.toString();
     }
 
-    /** RFC 6455 §4.1 (4): host, and {@code :port} only when it is not the scheme's default. */
+    /**
+     * RFC 6455 §4.1 (4): host, and {@code :port} only when it is not the scheme's default. {@link URI#getHost()}
+     * already gives an IPv6 literal in brackets.
+     */
     private static String host(URI uri, String scheme) {
         String host = uri.getHost();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]"; // an IPv6 literal
-        }
         int port = uri.getPort();
         int defaultPort = scheme.equals("ws") ? 80 : 443;
         return port < 0 || port == defaultPort ? host : host + ":" + port;
@@ -336,6 +336,7 @@ public final class ClientHandshake {
      * @param response    the server's response head, for cookies and other headers
      */
     public record Result(Optional<String> subprotocol, List<Extension> extensions, ResponseHead response) {
+        /** Copies {@code extensions}; nulls are refused. */
         public Result {
             Objects.requireNonNull(subprotocol, "subprotocol");
             extensions = List.copyOf(extensions);

@@ -124,7 +124,8 @@ class ClientHandshakeTest {
         void subprotocolsMustBeDistinctTokens() { // RFC 6455 §4.1 (10)
             assertThatThrownBy(() -> ClientHandshake.create(URI.create("ws://a/"), List.of("a b"), List.of(),
                     Headers.of(), Optional.empty(), SAMPLE_KEY))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("subprotocol is not an HTTP token: \"a b\"");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("subprotocol is not an HTTP token: \"a b\"");
             assertThatThrownBy(() -> ClientHandshake.create(URI.create("ws://a/"), List.of("chat", "chat"), List.of(),
                     Headers.of(), Optional.empty(), SAMPLE_KEY))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("subprotocol offered twice: chat");
@@ -267,7 +268,8 @@ class ClientHandshakeTest {
         @Test
         void aMissingReasonIsReplacedByTheStandardOneAndOddCharactersAreDropped() {
             assertThat(failure(sample(), response("HTTP/1.1 403\r\n\r\n"))).hasMessage("server answered 403 Forbidden");
-            assertThat(failure(sample(), response("HTTP/1.1 200 Caf\u00e9\r\n\r\n"))).hasMessage("server answered 200 Caf");
+            assertThat(failure(sample(), response("HTTP/1.1 200 Caf\u00e9\r\n\r\n")))
+                    .hasMessage("server answered 200 Caf");
         }
 
         @ParameterizedTest
@@ -279,7 +281,8 @@ class ClientHandshakeTest {
                 "Connection | Connection: close       | Connection header must hold Upgrade, got \"close\"",
                 "Sec-WebSocket-Accept | ''            | missing Sec-WebSocket-Accept header",
                 "Sec-WebSocket-Accept | Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo={NL}"
-                        + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo= | more than one Sec-WebSocket-Accept header",
+                        + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo= | "
+                        + "more than one Sec-WebSocket-Accept header",
                 "Sec-WebSocket-Accept | Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo | "
                         + "Sec-WebSocket-Accept does not match the key: \"s3pPLMBiTxaQ9kYGzzhZRbK+xOo\"",
                 "Sec-WebSocket-Accept | Sec-WebSocket-Accept: dGhlIHNhbXBsZSBub25jZQ== | "
@@ -375,7 +378,8 @@ class ClientHandshakeTest {
             HandshakeException e = failure(offering(), answering("x-a, x-b; refuse"));
 
             assertThat(e.status()).isZero();
-            assertThat(e).hasMessage("Sec-WebSocket-Extensions \"x-b; refuse\" refused: refuse is not a parameter we know");
+            assertThat(e).hasMessage(
+                    "Sec-WebSocket-Extensions \"x-b; refuse\" refused: refuse is not a parameter we know");
             assertThat(a.made.getFirst().closed).isTrue();
         }
 

@@ -81,7 +81,8 @@ class ExtensionOfferTest {
     class Rendering {
         @Test
         void tokensAreWrittenBare() {
-            assertThat(offer("permessage-deflate", p("client_max_window_bits", null), p("server_max_window_bits", "10")))
+            assertThat(offer("permessage-deflate",
+                    p("client_max_window_bits", null), p("server_max_window_bits", "10")))
                     .hasToString("permessage-deflate; client_max_window_bits; server_max_window_bits=10");
         }
 

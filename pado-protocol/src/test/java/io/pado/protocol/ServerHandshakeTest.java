@@ -7,9 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -230,7 +232,8 @@ class ServerHandshakeTest {
         @CsvSource(delimiter = '|', value = {
                 "''                                                  | Sec-WebSocket-Version must be 13, got none",
                 "Sec-WebSocket-Version: 13, 8                        | Sec-WebSocket-Version must be 13, got \"13, 8\"",
-                "Sec-WebSocket-Version: 13{NL}Sec-WebSocket-Version: 13 | Sec-WebSocket-Version must be 13, got \"13, 13\"",
+                "Sec-WebSocket-Version: 13{NL}Sec-WebSocket-Version: 13 "
+                        + "| Sec-WebSocket-Version must be 13, got \"13, 13\"",
                 "Sec-WebSocket-Version: 013                          | Sec-WebSocket-Version must be 13, got \"013\""})
         void serverRefusesAnyOtherVersionWith426(String replacement, String message) {
             HandshakeException e = refusal(sampleWith("Sec-WebSocket-Version", replacement));
@@ -288,7 +291,8 @@ class ServerHandshakeTest {
 
         @Test
         void serverRefusesTwoOriginsWith400() {
-            HandshakeException e = refusal(sampleWith("Origin", "Origin: http://a.example\r\nOrigin: http://b.example"));
+            HandshakeException e = refusal(
+                    sampleWith("Origin", "Origin: http://a.example\r\nOrigin: http://b.example"));
 
             assertThat(e.status()).isEqualTo(400);
             assertThat(e).hasMessage("more than one Origin header");
@@ -299,7 +303,8 @@ class ServerHandshakeTest {
     class AcceptKey { // RFC 6455 §4.2.2 (5.4), §1.3
         @Test
         void theRfcSampleKeyGivesTheRfcSampleAccept() {
-            assertThat(ServerHandshake.acceptValue("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+            assertThat(ServerHandshake.acceptValue("dGhlIHNhbXBsZSBub25jZQ=="))
+                    .isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
         }
 
         @Test
@@ -342,13 +347,14 @@ class ServerHandshakeTest {
                 Optional<String> chosen = ServerHandshake.chooseSubprotocol(server, offered);
 
                 chosen.ifPresent(c -> assertThat(offered).as("seed %d", seed).contains(c));
-                assertThat(chosen.isPresent()).as("seed %d", seed).isEqualTo(server.stream().anyMatch(offered::contains));
+                assertThat(chosen.isPresent()).as("seed %d", seed)
+                        .isEqualTo(server.stream().anyMatch(offered::contains));
             }
         }
 
         private static List<String> randomSubset(List<String> names, Random random) {
             var out = new ArrayList<>(names);
-            java.util.Collections.shuffle(out, random);
+            Collections.shuffle(out, random);
             return out.subList(0, random.nextInt(out.size() + 1));
         }
     }
@@ -625,9 +631,7 @@ class ServerHandshakeTest {
         }
 
         private static byte[] mutate(byte[] sample, Random random) {
-            var out = new java.io.ByteArrayOutputStream();
-            out.writeBytes(sample);
-            byte[] bytes = out.toByteArray();
+            byte[] bytes = sample; // splice copies, never writes
             int mutations = random.nextInt(4);
             for (int i = 0; i < mutations; i++) {
                 int at = random.nextInt(bytes.length + 1);
@@ -642,7 +646,7 @@ class ServerHandshakeTest {
         }
 
         private static byte[] splice(byte[] bytes, int from, int to, byte[] insert) {
-            var out = new java.io.ByteArrayOutputStream();
+            var out = new ByteArrayOutputStream();
             out.write(bytes, 0, from);
             out.writeBytes(insert);
             out.write(bytes, to, bytes.length - to);
