@@ -336,6 +336,7 @@ public final class ClientHandshake {
      * @param response    the server's response head, for cookies and other headers
      */
     public record Result(Optional<String> subprotocol, List<Extension> extensions, ResponseHead response) {
+        /** Copies {@code extensions}; nulls are refused. */
         public Result {
             Objects.requireNonNull(subprotocol, "subprotocol");
             extensions = List.copyOf(extensions);

@@ -35,8 +35,8 @@ import java.util.function.LongSupplier;
  * }
  *
  * <p><b>Input never throws.</b> A peer that breaks the protocol fails the connection (RFC 6455 §7.1.7): the engine
- * queues a Close with the matching code (1002, 1007, 1009), reports {@link Event.Closed} and discards all further
- * input. Any split of the same bytes into {@code receive} calls gives the same events.
+ * reports {@link Event.Closed}, discards all further input and queues a Close with the matching code (1002, 1007,
+ * 1009) as soon as the events before Closed have been taken, so that they can still be answered. Any split of the same bytes into {@code receive} calls gives the same events.
  *
  * <p><b>Closing</b> (RFC 6455 §7): either side may start. A received Close is answered with a Close echoing its
  * code, unless one was sent already; after sending a Close no data can be sent. The server closes TCP as soon as
@@ -64,6 +64,9 @@ public final class Connection {
     /** Whether a part is the last of its message. */
     public enum Fin { MORE, LAST }
 
+    /** What to do with the output once the Closed event is taken. */
+    private enum PendingClose { NONE, FAIL, ECHO }
+
     private final Role role;
     private final Settings settings;
     private final List<Extension> extensions;
@@ -84,6 +87,9 @@ public final class Connection {
     private boolean closedReported;
     private boolean tcpCloseDue;
     private boolean finished;
+    private PendingClose pendingClose = PendingClose.NONE;
+    private int pendingCode;
+    private String pendingReason;
     private boolean deadlineArmed;
     private long deadlineNanos;
 
@@ -174,7 +180,8 @@ public final class Connection {
                 }
             }
         } catch (ProtocolException e) {
-            fail(e.closeCode(), e.getMessage());
+            inputDone = true;
+            closeAfterEarlierEvents(PendingClose.FAIL, e.closeCode().code(), e.getMessage());
         }
         if (inputDone) {
             // RFC 6455 §7.1.7: once failed or closed, further data is discarded
@@ -209,7 +216,11 @@ public final class Connection {
 
     /** The next event, or null when there is none. */
     public Event pollEvent() {
-        return events.poll();
+        Event event = events.poll();
+        if (event instanceof Event.Closed && pendingClose != PendingClose.NONE) {
+            applyPendingClose();
+        }
+        return event;
     }
 
     private void checkFrame() {
@@ -415,11 +426,42 @@ public final class Connection {
             reason = decode(reasonBytes);
         }
         inputDone = true;
-        if (outputOpen) {
-            // RFC 6455 §5.5.1: answer a Close with a Close, echoing its code
-            writeClose(code == CloseCode.NO_STATUS_RECEIVED ? -1 : code, "");
+        closeAfterEarlierEvents(PendingClose.ECHO, code, reason);
+    }
+
+    /**
+     * Reports Closed and then closes the output, but only once the application has taken the events before it: a
+     * message that arrived just ahead of a Close or a violation can still be answered, as a peer that sent it
+     * expects (the Autobahn suite calls anything else non-strict).
+     */
+    private void closeAfterEarlierEvents(PendingClose action, int code, String reason) {
+        if (closedReported) {
+            return;
         }
         report(code, reason);
+        pendingClose = action;
+        pendingCode = code;
+        pendingReason = reason;
+        if (events.size() == 1) {
+            applyPendingClose();
+        }
+    }
+
+    private void applyPendingClose() {
+        PendingClose action = pendingClose;
+        pendingClose = PendingClose.NONE;
+        if (action == PendingClose.FAIL) {
+            // RFC 6455 §7.1.7: send a Close with the failure's code, then close TCP
+            if (outputOpen) {
+                writeClose(pendingCode, pendingReason);
+            }
+            finish();
+            return;
+        }
+        if (outputOpen) {
+            // RFC 6455 §5.5.1: answer a Close with a Close, echoing its code
+            writeClose(pendingCode == CloseCode.NO_STATUS_RECEIVED ? -1 : pendingCode, "");
+        }
         state = State.CLOSED;
         if (role == Role.SERVER) {
             // RFC 6455 §7.1.1: the server closes the TCP connection first
@@ -495,6 +537,7 @@ public final class Connection {
      * a handler that threw (1011), a policy (1008), a slow consumer.
      */
     public void fail(CloseCode code, String reason) {
+        pendingClose = PendingClose.NONE;
         if (outputOpen) {
             writeClose(code.code(), reason);
         }

@@ -35,8 +35,8 @@ public interface Extension {
     void decode(ByteBuffer payload, boolean endOfMessage, Consumer<ByteBuffer> out);
 
     /**
-     * Encodes a whole message to send. Returns the encoded payload (valid until the next call), or null to send
-     * this message as it is, without this extension's RSV bits.
+     * Encodes a whole message to send. Returns the encoded payload in a new buffer that the caller then owns, or
+     * null to send this message as it is, without this extension's RSV bits.
      *
      * @param message the payload; not modified, its position does not move
      */

@@ -18,6 +18,7 @@ public record ExtensionOffer(String name, List<Parameter> parameters) {
 
     /** A parameter; {@code value} is null for a parameter written without {@code =value}. */
     public record Parameter(String name, String value) {
+        /** Refuses a null name. */
         public Parameter {
             Objects.requireNonNull(name, "name");
         }
@@ -47,6 +48,7 @@ public record ExtensionOffer(String name, List<Parameter> parameters) {
         }
     }
 
+    /** Copies {@code parameters}; refuses a null name. */
     public ExtensionOffer {
         Objects.requireNonNull(name, "name");
         parameters = List.copyOf(parameters);

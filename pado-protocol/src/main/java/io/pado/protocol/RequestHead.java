@@ -13,6 +13,7 @@ import java.util.Optional;
  */
 public record RequestHead(String method, String target, String version, Headers headers) {
 
+    /** Refuses nulls. */
     public RequestHead {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(target, "target");

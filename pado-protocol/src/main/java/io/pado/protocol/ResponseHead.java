@@ -13,6 +13,7 @@ import java.util.Objects;
  */
 public record ResponseHead(String version, int status, String reason, Headers headers) {
 
+    /** Refuses nulls and a status outside 100-599 ({@link IllegalArgumentException}). */
     public ResponseHead {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(reason, "reason");

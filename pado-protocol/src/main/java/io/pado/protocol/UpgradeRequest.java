@@ -18,6 +18,7 @@ import java.util.Optional;
 public record UpgradeRequest(RequestHead head, String key, List<String> subprotocols,
                              List<ExtensionOffer> extensions, Optional<String> origin) {
 
+    /** Copies the lists; refuses nulls. */
     public UpgradeRequest {
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(key, "key");

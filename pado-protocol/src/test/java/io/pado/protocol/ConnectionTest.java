@@ -386,6 +386,33 @@ class ConnectionTest {
         }
 
         @Test
+        void messageJustBeforeAViolationCanStillBeAnswered() { // Autobahn 3.2, 5.15
+            Engine server = Engine.server();
+            server.connection.receive(ByteBuffer.wrap(concat(RawFrame.text("Hello").maskedWith(KEY).bytes(),
+                    RawFrame.text("x").rsv(0x20).maskedWith(KEY).bytes())));
+            assertThat(server.connection.pollEvent()).isEqualTo(new Event.Text("Hello"));
+            assertThat(server.connection.isOutputOpen()).isTrue();
+            server.connection.sendText("Hello");
+            assertThat(server.connection.pollEvent()).isEqualTo(new Event.Closed(1002, "reserved bits set"));
+            assertThat(server.output()).isEqualTo(concat(RawFrame.text("Hello").bytes(),
+                    RawFrame.close(1002, "reserved bits set").bytes()));
+            assertThat(server.connection.tcpCloseDue()).isTrue();
+        }
+
+        @Test
+        void messageJustBeforeACloseCanStillBeAnswered() {
+            Engine client = Engine.client();
+            client.connection.receive(ByteBuffer.wrap(concat(RawFrame.text("last").bytes(),
+                    RawFrame.close(1001).bytes())));
+            assertThat(client.connection.pollEvent()).isEqualTo(new Event.Text("last"));
+            client.connection.sendText("reply");
+            assertThat(client.connection.pollEvent()).isEqualTo(new Event.Closed(1001, ""));
+            assertThat(client.output()).isEqualTo(concat(RawFrame.text("reply").maskedWith(Engine.CLIENT_KEY).bytes(),
+                    RawFrame.close(1001).maskedWith(Engine.CLIENT_KEY).bytes()));
+            assertThat(client.connection.state()).isEqualTo(Connection.State.CLOSED);
+        }
+
+        @Test
         void failSendsItsCodeAndAsksToCloseTcp() {
             Engine server = Engine.server();
             server.connection.fail(CloseCode.INTERNAL_ERROR, "handler failed");

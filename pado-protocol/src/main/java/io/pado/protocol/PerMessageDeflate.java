@@ -1,0 +1,220 @@
+package io.pado.protocol;
+
+import io.pado.protocol.extension.CodecPool;
+import io.pado.protocol.extension.DeflateCodec;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.Deflater;
+
+/**
+ * The permessage-deflate extension (RFC 7692): negotiation for both roles, and the codec each connection uses.
+ *
+ * <p>Memory is the cost that counts here: the JDK's zlib takes about 300 KiB of native memory for a compressor and
+ * 40 KiB for a decompressor, and cannot use a smaller window. Two modes:
+ * <ul>
+ *   <li>{@link Memory#POOLED} (the default): both sides agree to no context takeover, and codecs are borrowed from a
+ *       pool for one message at a time. An idle connection holds no zlib memory; the ratio is lower on streams of
+ *       small, similar messages.</li>
+ *   <li>{@link Memory#CONTEXT_TAKEOVER}: each connection keeps its compressor and decompressor, for the best ratio.</li>
+ * </ul>
+ * A peer that limits our window below 32 KiB ({@code server_max_window_bits} or {@code client_max_window_bits} under
+ * 15) is honoured without a smaller zlib window: we compress each message on its own and send those larger than the
+ * window uncompressed, so no back-reference can reach past it.
+ *
+ * <p>Immutable and thread-safe: one instance serves every connection of a server or client.
+ */
+public final class PerMessageDeflate implements ExtensionFactory {
+    static final String NAME = "permessage-deflate";
+    private static final String SERVER_NO_CONTEXT_TAKEOVER = "server_no_context_takeover";
+    private static final String CLIENT_NO_CONTEXT_TAKEOVER = "client_no_context_takeover";
+    private static final String SERVER_MAX_WINDOW_BITS = "server_max_window_bits";
+    private static final String CLIENT_MAX_WINDOW_BITS = "client_max_window_bits";
+
+    /** How compression state is kept between messages. */
+    public enum Memory { POOLED, CONTEXT_TAKEOVER }
+
+    /**
+     * @param memory          pooled codecs without context takeover, or context takeover per connection
+     * @param level           zlib level, 1 (fastest) to 9 (smallest)
+     * @param minMessageBytes messages smaller than this are sent uncompressed (RSV1 is set per message)
+     */
+    public record Options(Memory memory, int level, int minMessageBytes) {
+        /** Pooled codecs, level 6, messages of 64 bytes and more compressed. */
+        public static final Options DEFAULT = new Options(Memory.POOLED, Deflater.DEFAULT_COMPRESSION, 64);
+
+        public Options {
+            Objects.requireNonNull(memory, "memory");
+            if (level != Deflater.DEFAULT_COMPRESSION && (level < 1 || level > 9)) {
+                throw new IllegalArgumentException("level must be 1 to 9: " + level);
+            }
+            if (minMessageBytes < 0) {
+                throw new IllegalArgumentException("negative minMessageBytes: " + minMessageBytes);
+            }
+        }
+
+        public Options withMemory(Memory memory) {
+            return new Options(memory, level, minMessageBytes);
+        }
+
+        public Options withLevel(int level) {
+            return new Options(memory, level, minMessageBytes);
+        }
+
+        public Options withMinMessageBytes(int bytes) {
+            return new Options(memory, level, bytes);
+        }
+    }
+
+    private final Options options;
+    private final CodecPool pool;
+
+    private PerMessageDeflate(Options options) {
+        this.options = options;
+        this.pool = new CodecPool(options.level(), 2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A factory with these options; keep one per server or client so its codec pool is shared. */
+    public static PerMessageDeflate create(Options options) {
+        return new PerMessageDeflate(Objects.requireNonNull(options, "options"));
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<ExtensionOffer> clientOffers() {
+        var parameters = new ArrayList<ExtensionOffer.Parameter>();
+        if (options.memory() == Memory.POOLED) {
+            parameters.add(new ExtensionOffer.Parameter(SERVER_NO_CONTEXT_TAKEOVER, null));
+            parameters.add(new ExtensionOffer.Parameter(CLIENT_NO_CONTEXT_TAKEOVER, null));
+        }
+        // We can honour any window the server asks of us (see the class comment)
+        parameters.add(new ExtensionOffer.Parameter(CLIENT_MAX_WINDOW_BITS, null));
+        return List.of(new ExtensionOffer(NAME, parameters));
+    }
+
+    /** RFC 7692 §7.1: accept the first offer whose parameters are all known, single and valid; decline the others. */
+    @Override
+    public Optional<Accepted> acceptOffers(List<ExtensionOffer> offers) {
+        for (ExtensionOffer offer : offers) {
+            Parameters p = Parameters.parse(offer, Role.SERVER);
+            if (p == null) {
+                continue;
+            }
+            var response = new ArrayList<ExtensionOffer.Parameter>();
+            boolean pooled = options.memory() == Memory.POOLED;
+            boolean serverNoContext = p.serverNoContextTakeover || pooled;
+            if (serverNoContext) {
+                response.add(new ExtensionOffer.Parameter(SERVER_NO_CONTEXT_TAKEOVER, null));
+            }
+            // Binding only once answered (§7.1.1.2): answered, it lets us drop the decompressor between messages
+            boolean clientNoContext = p.clientNoContextTakeover || pooled;
+            if (clientNoContext) {
+                response.add(new ExtensionOffer.Parameter(CLIENT_NO_CONTEXT_TAKEOVER, null));
+            }
+            int serverWindow = p.serverMaxWindowBits;
+            if (serverWindow < 15) {
+                response.add(new ExtensionOffer.Parameter(SERVER_MAX_WINDOW_BITS, Integer.toString(serverWindow)));
+            }
+            var codec = new DeflateCodec(pool, !serverNoContext, !clientNoContext, serverWindow,
+                    options.minMessageBytes());
+            return Optional.of(new Accepted(new ExtensionOffer(NAME, response), codec));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Extension acceptResponse(ExtensionOffer response) {
+        Parameters p = Parameters.parse(response, Role.CLIENT);
+        if (p == null) {
+            throw new IllegalArgumentException("invalid permessage-deflate response: " + response);
+        }
+        if (options.memory() == Memory.POOLED && !p.serverNoContextTakeover) {
+            // We offered server_no_context_takeover; a server that accepts the offer must honour it
+            throw new IllegalArgumentException("server ignored server_no_context_takeover: " + response);
+        }
+        boolean clientContext = !p.clientNoContextTakeover && options.memory() == Memory.CONTEXT_TAKEOVER;
+        return new DeflateCodec(pool, clientContext, !p.serverNoContextTakeover, p.clientMaxWindowBits,
+                options.minMessageBytes());
+    }
+
+    /** Pooled codecs waiting for a message (for tests and metrics). */
+    public int idleCodecs() {
+        return pool.idle();
+    }
+
+    /** The parameters of one offer or response, or null from {@link #parse} if they break RFC 7692 §7.1. */
+    private record Parameters(boolean serverNoContextTakeover, boolean clientNoContextTakeover,
+            int serverMaxWindowBits, int clientMaxWindowBits) {
+
+        static Parameters parse(ExtensionOffer offer, Role readBy) {
+            if (!offer.name().equals(NAME)) {
+                return null;
+            }
+            boolean serverNoContext = false;
+            boolean clientNoContext = false;
+            int serverBits = 15;
+            int clientBits = 15;
+            Set<String> seen = new HashSet<>();
+            for (ExtensionOffer.Parameter parameter : offer.parameters()) {
+                String name = parameter.name().toLowerCase(java.util.Locale.ROOT);
+                if (!seen.add(name)) {
+                    return null; // a parameter may appear once
+                }
+                String value = parameter.value();
+                switch (name) {
+                    case SERVER_NO_CONTEXT_TAKEOVER, CLIENT_NO_CONTEXT_TAKEOVER -> {
+                        if (value != null) {
+                            return null;
+                        }
+                        if (name.equals(SERVER_NO_CONTEXT_TAKEOVER)) {
+                            serverNoContext = true;
+                        } else {
+                            clientNoContext = true;
+                        }
+                    }
+                    case SERVER_MAX_WINDOW_BITS -> {
+                        serverBits = windowBits(value);
+                        if (serverBits < 0) {
+                            return null;
+                        }
+                    }
+                    case CLIENT_MAX_WINDOW_BITS -> {
+                        // Offered without a value, it only says the client could take a limit (§7.1.2.2)
+                        if (value == null && readBy == Role.SERVER) {
+                            continue;
+                        }
+                        clientBits = windowBits(value);
+                        if (clientBits < 0) {
+                            return null;
+                        }
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            return new Parameters(serverNoContext, clientNoContext, serverBits, clientBits);
+        }
+
+        /** 8 to 15 in decimal without leading zeros (RFC 7692 §7.1.2), else -1. */
+        private static int windowBits(String value) {
+            if (value == null || !value.matches("[1-9][0-9]?")) {
+                return -1;
+            }
+            int bits = Integer.parseInt(value);
+            return bits >= 8 && bits <= 15 ? bits : -1;
+        }
+    }
+}

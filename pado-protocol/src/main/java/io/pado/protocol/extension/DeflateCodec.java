@@ -1,0 +1,146 @@
+package io.pado.protocol.extension;
+
+import io.pado.protocol.CloseCode;
+import io.pado.protocol.Extension;
+import io.pado.protocol.ProtocolException;
+
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * permessage-deflate as one connection uses it (RFC 7692 §7.2). A direction with context takeover keeps its zlib
+ * stream for the connection's life; one without borrows a codec from the pool for one message and gives it back,
+ * so an idle connection holds no native memory. Not thread-safe.
+ */
+public final class DeflateCodec implements Extension {
+    /** RFC 7692 §7.2.1: a compressed message ends with this empty stored block, removed before sending. */
+    private static final byte[] TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
+    private static final int CHUNK_BYTES = 8192;
+
+    private final CodecPool pool;
+    private final boolean sendContextTakeover;
+    private final boolean receiveContextTakeover;
+    /** Largest message we compress: with a window under 32 KiB a message must fit in it (no context then). */
+    private final long maxCompressedMessageBytes;
+    private final int minMessageBytes;
+
+    private Deflater deflater;
+    private Inflater inflater;
+    private ByteBuffer chunk;
+
+    /**
+     * @param sendWindowBits the LZ77 window the peer allows us (8–15); below 15 we reset per message and send
+     *                       messages larger than the window uncompressed, since the JDK's zlib always uses 15
+     */
+    public DeflateCodec(CodecPool pool, boolean sendContextTakeover, boolean receiveContextTakeover,
+            int sendWindowBits, int minMessageBytes) {
+        this.pool = pool;
+        this.sendContextTakeover = sendContextTakeover && sendWindowBits == 15;
+        this.receiveContextTakeover = receiveContextTakeover;
+        this.maxCompressedMessageBytes = sendWindowBits == 15 ? Long.MAX_VALUE : 1L << sendWindowBits;
+        this.minMessageBytes = minMessageBytes;
+    }
+
+    @Override
+    public String name() {
+        return "permessage-deflate";
+    }
+
+    @Override
+    public int rsvBits() {
+        return RSV1;
+    }
+
+    @Override
+    public void decode(ByteBuffer payload, boolean endOfMessage, Consumer<ByteBuffer> out) {
+        if (inflater == null) {
+            inflater = pool.borrowInflater();
+        }
+        if (chunk == null) {
+            chunk = ByteBuffer.allocate(CHUNK_BYTES);
+        }
+        inflate(payload, out);
+        if (endOfMessage) {
+            inflate(ByteBuffer.wrap(TAIL), out);
+            if (inflater.finished()) {
+                // The peer ended its stream with a final block: the next message starts a new one
+                inflater.reset();
+            }
+            if (!receiveContextTakeover) {
+                pool.giveBack(inflater);
+                inflater = null;
+            }
+            chunk = null;
+        }
+    }
+
+    /** Inflates all of {@code input}, handing out at most a chunk at a time so the caller can stop a bomb. */
+    private void inflate(ByteBuffer input, Consumer<ByteBuffer> out) {
+        inflater.setInput(input);
+        try {
+            while (true) {
+                chunk.clear();
+                int produced = inflater.inflate(chunk);
+                if (produced == 0) {
+                    if (inflater.needsDictionary()) {
+                        throw new ProtocolException(CloseCode.INVALID_PAYLOAD, "compressed data needs a dictionary");
+                    }
+                    break;
+                }
+                out.accept(chunk.flip());
+            }
+        } catch (DataFormatException e) {
+            throw new ProtocolException(CloseCode.INVALID_PAYLOAD, "invalid compressed data");
+        }
+        input.position(input.limit());
+    }
+
+    @Override
+    public ByteBuffer encode(ByteBuffer message) {
+        int length = message.remaining();
+        if (length < minMessageBytes || length > maxCompressedMessageBytes) {
+            return null;
+        }
+        if (deflater == null) {
+            deflater = pool.borrowDeflater();
+        }
+        deflater.setInput(message.duplicate());
+        ByteBuffer compressed = ByteBuffer.allocate(Math.max(64, length / 2 + 16));
+        while (true) {
+            deflater.deflate(compressed, Deflater.SYNC_FLUSH);
+            if (compressed.hasRemaining()) {
+                break;
+            }
+            compressed = ByteBuffer.allocate(compressed.capacity() * 2).put(compressed.flip());
+        }
+        if (!sendContextTakeover) {
+            pool.giveBack(deflater);
+            deflater = null;
+        }
+        // RFC 7692 §7.2.1: remove the 0x00 0x00 0xFF 0xFF that ends the sync flush
+        compressed.flip();
+        compressed.limit(compressed.limit() - TAIL.length);
+        return compressed;
+    }
+
+    @Override
+    public void close() {
+        if (deflater != null) {
+            deflater.end();
+            deflater = null;
+        }
+        if (inflater != null) {
+            inflater.end();
+            inflater = null;
+        }
+        chunk = null;
+    }
+
+    /** Whether this connection holds a zlib stream now (for tests of memory per idle connection). */
+    public boolean holdsNativeMemory() {
+        return deflater != null || inflater != null;
+    }
+}

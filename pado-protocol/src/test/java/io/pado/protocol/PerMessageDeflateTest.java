@@ -1,0 +1,311 @@
+package io.pado.protocol;
+
+import io.pado.protocol.extension.DeflateCodec;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+
+import static io.pado.protocol.RawFrame.concat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PerMessageDeflateTest {
+    private static final int KEY = 0x0A0B0C0D;
+    private static final PerMessageDeflate POOLED = PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT);
+    private static final PerMessageDeflate CONTEXT = PerMessageDeflate.create(
+            PerMessageDeflate.Options.DEFAULT.withMemory(PerMessageDeflate.Memory.CONTEXT_TAKEOVER));
+
+    private static ExtensionOffer offer(String header) {
+        return ExtensionOffer.parseHeader(header).get(0);
+    }
+
+    private static String accept(PerMessageDeflate factory, String header) {
+        return factory.acceptOffers(ExtensionOffer.parseHeader(header))
+                .map(a -> a.response().toString()).orElse("declined");
+    }
+
+    private static Engine server(PerMessageDeflate factory, String offer) {
+        Extension codec = factory.acceptOffers(ExtensionOffer.parseHeader(offer)).orElseThrow().extension();
+        return Engine.of(Role.SERVER, Settings.DEFAULT, List.of(codec));
+    }
+
+    @Nested
+    class Negotiation { // RFC 7692 §5, §7.1
+        @Test
+        void serverAcceptsAPlainOffer() {
+            assertThat(accept(CONTEXT, "permessage-deflate")).isEqualTo("permessage-deflate");
+            assertThat(accept(POOLED, "permessage-deflate"))
+                    .isEqualTo("permessage-deflate; server_no_context_takeover; client_no_context_takeover");
+        }
+
+        @Test
+        void serverHonoursServerNoContextTakeover() {
+            assertThat(accept(CONTEXT, "permessage-deflate; server_no_context_takeover"))
+                    .isEqualTo("permessage-deflate; server_no_context_takeover");
+        }
+
+        @Test
+        void serverAnswersALimitedWindowWithTheSameLimit() {
+            assertThat(accept(CONTEXT, "permessage-deflate; server_max_window_bits=10"))
+                    .isEqualTo("permessage-deflate; server_max_window_bits=10");
+            assertThat(accept(CONTEXT, "permessage-deflate; client_max_window_bits; server_max_window_bits=\"9\""))
+                    .isEqualTo("permessage-deflate; server_max_window_bits=9");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+            "permessage-deflate; server_max_window_bits",
+            "permessage-deflate; server_max_window_bits=7",
+            "permessage-deflate; server_max_window_bits=16",
+            "permessage-deflate; server_max_window_bits=08",
+            "permessage-deflate; client_max_window_bits=abc",
+            "permessage-deflate; server_no_context_takeover=1",
+            "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+            "permessage-deflate; unknown_parameter",
+            "x-other-extension"})
+        void serverDeclinesInvalidOffers(String header) {
+            assertThat(accept(CONTEXT, header)).isEqualTo("declined");
+        }
+
+        @Test
+        void serverTakesTheFirstValidOfSeveralOffers() {
+            assertThat(accept(CONTEXT, "permessage-deflate; foo, permessage-deflate; client_no_context_takeover, "
+                    + "permessage-deflate")).isEqualTo("permessage-deflate; client_no_context_takeover");
+        }
+
+        @Test
+        void clientOffersWhatItsModeNeeds() {
+            assertThat(POOLED.clientOffers().get(0)).hasToString(
+                    "permessage-deflate; server_no_context_takeover; client_no_context_takeover; client_max_window_bits");
+            assertThat(CONTEXT.clientOffers().get(0)).hasToString("permessage-deflate; client_max_window_bits");
+            assertThat(CONTEXT.name()).isEqualTo("permessage-deflate");
+        }
+
+        @Test
+        void clientAcceptsValidResponsesAndRefusesOthers() {
+            assertThat(CONTEXT.acceptResponse(offer("permessage-deflate; client_max_window_bits=9"))).isNotNull();
+            assertThat(POOLED.acceptResponse(offer("permessage-deflate; server_no_context_takeover"))).isNotNull();
+            assertThatThrownBy(() -> POOLED.acceptResponse(offer("permessage-deflate")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server_no_context_takeover");
+            assertThatThrownBy(() -> CONTEXT.acceptResponse(offer("permessage-deflate; client_max_window_bits")))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> CONTEXT.acceptResponse(offer("permessage-deflate; mystery=1")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mystery");
+        }
+
+        @Test
+        void optionsAreValidated() {
+            assertThatThrownBy(() -> PerMessageDeflate.Options.DEFAULT.withLevel(10))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10");
+            assertThatThrownBy(() -> PerMessageDeflate.Options.DEFAULT.withMinMessageBytes(-1))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(PerMessageDeflate.Options.DEFAULT.withLevel(1).level()).isEqualTo(1);
+            assertThat(POOLED.options()).isEqualTo(PerMessageDeflate.Options.DEFAULT);
+        }
+    }
+
+    @Nested
+    class RfcExamples { // RFC 7692 §7.2.3
+        @Test
+        void decodesACompressedHello() {
+            Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT,
+                    List.of(CONTEXT.acceptResponse(offer("permessage-deflate"))));
+            byte[] frame = HexFormat.of().parseHex("c107f248cdc9c90700");
+            assertThat(client.receive(frame)).containsExactly(new Event.Text("Hello"));
+        }
+
+        @Test
+        void decodesTwoMessagesSharingTheWindow() {
+            Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT,
+                    List.of(CONTEXT.acceptResponse(offer("permessage-deflate"))));
+            byte[] frames = HexFormat.of().parseHex("c107f248cdc9c90700" + "c105f200110000");
+            assertThat(client.receive(frames)).containsExactly(new Event.Text("Hello"), new Event.Text("Hello"));
+        }
+
+        @Test
+        void decodesAStoredBlockAndAFragmentedMessage() {
+            Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT,
+                    List.of(CONTEXT.acceptResponse(offer("permessage-deflate"))));
+            byte[] frames = HexFormat.of().parseHex("c10b0005" + "00faff48656c6c6f00" + "4103f248cd" + "8004c9c90700");
+            assertThat(client.receive(frames)).containsExactly(new Event.Text("Hello"), new Event.Text("Hello"));
+        }
+
+        @Test
+        void encodesHelloAsTheRfcDoes() {
+            Engine server = server(CONTEXT, "permessage-deflate");
+            Extension codec = PerMessageDeflate.create(CONTEXT.options().withMinMessageBytes(0))
+                    .acceptOffers(ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow().extension();
+            ByteBuffer encoded = codec.encode(ByteBuffer.wrap("Hello".getBytes(StandardCharsets.US_ASCII)));
+            byte[] bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+            assertThat(HexFormat.of().formatHex(bytes)).isEqualTo("f248cdc9c90700");
+            server.connection.sendText("Hello".repeat(20));
+            assertThat(server.output()[0]).isEqualTo((byte) 0xC1); // FIN + RSV1 + text
+        }
+    }
+
+    @Nested
+    class RoundTrips {
+        @ParameterizedTest
+        @ValueSource(strings = {
+            "permessage-deflate",
+            "permessage-deflate; server_no_context_takeover",
+            "permessage-deflate; client_no_context_takeover",
+            "permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+            "permessage-deflate; server_max_window_bits=8",
+            "permessage-deflate; server_max_window_bits=10; client_max_window_bits",
+            "permessage-deflate; server_max_window_bits=15; client_max_window_bits=9"})
+        void messagesRoundTripBothWaysInEveryMode(String clientOffer) {
+            long seed = System.nanoTime();
+            var random = new Random(seed);
+            for (PerMessageDeflate serverFactory : List.of(POOLED, CONTEXT)) {
+                for (PerMessageDeflate clientFactory : List.of(POOLED, CONTEXT)) {
+                    // A pooled client always asks for server_no_context_takeover
+                    String offer = clientFactory == POOLED && !clientOffer.contains("server_no_context_takeover")
+                            ? clientOffer + "; server_no_context_takeover" : clientOffer;
+                    ExtensionFactory.Accepted accepted = serverFactory.acceptOffers(
+                            ExtensionOffer.parseHeader(offer)).orElseThrow();
+                    Extension clientCodec = clientFactory.acceptResponse(accepted.response());
+                    Engine server = Engine.of(Role.SERVER, Settings.DEFAULT, List.of(accepted.extension()));
+                    Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT, List.of(clientCodec));
+                    var expected = new ArrayList<Event>();
+                    for (int i = 0; i < 12; i++) {
+                        String text = randomText(random);
+                        server.connection.sendText(text);
+                        client.connection.sendText(text);
+                        expected.add(new Event.Text(text));
+                    }
+                    String context = "seed " + seed + " offer " + clientOffer;
+                    assertThat(client.receiveSplit(server.output(), 1 + random.nextInt(500))).as(context)
+                            .isEqualTo(expected);
+                    assertThat(server.receiveSplit(client.output(), 1 + random.nextInt(500))).as(context)
+                            .isEqualTo(expected);
+                }
+            }
+        }
+
+        private String randomText(Random random) {
+            String[] words = {"pado", "wave", "파도", "hello", "🌊", "message", " ", "\n"};
+            var text = new StringBuilder();
+            int n = random.nextInt(10) == 0 ? 5000 : random.nextInt(60);
+            for (int i = 0; i < n; i++) {
+                text.append(words[random.nextInt(words.length)]);
+            }
+            return text.toString();
+        }
+
+        @Test
+        void messagesLargerThanALimitedWindowGoUncompressed() {
+            Engine server = server(CONTEXT, "permessage-deflate; server_max_window_bits=8");
+            server.connection.sendText("a".repeat(256));
+            server.connection.sendText("a".repeat(257));
+            byte[] out = server.output();
+            assertThat(out[0]).isEqualTo((byte) 0xC1);
+            int second = out.length - (4 + 257);
+            assertThat(out[second]).isEqualTo((byte) 0x81);
+        }
+
+        @Test
+        void smallMessagesGoUncompressed() {
+            Engine server = server(POOLED, "permessage-deflate");
+            server.connection.sendText("tiny");
+            assertThat(server.output()).isEqualTo(RawFrame.text("tiny").bytes());
+        }
+    }
+
+    @Nested
+    class Hostile {
+        @Test
+        void inflatedSizeIsLimitedWhileInflating() {
+            Extension codec = POOLED.acceptOffers(ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow()
+                    .extension();
+            ByteBuffer bomb = codec.encode(ByteBuffer.allocate(10 << 20)); // 10 MiB of zeros
+            byte[] payload = new byte[bomb.remaining()];
+            bomb.get(payload);
+            assertThat(payload.length).isLessThan(20_000);
+            Engine server = server(POOLED, "permessage-deflate");
+            assertThat(server.receive(RawFrame.binary(payload).rsv(0x40).maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Closed(1009, "message too big"));
+        }
+
+        @Test
+        void invalidCompressedDataFailsWith1007() {
+            Engine server = server(POOLED, "permessage-deflate");
+            byte[] garbage = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x00, 0x11};
+            assertThat(server.receive(RawFrame.text(garbage).rsv(0x40).maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Closed(1007, "invalid compressed data"));
+        }
+
+        @Test
+        void compressedControlFrameFailsWith1002() {
+            Engine server = server(POOLED, "permessage-deflate");
+            assertThat(server.receive(RawFrame.ping("x").rsv(0x40).maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Closed(1002, "reserved bits set"));
+        }
+    }
+
+    @Nested
+    class Memory {
+        @Test
+        void pooledConnectionHoldsNoCodecBetweenMessages() {
+            ExtensionFactory.Accepted accepted = POOLED.acceptOffers(
+                    ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow();
+            var codec = (DeflateCodec) accepted.extension();
+            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT, List.of(codec));
+            Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT, List.of(POOLED.acceptResponse(accepted.response())));
+            client.connection.sendText("compress me ".repeat(50));
+            assertThat(server.receive(client.output())).hasSize(1);
+            server.connection.sendText("and me too ".repeat(50));
+            assertThat(server.output()[0]).isEqualTo((byte) 0xC1);
+            assertThat(codec.holdsNativeMemory()).isFalse();
+            assertThat(POOLED.idleCodecs()).isPositive();
+        }
+
+        @Test
+        void contextTakeoverCodecsAreEndedWhenTheConnectionEnds() throws Exception {
+            long before = residentKib();
+            for (int i = 0; i < 1500; i++) {
+                ExtensionFactory.Accepted accepted = CONTEXT.acceptOffers(
+                        ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow();
+                var codec = (DeflateCodec) accepted.extension();
+                Engine server = Engine.of(Role.SERVER, Settings.DEFAULT, List.of(codec));
+                Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT,
+                        List.of(CONTEXT.acceptResponse(accepted.response())));
+                client.connection.sendText("keep my context " + i + " ".repeat(100));
+                server.receive(client.output());
+                server.connection.sendText("reply " + i + "-".repeat(100));
+                client.receive(server.output());
+                assertThat(codec.holdsNativeMemory()).isTrue();
+                server.connection.receiveEof();
+                client.connection.receiveEof();
+                assertThat(codec.holdsNativeMemory()).isFalse();
+            }
+            // 1500 leaked compressor pairs would hold ~500 MiB of native memory
+            assertThat(residentKib() - before).isLessThan(150_000);
+        }
+
+        private long residentKib() throws Exception {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Test
+    void frameBuilderSanity() {
+        assertThat(concat(new byte[] {1}, new byte[] {2})).containsExactly(1, 2);
+    }
+}
