@@ -39,7 +39,8 @@ class BackpressureTest {
                 }
             }
             assertThat(stalled).as("the sender sees the peer stall").isTrue();
-            assertThat(ws.isWritable()).isFalse();
+            // Stalled above the low-water mark (it may sit between the marks, where isWritable() is true again).
+            assertThat(ws.queuedBytes()).isGreaterThan(LOW);
             // Sends still work up to the hard maximum, then fail without queueing.
             IOException full = null;
             for (int i = 0; i < 1_000 && full == null; i++) {
@@ -53,11 +54,9 @@ class BackpressureTest {
                     }
                 }
             }
-            boolean sawNotWritable = true;
             assertThat(full).as("a send fails once the queue is full").isNotNull();
             assertThat(full.getMessage()).contains("send queue full");
             assertThat(maxSeen).isLessThanOrEqualTo(MAX);
-            assertThat(sawNotWritable).isTrue();
             assertThat(ws.isWritable()).isFalse();
             CompletableFuture<Void> writable = ws.whenWritable();
             assertThat(writable).isNotDone();
