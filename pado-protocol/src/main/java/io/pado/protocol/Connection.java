@@ -35,8 +35,8 @@ import java.util.function.LongSupplier;
  * }
  *
  * <p><b>Input never throws.</b> A peer that breaks the protocol fails the connection (RFC 6455 §7.1.7): the engine
- * reports {@link Event.Closed}, discards all further input and queues a Close with the matching code (1002, 1007,
- * 1009) as soon as the events before Closed have been taken, so that they can still be answered. Any split of the same bytes into {@code receive} calls gives the same events.
+ * reports {@link Event.Closed}, discards all further input and, when the application takes that event, queues a
+ * Close with the matching code (1002, 1007, 1009): messages that came before it can still be answered. Any split of the same bytes into {@code receive} calls gives the same events.
  *
  * <p><b>Closing</b> (RFC 6455 §7): either side may start. A received Close is answered with a Close echoing its
  * code, unless one was sent already; after sending a Close no data can be sent. The server closes TCP as soon as
@@ -212,6 +212,14 @@ public final class Connection {
     /** When {@link #tick(long)} should next be called, on the clock given at creation; {@link Long#MAX_VALUE} if never. */
     public long nextDeadlineNanos() {
         return deadlineArmed ? deadlineNanos : Long.MAX_VALUE;
+    }
+
+    /**
+     * The next event without taking it, or null. A runtime that hands events to other threads uses it to hold a
+     * {@link Event.Closed} back until the events before it have been handled: taking Closed closes the output.
+     */
+    public Event peekEvent() {
+        return events.peek();
     }
 
     /** The next event, or null when there is none. */
@@ -430,9 +438,9 @@ public final class Connection {
     }
 
     /**
-     * Reports Closed and then closes the output, but only once the application has taken the events before it: a
-     * message that arrived just ahead of a Close or a violation can still be answered, as a peer that sent it
-     * expects (the Autobahn suite calls anything else non-strict).
+     * Reports Closed, and closes the output only when the application takes that event: a message that arrived
+     * just ahead of a Close or a violation can still be answered, as the peer that sent it expects (the Autobahn
+     * suite calls anything else non-strict), even by a handler on another thread.
      */
     private void closeAfterEarlierEvents(PendingClose action, int code, String reason) {
         if (closedReported) {
@@ -442,9 +450,6 @@ public final class Connection {
         pendingClose = action;
         pendingCode = code;
         pendingReason = reason;
-        if (events.size() == 1) {
-            applyPendingClose();
-        }
     }
 
     private void applyPendingClose() {

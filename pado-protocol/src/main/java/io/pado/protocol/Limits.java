@@ -28,7 +28,7 @@ public record Limits(int maxFrameBytes, int maxMessageBytes, Duration closeTimeo
         }
     }
 
-    /** A copy with both the frame and the message limit set to {@code bytes}. */
+    /** A copy with another message limit; the frame limit is lowered to it if it was larger, never raised. */
     public Limits withMaxMessageBytes(int bytes) {
         return new Limits(Math.min(maxFrameBytes, bytes), bytes, closeTimeout);
     }

@@ -32,6 +32,8 @@ final class Link {
     final Config config;
     private SelectionKey key;
     private Phase phase = Phase.OPENING;
+    /** Whether a Closed event already waited once for the handlers (loop thread only). */
+    private boolean closeHeldBack;
     private Opening opening;
     private Connection engine;
     private Session session;
@@ -168,7 +170,15 @@ final class Link {
     /** Moves the engine's events to the session and its output to the socket queue; closes TCP when it says so. */
     void pump() {
         Event event;
-        while ((event = engine.pollEvent()) != null) {
+        while ((event = engine.peekEvent()) != null) {
+            if (event instanceof Event.Closed && !closeHeldBack && session.dispatchesToThreads()) {
+                // Taking Closed closes the output: first let the handlers answer the messages that came before it,
+                // and let their sends reach the loop
+                closeHeldBack = true;
+                session.afterHandlers(() -> loop.execute(this::pumpIfOpen));
+                break;
+            }
+            engine.pollEvent();
             session.event(event);
         }
         drainEngine();
@@ -178,6 +188,12 @@ final class Link {
         long deadline = engine.nextDeadlineNanos();
         if (deadline != Long.MAX_VALUE) {
             loop.deadline(deadline);
+        }
+    }
+
+    private void pumpIfOpen() {
+        if (phase == Phase.OPEN) {
+            pump();
         }
     }
 

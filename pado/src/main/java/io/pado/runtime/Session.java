@@ -299,6 +299,19 @@ public final class Session implements WebSocket {
         }
     }
 
+    /** Whether handler calls for this connection run on other threads than the loop. */
+    boolean dispatchesToThreads() {
+        return dispatcher != null;
+    }
+
+    /**
+     * Runs {@code action} (on the handler thread) once every handler call submitted so far has returned; the sends
+     * those calls made are then already queued on the loop, ahead of anything {@code action} queues.
+     */
+    void afterHandlers(Runnable action) {
+        dispatcher.submit(action);
+    }
+
     void error(Throwable cause) {
         deliver(() -> handler.onError(this, cause), 0);
     }

@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# Run the Autobahn|Testsuite (RFC 6455 conformance) against pado, when the suite is present.
+#
+# The suite is NOT part of this repository and this script never installs or builds it: point
+# AUTOBAHN_TESTSUITE at an existing checkout and have a Python with its dependencies.
+# Run with -h for the usage text.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage:
+  scripts/autobahn.sh server ws://127.0.0.1:PORT [cases]
+      Run the suite's fuzzing client (wstest -m fuzzingclient) against a WebSocket server that
+      is already running at that URL.  Results are recorded for agent $AUTOBAHN_AGENT (pado).
+
+  scripts/autobahn.sh client [port] [cases] [-- command [args...]]
+      Start the suite's fuzzing server (wstest -m fuzzingserver) on 127.0.0.1:port (default
+      9001) and wait for a client under test to drive it.  With "-- command", run that command
+      (the client's test driver) once the server listens, with AUTOBAHN_URL, AUTOBAHN_AGENT and
+      AUTOBAHN_CASE_COUNT in its environment, then stop the server.  Without a command, wait
+      until the server stops (the client ends with
+      /updateReports?agent=AGENT&shutdownOnComplete=true) or Ctrl-C.
+
+  cases: comma-separated case patterns, default "1.*,2.*,...,10.*" (sections 1-10; the suite
+         has no section 11, so "11.*" matches nothing).  Compression is "12.*,13.*"; "*" is all.
+
+  Client protocol of the fuzzing server (base URL ws://127.0.0.1:PORT; each step is one
+  WebSocket connection; wait for the server to close it before the next):
+    1. ws://127.0.0.1:PORT/getCaseCount          -> one text message: the case count N (JSON int)
+    2. for i in 1..N:
+         ws://127.0.0.1:PORT/getCaseInfo?case=i  (optional) -> text JSON {"id": "1.1.1", "description": ...}
+         ws://127.0.0.1:PORT/runCase?case=i&agent=AGENT
+                                                 -> act as an echo client: send every text/binary
+                                                    message back as it came, answer pings, close
+                                                    as the protocol requires
+    3. ws://127.0.0.1:PORT/updateReports?agent=AGENT[&shutdownOnComplete=true]
+                                                 -> server writes the reports, closes (and exits)
+  Case numbers i are 1-based indexes into the server's sorted case list for this run.
+
+environment:
+  AUTOBAHN_TESTSUITE   suite checkout (required): the repository root, or the directory holding
+                       the autobahntestsuite package
+  AUTOBAHN_PYTHON      Python 3 with twisted, autobahn, txaio and jinja2 (default /usr/bin/python3)
+  AUTOBAHN_AGENT       agent name in the reports (default pado)
+  AUTOBAHN_OUT         output directory (default target/autobahn/<mode> in the repository); the
+                       spec, the wstest log and the report (report/index.json, report/index.html)
+                       go there; its report/ directory is replaced on each run
+  AUTOBAHN_EXCLUDE     comma-separated case patterns to exclude (default none)
+  AUTOBAHN_TIMEOUT     seconds before the run is abandoned (default 1800)
+  AUTOBAHN_SUMMARY_ARGS  extra arguments for scripts/autobahn-summary.py (e.g. --allow-non-strict)
+
+Every socket is on loopback: the server URL must name 127.0.0.1, localhost or [::1], and the
+fuzzing server is bound to 127.0.0.1 (the suite itself would bind every interface).
+Exit status: that of scripts/autobahn-summary.py (0 all passed, 1 failing cases, 2 no results),
+or 2 on a usage or set-up error.
+EOF
+}
+
+die() { echo "autobahn.sh: $*" >&2; exit 2; }
+
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_dir="$(cd "$script_dir/.." && pwd)"
+
+[[ $# -ge 1 ]] || { usage >&2; exit 2; }
+mode="$1"; shift
+case "$mode" in
+  -h|--help|help) usage; exit 0 ;;
+  server|client) ;;
+  *) usage >&2; die "unknown mode '$mode'" ;;
+esac
+
+default_cases="1.*,2.*,3.*,4.*,5.*,6.*,7.*,8.*,9.*,10.*"
+agent="${AUTOBAHN_AGENT:-pado}"
+python="${AUTOBAHN_PYTHON:-/usr/bin/python3}"
+timeout_s="${AUTOBAHN_TIMEOUT:-1800}"
+out="${AUTOBAHN_OUT:-$repo_dir/target/autobahn/$mode}"
+[[ "$agent" =~ ^[A-Za-z0-9._-]+$ ]] || die "AUTOBAHN_AGENT must match [A-Za-z0-9._-]+"
+[[ "$timeout_s" =~ ^[0-9]+$ ]] || die "AUTOBAHN_TIMEOUT must be a number of seconds"
+
+# ---- arguments -------------------------------------------------------------------------------
+url="" port="9001" cases="$default_cases"
+client_cmd=()
+if [[ "$mode" == server ]]; then
+  [[ $# -ge 1 ]] || { usage >&2; die "server mode needs the URL of the running server"; }
+  url="$1"; shift
+  [[ "$url" =~ ^ws://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|\[::1\]):[0-9]+(/.*)?$ ]] \
+    || die "server URL must be ws://127.0.0.1:PORT[/path] (loopback only), got '$url'"
+  if [[ $# -ge 1 ]]; then cases="$1"; shift; fi
+  [[ $# -eq 0 ]] || die "unexpected arguments: $*"
+else
+  positional=()
+  while [[ $# -gt 0 ]]; do
+    if [[ "$1" == "--" ]]; then shift; client_cmd=("$@"); break; fi
+    positional+=("$1"); shift
+  done
+  if [[ ${#positional[@]} -ge 1 ]]; then port="${positional[0]}"; fi
+  if [[ ${#positional[@]} -ge 2 ]]; then cases="${positional[1]}"; fi
+  [[ ${#positional[@]} -le 2 ]] || die "unexpected arguments: ${positional[*]:2}"
+  [[ "$port" =~ ^[0-9]+$ && "$port" -ge 1 && "$port" -le 65535 ]] || die "bad port '$port'"
+  url="ws://127.0.0.1:$port"
+fi
+
+json_list() { # "a,b" -> ["a","b"], each a case pattern of digits, dots and stars
+  local list="$1" item sep="" res="["
+  local -a items
+  IFS=',' read -r -a items <<<"$list"
+  for item in "${items[@]}"; do
+    item="${item//[[:space:]]/}"
+    [[ -n "$item" ]] || continue
+    [[ "$item" =~ ^[0-9.*]+$ ]] || die "bad case pattern '$item' (use e.g. 1.*,7.1.1)"
+    res+="$sep\"$item\""; sep=","
+  done
+  echo "$res]"
+}
+cases_json="$(json_list "$cases")"
+[[ "$cases_json" != "[]" ]] || die "no case patterns given"
+exclude_json="$(json_list "${AUTOBAHN_EXCLUDE:-}")"
+
+# ---- the suite ---------------------------------------------------------------------------------
+[[ -n "${AUTOBAHN_TESTSUITE:-}" ]] || die "AUTOBAHN_TESTSUITE is not set; point it at a checkout of
+  the Autobahn|Testsuite (e.g. a clone of github.com/ricardo-valero/autobahn-testsuite)"
+[[ -d "$AUTOBAHN_TESTSUITE" ]] || die "AUTOBAHN_TESTSUITE=$AUTOBAHN_TESTSUITE is not a directory"
+suite_path=""
+for candidate in "$AUTOBAHN_TESTSUITE/autobahntestsuite" "$AUTOBAHN_TESTSUITE"; do
+  if [[ -f "$candidate/autobahntestsuite/wstest.py" ]]; then suite_path="$(cd "$candidate" && pwd)"; break; fi
+done
+[[ -n "$suite_path" ]] || die "no autobahntestsuite/wstest.py under AUTOBAHN_TESTSUITE=$AUTOBAHN_TESTSUITE"
+command -v "$python" >/dev/null 2>&1 || die "AUTOBAHN_PYTHON=$python not found"
+"$python" -c 'import twisted, autobahn, txaio, jinja2' 2>/dev/null \
+  || die "$python lacks twisted/autobahn/txaio/jinja2 (on Debian: apt-get install python3-autobahn
+  python3-twisted python3-txaio python3-jinja2, and use /usr/bin/python3)"
+command -v timeout >/dev/null 2>&1 || die "needs coreutils 'timeout'"
+
+# Our own launcher around the suite's wstest entry point (the suite's files are left untouched):
+#  - every TCP listener it opens on "all interfaces" is bound to 127.0.0.1 instead;
+#  - the case reports are written with bytes values (e.g. a close reason on older autobahn
+#    releases) decoded as UTF-8, which the suite's json.dumps call otherwise rejects and then
+#    hangs without writing the per-case reports.
+read -r -d '' launcher <<'PY' || true
+import json, sys, types
+from twisted.internet import posixbase
+_listen_tcp = posixbase.PosixReactorBase.listenTCP
+def _loopback_listen_tcp(self, port, factory, backlog=50, interface="127.0.0.1"):
+    if interface in ("", "0.0.0.0", "::"):
+        interface = "127.0.0.1"
+    return _listen_tcp(self, port, factory, backlog, interface)
+posixbase.PosixReactorBase.listenTCP = _loopback_listen_tcp
+sys.argv[0] = "wstest"
+from autobahntestsuite import wstest, fuzzing
+def _json_default(o):
+    if isinstance(o, (bytes, bytearray)):
+        return bytes(o).decode("utf-8", "replace")
+    raise TypeError("not JSON serialisable: %s" % type(o).__name__)
+fuzzing.json = types.SimpleNamespace(
+    loads=json.loads, dumps=lambda o, **kw: json.dumps(o, default=_json_default, **kw))
+wstest.run()
+PY
+
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+report="$out/report"
+spec="$out/spec.json"
+log="$out/wstest.log"
+rm -rf "$report"
+mkdir -p "$report"
+
+summarise() {
+  local -a extra=()
+  if [[ -n "${AUTOBAHN_SUMMARY_ARGS:-}" ]]; then read -r -a extra <<<"$AUTOBAHN_SUMMARY_ARGS"; fi
+  if [[ ! -f "$report/index.json" ]]; then
+    echo "autobahn.sh: no $report/index.json was written; see $log" >&2
+    return 2
+  fi
+  local rc=0
+  "$python" "$script_dir/autobahn-summary.py" --agent "$agent" ${extra[@]+"${extra[@]}"} "$report" || rc=$?
+  echo "report: $report/index.html"
+  return "$rc"
+}
+
+run_wstest() { # args for wstest; runs from $out so nothing lands in the caller's directory
+  (cd "$out" && PYTHONPATH="$suite_path${PYTHONPATH:+:$PYTHONPATH}" \
+     exec timeout "$timeout_s" "$python" -c "$launcher" "$@")
+}
+
+# ---- server under test: the suite is the client ---------------------------------------------------
+if [[ "$mode" == server ]]; then
+  cat >"$spec" <<EOF
+{
+  "outdir": "$report",
+  "servers": [{"agent": "$agent", "url": "$url"}],
+  "cases": $cases_json,
+  "exclude-cases": $exclude_json,
+  "exclude-agent-cases": {}
+}
+EOF
+  echo "autobahn: fuzzing client -> $url, agent $agent, cases $cases (log: $log)"
+  start=$SECONDS
+  rc=0
+  run_wstest -m fuzzingclient -s "$spec" >"$log" 2>&1 || rc=$?
+  if [[ $rc -eq 124 ]]; then
+    echo "autobahn.sh: wstest did not finish within ${timeout_s}s; see $log" >&2
+  elif [[ $rc -ne 0 ]]; then
+    echo "autobahn.sh: wstest exited with status $rc; see $log" >&2
+  fi
+  if grep -q "^Connection to .* failed" "$log"; then
+    echo "autobahn.sh: $(grep -m1 '^Connection to .* failed' "$log")" >&2
+  fi
+  echo "autobahn: ran in $((SECONDS - start))s"
+  summarise
+  exit $?
+fi
+
+# ---- client under test: the suite is the server ----------------------------------------------------
+cat >"$spec" <<EOF
+{
+  "url": "$url",
+  "outdir": "$report",
+  "cases": $cases_json,
+  "exclude-cases": $exclude_json,
+  "exclude-agent-cases": {}
+}
+EOF
+# a direct child that execs timeout, so $! is the pid that forwards a TERM to wstest
+(cd "$out" && PYTHONPATH="$suite_path${PYTHONPATH:+:$PYTHONPATH}" \
+   exec timeout "$timeout_s" "$python" -c "$launcher" -m fuzzingserver -s "$spec" -u 0) >"$log" 2>&1 &
+server_pid=$!
+stop_server() {
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+}
+trap stop_server EXIT
+trap 'echo; echo "autobahn: interrupted"; stop_server' INT TERM
+
+# wait until it listens (or dies)
+for _ in $(seq 1 100); do
+  kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; die "the fuzzing server exited at start-up"; }
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+  sleep 0.1
+done
+(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { cat "$log" >&2; die "the fuzzing server is not listening on 127.0.0.1:$port"; }
+count="$(sed -n 's/^Ok, will run \([0-9]*\) test cases.*/\1/p' "$log" | head -n1)"
+
+cat <<EOF
+autobahn: fuzzing server listening on $url (pid $server_pid), ${count:-?} cases ($cases), log: $log
+  1. $url/getCaseCount
+  2. $url/runCase?case=I&agent=$agent   for I = 1..${count:-N}
+  3. $url/updateReports?agent=$agent&shutdownOnComplete=true
+EOF
+
+status=0
+if [[ ${#client_cmd[@]} -gt 0 ]]; then
+  echo "autobahn: running client driver: ${client_cmd[*]}"
+  AUTOBAHN_URL="$url" AUTOBAHN_AGENT="$agent" AUTOBAHN_CASE_COUNT="${count:-}" \
+    "${client_cmd[@]}" || status=$?
+  [[ $status -eq 0 ]] || echo "autobahn.sh: client driver exited with status $status" >&2
+  # give a just-requested report generation a moment, then stop the server
+  for _ in $(seq 1 50); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    [[ -f "$report/index.json" ]] && grep -q "Report generation complete" "$log" && break
+    sleep 0.1
+  done
+  stop_server
+else
+  echo "autobahn: waiting for the client (Ctrl-C to stop) ..."
+  wait "$server_pid" || true
+fi
+trap - EXIT INT TERM
+stop_server
+
+rc=0
+summarise || rc=$?
+if [[ $status -ne 0 && $rc -eq 0 ]]; then rc=1; fi
+exit "$rc"
