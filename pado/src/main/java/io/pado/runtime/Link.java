@@ -32,8 +32,10 @@ final class Link {
     final Config config;
     private SelectionKey key;
     private Phase phase = Phase.OPENING;
-    /** Whether a Closed event already waited once for the handlers (loop thread only). */
-    private boolean closeHeldBack;
+    /** Where a Closed event stands in its wait for the handlers (loop thread only). */
+    private CloseWait closeWait = CloseWait.NONE;
+
+    private enum CloseWait { NONE, WAITING, DONE }
     private Opening opening;
     private Connection engine;
     private Session session;
@@ -171,11 +173,13 @@ final class Link {
     void pump() {
         Event event;
         while ((event = engine.peekEvent()) != null) {
-            if (event instanceof Event.Closed && !closeHeldBack && session.dispatchesToThreads()) {
+            if (event instanceof Event.Closed && closeWait != CloseWait.DONE && session.dispatchesToThreads()) {
                 // Taking Closed closes the output: first let the handlers answer the messages that came before it,
-                // and let their sends reach the loop
-                closeHeldBack = true;
-                session.afterHandlers(() -> loop.execute(this::pumpIfOpen));
+                // and let their sends reach the loop. Later reads must not take it meanwhile.
+                if (closeWait == CloseWait.NONE) {
+                    closeWait = CloseWait.WAITING;
+                    session.afterHandlers(() -> loop.execute(this::closeWaitOver));
+                }
                 break;
             }
             engine.pollEvent();
@@ -191,7 +195,8 @@ final class Link {
         }
     }
 
-    private void pumpIfOpen() {
+    private void closeWaitOver() {
+        closeWait = CloseWait.DONE;
         if (phase == Phase.OPEN) {
             pump();
         }
