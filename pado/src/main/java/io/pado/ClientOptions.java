@@ -1,7 +1,9 @@
 package io.pado;
 
 import io.pado.protocol.Headers;
+import io.pado.protocol.ExtensionFactory;
 import io.pado.protocol.Limits;
+import io.pado.protocol.PerMessageDeflate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -31,10 +33,13 @@ import java.util.Optional;
  * @param lowWaterBytes        see {@link ServerOptions#lowWaterBytes()}
  * @param highWaterBytes       see {@link ServerOptions#highWaterBytes()}
  * @param maxQueuedBytes       see {@link ServerOptions#maxQueuedBytes()}
+ * @param extensions          extensions to negotiate, in order of preference; none by default (see
+ *                            {@link #withExtensions})
  */
 public record ClientOptions(List<String> subprotocols, Headers headers, Optional<String> origin, int eventLoops,
         Dispatch dispatch, Limits limits, int maxResponseHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
-        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes) {
+        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes,
+        List<ExtensionFactory> extensions) {
 
     /**
      * No subprotocols, extra headers or {@code Origin}; one event loop, handlers on virtual threads,
@@ -43,7 +48,7 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
      */
     public static final ClientOptions DEFAULT = new ClientOptions(List.of(), Headers.of(), Optional.empty(), 1,
             Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 16 << 10, Duration.ofSeconds(10), Duration.ZERO,
-            64 << 10, 1 << 20, 32 << 20);
+            64 << 10, 1 << 20, 32 << 20, List.of());
 
     public ClientOptions {
         subprotocols = List.copyOf(subprotocols);
@@ -60,71 +65,83 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
         Options.requirePositive(handshakeTimeout, "handshakeTimeout");
         Options.requireNotNegative(idleTimeout, "idleTimeout");
         Options.requireWaterMarks(lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        extensions = List.copyOf(extensions);
     }
 
     /** A copy that offers these subprotocols, most preferred first. */
     public ClientOptions withSubprotocols(String... subprotocols) {
         return new ClientOptions(List.of(subprotocols), headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy that sends these extra request headers. */
     public ClientOptions withHeaders(Headers headers) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy that sends this {@code Origin} header. */
     public ClientOptions withOrigin(String origin) {
         return new ClientOptions(subprotocols, headers, Optional.of(origin), eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with another number of event loops. */
     public ClientOptions withEventLoops(int eventLoops) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy whose handlers run elsewhere. */
     public ClientOptions withDispatch(Dispatch dispatch) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with other frame and message limits and close timeout. */
     public ClientOptions withLimits(Limits limits) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with another maximum response-head size. */
     public ClientOptions withMaxResponseHeadBytes(int bytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                bytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                bytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with another handshake timeout. */
     public ClientOptions withHandshakeTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, timeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                maxResponseHeadBytes, timeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
     public ClientOptions withIdleTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                maxResponseHeadBytes, handshakeTimeout, timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with other low- and high-water marks. */
     public ClientOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with another bound on queued bytes per connection. */
     public ClientOptions withMaxQueuedBytes(long bytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, bytes);
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions);
+    }
+
+    /**
+     * A copy that negotiates these extensions, in order of preference, for example permessage-deflate:
+     * {@snippet :
+     * options.withExtensions(PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT))
+     * }
+     * Keep one factory per client: a {@link PerMessageDeflate} shares its pool of compressors across connections.
+     */
+    public ClientOptions withExtensions(ExtensionFactory... factories) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories));
     }
 }

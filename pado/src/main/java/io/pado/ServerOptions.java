@@ -1,7 +1,10 @@
 package io.pado;
 
+import io.pado.protocol.ExtensionFactory;
 import io.pado.protocol.Limits;
+import io.pado.protocol.PerMessageDeflate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -35,10 +38,13 @@ import java.util.Objects;
  *                            socket until it drains
  * @param maxQueuedBytes      a send that would queue more than this fails and queues nothing: the memory bound per
  *                            connection
+ * @param extensions          extensions to negotiate, in order of preference; none by default (see
+ *                            {@link #withExtensions})
  */
 public record ServerOptions(String host, int port, int eventLoops, Dispatch dispatch, Limits limits,
         int maxRequestHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
-        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes) {
+        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes,
+        List<ExtensionFactory> extensions) {
 
     /**
      * Listens on {@code 127.0.0.1} on a free port, one event loop per core, handlers on virtual threads,
@@ -47,7 +53,7 @@ public record ServerOptions(String host, int port, int eventLoops, Dispatch disp
      */
     public static final ServerOptions DEFAULT = new ServerOptions("127.0.0.1", 0,
             Runtime.getRuntime().availableProcessors(), Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 8 << 10,
-            Duration.ofSeconds(10), Duration.ZERO, 64 << 10, 1 << 20, 32 << 20);
+            Duration.ofSeconds(10), Duration.ZERO, 64 << 10, 1 << 20, 32 << 20, List.of());
 
     public ServerOptions {
         Objects.requireNonNull(host, "host");
@@ -65,65 +71,77 @@ public record ServerOptions(String host, int port, int eventLoops, Dispatch disp
         Options.requirePositive(handshakeTimeout, "handshakeTimeout");
         Options.requireNotNegative(idleTimeout, "idleTimeout");
         Options.requireWaterMarks(lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        extensions = List.copyOf(extensions);
     }
 
     /** A copy listening on another host. */
     public ServerOptions withHost(String host) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy listening on another port; 0 for any free port. */
     public ServerOptions withPort(int port) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with another number of event loops. */
     public ServerOptions withEventLoops(int eventLoops) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy whose handlers run elsewhere. */
     public ServerOptions withDispatch(Dispatch dispatch) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with other frame and message limits and close timeout. */
     public ServerOptions withLimits(Limits limits) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with another maximum request-head size. */
     public ServerOptions withMaxRequestHeadBytes(int bytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, bytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with another handshake timeout. */
     public ServerOptions withHandshakeTimeout(Duration timeout) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, timeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
     public ServerOptions withIdleTimeout(Duration timeout) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with other low- and high-water marks. */
     public ServerOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
     }
 
     /** A copy with another bound on queued bytes per connection. */
     public ServerOptions withMaxQueuedBytes(long bytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, bytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions);
+    }
+
+    /**
+     * A copy that negotiates these extensions, in order of preference, for example permessage-deflate:
+     * {@snippet :
+     * options.withExtensions(PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT))
+     * }
+     * Keep one factory per server: a {@link PerMessageDeflate} shares its pool of compressors across connections.
+     */
+    public ServerOptions withExtensions(ExtensionFactory... factories) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories));
     }
 }
