@@ -51,6 +51,20 @@ class GuideExamplesTest {
         }
     }
 
+    @Test
+    void compressedEchoNegotiatesPermessageDeflate() throws Exception {
+        try (Server server = CompressedEcho.start(0); Client client = CompressedEcho.client()) {
+            var texts = new LinkedBlockingQueue<String>();
+            WebSocket ws = client.connect(java.net.URI.create("ws://127.0.0.1:" + server.port() + "/echo"),
+                    inbox(texts)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ws.handshakeHeaders().first("Sec-WebSocket-Extensions")).hasValueSatisfying(
+                    v -> assertThat(v).contains("permessage-deflate"));
+            String text = "wave ".repeat(1000);
+            ws.sendText(text);
+            assertThat(texts.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(text);
+        }
+    }
+
     static Handler inbox(LinkedBlockingQueue<String> queue) {
         return new Handler() {
             @Override
