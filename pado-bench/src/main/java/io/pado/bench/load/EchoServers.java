@@ -15,11 +15,13 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.pado.Dispatch;
 import io.pado.Handler;
 import io.pado.Server;
 import io.pado.ServerOptions;
 import io.pado.WebSocket;
+import io.pado.protocol.PerMessageDeflate;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import org.eclipse.jetty.server.ServerConnector;
@@ -29,7 +31,9 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The same echo server at {@code ws://127.0.0.1:PORT/echo}, written with pado and with its peers, each in its
- * idiomatic fast configuration on one event-loop thread. Usage: {@code EchoServers pado|pado-vt|netty|jetty PORT}.
+ * idiomatic fast configuration on one event-loop thread. Usage:
+ * {@code EchoServers pado|pado-vt|pado-deflate|pado-deflate-context|netty|netty-deflate|jetty PORT} (Jetty accepts permessage-deflate by
+ * default, so the same {@code jetty} serves the compressed runs).
  * Prints {@code ready} when it listens; runs until killed.
  */
 public final class EchoServers {
@@ -40,9 +44,12 @@ public final class EchoServers {
         String kind = args[0];
         int port = Integer.parseInt(args[1]);
         switch (kind) {
-            case "pado" -> pado(port, Dispatch.EVENT_LOOP);
-            case "pado-vt" -> pado(port, Dispatch.VIRTUAL_THREADS);
-            case "netty" -> netty(port);
+            case "pado" -> pado(port, Dispatch.EVENT_LOOP, "none");
+            case "pado-vt" -> pado(port, Dispatch.VIRTUAL_THREADS, "none");
+            case "pado-deflate" -> pado(port, Dispatch.EVENT_LOOP, "pooled");
+            case "pado-deflate-context" -> pado(port, Dispatch.EVENT_LOOP, "context");
+            case "netty" -> netty(port, false);
+            case "netty-deflate" -> netty(port, true);
             case "jetty" -> jetty(port);
             default -> throw new IllegalArgumentException("unknown server: " + kind);
         }
@@ -52,8 +59,16 @@ public final class EchoServers {
     }
 
     /** pado: handlers on the loop (Dispatch.EVENT_LOOP) for the fast path, or on virtual threads (the default). */
-    private static void pado(int port, Dispatch dispatch) throws Exception {
-        Server.create(ServerOptions.DEFAULT.withPort(port).withEventLoops(1).withDispatch(dispatch))
+    /** @param compression "none", "pooled" (PerMessageDeflate's default) or "context" (context takeover) */
+    private static void pado(int port, Dispatch dispatch, String compression) throws Exception {
+        ServerOptions options = ServerOptions.DEFAULT.withPort(port).withEventLoops(1).withDispatch(dispatch);
+        if (!compression.equals("none")) {
+            var memory = compression.equals("pooled")
+                    ? PerMessageDeflate.Memory.POOLED : PerMessageDeflate.Memory.CONTEXT_TAKEOVER;
+            options = options.withExtensions(PerMessageDeflate.create(
+                    PerMessageDeflate.Options.DEFAULT.withMemory(memory)));
+        }
+        Server.create(options)
                 .endpoint("/echo", new Handler() {
                     @Override
                     public void onText(WebSocket ws, String text) {
@@ -73,14 +88,17 @@ public final class EchoServers {
     }
 
     /** Netty 4.2: HTTP codec, aggregator and the WebSocket protocol handler; writes flushed once per read batch. */
-    private static void netty(int port) throws Exception {
+    private static void netty(int port, boolean deflate) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16),
-                                new WebSocketServerProtocolHandler("/echo", null, false, 1 << 20),
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16));
+                        if (deflate) {
+                            ch.pipeline().addLast(new WebSocketServerCompressionHandler(1 << 20));
+                        }
+                        ch.pipeline().addLast(new WebSocketServerProtocolHandler("/echo", null, deflate, 1 << 20),
                                 new NettyEcho());
                     }
                 })

@@ -19,11 +19,19 @@ import org.HdrHistogram.Histogram;
  * echo gives a round-trip latency. Frames are masked with the key 0 (allowed by RFC 6455 §5.3, and free to apply).
  *
  * <p>Usage: {@code LoadGenerator PORT CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS [WARMUP_SECONDS]}. Prints one
- * line: {@code messages/s p50_us p99_us p999_us}. Loopback only; bounded by SECONDS.
+ * line: {@code messages/s p50_us p99_us p999_us}. Loopback only; bounded by SECONDS. With
+ * {@code -Dpado.load.deflate=true} it offers permessage-deflate and sends one message compressed once, again and
+ * again (the server inflates each and compresses its echo); then only throughput is measured.
  */
 public final class LoadGenerator {
     private final Histogram latencyNanos = new Histogram(3_600_000_000_000L, 3);
+    /** Offer permessage-deflate and send one message compressed once: throughput only, no latency. */
+    private final boolean deflate;
     private long echoes;
+
+    private LoadGenerator(boolean deflate) {
+        this.deflate = deflate;
+    }
 
     /** One connection's state: a frame template to send, and a buffer of bytes read but not yet parsed. */
     private static final class Conn {
@@ -51,7 +59,8 @@ public final class LoadGenerator {
         int payloadBytes = Math.max(8, Integer.parseInt(args[3]));
         double seconds = Double.parseDouble(args[4]);
         double warmup = args.length > 5 ? Double.parseDouble(args[5]) : 2;
-        new LoadGenerator().run(port, connections, inFlight, payloadBytes, seconds, warmup);
+        boolean deflate = Boolean.getBoolean("pado.load.deflate");
+        new LoadGenerator(deflate).run(port, connections, inFlight, payloadBytes, seconds, warmup);
     }
 
     private void run(int port, int connections, int inFlight, int payloadBytes, double seconds, double warmup)
@@ -59,7 +68,7 @@ public final class LoadGenerator {
         try (Selector selector = Selector.open()) {
             List<Conn> conns = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
-                Conn c = open(port, payloadBytes);
+                Conn c = open(port, payloadBytes, deflate);
                 c.channel.register(selector, SelectionKey.OP_READ, c);
                 conns.add(c);
             }
@@ -95,12 +104,14 @@ public final class LoadGenerator {
         }
     }
 
-    private static Conn open(int port, int payloadBytes) throws IOException {
+    private static Conn open(int port, int payloadBytes, boolean deflate) throws IOException {
         SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
         channel.socket().setTcpNoDelay(true);
         String key = Base64.getEncoder().encodeToString("pado-load-key-16".getBytes(StandardCharsets.US_ASCII));
         String request = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+                + (deflate ? "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover\r\n" : "")
+                + "\r\n";
         channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
         ByteBuffer head = ByteBuffer.allocate(4096);
         while (!new String(head.array(), 0, head.position(), StandardCharsets.US_ASCII).contains("\r\n\r\n")) {
@@ -113,7 +124,10 @@ public final class LoadGenerator {
             throw new IOException("not upgraded: " + response.lines().findFirst().orElse(""));
         }
         channel.configureBlocking(false);
-        Conn c = new Conn(channel, template(payloadBytes));
+        if (deflate && !response.toLowerCase(java.util.Locale.ROOT).contains("permessage-deflate")) {
+            throw new IOException("server did not accept permessage-deflate");
+        }
+        Conn c = new Conn(channel, deflate ? compressedTemplate(payloadBytes) : template(payloadBytes));
         int headEnd = response.indexOf("\r\n\r\n") + 4;
         c.in.put(head.array(), headEnd, head.position() - headEnd);
         return c;
@@ -135,6 +149,35 @@ public final class LoadGenerator {
         for (int i = 0; i < payloadBytes; i++) {
             frame.put((byte) ('a' + i % 26));
         }
+        return frame.flip();
+    }
+
+    /**
+     * A masked (key 0) binary frame whose payload is the same bytes as {@link #template}'s, compressed on their own
+     * (RSV1, RFC 7692): valid whatever context takeover the server uses, so it can be sent again and again.
+     */
+    private static ByteBuffer compressedTemplate(int payloadBytes) {
+        ByteBuffer plain = template(payloadBytes);
+        int header = plain.remaining() - payloadBytes;
+        byte[] payload = new byte[payloadBytes];
+        plain.get(header, payload);
+        var deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(payload);
+        byte[] out = new byte[payloadBytes + 64];
+        int n = deflater.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
+        deflater.end();
+        n -= 4; // RFC 7692 §7.2.1: without the trailing 0x00 0x00 0xFF 0xFF
+        int lengthBytes = n <= 125 ? 0 : n <= 0xFFFF ? 2 : 8;
+        ByteBuffer frame = ByteBuffer.allocateDirect(2 + lengthBytes + 4 + n);
+        frame.put((byte) 0xC2);
+        if (lengthBytes == 0) {
+            frame.put((byte) (0x80 | n));
+        } else if (lengthBytes == 2) {
+            frame.put((byte) (0x80 | 126)).putShort((short) n);
+        } else {
+            frame.put((byte) (0x80 | 127)).putLong(n);
+        }
+        frame.putInt(0).put(out, 0, n);
         return frame.flip();
     }
 
@@ -167,8 +210,10 @@ public final class LoadGenerator {
             if (c.in.remaining() < headerBytes + length) {
                 break;
             }
-            if ((c.in.get(p) & 0x0F) == 0x2 && length >= 8) {
-                latencyNanos.recordValue(Math.max(0, now - c.in.getLong(p + headerBytes)));
+            if ((c.in.get(p) & 0x0F) == 0x2) {
+                if (!deflate && length >= 8) {
+                    latencyNanos.recordValue(Math.max(0, now - c.in.getLong(p + headerBytes)));
+                }
                 echoes++;
                 c.queuedFrames++;
             }
@@ -197,7 +242,9 @@ public final class LoadGenerator {
             while (c.queuedFrames > 0 && c.out.remaining() >= frameBytes) {
                 int at = c.out.position();
                 c.out.put(c.frame.duplicate());
-                c.out.putLong(at + c.headerBytes, now);
+                if (!deflate) {
+                    c.out.putLong(at + c.headerBytes, now);
+                }
                 c.queuedFrames--;
             }
             c.out.flip();
