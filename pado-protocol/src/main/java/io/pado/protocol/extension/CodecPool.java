@@ -1,5 +1,6 @@
 package io.pado.protocol.extension;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.Deflater;
@@ -15,6 +16,9 @@ public final class CodecPool {
     private final int maxIdle;
     private final ConcurrentLinkedQueue<Deflater> deflaters = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Inflater> inflaters = new ConcurrentLinkedQueue<>();
+    /** Output buffers for inflating, lent with the inflaters so that a message does not allocate one. */
+    private final ConcurrentLinkedQueue<ByteBuffer> chunks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger idleChunks = new AtomicInteger();
     /** Idle counts, kept beside the queues because their size() walks the whole queue. */
     private final AtomicInteger idleDeflaters = new AtomicInteger();
     private final AtomicInteger idleInflaters = new AtomicInteger();
@@ -60,6 +64,24 @@ public final class CodecPool {
         } else {
             idleInflaters.decrementAndGet();
             inflater.end();
+        }
+    }
+
+    /** A heap buffer of {@code bytes} (all lent buffers have the same size) to inflate into. */
+    public ByteBuffer borrowChunk(int bytes) {
+        ByteBuffer chunk = chunks.poll();
+        if (chunk == null) {
+            return ByteBuffer.allocate(bytes);
+        }
+        idleChunks.decrementAndGet();
+        return chunk.clear();
+    }
+
+    public void giveBack(ByteBuffer chunk) {
+        if (idleChunks.incrementAndGet() <= maxIdle) {
+            chunks.add(chunk);
+        } else {
+            idleChunks.decrementAndGet();
         }
     }
 

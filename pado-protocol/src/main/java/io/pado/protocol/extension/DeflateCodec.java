@@ -60,7 +60,7 @@ public final class DeflateCodec implements Extension {
             inflater = pool.borrowInflater();
         }
         if (chunk == null) {
-            chunk = ByteBuffer.allocate(CHUNK_BYTES);
+            chunk = pool.borrowChunk(CHUNK_BYTES);
         }
         inflate(payload, out);
         if (endOfMessage) {
@@ -72,8 +72,9 @@ public final class DeflateCodec implements Extension {
             if (!receiveContextTakeover) {
                 pool.giveBack(inflater);
                 inflater = null;
+                pool.giveBack(chunk);
+                chunk = null;
             }
-            chunk = null;
         }
     }
 
@@ -152,7 +153,10 @@ public final class DeflateCodec implements Extension {
             inflater.end();
             inflater = null;
         }
-        chunk = null;
+        if (chunk != null) {
+            pool.giveBack(chunk);
+            chunk = null;
+        }
     }
 
     /** Whether this connection holds a zlib stream now (for tests of memory per idle connection). */
