@@ -42,10 +42,26 @@ run() {
             "$rate" "$p50" "$p99" "$p999" >> "$out"
         echo "| $server | $deflate | $conns | $inflight | $payload | $rate | $p50 | $p99 | $p999 |"
     done
+    if [[ "$deflate" == false ]]; then
+        cycles=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.HandshakeLoad "$port" 8 "$seconds" \
+            | tail -1)
+        latency=$(taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.rate=20000 -cp "$jar" \
+            io.pado.bench.load.LoadGenerator "$port" 100 1 512 "$seconds" "$warmup" | tail -1)
+        printf '%s\thandshakes\t%s\n%s\trate20k\t%s\n' "$server" "$cycles" "$server" "$latency" >> "$out"
+        extra+=("| $server | $cycles | $latency |")
+    fi
     kill "$pid"; wait "$pid" 2>/dev/null || true
     rm -f "$log"
     port=$((port + 1))
 }
 
+extra=()
 for server in "${plain_servers[@]}"; do run "$server" false "${plain_scenarios[@]}"; done
 for server in "${deflate_servers[@]}"; do run "$server" true "${deflate_scenarios[@]}"; done
+echo
+echo "Handshake + close cycles per second (8 client threads), and a fixed 20,000 messages/s over 100 connections"
+echo "(512 B): achieved rate, p50, p99, p99.9 in µs."
+echo
+echo "| server | cycles/s | rate p50 p99 p99.9 |"
+echo "|---|---:|---|"
+printf '%s\n' "${extra[@]}"

@@ -21,16 +21,21 @@ import org.HdrHistogram.Histogram;
  * <p>Usage: {@code LoadGenerator PORT CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS [WARMUP_SECONDS]}. Prints one
  * line: {@code messages/s p50_us p99_us p999_us}. Loopback only; bounded by SECONDS. With
  * {@code -Dpado.load.deflate=true} it offers permessage-deflate and sends one message compressed once, again and
- * again (the server inflates each and compresses its echo); then only throughput is measured.
+ * again (the server inflates each and compresses its echo); then only throughput is measured. With
+ * {@code -Dpado.load.rate=R} it sends R messages per second in all on a fixed schedule (open loop, for latency
+ * below saturation) instead of keeping IN_FLIGHT outstanding.
  */
 public final class LoadGenerator {
     private final Histogram latencyNanos = new Histogram(3_600_000_000_000L, 3);
     /** Offer permessage-deflate and send one message compressed once: throughput only, no latency. */
     private final boolean deflate;
+    /** Messages per second in all, sent on a fixed schedule whatever the echoes do; 0 for closed loop. */
+    private final double rate;
     private long echoes;
 
-    private LoadGenerator(boolean deflate) {
+    private LoadGenerator(boolean deflate, double rate) {
         this.deflate = deflate;
+        this.rate = rate;
     }
 
     /** One connection's state: a frame template to send, and a buffer of bytes read but not yet parsed. */
@@ -62,7 +67,8 @@ public final class LoadGenerator {
         double seconds = Double.parseDouble(args[4]);
         double warmup = args.length > 5 ? Double.parseDouble(args[5]) : 2;
         boolean deflate = Boolean.getBoolean("pado.load.deflate");
-        new LoadGenerator(deflate).run(port, connections, inFlight, payloadBytes, seconds, warmup);
+        double rate = Double.parseDouble(System.getProperty("pado.load.rate", "0"));
+        new LoadGenerator(deflate, rate).run(port, connections, inFlight, payloadBytes, seconds, warmup);
     }
 
     private void run(int port, int connections, int inFlight, int payloadBytes, double seconds, double warmup)
@@ -75,10 +81,14 @@ public final class LoadGenerator {
                 conns.add(c);
             }
             long start = System.nanoTime();
-            for (Conn c : conns) {
-                c.queuedFrames = inFlight;
-                flush(c, selector);
+            if (rate == 0) {
+                for (Conn c : conns) {
+                    c.queuedFrames = inFlight;
+                    flush(c, selector);
+                }
             }
+            long scheduled = 0;
+            int next = 0;
             long warmupEnd = start + (long) (warmup * 1e9);
             long end = warmupEnd + (long) (seconds * 1e9);
             boolean measuring = false;
@@ -94,7 +104,19 @@ public final class LoadGenerator {
                 if (now >= end) {
                     break;
                 }
-                selector.select(k -> handle(k, selector), 100);
+                if (rate > 0) {
+                    // Open loop: send what the schedule says is due by now, round-robin over the connections
+                    long due = (long) ((now - start) * rate / 1e9);
+                    for (; scheduled < due; scheduled++) {
+                        Conn c = conns.get(next);
+                        next = (next + 1) % conns.size();
+                        c.queuedFrames++;
+                        flush(c, selector);
+                    }
+                    selector.select(k -> handle(k, selector), 1);
+                } else {
+                    selector.select(k -> handle(k, selector), 100);
+                }
             }
             double elapsed = (System.nanoTime() - measuredFrom) / 1e9;
             System.out.printf("%.0f %.1f %.1f %.1f%n", echoes / elapsed,
@@ -217,7 +239,9 @@ public final class LoadGenerator {
                     latencyNanos.recordValue(Math.max(0, now - c.in.getLong(p + headerBytes)));
                 }
                 echoes++;
-                c.queuedFrames++;
+                if (rate == 0) {
+                    c.queuedFrames++;
+                }
             }
             c.in.position(p + headerBytes + (int) length);
         }
