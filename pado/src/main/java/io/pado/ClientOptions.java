@@ -31,19 +31,21 @@ import java.util.Optional;
  * @param lowWaterBytes        see {@link ServerOptions#lowWaterBytes()}
  * @param highWaterBytes       see {@link ServerOptions#highWaterBytes()}
  * @param maxQueuedBytes       see {@link ServerOptions#maxQueuedBytes()}
+ * @param tls                  whom {@code wss://} connections trust; default {@link ClientTls#SYSTEM}. Host names
+ *                             are always verified
  */
 public record ClientOptions(List<String> subprotocols, Headers headers, Optional<String> origin, int eventLoops,
         Dispatch dispatch, Limits limits, int maxResponseHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
-        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes) {
+        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes, ClientTls tls) {
 
     /**
      * No subprotocols, extra headers or {@code Origin}; one event loop, handlers on virtual threads,
      * {@link Limits#DEFAULT}, 16 KiB response heads, 10 s handshake timeout, no idle timeout, water marks
-     * 64 KiB / 1 MiB and at most 32 MiB queued per connection.
+     * 64 KiB / 1 MiB, at most 32 MiB queued per connection, the JDK's trust store for {@code wss://}.
      */
     public static final ClientOptions DEFAULT = new ClientOptions(List.of(), Headers.of(), Optional.empty(), 1,
             Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 16 << 10, Duration.ofSeconds(10), Duration.ZERO,
-            64 << 10, 1 << 20, 32 << 20);
+            64 << 10, 1 << 20, 32 << 20, ClientTls.SYSTEM);
 
     public ClientOptions {
         subprotocols = List.copyOf(subprotocols);
@@ -60,71 +62,80 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
         Options.requirePositive(handshakeTimeout, "handshakeTimeout");
         Options.requireNotNegative(idleTimeout, "idleTimeout");
         Options.requireWaterMarks(lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** A copy that offers these subprotocols, most preferred first. */
     public ClientOptions withSubprotocols(String... subprotocols) {
         return new ClientOptions(List.of(subprotocols), headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes,
+                tls);
     }
 
     /** A copy that sends these extra request headers. */
     public ClientOptions withHeaders(Headers headers) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy that sends this {@code Origin} header. */
     public ClientOptions withOrigin(String origin) {
         return new ClientOptions(subprotocols, headers, Optional.of(origin), eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes,
+                tls);
     }
 
     /** A copy with another number of event loops. */
     public ClientOptions withEventLoops(int eventLoops) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy whose handlers run elsewhere. */
     public ClientOptions withDispatch(Dispatch dispatch) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with other frame and message limits and close timeout. */
     public ClientOptions withLimits(Limits limits) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with another maximum response-head size. */
     public ClientOptions withMaxResponseHeadBytes(int bytes) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                bytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, bytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with another handshake timeout. */
     public ClientOptions withHandshakeTimeout(Duration timeout) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, timeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                timeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
     public ClientOptions withIdleTimeout(Duration timeout) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with other low- and high-water marks. */
     public ClientOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with another bound on queued bytes per connection. */
     public ClientOptions withMaxQueuedBytes(long bytes) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, bytes);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, bytes, tls);
+    }
+
+    /** A copy that trusts these certificates on {@code wss://}; see {@link ClientTls}. */
+    public ClientOptions withTls(ClientTls tls) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 }

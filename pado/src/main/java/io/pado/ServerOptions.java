@@ -3,6 +3,7 @@ package io.pado;
 import io.pado.protocol.Limits;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where a {@link Server} listens, its threads, and every limit and timeout it applies to a connection. Immutable;
@@ -35,19 +36,21 @@ import java.util.Objects;
  *                            socket until it drains
  * @param maxQueuedBytes      a send that would queue more than this fails and queues nothing: the memory bound per
  *                            connection
+ * @param tls                 the certificate for {@code wss://}; empty (the default) for plain {@code ws://}. The
+ *                            handshake timeout covers the TLS handshake too
  */
 public record ServerOptions(String host, int port, int eventLoops, Dispatch dispatch, Limits limits,
         int maxRequestHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
-        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes) {
+        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes, Optional<ServerTls> tls) {
 
     /**
      * Listens on {@code 127.0.0.1} on a free port, one event loop per core, handlers on virtual threads,
      * {@link Limits#DEFAULT} (1 MiB messages, 5 s close timeout), 8 KiB request heads, 10 s handshake timeout, no
-     * idle timeout, water marks 64 KiB / 1 MiB and at most 32 MiB queued per connection.
+     * idle timeout, water marks 64 KiB / 1 MiB, at most 32 MiB queued per connection, no TLS.
      */
     public static final ServerOptions DEFAULT = new ServerOptions("127.0.0.1", 0,
             Runtime.getRuntime().availableProcessors(), Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 8 << 10,
-            Duration.ofSeconds(10), Duration.ZERO, 64 << 10, 1 << 20, 32 << 20);
+            Duration.ofSeconds(10), Duration.ZERO, 64 << 10, 1 << 20, 32 << 20, Optional.empty());
 
     public ServerOptions {
         Objects.requireNonNull(host, "host");
@@ -65,65 +68,72 @@ public record ServerOptions(String host, int port, int eventLoops, Dispatch disp
         Options.requirePositive(handshakeTimeout, "handshakeTimeout");
         Options.requireNotNegative(idleTimeout, "idleTimeout");
         Options.requireWaterMarks(lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** A copy listening on another host. */
     public ServerOptions withHost(String host) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy listening on another port; 0 for any free port. */
     public ServerOptions withPort(int port) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with another number of event loops. */
     public ServerOptions withEventLoops(int eventLoops) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy whose handlers run elsewhere. */
     public ServerOptions withDispatch(Dispatch dispatch) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with other frame and message limits and close timeout. */
     public ServerOptions withLimits(Limits limits) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with another maximum request-head size. */
     public ServerOptions withMaxRequestHeadBytes(int bytes) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, bytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, bytes, handshakeTimeout, idleTimeout,
+                lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with another handshake timeout. */
     public ServerOptions withHandshakeTimeout(Duration timeout) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, timeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, timeout, idleTimeout,
+                lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
     public ServerOptions withIdleTimeout(Duration timeout) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with other low- and high-water marks. */
     public ServerOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
     }
 
     /** A copy with another bound on queued bytes per connection. */
     public ServerOptions withMaxQueuedBytes(long bytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, bytes);
+                idleTimeout, lowWaterBytes, highWaterBytes, bytes, tls);
+    }
+
+    /** A copy that speaks {@code wss://} (TLS) with this certificate; see {@link ServerTls}. */
+    public ServerOptions withTls(ServerTls tls) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, Optional.of(tls));
     }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Link {
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
+    /** Reads of already-buffered TLS input per readiness, before other links get a turn. */
+    private static final int MAX_READ_ROUNDS = 4;
 
     private enum Phase { OPENING, OPEN, CLOSED }
 
@@ -30,6 +32,8 @@ final class Link {
     final EventLoop loop;
     final SocketChannel channel;
     final Config config;
+    /** Socket bytes go through it: the socket itself, or TLS. */
+    private final Transport transport;
     private SelectionKey key;
     private Phase phase = Phase.OPENING;
     /** Where a Closed event stands in its wait for the handlers (loop thread only). */
@@ -52,9 +56,10 @@ final class Link {
     private long lingerDeadline = Long.MAX_VALUE;
     private long lastReadNanos;
 
-    Link(EventLoop loop, SocketChannel channel, Config config, Opening opening) {
+    Link(EventLoop loop, SocketChannel channel, Transport transport, Config config, Opening opening) {
         this.loop = loop;
         this.channel = channel;
+        this.transport = transport;
         this.config = config;
         this.opening = opening;
     }
@@ -103,9 +108,35 @@ final class Link {
     }
 
     private void read() throws IOException {
+        // TLS may leave whole records unwrapped when the read buffer fills; the selector will not report them again.
+        for (int round = 0; round < MAX_READ_ROUNDS; round++) {
+            readOnce();
+            if (phase == Phase.CLOSED || inputEnded || !reading() || !transport.hasBufferedInput()) {
+                break;
+            }
+            if (round == MAX_READ_ROUNDS - 1) {
+                loop.execute(this::readBuffered); // let other links have their turn first
+            }
+        }
+        if (phase != Phase.CLOSED && transport.flushAfterRead(!out.isEmpty())) {
+            markDirty();
+        }
+    }
+
+    private void readBuffered() {
+        if (phase != Phase.CLOSED && reading() && transport.hasBufferedInput()) {
+            try {
+                read();
+            } catch (IOException e) {
+                abort(e);
+            }
+        }
+    }
+
+    private void readOnce() throws IOException {
         ByteBuffer buf = loop.readBuffer();
         buf.clear();
-        int n = channel.read(buf);
+        int n = transport.read(buf);
         if (n < 0) {
             endOfInput();
             return;
@@ -121,6 +152,10 @@ final class Link {
             engine.receive(buf);
             pump();
         }
+    }
+
+    private boolean reading() {
+        return key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_READ) != 0;
     }
 
     private void endOfInput() {
@@ -276,6 +311,9 @@ final class Link {
     void resumeReading() {
         if (!inputEnded) {
             setInterest(SelectionKey.OP_READ, true);
+            if (transport.hasBufferedInput()) {
+                loop.execute(this::readBuffered);
+            }
         }
     }
 
@@ -305,8 +343,10 @@ final class Link {
             return;
         }
         ByteBuffer[] gather = loop.gather();
+        boolean finished = false;
         try {
-            while (!out.isEmpty()) {
+            // Once even with nothing queued: a TLS transport may have handshake records of its own to write.
+            do {
                 int n = 0;
                 for (ByteBuffer b : out) {
                     gather[n++] = b;
@@ -314,7 +354,7 @@ final class Link {
                         break;
                     }
                 }
-                long written = channel.write(gather, 0, n);
+                long written = transport.write(gather, 0, n);
                 java.util.Arrays.fill(gather, 0, n, null);
                 writtenTotal += written;
                 while (!out.isEmpty() && !out.peekFirst().hasRemaining()) {
@@ -323,20 +363,18 @@ final class Link {
                 if (written == 0 || (!out.isEmpty() && n < gather.length)) {
                     break; // the socket is full
                 }
-            }
+            } while (!out.isEmpty());
+            finished = out.isEmpty() && closeAfterFlush && transport.finishOutput();
         } catch (IOException e) {
             abort(e);
             return;
         }
         completeWritten();
-        if (out.isEmpty()) {
-            setInterest(SelectionKey.OP_WRITE, false);
-            if (closeAfterFlush) {
-                close();
-            }
-        } else {
-            setInterest(SelectionKey.OP_WRITE, true);
+        if (finished) {
+            close();
+            return;
         }
+        setInterest(SelectionKey.OP_WRITE, transport.wantsWritable(!out.isEmpty()));
     }
 
     private void completeWritten() {
