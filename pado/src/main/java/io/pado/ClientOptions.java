@@ -1,7 +1,9 @@
 package io.pado;
 
 import io.pado.protocol.Headers;
+import io.pado.protocol.ExtensionFactory;
 import io.pado.protocol.Limits;
+import io.pado.protocol.PerMessageDeflate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -31,21 +33,24 @@ import java.util.Optional;
  * @param lowWaterBytes        see {@link ServerOptions#lowWaterBytes()}
  * @param highWaterBytes       see {@link ServerOptions#highWaterBytes()}
  * @param maxQueuedBytes       see {@link ServerOptions#maxQueuedBytes()}
+ * @param extensions          extensions to negotiate, in order of preference; none by default (see
+ *                            {@link #withExtensions})
  * @param tls                  whom {@code wss://} connections trust; default {@link ClientTls#SYSTEM}. Host names
  *                             are always verified
  */
 public record ClientOptions(List<String> subprotocols, Headers headers, Optional<String> origin, int eventLoops,
         Dispatch dispatch, Limits limits, int maxResponseHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
-        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes, ClientTls tls) {
+        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes, List<ExtensionFactory> extensions, ClientTls tls) {
 
     /**
      * No subprotocols, extra headers or {@code Origin}; one event loop, handlers on virtual threads,
      * {@link Limits#DEFAULT}, 16 KiB response heads, 10 s handshake timeout, no idle timeout, water marks
-     * 64 KiB / 1 MiB, at most 32 MiB queued per connection, the JDK's trust store for {@code wss://}.
+     * 64 KiB / 1 MiB, at most 32 MiB queued per connection, no extensions, the JDK's trust store for
+     * {@code wss://}.
      */
     public static final ClientOptions DEFAULT = new ClientOptions(List.of(), Headers.of(), Optional.empty(), 1,
-            Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 16 << 10, Duration.ofSeconds(10), Duration.ZERO,
-            64 << 10, 1 << 20, 32 << 20, ClientTls.SYSTEM);
+            Dispatch.VIRTUAL_THREADS, Limits.DEFAULT,
+            16 << 10, Duration.ofSeconds(10), Duration.ZERO, 64 << 10, 1 << 20, 32 << 20, List.of(), ClientTls.SYSTEM);
 
     public ClientOptions {
         subprotocols = List.copyOf(subprotocols);
@@ -62,6 +67,7 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
         Options.requirePositive(handshakeTimeout, "handshakeTimeout");
         Options.requireNotNegative(idleTimeout, "idleTimeout");
         Options.requireWaterMarks(lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        extensions = List.copyOf(extensions);
         Objects.requireNonNull(tls, "tls");
     }
 
@@ -69,73 +75,85 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
     public ClientOptions withSubprotocols(String... subprotocols) {
         return new ClientOptions(List.of(subprotocols), headers, origin, eventLoops, dispatch, limits,
                 maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes,
-                tls);
+                extensions, tls);
     }
 
     /** A copy that sends these extra request headers. */
     public ClientOptions withHeaders(Headers headers) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
-                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy that sends this {@code Origin} header. */
     public ClientOptions withOrigin(String origin) {
         return new ClientOptions(subprotocols, headers, Optional.of(origin), eventLoops, dispatch, limits,
                 maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes,
-                tls);
+                extensions, tls);
     }
 
     /** A copy with another number of event loops. */
     public ClientOptions withEventLoops(int eventLoops) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
-                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy whose handlers run elsewhere. */
     public ClientOptions withDispatch(Dispatch dispatch) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
-                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with other frame and message limits and close timeout. */
     public ClientOptions withLimits(Limits limits) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
-                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with another maximum response-head size. */
     public ClientOptions withMaxResponseHeadBytes(int bytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, bytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with another handshake timeout. */
     public ClientOptions withHandshakeTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
-                timeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                timeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
     public ClientOptions withIdleTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
-                handshakeTimeout, timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                handshakeTimeout, timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with other low- and high-water marks. */
     public ClientOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
-                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with another bound on queued bytes per connection. */
     public ClientOptions withMaxQueuedBytes(long bytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
-                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, bytes, tls);
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions, tls);
+    }
+
+    /**
+     * A copy that negotiates these extensions, in order of preference, for example permessage-deflate:
+     * {@snippet :
+     * options.withExtensions(PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT))
+     * }
+     * Keep one factory per client: a {@link PerMessageDeflate} shares its pool of compressors across connections.
+     */
+    public ClientOptions withExtensions(ExtensionFactory... factories) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories), tls);
     }
 
     /** A copy that trusts these certificates on {@code wss://}; see {@link ClientTls}. */
     public ClientOptions withTls(ClientTls tls) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
-                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 }

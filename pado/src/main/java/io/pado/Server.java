@@ -4,6 +4,7 @@ import io.pado.protocol.Connection;
 import io.pado.runtime.ServerCore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
@@ -98,12 +99,16 @@ public final class Server implements AutoCloseable {
 
     /**
      * Sends the same text message to each of {@code targets}: it is encoded once and the same bytes are queued to
-     * every connection. A target that is closed, not of this server, or whose send queue is full is skipped.
+     * every connection. With permessage-deflate, connections without server context takeover share one frame
+     * compressed once; the others get the plain frame. A target that is closed, not of this server, or whose send
+     * queue is full is skipped.
      *
      * @return how many connections the message was queued to
      */
     public int broadcast(Collection<? extends WebSocket> targets, String text) {
-        return core.broadcast(targets, Connection.encodeServerText(text));
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return core.broadcast(targets, utf8.length, () -> Connection.encodeServerText(text),
+                deflate -> deflate.encodeServerText(text));
     }
 
     /**
@@ -113,7 +118,9 @@ public final class Server implements AutoCloseable {
      * @return how many connections the message was queued to
      */
     public int broadcast(Collection<? extends WebSocket> targets, ByteBuffer data) {
-        return core.broadcast(targets, Connection.encodeServerBinary(data));
+        ByteBuffer copy = data.duplicate();
+        return core.broadcast(targets, copy.remaining(), () -> Connection.encodeServerBinary(copy),
+                deflate -> deflate.encodeServerBinary(copy));
     }
 
     /**

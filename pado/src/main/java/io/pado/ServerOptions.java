@@ -1,7 +1,10 @@
 package io.pado;
 
+import io.pado.protocol.ExtensionFactory;
 import io.pado.protocol.Limits;
+import io.pado.protocol.PerMessageDeflate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -36,21 +39,23 @@ import java.util.Optional;
  *                            socket until it drains
  * @param maxQueuedBytes      a send that would queue more than this fails and queues nothing: the memory bound per
  *                            connection
+ * @param extensions          extensions to negotiate, in order of preference; none by default (see
+ *                            {@link #withExtensions})
  * @param tls                 the certificate for {@code wss://}; empty (the default) for plain {@code ws://}. The
  *                            handshake timeout covers the TLS handshake too
  */
 public record ServerOptions(String host, int port, int eventLoops, Dispatch dispatch, Limits limits,
-        int maxRequestHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
-        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes, Optional<ServerTls> tls) {
+        int maxRequestHeadBytes, Duration handshakeTimeout, Duration idleTimeout, long lowWaterBytes,
+        long highWaterBytes, long maxQueuedBytes, List<ExtensionFactory> extensions, Optional<ServerTls> tls) {
 
     /**
      * Listens on {@code 127.0.0.1} on a free port, one event loop per core, handlers on virtual threads,
      * {@link Limits#DEFAULT} (1 MiB messages, 5 s close timeout), 8 KiB request heads, 10 s handshake timeout, no
-     * idle timeout, water marks 64 KiB / 1 MiB, at most 32 MiB queued per connection, no TLS.
+     * idle timeout, water marks 64 KiB / 1 MiB, at most 32 MiB queued per connection, no extensions, no TLS.
      */
     public static final ServerOptions DEFAULT = new ServerOptions("127.0.0.1", 0,
-            Runtime.getRuntime().availableProcessors(), Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 8 << 10,
-            Duration.ofSeconds(10), Duration.ZERO, 64 << 10, 1 << 20, 32 << 20, Optional.empty());
+            Runtime.getRuntime().availableProcessors(), Dispatch.VIRTUAL_THREADS, Limits.DEFAULT,
+            8 << 10, Duration.ofSeconds(10), Duration.ZERO, 64 << 10, 1 << 20, 32 << 20, List.of(), Optional.empty());
 
     public ServerOptions {
         Objects.requireNonNull(host, "host");
@@ -68,72 +73,85 @@ public record ServerOptions(String host, int port, int eventLoops, Dispatch disp
         Options.requirePositive(handshakeTimeout, "handshakeTimeout");
         Options.requireNotNegative(idleTimeout, "idleTimeout");
         Options.requireWaterMarks(lowWaterBytes, highWaterBytes, maxQueuedBytes);
+        extensions = List.copyOf(extensions);
         Objects.requireNonNull(tls, "tls");
     }
 
     /** A copy listening on another host. */
     public ServerOptions withHost(String host) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy listening on another port; 0 for any free port. */
     public ServerOptions withPort(int port) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with another number of event loops. */
     public ServerOptions withEventLoops(int eventLoops) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy whose handlers run elsewhere. */
     public ServerOptions withDispatch(Dispatch dispatch) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with other frame and message limits and close timeout. */
     public ServerOptions withLimits(Limits limits) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with another maximum request-head size. */
     public ServerOptions withMaxRequestHeadBytes(int bytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, bytes, handshakeTimeout, idleTimeout,
-                lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with another handshake timeout. */
     public ServerOptions withHandshakeTimeout(Duration timeout) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, timeout, idleTimeout,
-                lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
     public ServerOptions withIdleTimeout(Duration timeout) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with other low- and high-water marks. */
     public ServerOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, tls);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls);
     }
 
     /** A copy with another bound on queued bytes per connection. */
     public ServerOptions withMaxQueuedBytes(long bytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, bytes, tls);
+                idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions, tls);
+    }
+
+    /**
+     * A copy that negotiates these extensions, in order of preference, for example permessage-deflate:
+     * {@snippet :
+     * options.withExtensions(PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT))
+     * }
+     * Keep one factory per server: a {@link PerMessageDeflate} shares its pool of compressors across connections.
+     */
+    public ServerOptions withExtensions(ExtensionFactory... factories) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories), tls);
     }
 
     /** A copy that speaks {@code wss://} (TLS) with this certificate; see {@link ServerTls}. */
     public ServerOptions withTls(ServerTls tls) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, Optional.of(tls));
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, Optional.of(tls));
     }
 }

@@ -16,7 +16,7 @@ import java.util.Base64;
  * stops reading, never answers a Close. Frames are written by hand, not with pado's encoder.
  */
 final class RawSocket implements AutoCloseable {
-    record Frame(int opcode, boolean fin, byte[] payload) {
+    record Frame(int opcode, boolean fin, byte[] payload, boolean rsv1) {
         int closeCode() {
             return ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
         }
@@ -130,7 +130,7 @@ final class RawSocket implements AutoCloseable {
         }
         byte[] payload = new byte[(int) n];
         in.readFully(payload);
-        return new Frame(b0 & 0x0F, (b0 & 0x80) != 0, payload);
+        return new Frame(b0 & 0x0F, (b0 & 0x80) != 0, payload, (b0 & 0x40) != 0);
     }
 
     /** Reads and drops everything until the server closes the connection; true if it did within the timeout. */

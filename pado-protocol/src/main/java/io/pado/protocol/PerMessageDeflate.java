@@ -2,6 +2,11 @@ package io.pado.protocol;
 
 import io.pado.protocol.extension.CodecPool;
 import io.pado.protocol.extension.DeflateCodec;
+import io.pado.protocol.frame.FrameWriter;
+import io.pado.protocol.frame.Opcode;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -147,6 +152,48 @@ public final class PerMessageDeflate implements ExtensionFactory {
         boolean clientContext = !p.clientNoContextTakeover && options.memory() == Memory.CONTEXT_TAKEOVER;
         return new DeflateCodec(pool, clientContext, !p.serverNoContextTakeover, p.clientMaxWindowBits,
                 options.minMessageBytes());
+    }
+
+    /**
+     * Encodes a text message once as a compressed server frame (RSV1 set), for {@link Connection#sendEncoded} to every
+     * connection for which {@link #takesSharedFrames} holds; the others get {@link Connection#encodeServerText}.
+     */
+    public ByteBuffer encodeServerText(CharSequence text) {
+        return encodeServerFrame(Opcode.TEXT, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Encodes a binary message once as a compressed server frame; see {@link #encodeServerText}. */
+    public ByteBuffer encodeServerBinary(ByteBuffer data) {
+        return encodeServerFrame(Opcode.BINARY, data);
+    }
+
+    private ByteBuffer encodeServerFrame(int opcode, ByteBuffer payload) {
+        Deflater deflater = pool.borrowDeflater();
+        ByteBuffer compressed;
+        try {
+            compressed = DeflateCodec.compress(deflater, payload);
+        } finally {
+            pool.giveBack(deflater);
+        }
+        int length = compressed.remaining();
+        ByteBuffer frame = ByteBuffer.allocate(FrameWriter.headerBytes(length, false) + length);
+        FrameWriter.writeHeader(frame, 0x80 | Extension.RSV1 | opcode, length, false, 0);
+        frame.put(compressed);
+        return frame.flip().asReadOnlyBuffer();
+    }
+
+    /**
+     * Whether a connection with these negotiated extensions may be sent a frame from {@link #encodeServerText} or
+     * {@link #encodeServerBinary} for a message of {@code messageBytes}: it uses permessage-deflate without server
+     * context takeover, and we would compress such a message for it.
+     */
+    public static boolean takesSharedFrames(List<Extension> negotiated, long messageBytes) {
+        for (Extension extension : negotiated) {
+            if (extension instanceof DeflateCodec codec) {
+                return codec.takesSharedFrames(messageBytes);
+            }
+        }
+        return false;
     }
 
     /** Pooled codecs waiting for a message (for tests and metrics). */

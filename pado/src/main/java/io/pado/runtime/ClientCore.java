@@ -62,7 +62,7 @@ public final class ClientCore {
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("no host in " + uri);
         }
-        ClientHandshake handshake = ClientHandshake.create(uri, options.subprotocols(), List.of(),
+        ClientHandshake handshake = ClientHandshake.create(uri, options.subprotocols(), options.extensions(),
                 options.headers(), options.origin(), ClientHandshake.newKey(random));
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         var result = new CompletableFuture<WebSocket>();

@@ -59,7 +59,7 @@ final class ClientOpening implements Opening {
         Connection engine = Connection.client(link.config.settings(), accepted.extensions(), System::nanoTime,
                 client.maskKeys());
         var session = new Session(link, handler, client.virtualThreads(), client, path, accepted.response().headers(),
-                accepted.subprotocol());
+                accepted.subprotocol(), accepted.extensions());
         LOG.log(System.Logger.Level.DEBUG, "WebSocket open: {0} {1}", link, path);
         link.open(engine, session, data);
         result.complete(session);

@@ -1,10 +1,15 @@
 package io.pado.runtime;
 
+import java.util.function.Function;
+import java.util.function.Supplier;
+
 import io.pado.Endpoint;
 import io.pado.HttpHandler;
 import io.pado.HttpResponse;
 import io.pado.ServerOptions;
 import io.pado.ServerTls;
+import io.pado.protocol.PerMessageDeflate;
+import io.pado.protocol.ExtensionFactory;
 import io.pado.WebSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,6 +19,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,6 +83,10 @@ public final class ServerCore {
 
     Endpoint endpoint(String path) {
         return endpoints.get(path);
+    }
+
+    List<ExtensionFactory> extensions() {
+        return options.extensions();
     }
 
     HttpHandler http() {
@@ -155,10 +165,39 @@ public final class ServerCore {
         LOG.log(System.Logger.Level.INFO, "pado server on {0} stopped", address);
     }
 
-    public int broadcast(Collection<? extends WebSocket> targets, ByteBuffer frame) {
+    /**
+     * Queues one message to every target, encoded once: as a plain frame, and, for connections that negotiated
+     * permessage-deflate without server context takeover, as one frame compressed once (made only if needed).
+     *
+     * @param payloadBytes the message's payload size, which decides whether it is compressed
+     * @param plain        makes the plain frame
+     * @param compressed   makes the compressed frame with a given factory
+     */
+    public int broadcast(Collection<? extends WebSocket> targets, long payloadBytes, Supplier<ByteBuffer> plain,
+            Function<PerMessageDeflate, ByteBuffer> compressed) {
+        PerMessageDeflate deflate = options.extensions().stream()
+                .filter(PerMessageDeflate.class::isInstance).map(PerMessageDeflate.class::cast)
+                .findFirst().orElse(null);
+        ByteBuffer plainFrame = null;
+        ByteBuffer compressedFrame = null;
         int sent = 0;
         for (WebSocket ws : targets) {
-            if (ws instanceof Session s && s.owner() == this && s.sendEncoded(frame)) {
+            if (!(ws instanceof Session s) || s.owner() != this) {
+                continue;
+            }
+            ByteBuffer frame;
+            if (deflate != null && s.takesSharedCompressedFrames(payloadBytes)) {
+                if (compressedFrame == null) {
+                    compressedFrame = compressed.apply(deflate);
+                }
+                frame = compressedFrame;
+            } else {
+                if (plainFrame == null) {
+                    plainFrame = plain.get();
+                }
+                frame = plainFrame;
+            }
+            if (s.sendEncoded(frame)) {
                 sent++;
             }
         }

@@ -6,6 +6,9 @@ import io.pado.HttpHandler;
 import io.pado.HttpResponse;
 import io.pado.protocol.Connection;
 import io.pado.protocol.HandshakeException;
+import io.pado.protocol.Extension;
+import io.pado.protocol.ExtensionFactory;
+import io.pado.protocol.ExtensionOffer;
 import io.pado.protocol.Headers;
 import io.pado.protocol.RequestHead;
 import io.pado.protocol.RequestParser;
@@ -77,10 +80,14 @@ final class ServerOpening implements Opening {
         }
         Optional<String> subprotocol = ServerHandshake.chooseSubprotocol(endpoint.subprotocols(),
                 request.subprotocols());
-        link.write(ServerHandshake.accept(request, subprotocol, List.of(), Headers.of()));
-        Connection engine = Connection.server(link.config.settings(), List.of(), System::nanoTime);
+        List<ExtensionFactory.Accepted> accepted = ServerHandshake.negotiateExtensions(server.extensions(),
+                request.extensions());
+        List<ExtensionOffer> responses = accepted.stream().map(ExtensionFactory.Accepted::response).toList();
+        List<Extension> extensions = accepted.stream().map(ExtensionFactory.Accepted::extension).toList();
+        link.write(ServerHandshake.accept(request, subprotocol, responses, Headers.of()));
+        Connection engine = Connection.server(link.config.settings(), extensions, System::nanoTime);
         Session session = new Session(link, endpoint.handler(), server.virtualThreads(), server, head.path(),
-                head.headers(), subprotocol);
+                head.headers(), subprotocol, extensions);
         LOG.log(System.Logger.Level.DEBUG, "WebSocket open: {0} {1}", link, head.path());
         link.open(engine, session, rest);
     }

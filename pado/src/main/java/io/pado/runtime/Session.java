@@ -5,6 +5,8 @@ import io.pado.Dispatch;
 import io.pado.Handler;
 import io.pado.WebSocket;
 import io.pado.protocol.CloseCode;
+import io.pado.protocol.Extension;
+import io.pado.protocol.PerMessageDeflate;
 import io.pado.protocol.Event;
 import io.pado.protocol.Headers;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -52,14 +55,17 @@ public final class Session implements WebSocket {
     /** Set once by close() (any thread) or by the loop when the connection closes: sends fail from then on. */
     private final AtomicBoolean outputClosed = new AtomicBoolean();
     /** Written by the loop, read by any thread. */
+    /** The negotiated extensions; immutable. */
+    private final List<Extension> extensions;
     private volatile int closeCode = CloseCode.ABNORMAL_CLOSURE;
     private volatile boolean ended;
     // Loop thread only.
     private boolean closeDelivered;
 
     Session(Link link, Handler handler, ThreadFactory virtualThreads, Object owner, String path,
-            Headers handshakeHeaders, Optional<String> subprotocol) {
+            Headers handshakeHeaders, Optional<String> subprotocol, List<Extension> extensions) {
         this.link = link;
+        this.extensions = extensions;
         this.owner = owner;
         this.handler = handler;
         this.dispatcher = link.config.dispatch() == Dispatch.VIRTUAL_THREADS ? new Dispatcher(virtualThreads) : null;
@@ -242,6 +248,11 @@ public final class Session implements WebSocket {
         ByteBuffer f = frame.duplicate();
         link.loop.execute(() -> link.send(engine -> engine.sendEncoded(f), null, counted));
         return true;
+    }
+
+    /** Whether a frame compressed once for many (permessage-deflate) may go to this connection. */
+    boolean takesSharedCompressedFrames(long messageBytes) {
+        return PerMessageDeflate.takesSharedFrames(extensions, messageBytes);
     }
 
     Object owner() {

@@ -24,7 +24,8 @@ public final class AutobahnClient {
         String agent = System.getenv().getOrDefault("AUTOBAHN_AGENT", "pado");
         Limits limits = new Limits(32 << 20, 32 << 20, Duration.ofSeconds(5));
         try (Client client = Client.create(ClientOptions.DEFAULT.withLimits(limits)
-                .withMaxQueuedBytes(256 << 20).withWaterMarks(64 << 20, 128 << 20))) {
+                .withMaxQueuedBytes(256 << 20).withWaterMarks(64 << 20, 128 << 20)
+                .withExtensions(AutobahnServer.deflate()))) {
             var count = new CompletableFuture<String>();
             run(client, URI.create(base + "/getCaseCount"), new Handler() {
                 @Override

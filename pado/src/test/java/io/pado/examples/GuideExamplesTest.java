@@ -55,6 +55,20 @@ class GuideExamplesTest {
     }
 
     @Test
+    void compressedEchoNegotiatesPermessageDeflate() throws Exception {
+        try (Server server = CompressedEcho.start(0); Client client = CompressedEcho.client()) {
+            var texts = new LinkedBlockingQueue<String>();
+            WebSocket ws = client.connect(java.net.URI.create("ws://127.0.0.1:" + server.port() + "/echo"),
+                    inbox(texts)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ws.handshakeHeaders().first("Sec-WebSocket-Extensions")).hasValueSatisfying(
+                    v -> assertThat(v).contains("permessage-deflate"));
+            String text = "wave ".repeat(1000);
+            ws.sendText(text);
+            assertThat(texts.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(text);
+        }
+    }
+
+    @Test
     void secureEchoOverWss(@TempDir Path dir) throws Exception {
         var cert = TestCertificates.create(dir, "localhost", "dns:localhost,ip:127.0.0.1");
         try (Server server = SecureEcho.start(0, cert.certificatePem(), cert.keyPem())) {

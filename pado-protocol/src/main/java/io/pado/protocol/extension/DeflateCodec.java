@@ -107,8 +107,21 @@ public final class DeflateCodec implements Extension {
         if (deflater == null) {
             deflater = pool.borrowDeflater();
         }
+        ByteBuffer compressed = compress(deflater, message);
+        if (!sendContextTakeover) {
+            pool.giveBack(deflater);
+            deflater = null;
+        }
+        return compressed;
+    }
+
+    /**
+     * Compresses a whole message with {@code deflater} and a sync flush, without the trailing 0x00 0x00 0xFF 0xFF
+     * (RFC 7692 §7.2.1). The message's position does not move; the result is a new buffer.
+     */
+    public static ByteBuffer compress(Deflater deflater, ByteBuffer message) {
         deflater.setInput(message.duplicate());
-        ByteBuffer compressed = ByteBuffer.allocate(Math.max(64, length / 2 + 16));
+        ByteBuffer compressed = ByteBuffer.allocate(Math.max(64, message.remaining() / 2 + 16));
         while (true) {
             deflater.deflate(compressed, Deflater.SYNC_FLUSH);
             if (compressed.hasRemaining()) {
@@ -116,14 +129,17 @@ public final class DeflateCodec implements Extension {
             }
             compressed = ByteBuffer.allocate(compressed.capacity() * 2).put(compressed.flip());
         }
-        if (!sendContextTakeover) {
-            pool.giveBack(deflater);
-            deflater = null;
-        }
-        // RFC 7692 §7.2.1: remove the 0x00 0x00 0xFF 0xFF that ends the sync flush
         compressed.flip();
         compressed.limit(compressed.limit() - TAIL.length);
         return compressed;
+    }
+
+    /**
+     * Whether a message of this size may be sent to this connection as a frame compressed once for many: we keep no
+     * compression context, and the message is one we would compress (not too small, and within the window).
+     */
+    public boolean takesSharedFrames(long messageBytes) {
+        return !sendContextTakeover && messageBytes >= minMessageBytes && messageBytes <= maxCompressedMessageBytes;
     }
 
     @Override
