@@ -55,6 +55,9 @@ final class Link {
     private long openingDeadline;
     private long lingerDeadline = Long.MAX_VALUE;
     private long lastReadNanos;
+    /** When our keep-alive Ping went out, if it is still unanswered (nothing read since). */
+    private long pingSentNanos;
+    private boolean pingOutstanding;
 
     Link(EventLoop loop, SocketChannel channel, Transport transport, Config config, Opening opening) {
         this.loop = loop;
@@ -199,6 +202,9 @@ final class Link {
         pump();
         if (config.idleTimeoutNanos() > 0) {
             loop.deadline(lastReadNanos + config.idleTimeoutNanos());
+        }
+        if (config.pingIntervalNanos() > 0) {
+            loop.deadline(lastReadNanos + config.pingIntervalNanos());
         }
     }
 
@@ -425,6 +431,9 @@ final class Link {
             pump();
         }
         next = Math.min(next, engine.nextDeadlineNanos());
+        if (config.pingIntervalNanos() > 0 && engine.state() == Connection.State.OPEN) {
+            next = Math.min(next, keepAlive(now));
+        }
         long idle = config.idleTimeoutNanos();
         if (idle > 0 && engine.state() == Connection.State.OPEN) {
             long idleDeadline = lastReadNanos + idle;
@@ -437,6 +446,40 @@ final class Link {
             }
         }
         return Math.min(next, lingerDeadline);
+    }
+
+    /**
+     * Pings a connection that has been silent for the ping interval; gives up on one that stays silent for the pong
+     * timeout after the Ping. Any input counts as an answer: it proves the peer is there. Returns the next deadline.
+     */
+    private long keepAlive(long now) {
+        if (pingOutstanding && lastReadNanos - pingSentNanos >= 0) {
+            pingOutstanding = false; // answered
+        }
+        if (pingOutstanding) {
+            long giveUp = pingSentNanos + config.pongTimeoutNanos();
+            if (now - giveUp < 0) {
+                return giveUp;
+            }
+            LOG.log(System.Logger.Level.DEBUG, "no answer to a ping on {0}: closing", this);
+            pingOutstanding = false;
+            // The peer is taken for dead: say why (1001), but wait for neither its Close nor the close timeout.
+            engine.fail(CloseCode.GOING_AWAY, "ping timeout");
+            pump();
+            closeAfterFlush();
+            return Long.MAX_VALUE;
+        }
+        long due = lastReadNanos + config.pingIntervalNanos();
+        if (now - due < 0) {
+            return due;
+        }
+        // RFC 6455 §5.5.2: a Ping "may serve either as a keepalive or as a means to verify that the remote endpoint
+        // is still responsive". The payload is ours to choose: the send time, for anyone tracing pongs.
+        engine.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, now));
+        pingSentNanos = now;
+        pingOutstanding = true;
+        pump();
+        return now + config.pongTimeoutNanos();
     }
 
     // ---- the end
