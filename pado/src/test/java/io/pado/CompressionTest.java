@@ -45,20 +45,10 @@ class CompressionTest {
 
     private static Server echoServer(PerMessageDeflate.Memory memory, List<WebSocket> opened) throws Exception {
         return Server.create(ServerOptions.DEFAULT.withLimits(BIG).withExtensions(deflate(memory)))
-                .endpoint("/echo", new Handler() {
+                .endpoint("/echo", new Echo() {
                     @Override
                     public void onOpen(WebSocket ws) {
                         opened.add(ws);
-                    }
-
-                    @Override
-                    public void onText(WebSocket ws, String text) {
-                        ws.sendText(text);
-                    }
-
-                    @Override
-                    public void onBinary(WebSocket ws, ByteBuffer data) {
-                        ws.sendBinary(data);
                     }
                 })
                 .start();

@@ -2,6 +2,7 @@ package io.pado.conformance;
 
 import io.pado.Client;
 import io.pado.ClientOptions;
+import io.pado.Echo;
 import io.pado.Handler;
 import io.pado.WebSocket;
 import io.pado.protocol.Limits;
@@ -36,7 +37,7 @@ public final class AutobahnClient {
             int cases = Integer.parseInt(count.get(10, TimeUnit.SECONDS).trim());
             System.out.println("autobahn: " + cases + " cases");
             for (int i = 1; i <= cases; i++) {
-                run(client, URI.create(base + "/runCase?case=" + i + "&agent=" + agent), new AutobahnServer.Echo());
+                run(client, URI.create(base + "/runCase?case=" + i + "&agent=" + agent), new Echo());
             }
             run(client, URI.create(base + "/updateReports?agent=" + agent), new Handler() { });
         }

@@ -1,13 +1,11 @@
 package io.pado.conformance;
 
-import io.pado.Handler;
+import io.pado.Echo;
 import io.pado.Server;
 import io.pado.ServerOptions;
-import io.pado.WebSocket;
 import io.pado.protocol.Limits;
 import io.pado.protocol.PerMessageDeflate;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
@@ -37,18 +35,5 @@ public final class AutobahnServer {
     static PerMessageDeflate deflate() {
         var memory = PerMessageDeflate.Memory.valueOf(System.getenv().getOrDefault("PADO_DEFLATE_MEMORY", "POOLED"));
         return PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT.withMemory(memory).withMinMessageBytes(0));
-    }
-
-    /** Echoes text and binary messages; pings are answered by the engine. */
-    static final class Echo implements Handler {
-        @Override
-        public void onText(WebSocket ws, String text) {
-            ws.sendText(text);
-        }
-
-        @Override
-        public void onBinary(WebSocket ws, ByteBuffer data) {
-            ws.sendBinary(data);
-        }
     }
 }

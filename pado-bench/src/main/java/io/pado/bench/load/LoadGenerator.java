@@ -1,0 +1,253 @@
+package io.pado.bench.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A WebSocket echo load generator on one thread and one selector, written on raw NIO so that it measures the server,
+ * not a client library. Each connection keeps {@code inFlight} binary messages of {@code payloadBytes} outstanding:
+ * every echo received is answered with a new message. The first eight payload bytes carry the send time, so each
+ * echo gives a round-trip latency. Frames are masked with the key 0 (allowed by RFC 6455 §5.3, and free to apply).
+ *
+ * <p>Usage: {@code LoadGenerator PORT CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS [WARMUP_SECONDS]}. Prints one
+ * line: {@code messages/s p50_us p99_us p999_us}. Loopback only; bounded by SECONDS. With
+ * {@code -Dpado.load.deflate=true} it offers permessage-deflate and sends one message compressed once, again and
+ * again (the server inflates each and compresses its echo); then only throughput is measured.
+ */
+public final class LoadGenerator {
+    private final Histogram latencyNanos = new Histogram(3_600_000_000_000L, 3);
+    /** Offer permessage-deflate and send one message compressed once: throughput only, no latency. */
+    private final boolean deflate;
+    private long echoes;
+
+    private LoadGenerator(boolean deflate) {
+        this.deflate = deflate;
+    }
+
+    /** One connection's state: a frame template to send, and a buffer of bytes read but not yet parsed. */
+    private static final class Conn {
+        final SocketChannel channel;
+        final ByteBuffer in = ByteBuffer.allocateDirect(1 << 20);
+        final ByteBuffer frame;
+        final int headerBytes;
+        /** Frames being written, kept flipped: its remaining bytes are still to go. */
+        final ByteBuffer out;
+        int queuedFrames;
+
+        Conn(SocketChannel channel, ByteBuffer frame) {
+            this.channel = channel;
+            this.frame = frame;
+            int len7 = frame.get(1) & 0x7F;
+            this.headerBytes = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
+            this.out = ByteBuffer.allocateDirect(Math.max(frame.remaining(), 64 << 10)).flip();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        int connections = Integer.parseInt(args[1]);
+        int inFlight = Integer.parseInt(args[2]);
+        int payloadBytes = Math.max(8, Integer.parseInt(args[3]));
+        double seconds = Double.parseDouble(args[4]);
+        double warmup = args.length > 5 ? Double.parseDouble(args[5]) : 2;
+        boolean deflate = Boolean.getBoolean("pado.load.deflate");
+        new LoadGenerator(deflate).run(port, connections, inFlight, payloadBytes, seconds, warmup);
+    }
+
+    private void run(int port, int connections, int inFlight, int payloadBytes, double seconds, double warmup)
+            throws IOException {
+        try (Selector selector = Selector.open()) {
+            List<Conn> conns = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                Conn c = open(port, payloadBytes, deflate);
+                c.channel.register(selector, SelectionKey.OP_READ, c);
+                conns.add(c);
+            }
+            long start = System.nanoTime();
+            for (Conn c : conns) {
+                c.queuedFrames = inFlight;
+                flush(c, selector);
+            }
+            long warmupEnd = start + (long) (warmup * 1e9);
+            long end = warmupEnd + (long) (seconds * 1e9);
+            boolean measuring = false;
+            long measuredFrom = 0;
+            while (true) {
+                long now = System.nanoTime();
+                if (!measuring && now >= warmupEnd) {
+                    measuring = true;
+                    measuredFrom = now;
+                    echoes = 0;
+                    latencyNanos.reset();
+                }
+                if (now >= end) {
+                    break;
+                }
+                selector.select(k -> handle(k, selector), 100);
+            }
+            double elapsed = (System.nanoTime() - measuredFrom) / 1e9;
+            System.out.printf("%.0f %.1f %.1f %.1f%n", echoes / elapsed,
+                    latencyNanos.getValueAtPercentile(50) / 1e3, latencyNanos.getValueAtPercentile(99) / 1e3,
+                    latencyNanos.getValueAtPercentile(99.9) / 1e3);
+            for (Conn c : conns) {
+                c.channel.close();
+            }
+        }
+    }
+
+    private static Conn open(int port, int payloadBytes, boolean deflate) throws IOException {
+        SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+        channel.socket().setTcpNoDelay(true);
+        String key = Base64.getEncoder().encodeToString("pado-load-key-16".getBytes(StandardCharsets.US_ASCII));
+        String request = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+                + (deflate ? "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover\r\n" : "")
+                + "\r\n";
+        channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+        ByteBuffer head = ByteBuffer.allocate(4096);
+        while (!new String(head.array(), 0, head.position(), StandardCharsets.US_ASCII).contains("\r\n\r\n")) {
+            if (channel.read(head) < 0) {
+                throw new IOException("server closed during the handshake");
+            }
+        }
+        String response = new String(head.array(), 0, head.position(), StandardCharsets.US_ASCII);
+        if (!response.startsWith("HTTP/1.1 101")) {
+            throw new IOException("not upgraded: " + response.lines().findFirst().orElse(""));
+        }
+        channel.configureBlocking(false);
+        if (deflate && !response.toLowerCase(java.util.Locale.ROOT).contains("permessage-deflate")) {
+            throw new IOException("server did not accept permessage-deflate");
+        }
+        Conn c = new Conn(channel, deflate ? compressedTemplate(payloadBytes) : template(payloadBytes));
+        int headEnd = response.indexOf("\r\n\r\n") + 4;
+        c.in.put(head.array(), headEnd, head.position() - headEnd);
+        return c;
+    }
+
+    /** A masked (key 0) binary frame of {@code payloadBytes}; the send time goes into bytes 0-7 of the payload. */
+    private static ByteBuffer template(int payloadBytes) {
+        int lengthBytes = payloadBytes <= 125 ? 0 : payloadBytes <= 0xFFFF ? 2 : 8;
+        ByteBuffer frame = ByteBuffer.allocateDirect(2 + lengthBytes + 4 + payloadBytes);
+        frame.put((byte) 0x82);
+        if (lengthBytes == 0) {
+            frame.put((byte) (0x80 | payloadBytes));
+        } else if (lengthBytes == 2) {
+            frame.put((byte) (0x80 | 126)).putShort((short) payloadBytes);
+        } else {
+            frame.put((byte) (0x80 | 127)).putLong(payloadBytes);
+        }
+        frame.putInt(0);
+        for (int i = 0; i < payloadBytes; i++) {
+            frame.put((byte) ('a' + i % 26));
+        }
+        return frame.flip();
+    }
+
+    /**
+     * A masked (key 0) binary frame whose payload is the same bytes as {@link #template}'s, compressed on their own
+     * (RSV1, RFC 7692): valid whatever context takeover the server uses, so it can be sent again and again.
+     */
+    private static ByteBuffer compressedTemplate(int payloadBytes) {
+        ByteBuffer plain = template(payloadBytes);
+        int header = plain.remaining() - payloadBytes;
+        byte[] payload = new byte[payloadBytes];
+        plain.get(header, payload);
+        var deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(payload);
+        byte[] out = new byte[payloadBytes + 64];
+        int n = deflater.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
+        deflater.end();
+        n -= 4; // RFC 7692 §7.2.1: without the trailing 0x00 0x00 0xFF 0xFF
+        int lengthBytes = n <= 125 ? 0 : n <= 0xFFFF ? 2 : 8;
+        ByteBuffer frame = ByteBuffer.allocateDirect(2 + lengthBytes + 4 + n);
+        frame.put((byte) 0xC2);
+        if (lengthBytes == 0) {
+            frame.put((byte) (0x80 | n));
+        } else if (lengthBytes == 2) {
+            frame.put((byte) (0x80 | 126)).putShort((short) n);
+        } else {
+            frame.put((byte) (0x80 | 127)).putLong(n);
+        }
+        frame.putInt(0).put(out, 0, n);
+        return frame.flip();
+    }
+
+    private void handle(SelectionKey key, Selector selector) {
+        Conn c = (Conn) key.attachment();
+        try {
+            if (key.isReadable()) {
+                read(c);
+            }
+            flush(c, selector);
+        } catch (IOException e) {
+            throw new IllegalStateException("connection failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void read(Conn c) throws IOException {
+        if (c.channel.read(c.in) < 0) {
+            throw new IOException("server closed the connection");
+        }
+        c.in.flip();
+        long now = System.nanoTime();
+        while (c.in.remaining() >= 2) {
+            int p = c.in.position();
+            int len7 = c.in.get(p + 1) & 0x7F;
+            int headerBytes = len7 == 126 ? 4 : len7 == 127 ? 10 : 2;
+            if (c.in.remaining() < headerBytes) {
+                break;
+            }
+            long length = len7 == 126 ? c.in.getShort(p + 2) & 0xFFFF : len7 == 127 ? c.in.getLong(p + 2) : len7;
+            if (c.in.remaining() < headerBytes + length) {
+                break;
+            }
+            if ((c.in.get(p) & 0x0F) == 0x2) {
+                if (!deflate && length >= 8) {
+                    latencyNanos.recordValue(Math.max(0, now - c.in.getLong(p + headerBytes)));
+                }
+                echoes++;
+                c.queuedFrames++;
+            }
+            c.in.position(p + headerBytes + (int) length);
+        }
+        c.in.compact();
+    }
+
+    /** Sends the frames owed to this connection, batched into one write, each stamped with the time now. */
+    private void flush(Conn c, Selector selector) throws IOException {
+        while (true) {
+            if (c.out.hasRemaining()) {
+                c.channel.write(c.out);
+                if (c.out.hasRemaining()) {
+                    c.channel.keyFor(selector).interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    return;
+                }
+            }
+            if (c.queuedFrames == 0) {
+                c.channel.keyFor(selector).interestOps(SelectionKey.OP_READ);
+                return;
+            }
+            c.out.clear();
+            long now = System.nanoTime();
+            int frameBytes = c.frame.remaining();
+            while (c.queuedFrames > 0 && c.out.remaining() >= frameBytes) {
+                int at = c.out.position();
+                c.out.put(c.frame.duplicate());
+                if (!deflate) {
+                    c.out.putLong(at + c.headerBytes, now);
+                }
+                c.queuedFrames--;
+            }
+            c.out.flip();
+        }
+    }
+}
