@@ -58,6 +58,8 @@ final class Link {
     /** When our keep-alive Ping went out, if it is still unanswered (nothing read since). */
     private long pingSentNanos;
     private boolean pingOutstanding;
+    /** Since when queued output has waited without the socket taking any of it (meaningful while out is not empty). */
+    private long writeWaitNanos;
 
     Link(EventLoop loop, SocketChannel channel, Transport transport, Config config, Opening opening) {
         this.loop = loop;
@@ -180,6 +182,9 @@ final class Link {
 
     /** Writes bytes that belong to no send (a handshake response or request). */
     void write(ByteBuffer bytes) {
+        if (out.isEmpty()) {
+            writeWaitNanos = System.nanoTime();
+        }
         out.add(bytes);
         enqueuedTotal += bytes.remaining();
         markDirty();
@@ -245,6 +250,9 @@ final class Link {
 
     private void drainEngine() {
         ByteBuffer b;
+        if (out.isEmpty() && engine.hasOutput()) {
+            writeWaitNanos = System.nanoTime();
+        }
         while ((b = engine.pollOutput()) != null) {
             out.add(b);
             enqueuedTotal += b.remaining();
@@ -363,6 +371,9 @@ final class Link {
                 long written = transport.write(gather, 0, n);
                 java.util.Arrays.fill(gather, 0, n, null);
                 writtenTotal += written;
+                if (written > 0) {
+                    writeWaitNanos = System.nanoTime();
+                }
                 while (!out.isEmpty() && !out.peekFirst().hasRemaining()) {
                     out.pollFirst();
                 }
@@ -381,6 +392,9 @@ final class Link {
             return;
         }
         setInterest(SelectionKey.OP_WRITE, transport.wantsWritable(!out.isEmpty()));
+        if (!out.isEmpty() && config.writeTimeoutNanos() > 0) {
+            loop.deadline(writeWaitNanos + config.writeTimeoutNanos());
+        }
     }
 
     private void completeWritten() {
@@ -431,6 +445,14 @@ final class Link {
             pump();
         }
         next = Math.min(next, engine.nextDeadlineNanos());
+        if (config.writeTimeoutNanos() > 0 && !out.isEmpty()) {
+            long giveUp = writeWaitNanos + config.writeTimeoutNanos();
+            if (now - giveUp >= 0) {
+                slowConsumer();
+                return Long.MAX_VALUE;
+            }
+            next = Math.min(next, giveUp);
+        }
         if (config.pingIntervalNanos() > 0 && engine.state() == Connection.State.OPEN) {
             next = Math.min(next, keepAlive(now));
         }
@@ -480,6 +502,19 @@ final class Link {
         pingOutstanding = true;
         pump();
         return now + config.pongTimeoutNanos();
+    }
+
+    /**
+     * The peer has taken none of our output for the write timeout: it is not reading. A Close could not get through
+     * the full queue, so report 1008 and drop the connection; the queue's memory goes with it.
+     */
+    private void slowConsumer() {
+        LOG.log(System.Logger.Level.DEBUG, "slow consumer {0}: {1} bytes waiting, closing", this, enqueuedTotal
+                - writtenTotal);
+        if (engine.state() != Connection.State.CLOSED) {
+            engine.fail(CloseCode.POLICY_VIOLATION, "slow consumer");
+        }
+        abort(null);
     }
 
     // ---- the end
