@@ -36,7 +36,7 @@ public final class LoadGenerator {
     /** One connection's state: a frame template to send, and a buffer of bytes read but not yet parsed. */
     private static final class Conn {
         final SocketChannel channel;
-        final ByteBuffer in = ByteBuffer.allocateDirect(1 << 20);
+        final ByteBuffer in;
         final ByteBuffer frame;
         final int headerBytes;
         /** Frames being written, kept flipped: its remaining bytes are still to go. */
@@ -46,6 +46,8 @@ public final class LoadGenerator {
         Conn(SocketChannel channel, ByteBuffer frame) {
             this.channel = channel;
             this.frame = frame;
+            // Room for a burst of echoes; the server never sends more than we have in flight
+            this.in = ByteBuffer.allocateDirect(Math.max(64 << 10, 8 * frame.remaining()));
             int len7 = frame.get(1) & 0x7F;
             this.headerBytes = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
             this.out = ByteBuffer.allocateDirect(Math.max(frame.remaining(), 64 << 10)).flip();
