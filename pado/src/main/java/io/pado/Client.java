@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A WebSocket client: it opens connections to {@code ws://} URIs (RFC 6455 §4.1) and runs them on its own event
+ * A WebSocket client: it opens connections to {@code ws://} and {@code wss://} (TLS, see {@link ClientTls}) URIs
+ * (RFC 6455 §4.1) and runs them on its own event
  * loops ({@code pado-client-loop-N}, daemon threads). One client can hold many connections; they share its options.
  *
  * <p><b>Threads.</b> All methods are thread-safe. Handler calls follow the same rules as on a {@link Server}: one
@@ -48,10 +49,12 @@ public final class Client implements AutoCloseable {
      *       wrong header otherwise;</li>
      *   <li>{@link java.net.SocketTimeoutException} if connecting and the handshake took longer than the options'
      *       handshake timeout;</li>
+     *   <li>{@link javax.net.ssl.SSLHandshakeException} for {@code wss://} if the server's certificate is not
+     *       trusted or not issued for the URI's host (see {@link ClientTls});</li>
      *   <li>another {@link java.io.IOException} if the connection failed.</li>
      * </ul>
      *
-     * @throws IllegalArgumentException if {@code uri} is not a {@code ws://} URI with a host
+     * @throws IllegalArgumentException if {@code uri} is not a {@code ws://} or {@code wss://} URI with a host
      * @throws IllegalStateException    if the client is closed
      */
     public CompletableFuture<WebSocket> connect(URI uri, Handler handler) {

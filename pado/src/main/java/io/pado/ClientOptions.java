@@ -35,20 +35,35 @@ import java.util.Optional;
  * @param maxQueuedBytes       see {@link ServerOptions#maxQueuedBytes()}
  * @param extensions          extensions to negotiate, in order of preference; none by default (see
  *                            {@link #withExtensions})
+ * @param tls                  whom {@code wss://} connections trust; default {@link ClientTls#SYSTEM}. Host names
+ *                             are always verified
+ * @param pingInterval         a WebSocket that has received nothing for this long is sent a Ping (RFC 6455 §5.5.2);
+ *                             default 30 s, {@link Duration#ZERO} for never
+ * @param pongTimeout          if nothing (a Pong or anything else) arrives this long after that Ping, the peer is
+ *                             taken for dead: pado sends Close 1001 "ping timeout", does not wait for the answer (the
+ *                             socket closes once that Close is written, at the latest after the close timeout), and the
+ *                             handler gets {@code onClose(1001, "ping timeout")}, not 1006; default 10 s
+ * @param writeTimeout           a slow consumer: when queued bytes have been waiting this long and the socket took none
+ *                             of them, the peer is not reading. pado reports {@code onClose(1008, "slow consumer")} and
+ *                             drops the connection (a Close could not get through); default 30 s, {@link Duration#ZERO}
+ *                             for never. Sends beyond {@code maxQueuedBytes} fail at once either way
  */
 public record ClientOptions(List<String> subprotocols, Headers headers, Optional<String> origin, int eventLoops,
         Dispatch dispatch, Limits limits, int maxResponseHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
-        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes,
-        List<ExtensionFactory> extensions) {
+        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes, List<ExtensionFactory> extensions, ClientTls tls,
+        Duration pingInterval, Duration pongTimeout, Duration writeTimeout) {
 
     /**
      * No subprotocols, extra headers or {@code Origin}; one event loop, handlers on virtual threads,
      * {@link Limits#DEFAULT}, 16 KiB response heads, 10 s handshake timeout, no idle timeout, water marks
-     * 64 KiB / 1 MiB and at most 32 MiB queued per connection.
+     * 64 KiB / 1 MiB, at most 32 MiB queued per connection, no extensions, the JDK's trust store for
+     * {@code wss://}, a Ping after 30 s without input and 10 s for the answer, 30 s write
+     * timeout.
      */
     public static final ClientOptions DEFAULT = new ClientOptions(List.of(), Headers.of(), Optional.empty(), 1,
-            Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 16 << 10, Duration.ofSeconds(10), Duration.ZERO,
-            64 << 10, 1 << 20, 32 << 20, List.of());
+            Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 16 << 10, Duration.ofSeconds(10), Duration.ZERO, 64 << 10,
+            1 << 20, 32 << 20, List.of(), ClientTls.SYSTEM, Duration.ofSeconds(30), Duration.ofSeconds(10),
+            Duration.ofSeconds(30));
 
     public ClientOptions {
         subprotocols = List.copyOf(subprotocols);
@@ -66,72 +81,87 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
         Options.requireNotNegative(idleTimeout, "idleTimeout");
         Options.requireWaterMarks(lowWaterBytes, highWaterBytes, maxQueuedBytes);
         extensions = List.copyOf(extensions);
+        Objects.requireNonNull(tls, "tls");
+        Options.requireNotNegative(pingInterval, "pingInterval");
+        Options.requirePositive(pongTimeout, "pongTimeout");
+        Options.requireNotNegative(writeTimeout, "writeTimeout");
     }
 
     /** A copy that offers these subprotocols, most preferred first. */
     public ClientOptions withSubprotocols(String... subprotocols) {
         return new ClientOptions(List.of(subprotocols), headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes,
+                extensions, tls, pingInterval, pongTimeout, writeTimeout);
     }
 
     /** A copy that sends these extra request headers. */
     public ClientOptions withHeaders(Headers headers) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
+                pingInterval, pongTimeout, writeTimeout);
     }
 
     /** A copy that sends this {@code Origin} header. */
     public ClientOptions withOrigin(String origin) {
         return new ClientOptions(subprotocols, headers, Optional.of(origin), eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes,
+                extensions, tls, pingInterval, pongTimeout, writeTimeout);
     }
 
     /** A copy with another number of event loops. */
     public ClientOptions withEventLoops(int eventLoops) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
+                pingInterval, pongTimeout, writeTimeout);
     }
 
     /** A copy whose handlers run elsewhere. */
     public ClientOptions withDispatch(Dispatch dispatch) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
+                pingInterval, pongTimeout, writeTimeout);
     }
 
     /** A copy with other frame and message limits and close timeout. */
     public ClientOptions withLimits(Limits limits) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
+                pingInterval, pongTimeout, writeTimeout);
     }
 
     /** A copy with another maximum response-head size. */
     public ClientOptions withMaxResponseHeadBytes(int bytes) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                bytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, bytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout);
     }
 
     /** A copy with another handshake timeout. */
     public ClientOptions withHandshakeTimeout(Duration timeout) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, timeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                timeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval,
+                pongTimeout, writeTimeout);
     }
 
     /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
     public ClientOptions withIdleTimeout(Duration timeout) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval,
+                pongTimeout, writeTimeout);
     }
 
     /** A copy with other low- and high-water marks. */
     public ClientOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
+                pingInterval, pongTimeout, writeTimeout);
     }
 
     /** A copy with another bound on queued bytes per connection. */
     public ClientOptions withMaxQueuedBytes(long bytes) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits,
-                maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions);
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions, tls, pingInterval,
+                pongTimeout, writeTimeout);
     }
 
     /**
@@ -142,6 +172,39 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
      * Keep one factory per client: a {@link PerMessageDeflate} shares its pool of compressors across connections.
      */
     public ClientOptions withExtensions(ExtensionFactory... factories) {
-        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories));
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories), tls,
+                pingInterval, pongTimeout, writeTimeout);
+    }
+
+    /** A copy that trusts these certificates on {@code wss://}; see {@link ClientTls}. */
+    public ClientOptions withTls(ClientTls tls) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
+                pingInterval, pongTimeout, writeTimeout);
+    }
+
+    /**
+     * A copy that pings a connection after {@code interval} without input; {@link Duration#ZERO} turns pings (and
+     * the pong timeout) off.
+     */
+    public ClientOptions withPingInterval(Duration interval) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, interval,
+                pongTimeout, writeTimeout);
+    }
+
+    /** A copy that gives up on a peer that has sent nothing for this long after our Ping. */
+    public ClientOptions withPongTimeout(Duration timeout) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
+                pingInterval, timeout, writeTimeout);
+    }
+
+    /** A copy that closes a slow consumer after this long without write progress; {@link Duration#ZERO} for never. */
+    public ClientOptions withWriteTimeout(Duration timeout) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
+                pingInterval, pongTimeout, timeout);
     }
 }

@@ -79,6 +79,16 @@ public final class Server implements AutoCloseable {
     }
 
     /**
+     * Swaps the TLS certificate without a restart: connections accepted from now on use {@code tls}, open ones keep
+     * theirs. Use it when a certificate is renewed.
+     *
+     * @throws IllegalStateException if the server was created without {@link ServerOptions#withTls TLS}
+     */
+    public void reloadCertificate(ServerTls tls) {
+        core.reloadCertificate(Objects.requireNonNull(tls, "tls"));
+    }
+
+    /**
      * The port the server listens on; the one the system chose if the options said 0.
      *
      * @throws IllegalStateException if the server has not been started

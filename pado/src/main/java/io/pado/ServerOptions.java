@@ -6,6 +6,7 @@ import io.pado.protocol.PerMessageDeflate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where a {@link Server} listens, its threads, and every limit and timeout it applies to a connection. Immutable;
@@ -40,20 +41,35 @@ import java.util.Objects;
  *                            connection
  * @param extensions          extensions to negotiate, in order of preference; none by default (see
  *                            {@link #withExtensions})
+ * @param tls                 the certificate for {@code wss://}; empty (the default) for plain {@code ws://}. The
+ *                            handshake timeout covers the TLS handshake too
+ * @param pingInterval        a WebSocket that has received nothing for this long is sent a Ping (RFC 6455 §5.5.2);
+ *                            default 30 s, {@link Duration#ZERO} for never
+ * @param pongTimeout         if nothing (a Pong or anything else) arrives this long after that Ping, the peer is
+ *                            taken for dead: pado sends Close 1001 "ping timeout", does not wait for the answer (the
+ *                            socket closes once that Close is written, at the latest after the close timeout), and the
+ *                            handler gets {@code onClose(1001, "ping timeout")}, not 1006; default 10 s
+ * @param writeTimeout          a slow consumer: when queued bytes have been waiting this long and the socket took none
+ *                            of them, the peer is not reading. pado reports {@code onClose(1008, "slow consumer")} and
+ *                            drops the connection (a Close could not get through); default 30 s, {@link Duration#ZERO}
+ *                            for never. Sends beyond {@code maxQueuedBytes} fail at once either way
  */
 public record ServerOptions(String host, int port, int eventLoops, Dispatch dispatch, Limits limits,
-        int maxRequestHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
-        long lowWaterBytes, long highWaterBytes, long maxQueuedBytes,
-        List<ExtensionFactory> extensions) {
+        int maxRequestHeadBytes, Duration handshakeTimeout, Duration idleTimeout, long lowWaterBytes,
+        long highWaterBytes, long maxQueuedBytes, List<ExtensionFactory> extensions, Optional<ServerTls> tls,
+        Duration pingInterval, Duration pongTimeout, Duration writeTimeout) {
 
     /**
      * Listens on {@code 127.0.0.1} on a free port, one event loop per core, handlers on virtual threads,
      * {@link Limits#DEFAULT} (1 MiB messages, 5 s close timeout), 8 KiB request heads, 10 s handshake timeout, no
-     * idle timeout, water marks 64 KiB / 1 MiB and at most 32 MiB queued per connection.
+     * idle timeout, water marks 64 KiB / 1 MiB, at most 32 MiB queued per connection, no extensions, no TLS, a
+     * Ping after 30 s without input and 10 s for the answer, 30 s write
+     * timeout.
      */
     public static final ServerOptions DEFAULT = new ServerOptions("127.0.0.1", 0,
             Runtime.getRuntime().availableProcessors(), Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 8 << 10,
-            Duration.ofSeconds(10), Duration.ZERO, 64 << 10, 1 << 20, 32 << 20, List.of());
+            Duration.ofSeconds(10), Duration.ZERO, 64 << 10, 1 << 20, 32 << 20, List.of(), Optional.empty(),
+            Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30));
 
     public ServerOptions {
         Objects.requireNonNull(host, "host");
@@ -72,66 +88,80 @@ public record ServerOptions(String host, int port, int eventLoops, Dispatch disp
         Options.requireNotNegative(idleTimeout, "idleTimeout");
         Options.requireWaterMarks(lowWaterBytes, highWaterBytes, maxQueuedBytes);
         extensions = List.copyOf(extensions);
+        Objects.requireNonNull(tls, "tls");
+        Options.requireNotNegative(pingInterval, "pingInterval");
+        Options.requirePositive(pongTimeout, "pongTimeout");
+        Options.requireNotNegative(writeTimeout, "writeTimeout");
     }
 
     /** A copy listening on another host. */
     public ServerOptions withHost(String host) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout);
     }
 
     /** A copy listening on another port; 0 for any free port. */
     public ServerOptions withPort(int port) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout);
     }
 
     /** A copy with another number of event loops. */
     public ServerOptions withEventLoops(int eventLoops) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout);
     }
 
     /** A copy whose handlers run elsewhere. */
     public ServerOptions withDispatch(Dispatch dispatch) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout);
     }
 
     /** A copy with other frame and message limits and close timeout. */
     public ServerOptions withLimits(Limits limits) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout);
     }
 
     /** A copy with another maximum request-head size. */
     public ServerOptions withMaxRequestHeadBytes(int bytes) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, bytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, bytes, handshakeTimeout, idleTimeout,
+                lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout);
     }
 
     /** A copy with another handshake timeout. */
     public ServerOptions withHandshakeTimeout(Duration timeout) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, timeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, timeout, idleTimeout,
+                lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout);
     }
 
     /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
     public ServerOptions withIdleTimeout(Duration timeout) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+                timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout);
     }
 
     /** A copy with other low- and high-water marks. */
     public ServerOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions);
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout);
     }
 
     /** A copy with another bound on queued bytes per connection. */
     public ServerOptions withMaxQueuedBytes(long bytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions);
+                idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout);
     }
 
     /**
@@ -142,6 +172,39 @@ public record ServerOptions(String host, int port, int eventLoops, Dispatch disp
      * Keep one factory per server: a {@link PerMessageDeflate} shares its pool of compressors across connections.
      */
     public ServerOptions withExtensions(ExtensionFactory... factories) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories));
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories), tls, pingInterval,
+                pongTimeout, writeTimeout);
+    }
+
+    /** A copy that speaks {@code wss://} (TLS) with this certificate; see {@link ServerTls}. */
+    public ServerOptions withTls(ServerTls tls) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, Optional.of(tls), pingInterval,
+                pongTimeout, writeTimeout);
+    }
+
+    /**
+     * A copy that pings a connection after {@code interval} without input; {@link Duration#ZERO} turns pings (and
+     * the pong timeout) off.
+     */
+    public ServerOptions withPingInterval(Duration interval) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, interval, pongTimeout,
+                writeTimeout);
+    }
+
+    /** A copy that gives up on a peer that has sent nothing for this long after our Ping. */
+    public ServerOptions withPongTimeout(Duration timeout) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, timeout,
+                writeTimeout);
+    }
+
+    /** A copy that closes a slow consumer after this long without write progress; {@link Duration#ZERO} for never. */
+    public ServerOptions withWriteTimeout(Duration timeout) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                timeout);
     }
 }

@@ -20,13 +20,22 @@ final class Acceptor {
     private final LoopGroup loops;
     private final Config config;
     private final Function<SocketChannel, Opening> openings;
+    private final TransportFactory transports;
     private SelectionKey key;
 
-    Acceptor(ServerSocketChannel server, LoopGroup loops, Config config, Function<SocketChannel, Opening> openings) {
+    /** Makes the transport of an accepted socket: plain, or TLS with the server's current certificate. */
+    @FunctionalInterface
+    interface TransportFactory {
+        Transport create(SocketChannel channel) throws IOException;
+    }
+
+    Acceptor(ServerSocketChannel server, LoopGroup loops, Config config, Function<SocketChannel, Opening> openings,
+            TransportFactory transports) {
         this.server = server;
         this.loops = loops;
         this.config = config;
         this.openings = openings;
+        this.transports = transports;
     }
 
     void register(EventLoop loop) throws IOException {
@@ -52,7 +61,8 @@ final class Acceptor {
             Opening opening = openings.apply(channel);
             Runnable register = () -> {
                 try {
-                    new Link(loop, channel, config, opening).register(SelectionKey.OP_READ);
+                    new Link(loop, channel, transports.create(channel), config, opening)
+                            .register(SelectionKey.OP_READ);
                 } catch (IOException e) {
                     LOG.log(System.Logger.Level.DEBUG, "registering a socket failed: {0}", e.toString());
                     closeQuietly(channel);

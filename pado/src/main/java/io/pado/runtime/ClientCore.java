@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.IntSupplier;
+import javax.net.ssl.SSLContext;
 
 /** What a {@link io.pado.Client} runs: a group of event loops and the dialing of new connections. Thread-safe. */
 public final class ClientCore {
@@ -54,8 +55,9 @@ public final class ClientCore {
             }
         }
         String scheme = uri.getScheme();
-        if (scheme == null || !scheme.equalsIgnoreCase("ws")) {
-            throw new IllegalArgumentException("only ws:// URIs are supported for now: " + uri);
+        boolean secure = scheme != null && scheme.equalsIgnoreCase("wss");
+        if (scheme == null || !secure && !scheme.equalsIgnoreCase("ws")) {
+            throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
         }
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("no host in " + uri);
@@ -64,7 +66,9 @@ public final class ClientCore {
                 options.headers(), options.origin(), ClientHandshake.newKey(random));
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         var result = new CompletableFuture<WebSocket>();
-        int port = uri.getPort() == -1 ? 80 : uri.getPort();
+        // RFC 6455 §3: the default ports are 80 for ws and 443 for wss
+        int port = uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80;
+        SSLContext tls = secure ? options.tls().context() : null;
         // Name resolution may block: do it on a virtual thread, then hand the socket to a loop.
         virtualThreads.newThread(() -> {
             try {
@@ -76,8 +80,10 @@ public final class ClientCore {
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 EventLoop loop = loops.next();
+                Transport transport = tls == null ? new PlainTransport(channel)
+                        : TlsTransport.client(channel, tls, uri.getHost(), port);
                 var opening = new ClientOpening(this, handshake, handler, path, result, config.maxHeadBytes());
-                loop.execute(() -> dial(loop, channel, address, opening, result));
+                loop.execute(() -> dial(loop, channel, transport, address, opening, result));
             } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -85,9 +91,9 @@ public final class ClientCore {
         return result;
     }
 
-    private void dial(EventLoop loop, SocketChannel channel, InetSocketAddress address, ClientOpening opening,
-            CompletableFuture<WebSocket> result) {
-        var link = new Link(loop, channel, config, opening);
+    private void dial(EventLoop loop, SocketChannel channel, Transport transport, InetSocketAddress address,
+            ClientOpening opening, CompletableFuture<WebSocket> result) {
+        var link = new Link(loop, channel, transport, config, opening);
         try {
             boolean connected = channel.connect(address);
             link.register(connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);

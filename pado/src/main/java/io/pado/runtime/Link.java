@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Link {
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
+    /** Reads of already-buffered TLS input per readiness, before other links get a turn. */
+    private static final int MAX_READ_ROUNDS = 4;
 
     private enum Phase { OPENING, OPEN, CLOSED }
 
@@ -30,6 +32,8 @@ final class Link {
     final EventLoop loop;
     final SocketChannel channel;
     final Config config;
+    /** Socket bytes go through it: the socket itself, or TLS. */
+    private final Transport transport;
     private SelectionKey key;
     private Phase phase = Phase.OPENING;
     /** Where a Closed event stands in its wait for the handlers (loop thread only). */
@@ -51,10 +55,16 @@ final class Link {
     private long openingDeadline;
     private long lingerDeadline = Long.MAX_VALUE;
     private long lastReadNanos;
+    /** When our keep-alive Ping went out, if it is still unanswered (nothing read since). */
+    private long pingSentNanos;
+    private boolean pingOutstanding;
+    /** Since when queued output has waited without the socket taking any of it (meaningful while out is not empty). */
+    private long writeWaitNanos;
 
-    Link(EventLoop loop, SocketChannel channel, Config config, Opening opening) {
+    Link(EventLoop loop, SocketChannel channel, Transport transport, Config config, Opening opening) {
         this.loop = loop;
         this.channel = channel;
+        this.transport = transport;
         this.config = config;
         this.opening = opening;
     }
@@ -103,9 +113,35 @@ final class Link {
     }
 
     private void read() throws IOException {
+        // TLS may leave whole records unwrapped when the read buffer fills; the selector will not report them again.
+        for (int round = 0; round < MAX_READ_ROUNDS; round++) {
+            readOnce();
+            if (phase == Phase.CLOSED || inputEnded || !reading() || !transport.hasBufferedInput()) {
+                break;
+            }
+            if (round == MAX_READ_ROUNDS - 1) {
+                loop.execute(this::readBuffered); // let other links have their turn first
+            }
+        }
+        if (phase != Phase.CLOSED && transport.flushAfterRead(!out.isEmpty())) {
+            markDirty();
+        }
+    }
+
+    private void readBuffered() {
+        if (phase != Phase.CLOSED && reading() && transport.hasBufferedInput()) {
+            try {
+                read();
+            } catch (IOException e) {
+                abort(e);
+            }
+        }
+    }
+
+    private void readOnce() throws IOException {
         ByteBuffer buf = loop.readBuffer();
         buf.clear();
-        int n = channel.read(buf);
+        int n = transport.read(buf);
         if (n < 0) {
             endOfInput();
             return;
@@ -121,6 +157,10 @@ final class Link {
             engine.receive(buf);
             pump();
         }
+    }
+
+    private boolean reading() {
+        return key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_READ) != 0;
     }
 
     private void endOfInput() {
@@ -142,6 +182,9 @@ final class Link {
 
     /** Writes bytes that belong to no send (a handshake response or request). */
     void write(ByteBuffer bytes) {
+        if (out.isEmpty()) {
+            writeWaitNanos = System.nanoTime();
+        }
         out.add(bytes);
         enqueuedTotal += bytes.remaining();
         markDirty();
@@ -164,6 +207,9 @@ final class Link {
         pump();
         if (config.idleTimeoutNanos() > 0) {
             loop.deadline(lastReadNanos + config.idleTimeoutNanos());
+        }
+        if (config.pingIntervalNanos() > 0) {
+            loop.deadline(lastReadNanos + config.pingIntervalNanos());
         }
     }
 
@@ -204,6 +250,9 @@ final class Link {
 
     private void drainEngine() {
         ByteBuffer b;
+        if (out.isEmpty() && engine.hasOutput()) {
+            writeWaitNanos = System.nanoTime();
+        }
         while ((b = engine.pollOutput()) != null) {
             out.add(b);
             enqueuedTotal += b.remaining();
@@ -276,6 +325,9 @@ final class Link {
     void resumeReading() {
         if (!inputEnded) {
             setInterest(SelectionKey.OP_READ, true);
+            if (transport.hasBufferedInput()) {
+                loop.execute(this::readBuffered);
+            }
         }
     }
 
@@ -305,8 +357,10 @@ final class Link {
             return;
         }
         ByteBuffer[] gather = loop.gather();
+        boolean finished = false;
         try {
-            while (!out.isEmpty()) {
+            // Once even with nothing queued: a TLS transport may have handshake records of its own to write.
+            do {
                 int n = 0;
                 for (ByteBuffer b : out) {
                     gather[n++] = b;
@@ -314,28 +368,32 @@ final class Link {
                         break;
                     }
                 }
-                long written = channel.write(gather, 0, n);
+                long written = transport.write(gather, 0, n);
                 java.util.Arrays.fill(gather, 0, n, null);
                 writtenTotal += written;
+                if (written > 0) {
+                    writeWaitNanos = System.nanoTime();
+                }
                 while (!out.isEmpty() && !out.peekFirst().hasRemaining()) {
                     out.pollFirst();
                 }
                 if (written == 0 || (!out.isEmpty() && n < gather.length)) {
                     break; // the socket is full
                 }
-            }
+            } while (!out.isEmpty());
+            finished = out.isEmpty() && closeAfterFlush && transport.finishOutput();
         } catch (IOException e) {
             abort(e);
             return;
         }
         completeWritten();
-        if (out.isEmpty()) {
-            setInterest(SelectionKey.OP_WRITE, false);
-            if (closeAfterFlush) {
-                close();
-            }
-        } else {
-            setInterest(SelectionKey.OP_WRITE, true);
+        if (finished) {
+            close();
+            return;
+        }
+        setInterest(SelectionKey.OP_WRITE, transport.wantsWritable(!out.isEmpty()));
+        if (!out.isEmpty() && config.writeTimeoutNanos() > 0) {
+            loop.deadline(writeWaitNanos + config.writeTimeoutNanos());
         }
     }
 
@@ -387,6 +445,17 @@ final class Link {
             pump();
         }
         next = Math.min(next, engine.nextDeadlineNanos());
+        if (config.writeTimeoutNanos() > 0 && !out.isEmpty()) {
+            long giveUp = writeWaitNanos + config.writeTimeoutNanos();
+            if (now - giveUp >= 0) {
+                slowConsumer();
+                return Long.MAX_VALUE;
+            }
+            next = Math.min(next, giveUp);
+        }
+        if (config.pingIntervalNanos() > 0 && engine.state() == Connection.State.OPEN) {
+            next = Math.min(next, keepAlive(now));
+        }
         long idle = config.idleTimeoutNanos();
         if (idle > 0 && engine.state() == Connection.State.OPEN) {
             long idleDeadline = lastReadNanos + idle;
@@ -399,6 +468,53 @@ final class Link {
             }
         }
         return Math.min(next, lingerDeadline);
+    }
+
+    /**
+     * Pings a connection that has been silent for the ping interval; gives up on one that stays silent for the pong
+     * timeout after the Ping. Any input counts as an answer: it proves the peer is there. Returns the next deadline.
+     */
+    private long keepAlive(long now) {
+        if (pingOutstanding && lastReadNanos - pingSentNanos >= 0) {
+            pingOutstanding = false; // answered
+        }
+        if (pingOutstanding) {
+            long giveUp = pingSentNanos + config.pongTimeoutNanos();
+            if (now - giveUp < 0) {
+                return giveUp;
+            }
+            LOG.log(System.Logger.Level.DEBUG, "no answer to a ping on {0}: closing", this);
+            pingOutstanding = false;
+            // The peer is taken for dead: say why (1001), but wait for neither its Close nor the close timeout.
+            engine.fail(CloseCode.GOING_AWAY, "ping timeout");
+            pump();
+            closeAfterFlush();
+            return Long.MAX_VALUE;
+        }
+        long due = lastReadNanos + config.pingIntervalNanos();
+        if (now - due < 0) {
+            return due;
+        }
+        // RFC 6455 §5.5.2: a Ping "may serve either as a keepalive or as a means to verify that the remote endpoint
+        // is still responsive". The payload is ours to choose: the send time, for anyone tracing pongs.
+        engine.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, now));
+        pingSentNanos = now;
+        pingOutstanding = true;
+        pump();
+        return now + config.pongTimeoutNanos();
+    }
+
+    /**
+     * The peer has taken none of our output for the write timeout: it is not reading. A Close could not get through
+     * the full queue, so report 1008 and drop the connection; the queue's memory goes with it.
+     */
+    private void slowConsumer() {
+        LOG.log(System.Logger.Level.DEBUG, "slow consumer {0}: {1} bytes waiting, closing", this, enqueuedTotal
+                - writtenTotal);
+        if (engine.state() != Connection.State.CLOSED) {
+            engine.fail(CloseCode.POLICY_VIOLATION, "slow consumer");
+        }
+        abort(null);
     }
 
     // ---- the end

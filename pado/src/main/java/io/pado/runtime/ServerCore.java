@@ -7,6 +7,7 @@ import io.pado.Endpoint;
 import io.pado.HttpHandler;
 import io.pado.HttpResponse;
 import io.pado.ServerOptions;
+import io.pado.ServerTls;
 import io.pado.protocol.PerMessageDeflate;
 import io.pado.protocol.ExtensionFactory;
 import io.pado.WebSocket;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * What a {@link io.pado.Server} runs: a listening socket, a group of event loops, the endpoints and the HTTP
@@ -40,6 +43,8 @@ public final class ServerCore {
     private volatile LoopGroup loops;
     private volatile Acceptor acceptor;
     private volatile InetSocketAddress address;
+    /** The TLS context for new connections, null for plain TCP: swapped by reloadCertificate (any thread). */
+    private volatile SSLContext tls;
     private final Object lifecycle = new Object();
     private boolean started;
     private boolean stopped;
@@ -47,6 +52,25 @@ public final class ServerCore {
     public ServerCore(ServerOptions options) {
         this.options = options;
         this.config = Config.of(options);
+        this.tls = options.tls().map(ServerTls::context).orElse(null);
+    }
+
+    /**
+     * New connections use {@code next}'s certificate from now on; open ones keep theirs.
+     *
+     * @throws IllegalStateException if the server was created without TLS
+     */
+    public void reloadCertificate(ServerTls next) {
+        if (tls == null) {
+            throw new IllegalStateException("server has no TLS: set ServerOptions.withTls to serve wss://");
+        }
+        tls = next.context();
+        LOG.log(System.Logger.Level.INFO, "pado server on {0}: certificate reloaded", address);
+    }
+
+    private Transport transport(SocketChannel channel) throws IOException {
+        SSLContext context = tls;
+        return context == null ? new PlainTransport(channel) : TlsTransport.server(channel, context);
     }
 
     public void endpoint(Endpoint endpoint) {
@@ -91,7 +115,8 @@ public final class ServerCore {
         }
         address = (InetSocketAddress) channel.getLocalAddress();
         LoopGroup group = new LoopGroup("pado-loop-", options.eventLoops(), false);
-        Acceptor a = new Acceptor(channel, group, config, c -> new ServerOpening(this, config.maxHeadBytes()));
+        Acceptor a = new Acceptor(channel, group, config, c -> new ServerOpening(this, config.maxHeadBytes()),
+                this::transport);
         group.start();
         var registered = new CompletableFuture<Void>();
         group.first().execute(() -> {
@@ -105,8 +130,8 @@ public final class ServerCore {
         registered.join();
         loops = group;
         acceptor = a;
-        LOG.log(System.Logger.Level.INFO, "pado server listening on {0} with {1} event loops", address,
-                options.eventLoops());
+        LOG.log(System.Logger.Level.INFO, "pado server listening on {0} ({1}) with {2} event loops", address,
+                tls == null ? "ws" : "wss", options.eventLoops());
     }
 
     public InetSocketAddress address() {

@@ -7,14 +7,17 @@ import io.pado.ClientOptions;
 import io.pado.Handler;
 import io.pado.Server;
 import io.pado.ServerOptions;
+import io.pado.TestCertificates;
 import io.pado.WebSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the examples of docs/GUIDE.md, so that the guide cannot rot. */
 class GuideExamplesTest {
@@ -62,6 +65,15 @@ class GuideExamplesTest {
             String text = "wave ".repeat(1000);
             ws.sendText(text);
             assertThat(texts.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void secureEchoOverWss(@TempDir Path dir) throws Exception {
+        var cert = TestCertificates.create(dir, "localhost", "dns:localhost,ip:127.0.0.1");
+        try (Server server = SecureEcho.start(0, cert.certificatePem(), cert.keyPem())) {
+            var uri = URI.create("wss://localhost:" + server.port() + "/echo");
+            assertThat(SecureEcho.roundTrip(uri, cert.certificatePem(), "hello, tls")).isEqualTo("hello, tls");
         }
     }
 

@@ -1,0 +1,284 @@
+package io.pado.runtime;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * TLS 1.2/1.3 over a non-blocking socket with the JDK's {@link SSLEngine}, run by the event loop that owns the
+ * socket: no thread per connection. Reads fill {@code netIn} from the socket and unwrap it into the loop's read
+ * buffer; writes wrap application bytes into {@code netOut} and write that. The handshake advances from both sides:
+ * whatever the engine needs next (wrap, unwrap or a delegated task) is done where it is noticed.
+ *
+ * <p>Delegated tasks (certificate checks, key generation) run inline on the loop: they take well under a
+ * millisecond for the usual EC and RSA-2048 keys, and handing them to another thread would cost about as much.
+ *
+ * <p>Buffers are heap buffers (the JDK's ciphers work on arrays); {@code netIn} holds one record, {@code netOut}
+ * up to four, so that large messages go out in few system calls. Not thread-safe: the loop thread only.
+ */
+final class TlsTransport implements Transport {
+    private static final System.Logger LOG = System.getLogger(TlsTransport.class.getName());
+    /** Bounds every loop below; each step makes progress or stops, so this is never reached in practice. */
+    private static final int MAX_STEPS = 256;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /** RFC 7301 ALPN: WebSocket (RFC 6455) runs over HTTP/1.1. */
+    private static final String[] ALPN = {"http/1.1"};
+
+    private final SocketChannel channel;
+    private final SSLEngine engine;
+    private final int appBufferBytes;
+    private final int packetBytes;
+    /** Write mode: bytes read from the socket and not yet unwrapped. */
+    private ByteBuffer netIn;
+    /** Write mode: records wrapped and not yet written to the socket. */
+    private final ByteBuffer netOut;
+    private boolean eof;
+    private boolean inboundClosed;
+    private boolean outboundClosing;
+
+    private TlsTransport(SocketChannel channel, SSLEngine engine) throws SSLException {
+        this.channel = channel;
+        this.engine = engine;
+        this.appBufferBytes = engine.getSession().getApplicationBufferSize();
+        this.packetBytes = engine.getSession().getPacketBufferSize();
+        this.netIn = ByteBuffer.allocate(packetBytes);
+        this.netOut = ByteBuffer.allocate(4 * packetBytes);
+        engine.beginHandshake();
+    }
+
+    /** The server's side, with the certificate of {@code context}. */
+    static TlsTransport server(SocketChannel channel, SSLContext context) throws SSLException {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters params = engine.getSSLParameters();
+        params.setProtocols(PROTOCOLS);
+        params.setApplicationProtocols(ALPN);
+        engine.setSSLParameters(params);
+        return new TlsTransport(channel, engine);
+    }
+
+    /**
+     * The client's side toward {@code host}: SNI with the host name (RFC 6066 §3; not for IP literals) and the
+     * server's certificate checked against it (RFC 2818 §3.1, RFC 6125), besides the trust chain.
+     */
+    static TlsTransport client(SocketChannel channel, SSLContext context, String host, int port)
+            throws SSLException {
+        SSLEngine engine = context.createSSLEngine(host, port);
+        engine.setUseClientMode(true);
+        SSLParameters params = engine.getSSLParameters();
+        params.setProtocols(PROTOCOLS);
+        params.setApplicationProtocols(ALPN);
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!isIpLiteral(host)) {
+            params.setServerNames(List.of(new SNIHostName(host)));
+        }
+        engine.setSSLParameters(params);
+        return new TlsTransport(channel, engine);
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+
+    // ---- input
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        int start = dst.position();
+        for (int step = 0; step < MAX_STEPS && !inboundClosed; step++) {
+            if (dst.remaining() < appBufferBytes) {
+                break; // the caller takes what we have and comes back for the rest
+            }
+            SSLEngineResult r;
+            netIn.flip();
+            try {
+                r = engine.unwrap(netIn, dst);
+            } finally {
+                netIn.compact();
+            }
+            switch (r.getStatus()) {
+                case CLOSED -> inboundClosed = true; // the peer's close_notify
+                case BUFFER_OVERFLOW -> step = MAX_STEPS; // dst is full
+                case BUFFER_UNDERFLOW -> {
+                    if (!fill()) {
+                        step = MAX_STEPS;
+                    }
+                }
+                case OK -> {
+                    advance(r.getHandshakeStatus());
+                    if (r.bytesConsumed() == 0 && r.bytesProduced() == 0
+                            && engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP && !fill()) {
+                        step = MAX_STEPS;
+                    }
+                }
+            }
+        }
+        int produced = dst.position() - start;
+        if (produced == 0 && (inboundClosed || eof && !hasBufferedInput())) {
+            if (eof && !inboundClosed) {
+                closeInbound();
+            }
+            return -1;
+        }
+        return produced;
+    }
+
+    /** Reads more of the socket into {@code netIn}; false if nothing came (none ready, or the end). */
+    private boolean fill() throws IOException {
+        if (eof) {
+            return false;
+        }
+        if (!netIn.hasRemaining()) {
+            // A record bigger than our buffer: the engine's packet size grew (it may, for large records).
+            int size = engine.getSession().getPacketBufferSize();
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(size, netIn.capacity() * 2));
+            netIn.flip();
+            netIn = bigger.put(netIn);
+        }
+        int n = channel.read(netIn);
+        if (n < 0) {
+            eof = true;
+            return false;
+        }
+        return n > 0;
+    }
+
+    private void closeInbound() {
+        try {
+            engine.closeInbound();
+        } catch (SSLException e) {
+            // RFC 8446 §6.1: an end without close_notify may be a truncation; the WebSocket close handshake (or
+            // its absence, reported as 1006) already says whether the messages were complete.
+            LOG.log(System.Logger.Level.DEBUG, "TLS input ended without close_notify");
+        }
+    }
+
+    @Override
+    public boolean hasBufferedInput() {
+        // A whole TLS record (5-byte header with its length, RFC 8446 §5.1) is waiting to be unwrapped.
+        int n = netIn.position();
+        if (n < 5) {
+            return false;
+        }
+        int length = ((netIn.get(3) & 0xFF) << 8) | (netIn.get(4) & 0xFF);
+        return n >= 5 + length;
+    }
+
+    // ---- output
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        long consumed = 0;
+        for (int step = 0; step < MAX_STEPS; step++) {
+            HandshakeStatus hs = engine.getHandshakeStatus();
+            if (hs == HandshakeStatus.NEED_WRAP || hs == HandshakeStatus.NEED_TASK) {
+                advance(hs);
+                hs = engine.getHandshakeStatus();
+                if (hs == HandshakeStatus.NEED_WRAP) {
+                    break; // netOut is full: wait until the socket takes it
+                }
+            }
+            if (hs == HandshakeStatus.NEED_UNWRAP || !hasRemaining(srcs, offset, length)) {
+                break;
+            }
+            if (netOut.remaining() < packetBytes && !flushNet()) {
+                break;
+            }
+            SSLEngineResult r = engine.wrap(srcs, offset, length, netOut);
+            consumed += r.bytesConsumed();
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                throw new SSLException("TLS output closed");
+            }
+        }
+        flushNet();
+        return consumed;
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] srcs, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (srcs[i].hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Does what the handshake needs that does not wait for the peer: delegated tasks, and wrapping handshake records
+     * into {@code netOut} (writing it out when full).
+     */
+    private void advance(HandshakeStatus hs) throws IOException {
+        for (int step = 0; step < MAX_STEPS; step++) {
+            switch (hs) {
+                case NEED_TASK -> {
+                    Runnable task;
+                    while ((task = engine.getDelegatedTask()) != null) {
+                        task.run();
+                    }
+                    hs = engine.getHandshakeStatus();
+                }
+                case NEED_WRAP -> {
+                    if (netOut.remaining() < packetBytes && !flushNet()) {
+                        return;
+                    }
+                    SSLEngineResult r = engine.wrap(EMPTY, netOut);
+                    if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                        return; // an alert or close_notify went out
+                    }
+                    hs = r.getHandshakeStatus();
+                }
+                default -> {
+                    return; // FINISHED, NOT_HANDSHAKING, or waiting for the peer
+                }
+            }
+        }
+    }
+
+    /** Writes {@code netOut} to the socket; true if it then has room for another record. */
+    private boolean flushNet() throws IOException {
+        if (netOut.position() > 0) {
+            netOut.flip();
+            try {
+                channel.write(netOut);
+            } finally {
+                netOut.compact();
+            }
+        }
+        return netOut.remaining() >= packetBytes;
+    }
+
+    @Override
+    public boolean wantsWritable(boolean appQueued) {
+        return netOut.position() > 0 || appQueued && engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP;
+    }
+
+    @Override
+    public boolean flushAfterRead(boolean appQueued) {
+        return netOut.position() > 0 || appQueued;
+    }
+
+    @Override
+    public boolean finishOutput() throws IOException {
+        if (!outboundClosing) {
+            outboundClosing = true;
+            engine.closeOutbound();
+        }
+        for (int step = 0; step < MAX_STEPS && !engine.isOutboundDone(); step++) {
+            if (netOut.remaining() < packetBytes && !flushNet()) {
+                return false;
+            }
+            engine.wrap(EMPTY, netOut); // close_notify (RFC 8446 §6.1)
+        }
+        flushNet();
+        return netOut.position() == 0;
+    }
+}
