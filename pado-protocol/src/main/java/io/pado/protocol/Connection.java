@@ -5,6 +5,7 @@ import io.pado.protocol.frame.FrameWriter;
 import io.pado.protocol.frame.Masking;
 import io.pado.protocol.frame.Opcode;
 import io.pado.protocol.message.MessageBuffer;
+import io.pado.protocol.message.Utf8Decoder;
 import io.pado.protocol.message.Utf8Validator;
 
 import java.nio.ByteBuffer;
@@ -77,6 +78,7 @@ public final class Connection {
 
     private final FrameReader reader = new FrameReader();
     private final Utf8Validator utf8 = new Utf8Validator();
+    private final Utf8Decoder utf8Decoder = new Utf8Decoder();
     private final MessageBuffer message = new MessageBuffer();
     private final ArrayDeque<Event> events = new ArrayDeque<>();
     private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
@@ -350,6 +352,10 @@ public final class Connection {
         }
         if (settings.delivery() == Delivery.PARTS) {
             deliverPart(ByteBuffer.allocate(0), true);
+        } else if (messageOpcode == Opcode.TEXT) {
+            // The gathered bytes only feed the String: the buffer is kept for the next message
+            events.add(new Event.Text(utf8Decoder.decode(message.array(), 0, message.size(), utf8.isAscii())));
+            message.recycle();
         } else {
             deliverWhole(message.takeAll());
         }
@@ -359,7 +365,7 @@ public final class Connection {
 
     private void deliverWhole(ByteBuffer payload) {
         if (messageOpcode == Opcode.TEXT) {
-            events.add(new Event.Text(decode(payload)));
+            events.add(new Event.Text(utf8Decoder.decode(payload, utf8.isAscii())));
         } else {
             events.add(new Event.Binary(payload.asReadOnlyBuffer()));
         }
@@ -382,7 +388,7 @@ public final class Connection {
             message.discardFirst(ready);
         }
         if (last) {
-            message.clear();
+            message.recycle();
         }
     }
 
@@ -405,7 +411,7 @@ public final class Connection {
             case Opcode.PING -> {
                 // RFC 6455 §5.5.2: a Ping is answered with a Pong carrying the same data
                 if (settings.autoPong() == Settings.AutoPong.ON && outputOpen) {
-                    writeFrame(0x80 | Opcode.PONG, payload.duplicate());
+                    writeFrame(0x80 | Opcode.PONG, payload);
                 }
                 events.add(new Event.Ping(payload.asReadOnlyBuffer()));
             }
@@ -489,7 +495,7 @@ public final class Connection {
      * written from {@code data} itself, so it must not change until the output holding it has been written.
      */
     public void sendBinary(ByteBuffer data) {
-        sendMessage(Opcode.BINARY, data.duplicate());
+        sendMessage(Opcode.BINARY, data);
     }
 
     /**
@@ -502,7 +508,7 @@ public final class Connection {
 
     /** Queues one part of a binary message sent in parts; see {@link #sendTextPart}. */
     public void sendBinaryPart(ByteBuffer data, Fin fin) {
-        sendPart(Opcode.BINARY, data.duplicate(), fin);
+        sendPart(Opcode.BINARY, data, fin);
     }
 
     /** Queues a Ping with up to 125 bytes of data; the position of {@code data} does not move. */
@@ -594,6 +600,7 @@ public final class Connection {
         return tcpCloseDue;
     }
 
+    /** Queues a message cut into frames; {@code payload}'s position does not move. */
     private void sendMessage(int opcode, ByteBuffer payload) {
         requireMessageStart();
         int rsv = 0;
@@ -607,15 +614,16 @@ public final class Connection {
         }
         int maxFrame = settings.maxSendFrameBytes();
         int frameOpcode = opcode;
+        int from = payload.position();
+        int end = payload.limit();
         do {
-            int take = Math.min(payload.remaining(), maxFrame);
-            boolean last = take == payload.remaining();
-            ByteBuffer piece = payload.slice(payload.position(), take);
-            payload.position(payload.position() + take);
-            writeFrame((last ? 0x80 : 0) | rsv | frameOpcode, piece);
+            int take = Math.min(end - from, maxFrame);
+            boolean last = take == end - from;
+            writeFrame((last ? 0x80 : 0) | rsv | frameOpcode, payload, from, take);
+            from += take;
             frameOpcode = Opcode.CONTINUATION;
             rsv = 0;
-        } while (payload.hasRemaining());
+        } while (from < end);
     }
 
     private void sendPart(int opcode, ByteBuffer payload, Fin fin) {
@@ -633,7 +641,7 @@ public final class Connection {
             throw new IllegalArgumentException("control frame payload over 125 bytes: " + data.remaining());
         }
         requireOutputOpen();
-        writeFrame(0x80 | opcode, data.duplicate());
+        writeFrame(0x80 | opcode, data);
     }
 
     private void requireOutputOpen() {
@@ -662,25 +670,30 @@ public final class Connection {
         outputOpen = false;
     }
 
-    /** Queues a frame; {@code payload} is read from its position to its limit. */
+    /** Queues a frame of {@code payload}'s bytes from its position to its limit; its position does not move. */
     private void writeFrame(int firstByte, ByteBuffer payload) {
-        int length = payload.remaining();
+        writeFrame(firstByte, payload, payload.position(), payload.remaining());
+    }
+
+    /**
+     * Queues a frame of bytes {@code from} to {@code from + length} of {@code payload}, whose position does not
+     * move. A client's payload is masked while it is copied behind the header, in one pass; a server's big payload is
+     * queued as a slice of {@code payload}, never copied.
+     */
+    private void writeFrame(int firstByte, ByteBuffer payload, int from, int length) {
         boolean masked = role == Role.CLIENT;
         int headerBytes = FrameWriter.headerBytes(length, masked);
         if (masked || length < COPY_BELOW_BYTES) {
             int key = masked ? maskKeys.getAsInt() : 0;
             ByteBuffer frame = ByteBuffer.allocate(headerBytes + length);
             FrameWriter.writeHeader(frame, firstByte, length, masked, key);
-            frame.put(payload);
-            if (masked) {
-                Masking.mask(frame, headerBytes, headerBytes + length, key, 0);
-            }
-            output.add(frame.flip());
+            Masking.maskedCopy(payload, from, length, frame, key);
+            output.add(frame.position(0));
         } else {
             ByteBuffer header = ByteBuffer.allocate(headerBytes);
             FrameWriter.writeHeader(header, firstByte, length, false, 0);
             output.add(header.flip());
-            output.add(payload);
+            output.add(payload.slice(from, length));
         }
     }
 

@@ -5,9 +5,15 @@ import java.nio.ByteBuffer;
 /**
  * Gathers the pieces of a message that spans frames or reads. Grows by doubling up to what the message needs; the
  * size limit is checked by the caller before appending. Not thread-safe.
+ *
+ * <p>A buffer handed out by {@link #takeAll()} is never written again. When the gathered bytes were only read (a text
+ * message decoded into a {@code String}), {@link #recycle()} keeps the buffer for the next message, up to
+ * {@value #KEEP_BYTES} bytes, so that fragmented text does not regrow it every time and an idle connection does not
+ * hold a big one.
  */
 public final class MessageBuffer {
     private static final int INITIAL_BYTES = 256;
+    static final int KEEP_BYTES = 64 << 10;
 
     private ByteBuffer buffer;
 
@@ -55,7 +61,19 @@ public final class MessageBuffer {
         buffer.compact();
     }
 
-    /** Forgets everything gathered. */
+    /**
+     * Forgets the gathered bytes, keeping the buffer for the next message if it holds at most {@value #KEEP_BYTES}
+     * bytes. Only for bytes that were copied out: never after {@link #takeAll()} handed them over.
+     */
+    public void recycle() {
+        if (buffer != null && buffer.capacity() <= KEEP_BYTES) {
+            buffer.clear();
+        } else {
+            buffer = null;
+        }
+    }
+
+    /** Forgets everything gathered, and the buffer. */
     public void clear() {
         buffer = null;
     }
