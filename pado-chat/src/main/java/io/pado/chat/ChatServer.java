@@ -63,7 +63,7 @@ public final class ChatServer implements AutoCloseable {
         server.endpoint(Endpoint.of("/chat", chat).withSubprotocols("superchat", "chat")
                 .withAllowedOrigins(origins.toArray(String[]::new)));
         var started = new ChatServer(server, rooms, chat, options, origins);
-        comparisons.target(started.url());
+        comparisons.target(started.url(), rooms);
         LOG.log(System.Logger.Level.INFO, "pado chat on {0}", started.url());
         return started;
     }

@@ -87,6 +87,26 @@ class ChatPageBrowserTest {
         }
     }
 
+    @Test
+    void comparisonPageCountersMove() throws Exception {
+        try (var server = ChatServer.start(ChatOptions.DEFAULT.withPort(0)); var b = new Browser()) {
+            b.open(server.url() + "compare");
+            b.find("clients").clear();
+            b.find("clients").sendKeys("3");
+            b.find("seconds").clear();
+            b.find("seconds").sendKeys("3");
+            b.find("run").click();
+            for (String t : new String[] {"SHORT_POLLING", "LONG_POLLING", "WEBSOCKET"}) {
+                b.await(t + " receives messages", d -> {
+                    var rows = d.findElements(org.openqa.selenium.By.cssSelector("tr[data-transport=" + t + "] td"));
+                    return rows.size() == 9 && Long.parseLong(rows.get(5).getText()) > 0;
+                });
+            }
+            b.await("run done", d -> b.text("state").equals("done"));
+            b.screenshot(DOCS.resolve("compare.png"));
+        }
+    }
+
     /** The same port again; the old socket may linger briefly, so binding is retried until a deadline. */
     static ChatServer restart(int port) throws IOException {
         long deadline = System.nanoTime() + Browser.TIMEOUT.toNanos();

@@ -71,7 +71,7 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
 
     private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    /** We sent the Close (stdin ended): whatever code comes back, that is a normal end. Stdin thread writes. */
+    /** We sent the Close (stdin ended): our own code coming back is a normal end. Stdin thread writes. */
     private volatile boolean closing;
 
     @Override
@@ -185,7 +185,7 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
         @Override
         public void onClose(WebSocket ws, int code, String reason) {
             info("closed " + code + (reason.isEmpty() ? "" : " " + reason));
-            closed.complete(closing || code == 1000 || code == 1001 ? 0 : 3);
+            closed.complete(code == 1000 || code == 1001 || (closing && code == closeCode) ? 0 : 3);
         }
 
         @Override
