@@ -1,0 +1,241 @@
+package io.pado.chat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pado.Handler;
+import io.pado.WebSocket;
+import io.pado.protocol.CloseCode;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@code /chat} endpoint: speaks {@code superchat} (JSON) and {@code chat} (lines), as docs/CHAT-PROTOCOL.md
+ * describes. Peer mistakes (bad JSON, unknown types, too long, too fast) get an error message and leave the
+ * connection open; only flooding past the strike limit closes it, with 1008. Thread-safe: each connection's calls
+ * come one at a time, connections share only {@link Rooms}.
+ */
+final class ChatHandler implements Handler {
+    private static final System.Logger LOG = System.getLogger(ChatHandler.class.getName());
+    static final String LOBBY = "lobby";
+
+    private final Rooms rooms;
+    private final ChatOptions options;
+    private final LongSupplier nanoTime;
+    private final Map<WebSocket, Peer> peers = new ConcurrentHashMap<>();
+    private final AtomicLong guests = new AtomicLong();
+
+    ChatHandler(Rooms rooms, ChatOptions options, LongSupplier nanoTime) {
+        this.rooms = rooms;
+        this.options = options;
+        this.nanoTime = nanoTime;
+    }
+
+    int connections() {
+        return peers.size();
+    }
+
+    @Override
+    public void onOpen(WebSocket ws) {
+        Peer.Protocol protocol = switch (ws.subprotocol().orElse("")) {
+            case "superchat" -> Peer.Protocol.SUPERCHAT;
+            case "chat" -> Peer.Protocol.CHAT;
+            default -> null;
+        };
+        if (protocol == null) {
+            // pado accepts a handshake without a common subprotocol; the chat cannot talk to such a client.
+            LOG.log(System.Logger.Level.DEBUG, "chat: refused {0}: no known subprotocol", ws.remoteAddress());
+            ws.close(CloseCode.POLICY_VIOLATION.code(), "no subprotocol: offer superchat or chat");
+            return;
+        }
+        var peer = new Peer(ws, protocol, new RateLimit(options.messagesPerSecond(), options.burst(),
+                options.floodStrikes(), nanoTime.getAsLong()));
+        peers.put(ws, peer);
+        if (protocol == Peer.Protocol.SUPERCHAT) {
+            ObjectNode hello = Wire.object("hello").put("protocol", "superchat")
+                    .put("maxTextChars", options.maxTextChars());
+            ObjectNode list = hello.putObject("rooms");
+            rooms.census().forEach(list::put);
+            ws.sendText(Wire.text(hello));
+        } else {
+            ws.sendText("* welcome to pado chat; commands: /nick NAME, /join ROOM, /who, /help");
+            Room lobby = rooms.open(LOBBY).orElseThrow();
+            while (!lobby.join(peer, "guest-" + guests.incrementAndGet())) {
+                // that guest name is taken (someone chose it): try the next
+            }
+        }
+    }
+
+    @Override
+    public void onText(WebSocket ws, String text) {
+        Peer peer = peers.get(ws);
+        if (peer == null || !admitted(peer)) {
+            return;
+        }
+        if (peer.protocol == Peer.Protocol.SUPERCHAT) {
+            superchat(peer, text);
+        } else {
+            chat(peer, text);
+        }
+    }
+
+    @Override
+    public void onBinary(WebSocket ws, ByteBuffer data) {
+        Peer peer = peers.get(ws);
+        if (peer != null && admitted(peer)) {
+            error(peer, "binary", "binary messages are not part of the chat protocols; send text");
+        }
+    }
+
+    @Override
+    public void onClose(WebSocket ws, int code, String reason) {
+        Peer peer = peers.remove(ws);
+        if (peer != null && peer.room != null) {
+            peer.room.leave(peer);
+        }
+    }
+
+    /** Applies the rate limit: false if this message must be dropped. */
+    private boolean admitted(Peer peer) {
+        return switch (peer.rate.take(nanoTime.getAsLong())) {
+            case ACCEPT -> true;
+            case REFUSE -> {
+                error(peer, "rate-limited", "too many messages: at most " + options.burst() + " at once and "
+                        + options.messagesPerSecond() + " per second");
+                yield false;
+            }
+            case CLOSE -> {
+                LOG.log(System.Logger.Level.DEBUG, "chat: closing flooding client {0}", peer.ws.remoteAddress());
+                error(peer, "flooding", "too many messages over the rate limit: closing");
+                peer.ws.close(CloseCode.POLICY_VIOLATION.code(), "flooding");
+                yield false;
+            }
+        };
+    }
+
+    private void superchat(Peer peer, String text) {
+        JsonNode node;
+        try {
+            node = Wire.JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            error(peer, "bad-json", "not valid JSON: " + e.getOriginalMessage());
+            return;
+        }
+        if (node == null || !node.isObject() || !node.path("type").isTextual()) {
+            error(peer, "bad-message", "expected a JSON object with a string \"type\"");
+            return;
+        }
+        switch (node.get("type").asText()) {
+            case "join" -> join(peer, node.path("room").asText(""), node.path("nick").asText(""));
+            case "leave" -> {
+                Room room = peer.room;
+                if (room == null) {
+                    error(peer, "not-joined", "join a room first");
+                } else {
+                    room.leave(peer);
+                    peer.ws.sendText(Wire.text(Wire.object("left").put("room", room.name)));
+                }
+            }
+            case "message" -> {
+                JsonNode body = node.get("text");
+                if (body == null || !body.isTextual()) {
+                    error(peer, "bad-message", "\"message\" needs a string \"text\"");
+                } else {
+                    say(peer, body.asText());
+                }
+            }
+            case "typing" -> {
+                Room room = peer.room;
+                if (room == null) {
+                    error(peer, "not-joined", "join a room first");
+                } else {
+                    room.typing(peer);
+                }
+            }
+            case "rooms" -> {
+                ObjectNode answer = Wire.object("rooms");
+                ObjectNode list = answer.putObject("rooms");
+                rooms.census().forEach(list::put);
+                peer.ws.sendText(Wire.text(answer));
+            }
+            default -> error(peer, "unknown-type", "unknown message type: " + cut(node.get("type").asText()));
+        }
+    }
+
+    private void chat(Peer peer, String line) {
+        if (line.startsWith("/nick ")) {
+            Room room = peer.room;
+            join(peer, room == null ? LOBBY : room.name, line.substring(6).trim());
+        } else if (line.startsWith("/join ")) {
+            join(peer, line.substring(6).trim(), peer.nick);
+        } else if (line.equals("/who")) {
+            Room room = peer.room;
+            peer.ws.sendText(room == null ? "* not in a room"
+                    : "* in #" + room.name + ": " + String.join(", ", room.members()));
+        } else if (line.equals("/help")) {
+            peer.ws.sendText("* commands: /nick NAME, /join ROOM, /who, /help; anything else is said to the room");
+        } else if (line.startsWith("/")) {
+            error(peer, "unknown-type", "unknown command: " + cut(line));
+        } else {
+            say(peer, line);
+        }
+    }
+
+    /** Moves the peer to the room under the nickname; on failure it stays where it was. */
+    private void join(Peer peer, String roomName, String nick) {
+        if (!Rooms.ROOM.matcher(roomName).matches()) {
+            error(peer, "bad-room", "a room name is 1 to 32 letters, digits, '_', '.' or '-'");
+            return;
+        }
+        if (!Rooms.NICK.matcher(nick).matches()) {
+            error(peer, "bad-nick", "a nickname is 1 to 24 letters, digits, '_', '.' or '-'");
+            return;
+        }
+        Room current = peer.room;
+        if (current != null && current.name.equals(roomName) && nick.equals(peer.nick)) {
+            return;
+        }
+        var target = rooms.open(roomName);
+        if (target.isEmpty()) {
+            error(peer, "too-many-rooms", "the server has too many rooms; join an existing one");
+            return;
+        }
+        if (target.get().hasMember(nick)) {
+            error(peer, "nick-taken", "the nickname " + nick + " is taken in #" + roomName);
+            return;
+        }
+        if (current != null) {
+            current.leave(peer);
+        }
+        if (!target.get().join(peer, nick)) { // someone took it in between
+            error(peer, "nick-taken", "the nickname " + nick + " is taken in #" + roomName);
+        }
+    }
+
+    private void say(Peer peer, String text) {
+        Room room = peer.room;
+        if (room == null) {
+            error(peer, "not-joined", "join a room first");
+        } else if (text.isBlank()) {
+            error(peer, "empty", "empty message");
+        } else if (text.length() > options.maxTextChars()) {
+            error(peer, "too-big", "message of " + text.length() + " characters; the limit is "
+                    + options.maxTextChars());
+        } else {
+            room.post(peer.nick, text, System.currentTimeMillis());
+        }
+    }
+
+    private static void error(Peer peer, String code, String message) {
+        peer.ws.sendText(peer.protocol == Peer.Protocol.SUPERCHAT ? Wire.error(code, message)
+                : "! " + code + ": " + message);
+    }
+
+    /** Peer text echoed in an error, kept short. */
+    private static String cut(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+}

@@ -1,0 +1,169 @@
+package io.pado.chat;
+
+import io.pado.Endpoint;
+import io.pado.HttpResponse;
+import io.pado.Server;
+import io.pado.ServerOptions;
+import io.pado.protocol.Limits;
+import io.pado.protocol.RequestHead;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The pado chat: the {@code /chat} WebSocket endpoint ({@code superchat} and {@code chat} subprotocols), the web page
+ * at {@code /}, the same chat over short and long polling at {@code /poll/…}, and the polling-vs-WebSocket comparison
+ * at {@code /compare}, all on one port. {@link #stop()} closes every WebSocket with 1001 (going away).
+ *
+ * {@snippet :
+ * try (ChatServer chat = ChatServer.start(ChatOptions.DEFAULT.withPort(0))) {
+ *     System.out.println("open " + chat.url());
+ * }
+ * }
+ */
+public final class ChatServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ChatServer.class.getName());
+    static final int DEFAULT_PORT = 8080;
+
+    private final Server server;
+    private final Rooms rooms;
+    private final ChatHandler chat;
+    private final ChatOptions options;
+    private final Set<String> origins;
+
+    private ChatServer(Server server, Rooms rooms, ChatHandler chat, ChatOptions options, Set<String> origins) {
+        this.server = server;
+        this.rooms = rooms;
+        this.chat = chat;
+        this.options = options;
+        this.origins = origins;
+    }
+
+    /** Starts the chat; with port 0 it picks a free port ({@link #port()}). */
+    public static ChatServer start(ChatOptions options) throws IOException {
+        var serverOptions = ServerOptions.DEFAULT.withHost(options.host()).withPort(options.port())
+                .withLimits(new Limits(options.maxFrameBytes(), options.maxFrameBytes(), Duration.ofSeconds(5)));
+        var holder = new Server[1];
+        Server server = Server.create(serverOptions);
+        holder[0] = server;
+        var rooms = new Rooms(options.historySize(), (members, text) -> holder[0].broadcast(members, text));
+        var chat = new ChatHandler(rooms, options, System::nanoTime);
+        var polling = new Polling(rooms, options);
+        var files = new WebFiles();
+        var comparisons = new ComparisonRuns();
+        server.http(request -> answer(request, files, polling, comparisons)).start();
+        int port = server.port();
+        // Same origin by default: the page's origin is this server's; the port is only known now, so the endpoint is
+        // added after start (pado's endpoints may be added at any time).
+        Set<String> origins = options.allowedOrigins().isEmpty() ? sameOrigin(options.host(), port)
+                : options.allowedOrigins();
+        server.endpoint(Endpoint.of("/chat", chat).withSubprotocols("superchat", "chat")
+                .withAllowedOrigins(origins.toArray(String[]::new)));
+        var started = new ChatServer(server, rooms, chat, options, origins);
+        comparisons.target(started.url(), rooms);
+        LOG.log(System.Logger.Level.INFO, "pado chat on {0}", started.url());
+        return started;
+    }
+
+    private static HttpResponse answer(RequestHead request, WebFiles files, Polling polling,
+            ComparisonRuns comparisons) throws Exception {
+        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+            return HttpResponse.text(405, "Method Not Allowed: the chat's HTTP API is GET only\n");
+        }
+        String path = request.path();
+        if (path.startsWith("/poll/")) {
+            return polling.handle(request);
+        }
+        if (path.startsWith("/compare/")) {
+            return comparisons.handle(request);
+        }
+        return files.get(path).orElseGet(HttpResponse::notFound);
+    }
+
+    static Set<String> sameOrigin(String host, int port) {
+        var origins = new LinkedHashSet<String>();
+        origins.add("http://127.0.0.1:" + port);
+        origins.add("http://localhost:" + port);
+        origins.add("http://[::1]:" + port);
+        if (!host.equals("0.0.0.0") && !host.equals("::")) {
+            origins.add("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+        }
+        return Set.copyOf(origins);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The page's address, e.g. {@code http://127.0.0.1:8080/}. */
+    public URI url() {
+        String host = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
+        return URI.create("http://" + host + ":" + port() + "/");
+    }
+
+    /** The origins {@code /chat} accepts from browsers. */
+    public Set<String> allowedOrigins() {
+        return origins;
+    }
+
+    /** Rooms and their member counts. */
+    public Map<String, Integer> rooms() {
+        return rooms.census();
+    }
+
+    Rooms roomRegistry() {
+        return rooms;
+    }
+
+    int connections() {
+        return chat.connections();
+    }
+
+    /** Closes every WebSocket with 1001 and stops; long polls still held are answered at once. */
+    public void stop() {
+        rooms.wakeAll();
+        server.stop();
+        LOG.log(System.Logger.Level.INFO, "pado chat stopped");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** {@code --port N} (else {@code PADO_PORT}, else 8080); prints the URL to open; Ctrl-C stops it cleanly. */
+    public static void main(String[] args) throws IOException {
+        int port = port(args, System.getenv());
+        ChatServer chat = start(ChatOptions.DEFAULT.withPort(port));
+        Runtime.getRuntime().addShutdownHook(new Thread(chat::stop, "pado-shutdown"));
+        System.out.println("pado chat: open " + chat.url() + "  (comparison: " + chat.url() + "compare)");
+    }
+
+    static int port(String[] args, Map<String, String> env) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--port") && i + 1 < args.length) {
+                return parsePort(args[i + 1]);
+            }
+            if (args[i].startsWith("--port=")) {
+                return parsePort(args[i].substring("--port=".length()));
+            }
+        }
+        String fromEnv = env.get("PADO_PORT");
+        return fromEnv == null || fromEnv.isBlank() ? DEFAULT_PORT : parsePort(fromEnv.trim());
+    }
+
+    static int parsePort(String s) {
+        try {
+            int port = Integer.parseInt(s);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("not a port number: " + s);
+    }
+}

@@ -1,0 +1,94 @@
+package io.pado.chat;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pado.HttpResponse;
+import io.pado.protocol.Headers;
+import io.pado.protocol.RequestHead;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The chat over plain HTTP, for the comparison with WebSocket: short polling (ask every interval) and long polling
+ * (the server holds the request until a message comes or the timeout passes). pado's HTTP handling ignores request
+ * bodies and closes the connection after each answer, so everything is a GET with query parameters, and every
+ * exchange costs a TCP connection: that is part of what the comparison measures.
+ * <ul>
+ * <li>{@code GET /poll/send?room=R&nick=N&text=T} says T in R: {@code {"seq":n}}
+ * <li>{@code GET /poll/messages?room=R&after=S} the messages after S: {@code {"last":L,"messages":[…]}}
+ * <li>{@code GET /poll/messages?room=R&after=S&wait=1} the same, held until there is one (long polling)
+ * </ul>
+ * Long polls block their request's virtual thread (pado runs HTTP handlers where it runs WebSocket handlers).
+ */
+final class Polling {
+    private final Rooms rooms;
+    private final ChatOptions options;
+
+    Polling(Rooms rooms, ChatOptions options) {
+        this.rooms = rooms;
+        this.options = options;
+    }
+
+    HttpResponse handle(RequestHead request) throws InterruptedException {
+        Query query = Query.parse(request.query());
+        String roomName = query.get("room", ChatHandler.LOBBY);
+        if (!Rooms.ROOM.matcher(roomName).matches()) {
+            return error(400, "bad-room", "a room name is 1 to 32 letters, digits, '_', '.' or '-'");
+        }
+        return switch (request.path()) {
+            case "/poll/send" -> send(roomName, query);
+            case "/poll/messages" -> messages(roomName, query);
+            default -> HttpResponse.notFound();
+        };
+    }
+
+    private HttpResponse send(String roomName, Query query) {
+        String nick = query.get("nick", "");
+        String text = query.get("text", "");
+        if (!Rooms.NICK.matcher(nick).matches()) {
+            return error(400, "bad-nick", "a nickname is 1 to 24 letters, digits, '_', '.' or '-'");
+        }
+        if (text.isBlank() || text.length() > options.maxTextChars()) {
+            return error(400, "too-big", "a message is 1 to " + options.maxTextChars() + " characters");
+        }
+        var room = rooms.open(roomName);
+        if (room.isEmpty()) {
+            return error(503, "too-many-rooms", "the server has too many rooms");
+        }
+        if (room.get().hasMember(nick)) {
+            return error(409, "nick-taken", "the nickname " + nick + " is taken in #" + roomName);
+        }
+        ChatMessage m = room.get().post(nick, text, System.currentTimeMillis());
+        return json(Wire.object("sent").put("seq", m.seq()));
+    }
+
+    private HttpResponse messages(String roomName, Query query) throws InterruptedException {
+        long after = query.number("after", 0);
+        var room = rooms.find(roomName);
+        List<ChatMessage> messages;
+        if (room.isEmpty()) {
+            messages = List.of();
+        } else if (after > room.get().lastSeq()) {
+            messages = room.get().since(0); // the server restarted and numbers from 1 again: start over
+        } else if (query.number("wait", 0) > 0) {
+            messages = room.get().await(after, options.longPollTimeout().toNanos());
+        } else {
+            messages = room.get().since(after);
+        }
+        long last = messages.isEmpty() ? room.map(Room::lastSeq).orElse(0L) : messages.getLast().seq();
+        ObjectNode node = Wire.object("messages").put("room", roomName).put("last", last);
+        ArrayNode list = node.putArray("messages");
+        messages.forEach(m -> list.add(Wire.message(m)));
+        return json(node);
+    }
+
+    private static HttpResponse json(ObjectNode node) {
+        return new HttpResponse(200, Headers.of("Content-Type", "application/json", "Cache-Control", "no-store"),
+                Wire.text(node).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpResponse error(int status, String code, String message) {
+        return new HttpResponse(status, Headers.of("Content-Type", "application/json", "Cache-Control", "no-store"),
+                Wire.error(code, message).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,202 @@
+// The pado chat page: speaks the "superchat" subprotocol (docs/CHAT-PROTOCOL.md) over one WebSocket, and
+// reconnects (and rejoins) with a growing delay when the connection drops, e.g. when the server restarts.
+"use strict";
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/chat";
+  let ws = null;
+  let wanted = null;          // {room, nick} the user asked for: rejoined after a reconnect
+  let joined = null;          // {room, nick} the server confirmed
+  let retryMs = 250;
+  let lastTypingSent = 0;
+  const typists = new Map();  // nick -> timer
+  const seen = new Set();     // seq numbers shown in the current room
+
+  $("nick").value = localStorage.getItem("pado.nick") || "";
+  $("room").value = localStorage.getItem("pado.room") || "lobby";
+
+  function setStatus(kind, text) {
+    $("status").className = "status " + kind;
+    $("status").textContent = text;
+  }
+
+  function connect() {
+    setStatus("connecting", "connecting…");
+    ws = new WebSocket(url, ["superchat"]);
+    ws.onopen = () => {
+      retryMs = 250;
+      setStatus("online", "connected");
+      $("join").disabled = false;
+      if (wanted) send({type: "join", room: wanted.room, nick: wanted.nick});
+    };
+    ws.onmessage = (e) => receive(JSON.parse(e.data));
+    ws.onclose = (e) => {
+      ws = null;
+      offline(e.code);
+      const wait = retryMs;
+      retryMs = Math.min(retryMs * 2, 4000);
+      setStatus("offline", "disconnected (" + e.code + "), retrying in " + (wait / 1000).toFixed(1) + " s");
+      setTimeout(connect, wait);
+    };
+  }
+
+  // Nothing shown as live may be stale: members, typing and the composer go when the connection does.
+  function offline(code) {
+    if (joined) system("disconnected (" + code + "); will rejoin #" + joined.room + " when the server is back");
+    joined = null;
+    $("members").replaceChildren();
+    $("rooms").replaceChildren();
+    $("room-name").textContent = "—";
+    typists.forEach((t) => clearTimeout(t));
+    typists.clear();
+    showTyping();
+    $("join").disabled = true;
+    $("text").disabled = true;
+    $("send").disabled = true;
+    $("text").placeholder = "offline";
+  }
+
+  function send(obj) {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(obj));
+  }
+
+  function receive(m) {
+    switch (m.type) {
+      case "hello": showRooms(m.rooms); break;
+      case "rooms": showRooms(m.rooms); break;
+      case "joined":
+        joined = {room: m.room, nick: m.nick};
+        wanted = joined;
+        localStorage.setItem("pado.nick", m.nick);
+        localStorage.setItem("pado.room", m.room);
+        $("room-name").textContent = "#" + m.room;
+        $("messages").replaceChildren();
+        seen.clear();
+        m.history.forEach(show);
+        system("you joined #" + m.room + " as " + m.nick);
+        showMembers(m.members);
+        $("text").disabled = false;
+        $("send").disabled = false;
+        $("text").placeholder = "Message #" + m.room;
+        $("text").focus();
+        hideError();
+        send({type: "rooms"});
+        break;
+      case "message":
+        show(m);
+        stopTyping(m.nick);
+        break;
+      case "presence":
+        showMembers(m.members);
+        if (m.joined) system(m.joined + " joined");
+        if (m.left) { system(m.left + " left"); stopTyping(m.left); }
+        break;
+      case "typing": startTyping(m.nick); break;
+      case "left": joined = null; break;
+      case "error": showError(m.code + ": " + m.message); break;
+    }
+  }
+
+  function show(m) {
+    if (seen.has(m.seq)) return;
+    seen.add(m.seq);
+    const li = document.createElement("li");
+    li.className = "message" + (joined && m.nick === joined.nick ? " mine" : "");
+    li.dataset.seq = m.seq;
+    const time = document.createElement("span");
+    time.className = "time";
+    time.textContent = new Date(m.time).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+    const nick = document.createElement("span");
+    nick.className = "nick";
+    nick.textContent = m.nick;
+    const text = document.createElement("span");
+    text.className = "text";
+    text.textContent = m.text;
+    li.append(time, nick, text);
+    append(li);
+  }
+
+  function system(text) {
+    const li = document.createElement("li");
+    li.className = "system";
+    li.textContent = text;
+    append(li);
+  }
+
+  function append(li) {
+    const list = $("messages");
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    list.append(li);
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  function showMembers(members) {
+    $("members").replaceChildren(...members.map((n) => {
+      const li = document.createElement("li");
+      li.textContent = n;
+      if (joined && n === joined.nick) li.className = "me";
+      return li;
+    }));
+  }
+
+  function showRooms(rooms) {
+    $("rooms").replaceChildren(...Object.entries(rooms).map(([name, count]) => {
+      const li = document.createElement("li");
+      li.textContent = "#" + name + " (" + count + ")";
+      li.onclick = () => { $("room").value = name; };
+      return li;
+    }));
+  }
+
+  function startTyping(nick) {
+    clearTimeout(typists.get(nick));
+    typists.set(nick, setTimeout(() => stopTyping(nick), 4000));
+    showTyping();
+  }
+
+  function stopTyping(nick) {
+    clearTimeout(typists.get(nick));
+    typists.delete(nick);
+    showTyping();
+  }
+
+  function showTyping() {
+    const names = [...typists.keys()];
+    $("typing").textContent = names.length === 0 ? ""
+      : names.join(", ") + (names.length === 1 ? " is" : " are") + " typing…";
+  }
+
+  function showError(text) {
+    $("error").textContent = text;
+    $("error").hidden = false;
+  }
+
+  function hideError() {
+    $("error").hidden = true;
+  }
+
+  $("join-form").onsubmit = (e) => {
+    e.preventDefault();
+    wanted = {room: $("room").value.trim(), nick: $("nick").value.trim()};
+    send({type: "join", room: wanted.room, nick: wanted.nick});
+  };
+
+  $("send-form").onsubmit = (e) => {
+    e.preventDefault();
+    const text = $("text").value;
+    if (!text.trim() || !joined) return;
+    send({type: "message", text});
+    $("text").value = "";
+    lastTypingSent = 0;
+  };
+
+  $("text").oninput = () => {
+    const now = Date.now();
+    if (joined && now - lastTypingSent > 2500) {
+      lastTypingSent = now;
+      send({type: "typing"});
+    }
+  };
+
+  connect();
+})();

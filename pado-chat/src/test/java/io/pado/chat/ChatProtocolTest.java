@@ -1,0 +1,226 @@
+package io.pado.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pado.ClientOptions;
+import io.pado.protocol.HandshakeException;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class ChatProtocolTest {
+    ChatServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = ChatServer.start(ChatOptions.DEFAULT.withPort(0).withHistorySize(3).withRate(50, 10, 5));
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    static String join(String room, String nick) {
+        return "{\"type\":\"join\",\"room\":\"" + room + "\",\"nick\":\"" + nick + "\"}";
+    }
+
+    static String say(String text) {
+        return "{\"type\":\"message\",\"text\":\"" + text + "\"}";
+    }
+
+    /** A superchat client that has joined: the hello and its own "joined" are consumed. */
+    TestClient joined(String room, String nick) {
+        var c = TestClient.superchat(server);
+        assertThat(c.nextJson().get("type").asText()).isEqualTo("hello");
+        c.send(join(room, nick));
+        assertThat(c.untilType("joined").get("nick").asText()).isEqualTo(nick);
+        return c;
+    }
+
+    @Nested
+    class Superchat {
+        @Test
+        void membersExchangeMessagesAndSeePresence() {
+            try (var ana = joined("tea", "ana"); var bo = joined("tea", "bo")) {
+                JsonNode presence = ana.untilType("presence");
+                assertThat(presence.get("joined").asText()).isEqualTo("bo");
+                assertThat(presence.get("members")).extracting(JsonNode::asText).containsExactly("ana", "bo");
+
+                bo.send(say("hello ana"));
+                JsonNode m = ana.untilType("message");
+                assertThat(m.get("nick").asText()).isEqualTo("bo");
+                assertThat(m.get("text").asText()).isEqualTo("hello ana");
+                assertThat(bo.untilType("message").get("seq").asLong()).isEqualTo(m.get("seq").asLong());
+
+                ana.send("{\"type\":\"typing\"}");
+                assertThat(bo.untilType("typing").get("nick").asText()).isEqualTo("ana");
+
+                bo.ws.close(1000, "bye").join();
+                assertThat(ana.untilType("presence").get("left").asText()).isEqualTo("bo");
+            }
+        }
+
+        @Test
+        void joinerGetsTheLastMessagesAsHistory() {
+            try (var ana = joined("news", "ana")) {
+                for (int i = 1; i <= 5; i++) {
+                    ana.send(say("m" + i));
+                    ana.untilType("message");
+                }
+                try (var bo = TestClient.superchat(server)) {
+                    bo.next();
+                    bo.send(join("news", "bo"));
+                    JsonNode joined = bo.untilType("joined");
+                    assertThat(joined.get("history")).extracting(h -> h.get("text").asText())
+                            .containsExactly("m3", "m4", "m5");
+                    assertThat(joined.get("members")).extracting(JsonNode::asText).containsExactly("ana", "bo");
+                }
+            }
+        }
+
+        @Test
+        void nicknamesAreUniquePerRoom() {
+            try (var ana = joined("a", "ana"); var other = joined("b", "ana"); var third = TestClient.superchat(server)) {
+                third.next();
+                third.send(join("a", "ana"));
+                assertThat(third.untilType("error").get("code").asText()).isEqualTo("nick-taken");
+                third.send(join("a", "ana2"));
+                assertThat(third.untilType("joined").get("nick").asText()).isEqualTo("ana2");
+            }
+        }
+
+        @Test
+        void badJsonAndUnknownTypesGetErrorsAndOthersSeeNothing() {
+            try (var ana = joined("x", "ana"); var bo = joined("x", "bo")) {
+                ana.untilType("presence");
+                bo.send("{not json");
+                assertThat(bo.untilType("error").get("code").asText()).isEqualTo("bad-json");
+                bo.send("[1,2]");
+                assertThat(bo.untilType("error").get("code").asText()).isEqualTo("bad-message");
+                bo.send("{\"type\":\"dance\"}");
+                JsonNode unknown = bo.untilType("error");
+                assertThat(unknown.get("code").asText()).isEqualTo("unknown-type");
+                assertThat(unknown.get("message").asText()).contains("dance");
+                bo.send("{\"type\":\"message\",\"text\":42}");
+                assertThat(bo.untilType("error").get("code").asText()).isEqualTo("bad-message");
+
+                bo.send(say("still here"));
+                assertThat(ana.untilType("message").get("text").asText()).isEqualTo("still here");
+                assertThat(ana.drained()).isEmpty();
+            }
+        }
+
+        @Test
+        void messagesBeforeJoiningAreRefused() {
+            try (var c = TestClient.superchat(server)) {
+                c.next();
+                c.send(say("anyone?"));
+                assertThat(c.untilType("error").get("code").asText()).isEqualTo("not-joined");
+            }
+        }
+
+        @Test
+        void oversizedTextIsAnErrorAndAnOversizedFrameCloses1009() {
+            try (var ana = joined("big", "ana"); var bo = joined("big", "bo")) {
+                ana.untilType("presence");
+                bo.send(say("x".repeat(2001)));
+                assertThat(bo.untilType("error").get("code").asText()).isEqualTo("too-big");
+
+                bo.ws.sendText(say("y".repeat(70_000)));
+                assertThat(bo.awaitClose().code()).isEqualTo(1009);
+                assertThat(ana.untilType("presence").get("left").asText()).isEqualTo("bo");
+                assertThat(ana.drained()).noneMatch(t -> t.contains("\"message\""));
+            }
+        }
+
+        @Test
+        void floodingClientIsWarnedThenClosedWith1008AndOthersGoOn() {
+            try (var ana = joined("flood", "ana"); var bot = joined("flood", "bot"); var cy = joined("flood", "cy")) {
+                ana.untilType("presence");
+                ana.untilType("presence");
+                for (int i = 0; i < 40 && bot.ws.isOpen(); i++) {
+                    bot.ws.sendText(say("spam" + i));
+                }
+                assertThat(bot.untilType("error").get("code").asText()).isEqualTo("rate-limited");
+                TestClient.Close close = bot.awaitClose();
+                assertThat(close.code()).isEqualTo(1008);
+                assertThat(close.reason()).isEqualTo("flooding");
+
+                assertThat(ana.untilType("presence").get("left").asText()).isEqualTo("bot");
+                cy.send(say("calm"));
+                assertThat(ana.until(t -> t.contains("calm"))).contains("\"nick\":\"cy\"");
+            }
+        }
+    }
+
+    @Nested
+    class ChatLines {
+        @Test
+        void lineClientTalksWithSuperchatClients() {
+            try (var ana = joined("lobby", "ana"); var line = TestClient.chat(server)) {
+                assertThat(line.next()).startsWith("* welcome");
+                assertThat(line.until(t -> t.startsWith("* you are"))).contains("#lobby").contains("ana");
+                line.send("/nick lin");
+                assertThat(line.until(t -> t.startsWith("* you are lin"))).isNotNull();
+                assertThat(ana.until(t -> t.contains("\"joined\":\"lin\""))).contains("\"members\":[\"ana\",\"lin\"]");
+
+                line.send("hi from a terminal");
+                JsonNode m = ana.untilType("message");
+                assertThat(m.get("nick").asText()).isEqualTo("lin");
+                assertThat(m.get("text").asText()).isEqualTo("hi from a terminal");
+
+                ana.send(say("hi lin"));
+                assertThat(line.until(t -> t.contains("hi lin"))).isEqualTo("ana: hi lin");
+                line.send("/who");
+                assertThat(line.until(t -> t.startsWith("* in #lobby"))).contains("ana", "lin");
+                line.send("/frobnicate");
+                assertThat(line.until(t -> t.startsWith("!"))).startsWith("! unknown-type");
+            }
+        }
+    }
+
+    @Nested
+    class Handshake {
+        @Test
+        void clientWithoutAKnownSubprotocolIsClosedWithAReason() {
+            try (var none = TestClient.connect(server, ClientOptions.DEFAULT);
+                    var other = TestClient.connect(server, ClientOptions.DEFAULT.withSubprotocols("mqtt"))) {
+                assertThat(none.awaitClose()).isEqualTo(
+                        new TestClient.Close(1008, "no subprotocol: offer superchat or chat"));
+                assertThat(other.awaitClose().code()).isEqualTo(1008);
+            }
+        }
+
+        @Test
+        void serverPrefersSuperchat() {
+            try (var c = TestClient.connect(server, ClientOptions.DEFAULT.withSubprotocols("chat", "superchat"))) {
+                assertThat(c.ws.subprotocol()).contains("superchat");
+            }
+        }
+
+        @Test
+        void foreignOriginIsRefusedWith403AndSameOriginAccepted() {
+            assertThatThrownBy(() -> TestClient.connect(server,
+                    ClientOptions.DEFAULT.withSubprotocols("chat").withOrigin("https://evil.example")))
+                    .isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOfSatisfying(HandshakeException.class, e -> assertThat(e.status()).isEqualTo(403));
+            try (var c = TestClient.connect(server, ClientOptions.DEFAULT.withSubprotocols("chat")
+                    .withOrigin("http://127.0.0.1:" + server.port()))) {
+                assertThat(c.next()).startsWith("* welcome");
+            }
+        }
+
+        @Test
+        void stoppingClosesEveryoneWith1001() {
+            var c = joined("bye", "ana");
+            server.stop();
+            assertThat(c.awaitClose().code()).isEqualTo(1001);
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.pado.cli;
+
+import io.pado.chat.ChatOptions;
+import io.pado.chat.ChatServer;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pado chat}: the chat server with its page at {@code /} (the README's main job). */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = "Start the chat server: page at /, WebSocket at /chat (subprotocols superchat, chat), "
+                + "polling at /poll/..., comparison at /compare. Ctrl-C closes every WebSocket with 1001.")
+final class Chat implements Callable<Integer> {
+    @Option(names = "--port", description = "port (0 picks a free one; default: $PADO_PORT, else 8080)")
+    Integer port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--allow-origin", description = "browser origin allowed to use /chat (repeatable; default: same origin)")
+    Set<String> origins = Set.of();
+
+    @Override
+    public Integer call() throws Exception {
+        int chosen = port != null ? port : Serve.envPort();
+        ChatServer chat = ChatServer.start(ChatOptions.DEFAULT.withHost(host).withPort(chosen)
+                .withAllowedOrigins(origins));
+        System.out.println("pado chat: open " + chat.url() + "  (polling vs WebSocket: " + chat.url() + "compare)");
+        System.out.flush();
+        Serving.untilInterrupted(chat::stop);
+        return 0;
+    }
+}

@@ -1,0 +1,100 @@
+package io.pado.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pado.chat.ChatOptions;
+import io.pado.chat.ChatServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code pado} command as a user runs it: a separate JVM, lines on stdin, output and exit status checked. */
+class CliTest {
+    static final long TIMEOUT_SECONDS = 30;
+
+    record Run(int status, String out, String err) {
+    }
+
+    static ProcessBuilder pado(String... args) {
+        var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), Pado.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
+    }
+
+    static Run run(String stdin, String... args) throws Exception {
+        Process p = pado(args).start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        assertThat(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("pado exits").isTrue();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void connectTalksTheChatSubprotocol() throws Exception {
+        try (var chat = ChatServer.start(ChatOptions.DEFAULT.withPort(0))) {
+            Run run = run("/nick cli\nhello from the terminal\n/who\n", "connect", "-s", "chat",
+                    "ws://127.0.0.1:" + chat.port() + "/chat");
+            assertThat(run.status()).isZero();
+            assertThat(run.out()).contains("* welcome", "cli: hello from the terminal", "* in #lobby: cli");
+            assertThat(run.err()).contains("subprotocol chat", "closed 1000");
+        }
+    }
+
+    @Test
+    void connectExitsWith3WhenRefusedBySubprotocolAnd1OnForeignOrigin() throws Exception {
+        try (var chat = ChatServer.start(ChatOptions.DEFAULT.withPort(0))) {
+            String url = "ws://127.0.0.1:" + chat.port() + "/chat";
+            Run none = run("", "connect", "-s", "mqtt", url);
+            assertThat(none.status()).isEqualTo(3);
+            assertThat(none.err()).contains("1008", "no subprotocol");
+            Run foreign = run("", "connect", "-s", "chat", "--origin", "https://evil.example", url);
+            assertThat(foreign.status()).isEqualTo(1);
+            assertThat(foreign.err()).contains("403");
+        }
+    }
+
+    @Test
+    void serveEchoesTextAndHexAndConnectPrintsIt(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("index.html"), "<p>static");
+        Process server = pado("serve", "--port", "0", "--dir", dir.toString()).start();
+        try {
+            String first = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertThat(first).startsWith("pado serve: echo on ws://127.0.0.1:");
+            String url = first.substring(first.indexOf("ws://"), first.indexOf(','));
+
+            Run text = run("one\ntwo\n", "connect", "--ping", "0.05", url);
+            assertThat(text.status()).isZero();
+            assertThat(text.out()).isEqualTo("one\ntwo\n");
+            Run hex = run("00ff10\n", "connect", "--hex", "--close", "4000", url);
+            assertThat(hex.status()).isZero();
+            assertThat(hex.out()).isEqualTo("00ff10\n");
+
+            String page = url.replace("ws://", "http://");
+            try (var in = java.net.URI.create(page).toURL().openStream()) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("<p>static");
+            }
+        } finally {
+            server.destroy(); // SIGTERM: the shutdown hook stops the server
+            assertThat(server.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void connectToNothingExitsWith1() throws Exception {
+        Run run = run("", "connect", "--timeout", "2", "ws://127.0.0.1:1/");
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).contains("could not connect");
+    }
+
+}
