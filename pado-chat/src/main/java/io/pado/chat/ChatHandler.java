@@ -46,7 +46,7 @@ final class ChatHandler implements Handler {
             default -> null;
         };
         if (protocol == null) {
-            // pado accepts a handshake without a common subprotocol; the chat cannot talk to such a client.
+            // The endpoint requires a subprotocol, so this is not expected; the chat cannot talk without one.
             LOG.log(System.Logger.Level.DEBUG, "chat: refused {0}: no known subprotocol", ws.remoteAddress());
             ws.close(CloseCode.POLICY_VIOLATION.code(), "no subprotocol: offer superchat or chat");
             return;

@@ -9,7 +9,6 @@ import io.pado.protocol.RequestHead;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -54,14 +53,14 @@ public final class ChatServer implements AutoCloseable {
         var polling = new Polling(rooms, options);
         var files = new WebFiles();
         var comparisons = new ComparisonRuns();
-        server.http(request -> answer(request, files, polling, comparisons)).start();
-        int port = server.port();
-        // Same origin by default: the page's origin is this server's; the port is only known now, so the endpoint is
-        // added after start (pado's endpoints may be added at any time).
-        Set<String> origins = options.allowedOrigins().isEmpty() ? sameOrigin(options.host(), port)
-                : options.allowedOrigins();
+        // Same origin (the page this server serves, by whatever name it is reached), plus --allow-origin ones; a
+        // client that speaks neither subprotocol is refused at the handshake (400) with their names.
+        Set<String> origins = options.allowedOrigins();
         server.endpoint(Endpoint.of("/chat", chat).withSubprotocols("superchat", "chat")
+                .withSubprotocolRule(Endpoint.SubprotocolRule.REQUIRED)
+                .withOriginRule(Endpoint.OriginRule.SAME_ORIGIN)
                 .withAllowedOrigins(origins.toArray(String[]::new)));
+        server.http(request -> answer(request, files, polling, comparisons)).start();
         var started = new ChatServer(server, rooms, chat, options, origins);
         comparisons.target(started.url(), rooms);
         LOG.log(System.Logger.Level.INFO, "pado chat on {0}", started.url());
@@ -83,17 +82,6 @@ public final class ChatServer implements AutoCloseable {
         return files.get(path).orElseGet(HttpResponse::notFound);
     }
 
-    static Set<String> sameOrigin(String host, int port) {
-        var origins = new LinkedHashSet<String>();
-        origins.add("http://127.0.0.1:" + port);
-        origins.add("http://localhost:" + port);
-        origins.add("http://[::1]:" + port);
-        if (!host.equals("0.0.0.0") && !host.equals("::")) {
-            origins.add("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
-        }
-        return Set.copyOf(origins);
-    }
-
     public int port() {
         return server.port();
     }
@@ -104,7 +92,7 @@ public final class ChatServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + port() + "/");
     }
 
-    /** The origins {@code /chat} accepts from browsers. */
+    /** The origins {@code /chat} accepts from browsers besides the page's own. */
     public Set<String> allowedOrigins() {
         return origins;
     }

@@ -60,7 +60,9 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T await(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, TIMEOUT).withMessage(what).until(condition);
+        // A page that redraws can replace an element between finding and reading it: look again until the deadline
+        return new WebDriverWait(driver, TIMEOUT).withMessage(what)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     String text(String id) {

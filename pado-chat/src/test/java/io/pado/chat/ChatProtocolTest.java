@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pado.ClientOptions;
 import io.pado.protocol.HandshakeException;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,12 +188,14 @@ class ChatProtocolTest {
     @Nested
     class Handshake {
         @Test
-        void clientWithoutAKnownSubprotocolIsClosedWithAReason() {
-            try (var none = TestClient.connect(server, ClientOptions.DEFAULT);
-                    var other = TestClient.connect(server, ClientOptions.DEFAULT.withSubprotocols("mqtt"))) {
-                assertThat(none.awaitClose()).isEqualTo(
-                        new TestClient.Close(1008, "no subprotocol: offer superchat or chat"));
-                assertThat(other.awaitClose().code()).isEqualTo(1008);
+        void clientWithoutAKnownSubprotocolIsRefusedWith400NamingThem() {
+            for (ClientOptions options : List.of(ClientOptions.DEFAULT, ClientOptions.DEFAULT.withSubprotocols("mqtt"))) {
+                assertThatThrownBy(() -> TestClient.connect(server, options))
+                        .isInstanceOf(CompletionException.class)
+                        .cause().isInstanceOfSatisfying(HandshakeException.class, e -> {
+                            assertThat(e.status()).isEqualTo(400);
+                            assertThat(e.getMessage()).contains("400");
+                        });
             }
         }
 

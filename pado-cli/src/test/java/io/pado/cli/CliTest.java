@@ -51,12 +51,12 @@ class CliTest {
     }
 
     @Test
-    void connectExitsWith3WhenRefusedBySubprotocolAnd1OnForeignOrigin() throws Exception {
+    void connectExitsWith1WhenRefusedBySubprotocolOrForeignOrigin() throws Exception {
         try (var chat = ChatServer.start(ChatOptions.DEFAULT.withPort(0))) {
             String url = "ws://127.0.0.1:" + chat.port() + "/chat";
             Run none = run("", "connect", "-s", "mqtt", url);
-            assertThat(none.status()).isEqualTo(3);
-            assertThat(none.err()).contains("1008", "no subprotocol");
+            assertThat(none.status()).isEqualTo(1);
+            assertThat(none.err()).contains("400");
             Run foreign = run("", "connect", "-s", "chat", "--origin", "https://evil.example", url);
             assertThat(foreign.status()).isEqualTo(1);
             assertThat(foreign.err()).contains("403");

@@ -85,6 +85,11 @@ public final class ServerCore {
         return endpoints.get(path);
     }
 
+    /** Whether connections use TLS (wss), which makes 443 the default port of the Host header. */
+    boolean secure() {
+        return options.tls().isPresent();
+    }
+
     List<ExtensionFactory> extensions() {
         return options.extensions();
     }

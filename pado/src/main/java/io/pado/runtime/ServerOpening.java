@@ -72,14 +72,20 @@ final class ServerOpening implements Opening {
             throw HandshakeException.notFound("no WebSocket endpoint at " + head.path());
         }
         UpgradeRequest request = ServerHandshake.validate(head);
-        Optional<String> origin = request.origin();
-        if (origin.isPresent() && !endpoint.allowedOrigins().isEmpty()
-                && !endpoint.allowedOrigins().contains(origin.get())) {
+        String host = request.host();
+        if (host.indexOf(':', host.lastIndexOf(']') + 1) < 0) {
+            host += server.secure() ? ":443" : ":80";
+        }
+        if (!endpoint.allowsOrigin(request.origin(), host)) {
             // RFC 6455 §4.2.2 and §10.2: a server that checks origins answers a refused one with 403
             throw HandshakeException.forbidden("origin not allowed");
         }
         Optional<String> subprotocol = ServerHandshake.chooseSubprotocol(endpoint.subprotocols(),
                 request.subprotocols());
+        if (subprotocol.isEmpty() && endpoint.subprotocolRule() == Endpoint.SubprotocolRule.REQUIRED) {
+            throw HandshakeException.badRequest("no supported subprotocol: offer one of "
+                    + String.join(", ", endpoint.subprotocols()));
+        }
         List<ExtensionFactory.Accepted> accepted = ServerHandshake.negotiateExtensions(server.extensions(),
                 request.extensions());
         List<ExtensionOffer> responses = accepted.stream().map(ExtensionFactory.Accepted::response).toList();
