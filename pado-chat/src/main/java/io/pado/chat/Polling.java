@@ -6,7 +6,9 @@ import io.pado.HttpResponse;
 import io.pado.protocol.Headers;
 import io.pado.protocol.RequestHead;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The chat over plain HTTP, for the comparison with WebSocket: short polling (ask every interval) and long polling
@@ -21,8 +23,18 @@ import java.util.List;
  * Long polls block their request's virtual thread (pado runs HTTP handlers where it runs WebSocket handlers).
  */
 final class Polling {
+    /** Pollers remembered for rate limiting; the least recently seen are forgotten past this, to bound memory. */
+    private static final int MAX_SENDERS = 10_000;
+
     private final Rooms rooms;
     private final ChatOptions options;
+    /** A rate limit per room and nickname, as a WebSocket member has per connection; guarded by itself. */
+    private final Map<String, RateLimit> senders = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RateLimit> eldest) {
+            return size() > MAX_SENDERS;
+        }
+    };
 
     Polling(Rooms rooms, ChatOptions options) {
         this.rooms = rooms;
@@ -58,8 +70,22 @@ final class Polling {
         if (room.get().hasMember(nick)) {
             return error(409, "nick-taken", "the nickname " + nick + " is taken in #" + roomName);
         }
+        if (!allowed(roomName + "/" + nick)) {
+            return error(429, "rate-limited", "too many messages: at most " + options.messagesPerSecond()
+                    + " a second");
+        }
         ChatMessage m = room.get().post(nick, text, System.currentTimeMillis());
         return json(Wire.object("sent").put("seq", m.seq()));
+    }
+
+    /** The same token bucket as a WebSocket member's; a poller has no connection to close, so it is only refused. */
+    private boolean allowed(String sender) {
+        long now = System.nanoTime();
+        synchronized (senders) {
+            RateLimit limit = senders.computeIfAbsent(sender,
+                    k -> new RateLimit(options.messagesPerSecond(), options.burst(), Integer.MAX_VALUE, now));
+            return limit.take(now) == RateLimit.Verdict.ACCEPT;
+        }
     }
 
     private HttpResponse messages(String roomName, Query query) throws InterruptedException {

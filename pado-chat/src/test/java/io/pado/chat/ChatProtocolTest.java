@@ -186,6 +186,37 @@ class ChatProtocolTest {
     }
 
     @Nested
+    class PollingLimits {
+        private int status(String pathAndQuery) throws Exception {
+            var http = java.net.http.HttpClient.newHttpClient();
+            var request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + pathAndQuery)).build();
+            return http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+
+        @Test
+        void floodingPollerIsRefusedWith429AndOthersGoOn() throws Exception {
+            // The bucket holds 10 (burst) and refills at 50/s: 200 quick sends cannot all pass
+            int refused = 0;
+            for (int i = 0; i < 200; i++) {
+                int code = status("/poll/send?room=flood&nick=spammer&text=x" + i);
+                assertThat(code).isIn(200, 429);
+                if (code == 429) {
+                    refused++;
+                }
+            }
+            assertThat(refused).isPositive();
+            assertThat(status("/poll/send?room=flood&nick=calm&text=hello")).isEqualTo(200);
+            try (var watcher = TestClient.superchat(server)) {
+                watcher.next();
+                watcher.send(join("flood", "watcher"));
+                assertThat(watcher.untilType("joined").get("history")).extracting(h -> h.get("text").asText())
+                        .endsWith("hello");
+            }
+        }
+    }
+
+    @Nested
     class Handshake {
         @Test
         void clientWithoutAKnownSubprotocolIsRefusedWith400NamingThem() {
