@@ -158,7 +158,7 @@ public final class LoadGenerator {
     }
 
     /** A masked (key 0) binary frame of {@code payloadBytes}; the send time goes into bytes 0-7 of the payload. */
-    private static ByteBuffer template(int payloadBytes) {
+    static ByteBuffer template(int payloadBytes) {
         int lengthBytes = payloadBytes <= 125 ? 0 : payloadBytes <= 0xFFFF ? 2 : 8;
         ByteBuffer frame = ByteBuffer.allocateDirect(2 + lengthBytes + 4 + payloadBytes);
         frame.put((byte) 0x82);
@@ -180,7 +180,7 @@ public final class LoadGenerator {
      * A masked (key 0) binary frame whose payload is the same bytes as {@link #template}'s, compressed on their own
      * (RSV1, RFC 7692): valid whatever context takeover the server uses, so it can be sent again and again.
      */
-    private static ByteBuffer compressedTemplate(int payloadBytes) {
+    static ByteBuffer compressedTemplate(int payloadBytes) {
         ByteBuffer plain = template(payloadBytes);
         int header = plain.remaining() - payloadBytes;
         byte[] payload = new byte[payloadBytes];
