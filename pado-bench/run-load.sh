@@ -9,13 +9,13 @@ java_bin="$(bin/java21)"
 jar=pado-bench/target/benchmarks.jar
 [[ -f "$jar" ]] || { echo "run-load: build first: mvn -B -ntp -q package -DskipTests" >&2; exit 2; }
 jvm=(-Xms1g -Xmx1g -XX:+UseParallelGC)
-seconds=10; warmup=5
+seconds=10; warmup=5; broadcasts=1000
 plain_servers=(pado pado-vt netty jetty)
 plain_scenarios=("100 4 16" "100 4 512" "100 4 16384" "1000 1 512")
 deflate_servers=(pado-deflate pado-deflate-context netty-deflate jetty)
 deflate_scenarios=("100 4 512" "100 4 16384")
 if [[ "${1:-}" == "--quick" ]]; then
-    seconds=3; warmup=2; plain_scenarios=("100 4 512"); deflate_scenarios=("100 4 512")
+    seconds=3; warmup=2; broadcasts=100; plain_scenarios=("100 4 512"); deflate_scenarios=("100 4 512")
 fi
 port=9070
 out=pado-bench/target/load.tsv
@@ -47,8 +47,11 @@ run() {
             | tail -1)
         latency=$(taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.rate=20000 -cp "$jar" \
             io.pado.bench.load.LoadGenerator "$port" 100 1 512 "$seconds" "$warmup" | tail -1)
-        printf '%s\thandshakes\t%s\n%s\trate20k\t%s\n' "$server" "$cycles" "$server" "$latency" >> "$out"
-        extra+=("| $server | $cycles | $latency |")
+        broadcast=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.BroadcastLoad \
+            "$port" 1000 "$broadcasts" 64 | tail -1)
+        printf '%s\thandshakes\t%s\n%s\trate20k\t%s\n%s\tbroadcast\t%s\n' "$server" "$cycles" "$server" \
+            "$latency" "$server" "$broadcast" >> "$out"
+        extra+=("| $server | $cycles | $latency | $broadcast |")
     fi
     kill "$pid"; wait "$pid" 2>/dev/null || true
     rm -f "$log"
@@ -60,8 +63,9 @@ for server in "${plain_servers[@]}"; do run "$server" false "${plain_scenarios[@
 for server in "${deflate_servers[@]}"; do run "$server" true "${deflate_scenarios[@]}"; done
 echo
 echo "Handshake + close cycles per second (8 client threads), and a fixed 20,000 messages/s over 100 connections"
-echo "(512 B): achieved rate, p50, p99, p99.9 in µs."
+echo "(512 B): achieved rate, p50, p99, p99.9 in µs; and a broadcast of $broadcasts messages of 64 B to 1,000"
+echo "connections: deliveries per second."
 echo
-echo "| server | cycles/s | rate p50 p99 p99.9 |"
-echo "|---|---:|---|"
+echo "| server | cycles/s | rate p50 p99 p99.9 | broadcast deliveries/s |"
+echo "|---|---:|---|---:|"
 printf '%s\n' "${extra[@]}"

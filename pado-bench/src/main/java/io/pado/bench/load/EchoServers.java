@@ -22,7 +22,12 @@ import io.pado.Server;
 import io.pado.ServerOptions;
 import io.pado.WebSocket;
 import io.pado.protocol.PerMessageDeflate;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -58,8 +63,11 @@ public final class EchoServers {
         new CountDownLatch(1).await();
     }
 
-    /** pado: handlers on the loop (Dispatch.EVENT_LOOP) for the fast path, or on virtual threads (the default). */
-    /** @param compression "none", "pooled" (PerMessageDeflate's default) or "context" (context takeover) */
+    /**
+     * pado: handlers on the loop (Dispatch.EVENT_LOOP) for the fast path, or on virtual threads (the default).
+     *
+     * @param compression "none", "pooled" (PerMessageDeflate's default) or "context" (context takeover)
+     */
     private static void pado(int port, Dispatch dispatch, String compression) throws Exception {
         ServerOptions options = ServerOptions.DEFAULT.withPort(port).withEventLoops(1).withDispatch(dispatch);
         if (!compression.equals("none")) {
@@ -68,11 +76,29 @@ public final class EchoServers {
             options = options.withExtensions(PerMessageDeflate.create(
                     PerMessageDeflate.Options.DEFAULT.withMemory(memory)));
         }
-        Server.create(options)
-                .endpoint("/echo", new Handler() {
+        Server server = Server.create(options);
+        Set<WebSocket> all = ConcurrentHashMap.newKeySet();
+        server.endpoint("/echo", new Handler() {
+                    @Override
+                    public void onOpen(WebSocket ws) {
+                        all.add(ws);
+                    }
+
+                    @Override
+                    public void onClose(WebSocket ws, int code, String reason) {
+                        all.remove(ws);
+                    }
+
                     @Override
                     public void onText(WebSocket ws, String text) {
-                        ws.sendText(text);
+                        Broadcast order = Broadcast.parse(text);
+                        if (order == null) {
+                            ws.sendText(text);
+                            return;
+                        }
+                        for (int i = 0; i < order.messages(); i++) {
+                            server.broadcast(all, order.payload());
+                        }
                     }
 
                     @Override
@@ -83,6 +109,17 @@ public final class EchoServers {
                 .start();
     }
 
+    /** A text "broadcast K S" asks the server to send K messages of S bytes to every connection. */
+    record Broadcast(int messages, String payload) {
+        static Broadcast parse(String text) {
+            if (!text.startsWith("broadcast ")) {
+                return null;
+            }
+            String[] parts = text.split(" ");
+            return new Broadcast(Integer.parseInt(parts[1]), "x".repeat(Integer.parseInt(parts[2])));
+        }
+    }
+
     private static ByteBuffer copy(ByteBuffer data) {
         return ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
     }
@@ -90,6 +127,7 @@ public final class EchoServers {
     /** Netty 4.2: HTTP codec, aggregator and the WebSocket protocol handler; writes flushed once per read batch. */
     private static void netty(int port, boolean deflate) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ChannelGroup all = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -99,15 +137,38 @@ public final class EchoServers {
                             ch.pipeline().addLast(new WebSocketServerCompressionHandler(1 << 20));
                         }
                         ch.pipeline().addLast(new WebSocketServerProtocolHandler("/echo", null, deflate, 1 << 20),
-                                new NettyEcho());
+                                new NettyEcho(all));
                     }
                 })
                 .bind("127.0.0.1", port).sync();
     }
 
     private static final class NettyEcho extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private final ChannelGroup all;
+
+        NettyEcho(ChannelGroup all) {
+            this.all = all;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                all.add(ctx.channel());
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (frame instanceof TextWebSocketFrame text) {
+                Broadcast order = Broadcast.parse(text.text());
+                if (order != null) {
+                    for (int i = 0; i < order.messages(); i++) {
+                        all.writeAndFlush(new TextWebSocketFrame(order.payload()));
+                    }
+                    return;
+                }
+            }
             if (frame instanceof BinaryWebSocketFrame || frame instanceof TextWebSocketFrame) {
                 ctx.write(frame.retain());
             }
@@ -127,26 +188,47 @@ public final class EchoServers {
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         jetty.addConnector(connector);
+        Set<Session> all = ConcurrentHashMap.newKeySet();
         jetty.setHandler(WebSocketUpgradeHandler.from(jetty, container -> {
             container.setMaxBinaryMessageSize(1 << 20);
             container.setMaxTextMessageSize(1 << 20);
-            container.addMapping("/echo", (request, response, callback) -> new JettyEcho());
+            container.addMapping("/echo", (request, response, callback) -> new JettyEcho(all));
         }));
         jetty.start();
     }
 
     /** Jetty calls listeners through method handles: the class must be public. */
     public static final class JettyEcho implements Session.Listener.AutoDemanding {
+        private final Set<Session> all;
         private Session session;
+
+        JettyEcho(Set<Session> all) {
+            this.all = all;
+        }
 
         @Override
         public void onWebSocketOpen(Session session) {
             this.session = session;
+            all.add(session);
+        }
+
+        @Override
+        public void onWebSocketClose(int statusCode, String reason) {
+            all.remove(session);
         }
 
         @Override
         public void onWebSocketText(String message) {
-            session.sendText(message, Callback.NOOP);
+            Broadcast order = Broadcast.parse(message);
+            if (order == null) {
+                session.sendText(message, Callback.NOOP);
+                return;
+            }
+            for (int i = 0; i < order.messages(); i++) {
+                for (Session s : all) {
+                    s.sendText(order.payload(), Callback.NOOP);
+                }
+            }
         }
 
         @Override
