@@ -10,7 +10,7 @@ jar=pado-bench/target/benchmarks.jar
 [[ -f "$jar" ]] || { echo "run-load: build first: mvn -B -ntp -q package -DskipTests" >&2; exit 2; }
 jvm=(-Xms1g -Xmx1g -XX:+UseParallelGC)
 seconds=10; warmup=5; broadcasts=1000
-plain_servers=(pado pado-vt netty jetty)
+plain_servers=(pado pado-vt netty jetty vertx java-websocket)
 plain_scenarios=("100 4 16" "100 4 512" "100 4 16384" "1000 1 512")
 deflate_servers=(pado-deflate pado-deflate-context netty-deflate jetty)
 deflate_scenarios=("100 4 512" "100 4 16384")

@@ -37,7 +37,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 /**
  * The same echo server at {@code ws://127.0.0.1:PORT/echo}, written with pado and with its peers, each in its
  * idiomatic fast configuration on one event-loop thread. Usage:
- * {@code EchoServers pado|pado-vt|pado-deflate|pado-deflate-context|netty|netty-deflate|jetty PORT} (Jetty accepts permessage-deflate by
+ * {@code EchoServers pado|pado-vt|pado-deflate|pado-deflate-context|netty|netty-deflate|jetty|vertx|java-websocket
+ * PORT} (Jetty accepts permessage-deflate by
  * default, so the same {@code jetty} serves the compressed runs).
  * Prints {@code ready} when it listens; runs until killed.
  */
@@ -56,6 +57,8 @@ public final class EchoServers {
             case "netty" -> netty(port, false);
             case "netty-deflate" -> netty(port, true);
             case "jetty" -> jetty(port);
+            case "vertx" -> vertx(port);
+            case "java-websocket" -> javaWebSocket(port);
             default -> throw new IllegalArgumentException("unknown server: " + kind);
         }
         System.out.println("ready");
@@ -178,6 +181,78 @@ public final class EchoServers {
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
         }
+    }
+
+    /** Vert.x 5: one event loop, a WebSocket handler echoing each message as it came (text or binary). */
+    private static void vertx(int port) throws Exception {
+        var vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
+        Set<io.vertx.core.http.ServerWebSocket> all = ConcurrentHashMap.newKeySet();
+        vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHost("127.0.0.1").setPort(port)
+                        .setMaxWebSocketFrameSize(1 << 20).setMaxWebSocketMessageSize(1 << 20))
+                .webSocketHandler(ws -> {
+                    all.add(ws);
+                    ws.closeHandler(v -> all.remove(ws));
+                    ws.textMessageHandler(text -> {
+                        Broadcast order = Broadcast.parse(text);
+                        if (order == null) {
+                            ws.writeTextMessage(text);
+                            return;
+                        }
+                        for (int i = 0; i < order.messages(); i++) {
+                            for (var each : all) {
+                                each.writeTextMessage(order.payload());
+                            }
+                        }
+                    });
+                    ws.binaryMessageHandler(ws::writeBinaryMessage);
+                })
+                .listen().toCompletionStage().toCompletableFuture().get();
+    }
+
+    /** Java-WebSocket 1.6: one selector thread and one worker (its decoders), echoing each message. */
+    private static void javaWebSocket(int port) throws InterruptedException {
+        var started = new CountDownLatch(1);
+        var server = new org.java_websocket.server.WebSocketServer(
+                new java.net.InetSocketAddress("127.0.0.1", port), 1) {
+            @Override
+            public void onOpen(org.java_websocket.WebSocket conn,
+                    org.java_websocket.handshake.ClientHandshake handshake) {
+            }
+
+            @Override
+            public void onClose(org.java_websocket.WebSocket conn, int code, String reason, boolean remote) {
+            }
+
+            @Override
+            public void onMessage(org.java_websocket.WebSocket conn, String message) {
+                Broadcast order = Broadcast.parse(message);
+                if (order == null) {
+                    conn.send(message);
+                    return;
+                }
+                for (int i = 0; i < order.messages(); i++) {
+                    broadcast(order.payload());
+                }
+            }
+
+            @Override
+            public void onMessage(org.java_websocket.WebSocket conn, ByteBuffer message) {
+                conn.send(message);
+            }
+
+            @Override
+            public void onError(org.java_websocket.WebSocket conn, Exception ex) {
+            }
+
+            @Override
+            public void onStart() {
+                started.countDown();
+            }
+        };
+        server.setTcpNoDelay(true);
+        server.setReuseAddr(true);
+        server.start();
+        started.await(); // it binds on its own thread
     }
 
     /** Jetty 12: its WebSocket server API with an auto-demanding listener. */
