@@ -32,9 +32,12 @@ public final class ChatServer implements AutoCloseable {
     private final ChatHandler chat;
     private final ChatOptions options;
     private final Set<String> origins;
+    private final Backplane backplane;
 
-    private ChatServer(Server server, Rooms rooms, ChatHandler chat, ChatOptions options, Set<String> origins) {
+    private ChatServer(Server server, Rooms rooms, ChatHandler chat, ChatOptions options, Set<String> origins,
+            Backplane backplane) {
         this.server = server;
+        this.backplane = backplane;
         this.rooms = rooms;
         this.chat = chat;
         this.options = options;
@@ -48,7 +51,14 @@ public final class ChatServer implements AutoCloseable {
         var holder = new Server[1];
         Server server = Server.create(serverOptions);
         holder[0] = server;
-        var rooms = new Rooms(options.historySize(), (members, text) -> holder[0].broadcast(members, text));
+        Backplane backplane = Backplane.LOCAL;
+        var rooms = new Rooms(options.historySize(), (members, text) -> holder[0].broadcast(members, text), backplane);
+        try {
+            backplane.listen(rooms);
+        } catch (IOException e) {
+            backplane.close();
+            throw e;
+        }
         var chat = new ChatHandler(rooms, options, System::nanoTime);
         var polling = new Polling(rooms, options);
         var files = new WebFiles();
@@ -61,7 +71,7 @@ public final class ChatServer implements AutoCloseable {
                 .withOriginRule(Endpoint.OriginRule.SAME_ORIGIN)
                 .withAllowedOrigins(origins.toArray(String[]::new)));
         server.http(request -> answer(request, files, polling, comparisons)).start();
-        var started = new ChatServer(server, rooms, chat, options, origins);
+        var started = new ChatServer(server, rooms, chat, options, origins, backplane);
         comparisons.target(started.url(), rooms);
         LOG.log(System.Logger.Level.INFO, "pado chat on {0}", started.url());
         return started;
@@ -114,6 +124,7 @@ public final class ChatServer implements AutoCloseable {
     public void stop() {
         rooms.wakeAll();
         server.stop();
+        backplane.close();
         LOG.log(System.Logger.Level.INFO, "pado chat stopped");
     }
 
