@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Where a room's messages are numbered and from where they reach the room's members on every node. The default,
- * {@link #LOCAL}, is this process alone: a message goes straight to the room that said it, which numbers it. A
- * shared one (Redis, issue 8) numbers it in Redis, keeps it in a per-room stream and publishes it on a per-room
+ * {@link #LOCAL}, is this process alone: a message goes straight to the room that said it, which numbers it. The
+ * Redis one ({@link RedisBackplane}) numbers it in Redis, keeps it in a per-room stream and publishes it on a per-room
  * channel, so every node sharing that Redis delivers the same messages in the same order. Implementations are
  * thread-safe.
  */
