@@ -1,7 +1,9 @@
 package io.pado.chat;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,12 +20,16 @@ import java.util.Set;
  * @param floodStrikes    rate-limited messages after which the connection is closed with 1008
  * @param allowedOrigins  browser origins allowed to open {@code /chat}; empty means same origin only
  * @param longPollTimeout how long a long-poll request is held when there is nothing new
+ * @param redis           a Redis ({@code redis://127.0.0.1:6379}) that this node shares with other chat nodes: rooms'
+ *                        messages go through it and their history is kept there; empty (the default) means this
+ *                        process alone, history in memory
  */
 public record ChatOptions(String host, int port, int historySize, int maxTextChars, int maxFrameBytes,
-        double messagesPerSecond, int burst, int floodStrikes, Set<String> allowedOrigins, Duration longPollTimeout) {
+        double messagesPerSecond, int burst, int floodStrikes, Set<String> allowedOrigins, Duration longPollTimeout,
+        Optional<URI> redis) {
 
     public static final ChatOptions DEFAULT = new ChatOptions("127.0.0.1", 8080, 100, 2000, 64 << 10, 5, 20, 20,
-            Set.of(), Duration.ofSeconds(25));
+            Set.of(), Duration.ofSeconds(25), Optional.empty());
 
     public ChatOptions {
         Objects.requireNonNull(host, "host");
@@ -42,35 +48,47 @@ public record ChatOptions(String host, int port, int historySize, int maxTextCha
         if (longPollTimeout.isNegative() || longPollTimeout.isZero()) {
             throw new IllegalArgumentException("longPollTimeout must be positive: " + longPollTimeout);
         }
+        Objects.requireNonNull(redis, "redis");
+        redis.ifPresent(uri -> {
+            if (!"redis".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not a redis://host:port address: " + uri);
+            }
+        });
     }
 
     public ChatOptions withHost(String host) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout);
+                floodStrikes, allowedOrigins, longPollTimeout, redis);
     }
 
     public ChatOptions withPort(int port) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout);
+                floodStrikes, allowedOrigins, longPollTimeout, redis);
     }
 
     public ChatOptions withHistorySize(int historySize) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout);
+                floodStrikes, allowedOrigins, longPollTimeout, redis);
     }
 
     public ChatOptions withRate(double messagesPerSecond, int burst, int floodStrikes) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout);
+                floodStrikes, allowedOrigins, longPollTimeout, redis);
     }
 
     public ChatOptions withAllowedOrigins(Set<String> allowedOrigins) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout);
+                floodStrikes, allowedOrigins, longPollTimeout, redis);
     }
 
     public ChatOptions withLongPollTimeout(Duration longPollTimeout) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout);
+                floodStrikes, allowedOrigins, longPollTimeout, redis);
+    }
+
+    /** Shares rooms with the other nodes on this Redis ({@code redis://host:port}). */
+    public ChatOptions withRedis(URI redis) {
+        return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
+                floodStrikes, allowedOrigins, longPollTimeout, Optional.of(redis));
     }
 }

@@ -32,9 +32,12 @@ public final class ChatServer implements AutoCloseable {
     private final ChatHandler chat;
     private final ChatOptions options;
     private final Set<String> origins;
+    private final Backplane backplane;
 
-    private ChatServer(Server server, Rooms rooms, ChatHandler chat, ChatOptions options, Set<String> origins) {
+    private ChatServer(Server server, Rooms rooms, ChatHandler chat, ChatOptions options, Set<String> origins,
+            Backplane backplane) {
         this.server = server;
+        this.backplane = backplane;
         this.rooms = rooms;
         this.chat = chat;
         this.options = options;
@@ -48,7 +51,15 @@ public final class ChatServer implements AutoCloseable {
         var holder = new Server[1];
         Server server = Server.create(serverOptions);
         holder[0] = server;
-        var rooms = new Rooms(options.historySize(), (members, text) -> holder[0].broadcast(members, text));
+        Backplane backplane = options.redis().isEmpty() ? Backplane.LOCAL
+                : RedisBackplane.connect(options.redis().get(), options.historySize());
+        var rooms = new Rooms(options.historySize(), (members, text) -> holder[0].broadcast(members, text), backplane);
+        try {
+            backplane.listen(rooms);
+        } catch (IOException e) {
+            backplane.close();
+            throw e;
+        }
         var chat = new ChatHandler(rooms, options, System::nanoTime);
         var polling = new Polling(rooms, options);
         var files = new WebFiles();
@@ -61,7 +72,7 @@ public final class ChatServer implements AutoCloseable {
                 .withOriginRule(Endpoint.OriginRule.SAME_ORIGIN)
                 .withAllowedOrigins(origins.toArray(String[]::new)));
         server.http(request -> answer(request, files, polling, comparisons)).start();
-        var started = new ChatServer(server, rooms, chat, options, origins);
+        var started = new ChatServer(server, rooms, chat, options, origins, backplane);
         comparisons.target(started.url(), rooms);
         LOG.log(System.Logger.Level.INFO, "pado chat on {0}", started.url());
         return started;
@@ -114,6 +125,7 @@ public final class ChatServer implements AutoCloseable {
     public void stop() {
         rooms.wakeAll();
         server.stop();
+        backplane.close();
         LOG.log(System.Logger.Level.INFO, "pado chat stopped");
     }
 
@@ -122,10 +134,15 @@ public final class ChatServer implements AutoCloseable {
         stop();
     }
 
-    /** {@code --port N} (else {@code PADO_PORT}, else 8080); prints the URL to open; Ctrl-C stops it cleanly. */
+    /**
+     * {@code --port N} (else {@code PADO_PORT}, else 8080) and {@code --redis redis://HOST:PORT} (else
+     * {@code PADO_REDIS}, else none); prints the URL to open; Ctrl-C stops it cleanly.
+     */
     public static void main(String[] args) throws IOException {
         int port = port(args, System.getenv());
-        ChatServer chat = start(ChatOptions.DEFAULT.withPort(port));
+        ChatOptions options = ChatOptions.DEFAULT.withPort(port);
+        String redis = redis(args, System.getenv());
+        ChatServer chat = start(redis == null ? options : options.withRedis(URI.create(redis)));
         Runtime.getRuntime().addShutdownHook(new Thread(chat::stop, "pado-shutdown"));
         System.out.println("pado chat: open " + chat.url() + "  (comparison: " + chat.url() + "compare)");
     }
@@ -141,6 +158,20 @@ public final class ChatServer implements AutoCloseable {
         }
         String fromEnv = env.get("PADO_PORT");
         return fromEnv == null || fromEnv.isBlank() ? DEFAULT_PORT : parsePort(fromEnv.trim());
+    }
+
+    /** The {@code --redis} address, else {@code PADO_REDIS}, else null (this process alone). */
+    static String redis(String[] args, Map<String, String> env) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--redis") && i + 1 < args.length) {
+                return args[i + 1];
+            }
+            if (args[i].startsWith("--redis=")) {
+                return args[i].substring("--redis=".length());
+            }
+        }
+        String fromEnv = env.get("PADO_REDIS");
+        return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.trim();
     }
 
     static int parsePort(String s) {

@@ -24,24 +24,29 @@ final class Room {
     final String name;
     private final int historySize;
     private final Broadcaster broadcaster;
+    private final Backplane backplane;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition posted = lock.newCondition();
     /** Guarded by lock. */
     private final Map<String, Peer> members = new LinkedHashMap<>();
     private final ArrayDeque<ChatMessage> history;
     private long lastSeq;
+    /** Whether the backplane's history has been read in; guarded by lock. */
+    private boolean loaded;
 
-    Room(String name, int historySize, Broadcaster broadcaster) {
+    Room(String name, int historySize, Broadcaster broadcaster, Backplane backplane) {
         this.name = name;
         this.historySize = historySize;
         this.history = new ArrayDeque<>(historySize);
         this.broadcaster = broadcaster;
+        this.backplane = backplane;
     }
 
     /** Adds the peer under the nickname and greets it with the members and history; false if the name is taken. */
     boolean join(Peer peer, String nick) {
         lock.lock();
         try {
+            loadLocked();
             if (members.containsKey(nick)) {
                 return false;
             }
@@ -100,21 +105,60 @@ final class Room {
         }
     }
 
-    /** Records a message and sends it to every member, each encoding built once for all of them. */
+    /**
+     * Says a message in the room through the backplane, which numbers it; returns it numbered. With the local
+     * backplane every member here has it when this returns; with a shared one it arrives through {@link #deliver}.
+     */
     ChatMessage post(String nick, String text, long timeMillis) {
+        return backplane.publish(new ChatMessage(0, name, nick, text, timeMillis), this);
+    }
+
+    /**
+     * Records a message and sends it to every member, each encoding built once for all of them. A message with
+     * {@code seq} 0 is numbered here (the local backplane); a numbered one (from a shared backplane, in its order) is
+     * dropped if this room already has that number, e.g. from the history it read in.
+     */
+    ChatMessage deliver(ChatMessage draft) {
         lock.lock();
         try {
-            var message = new ChatMessage(++lastSeq, name, nick, text, timeMillis);
-            if (history.size() == historySize) {
-                history.removeFirst();
+            loadLocked();
+            ChatMessage message;
+            if (draft.seq() == 0) {
+                message = new ChatMessage(++lastSeq, name, draft.nick(), draft.text(), draft.timeMillis());
+            } else if (draft.seq() <= lastSeq) {
+                return draft;
+            } else {
+                message = draft;
+                lastSeq = draft.seq();
             }
-            history.addLast(message);
+            keepLocked(message);
             fanOut(null, Wire.text(Wire.message(message)), Wire.line(message));
             posted.signalAll();
             return message;
         } finally {
             lock.unlock();
         }
+    }
+
+    private void keepLocked(ChatMessage message) {
+        if (history.size() == historySize) {
+            history.removeFirst();
+        }
+        history.addLast(message);
+    }
+
+    /** Reads the backplane's history the first time the room is used (retried if that fails). Holds the lock. */
+    private void loadLocked() {
+        if (loaded) {
+            return;
+        }
+        for (ChatMessage m : backplane.history(name, historySize)) {
+            if (m.seq() > lastSeq) {
+                keepLocked(m);
+                lastSeq = m.seq();
+            }
+        }
+        loaded = true;
     }
 
     /** Tells the other superchat members that someone is typing ({@code chat} clients don't get these). */
@@ -139,6 +183,7 @@ final class Room {
     List<ChatMessage> since(long afterSeq) {
         lock.lock();
         try {
+            loadLocked();
             return sinceLocked(afterSeq);
         } finally {
             lock.unlock();
@@ -149,6 +194,7 @@ final class Room {
     List<ChatMessage> await(long afterSeq, long timeoutNanos) throws InterruptedException {
         lock.lock();
         try {
+            loadLocked();
             long left = timeoutNanos;
             while (lastSeq <= afterSeq && left > 0) {
                 left = posted.awaitNanos(left);
@@ -162,6 +208,7 @@ final class Room {
     long lastSeq() {
         lock.lock();
         try {
+            loadLocked();
             return lastSeq;
         } finally {
             lock.unlock();

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Every room, created on first use and kept (with its history) while the server runs, up to {@code MAX_ROOMS}.
  * Thread-safe.
  */
-final class Rooms {
+final class Rooms implements Backplane.Receiver {
     static final int MAX_ROOMS = 1000;
     /** Room names and nicknames: letters, digits, {@code _ . -}. */
     static final Pattern ROOM = Pattern.compile("[\\p{L}\\p{N}_.-]{1,32}");
@@ -19,10 +19,18 @@ final class Rooms {
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final int historySize;
     private final Room.Broadcaster broadcaster;
+    private final Backplane backplane;
 
-    Rooms(int historySize, Room.Broadcaster broadcaster) {
+    Rooms(int historySize, Room.Broadcaster broadcaster, Backplane backplane) {
         this.historySize = historySize;
         this.broadcaster = broadcaster;
+        this.backplane = backplane;
+    }
+
+    /** A message from the backplane: only rooms this node has get it (others read the history when opened). */
+    @Override
+    public void deliver(ChatMessage message) {
+        find(message.room()).ifPresent(room -> room.deliver(message));
     }
 
     /** The room with that name, created if there is room for one more; empty when the server has too many. */
@@ -34,7 +42,7 @@ final class Rooms {
         if (rooms.size() >= MAX_ROOMS) {
             return Optional.empty();
         }
-        return Optional.of(rooms.computeIfAbsent(name, n -> new Room(n, historySize, broadcaster)));
+        return Optional.of(rooms.computeIfAbsent(name, n -> new Room(n, historySize, broadcaster, backplane)));
     }
 
     Optional<Room> find(String name) {

@@ -2,6 +2,7 @@ package io.pado.cli;
 
 import io.pado.chat.ChatOptions;
 import io.pado.chat.ChatServer;
+import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,11 +22,17 @@ final class Chat implements Callable<Integer> {
     @Option(names = "--allow-origin", description = "browser origin allowed to use /chat (repeatable; default: same origin)")
     Set<String> origins = Set.of();
 
+    @Option(names = "--redis", description = "share rooms with other chat nodes through this Redis, "
+            + "e.g. redis://127.0.0.1:6379 (default: $PADO_REDIS, else this process alone)")
+    URI redis;
+
     @Override
     public Integer call() throws Exception {
         int chosen = port != null ? port : Serve.envPort();
-        ChatServer chat = ChatServer.start(ChatOptions.DEFAULT.withHost(host).withPort(chosen)
-                .withAllowedOrigins(origins));
+        ChatOptions options = ChatOptions.DEFAULT.withHost(host).withPort(chosen).withAllowedOrigins(origins);
+        String fromEnv = System.getenv("PADO_REDIS");
+        URI shared = redis != null ? redis : fromEnv == null || fromEnv.isBlank() ? null : URI.create(fromEnv.trim());
+        ChatServer chat = ChatServer.start(shared == null ? options : options.withRedis(shared));
         System.out.println("pado chat: open " + chat.url() + "  (polling vs WebSocket: " + chat.url() + "compare)");
         System.out.flush();
         Serving.untilInterrupted(chat::stop);

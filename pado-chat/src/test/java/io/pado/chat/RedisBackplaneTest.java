@@ -1,0 +1,125 @@
+package io.pado.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two chat nodes sharing rooms through a real redis-server (see .ci/run, which installs it). */
+class RedisBackplaneTest {
+    RedisServer redis;
+    final List<ChatServer> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void startRedis() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        nodes.forEach(ChatServer::stop);
+        redis.close();
+    }
+
+    ChatServer node() throws Exception {
+        var node = ChatServer.start(ChatOptions.DEFAULT.withPort(0).withRate(1000, 1000, 1000).withHistorySize(10)
+                .withRedis(redis.uri));
+        nodes.add(node);
+        return node;
+    }
+
+    static TestClient joined(ChatServer node, String room, String nick) {
+        var c = TestClient.superchat(node);
+        c.send(ChatProtocolTest.join(room, nick));
+        assertThat(c.untilType("joined").get("nick").asText()).isEqualTo(nick);
+        return c;
+    }
+
+    @Test
+    void messagesSaidOnOneNodeReachTheOtherInOneOrder() throws Exception {
+        var a = node();
+        var b = node();
+        try (var ana = joined(a, "tea", "ana"); var bo = joined(b, "tea", "bo")) {
+            for (int i = 1; i <= 20; i++) {
+                ana.send(ChatProtocolTest.say("m" + i));
+            }
+            for (int i = 1; i <= 20; i++) {
+                JsonNode m = bo.untilType("message");
+                assertThat(m.get("seq").asLong()).isEqualTo(i);
+                assertThat(m.get("text").asText()).isEqualTo("m" + i);
+                assertThat(m.get("nick").asText()).isEqualTo("ana");
+                assertThat(ana.untilType("message").get("seq").asLong()).isEqualTo(i);
+            }
+
+            bo.send(ChatProtocolTest.say("back"));
+            assertThat(ana.untilType("message").get("seq").asLong()).isEqualTo(21);
+            assertThat(bo.untilType("message").get("text").asText()).isEqualTo("back");
+        }
+    }
+
+    @Test
+    void bothNodesSayingAtOnceSeeTheSameOrder() throws Exception {
+        var a = node();
+        var b = node();
+        try (var ana = joined(a, "tea", "ana"); var bo = joined(b, "tea", "bo")) {
+            for (int i = 1; i <= 10; i++) {
+                ana.send(ChatProtocolTest.say("a" + i));
+                bo.send(ChatProtocolTest.say("b" + i));
+            }
+            List<String> seenByAna = texts(ana, 20);
+            List<String> seenByBo = texts(bo, 20);
+            assertThat(seenByBo).isEqualTo(seenByAna);
+            assertThat(seenByAna).filteredOn(t -> t.startsWith("a"))
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, 10).mapToObj(i -> "a" + i).toList());
+        }
+    }
+
+    @Test
+    void historyComesBackFromTheStreamAfterEveryNodeRestarts() throws Exception {
+        var a = node();
+        var b = node();
+        try (var ana = joined(a, "tea", "ana"); var bo = joined(b, "tea", "bo")) {
+            for (int i = 1; i <= 12; i++) {
+                ana.send(ChatProtocolTest.say("m" + i));
+            }
+            assertThat(texts(bo, 12)).endsWith("m12");
+        }
+        a.stop();
+        b.stop();
+        nodes.clear();
+
+        var b2 = node();
+        node();
+        try (var cy = TestClient.superchat(b2)) {
+            cy.send(ChatProtocolTest.join("tea", "cy"));
+            JsonNode history = cy.untilType("joined").get("history");
+            // The room keeps its last 10; the stream (MAXLEN ~) may keep more, the node reads only those.
+            assertThat(history).extracting(m -> m.get("seq").asLong())
+                    .containsExactlyElementsOf(IntStream.rangeClosed(3, 12).mapToObj(i -> (long) i).toList());
+            assertThat(history.get(9).get("text").asText()).isEqualTo("m12");
+
+            cy.send(ChatProtocolTest.say("after"));
+            assertThat(cy.untilType("message").get("seq").asLong()).isEqualTo(13);
+        }
+    }
+
+    /** The texts of the next n messages, checking that their seqs count up without gaps. */
+    static List<String> texts(TestClient c, int n) {
+        var out = new ArrayList<String>();
+        long previous = -1;
+        for (int i = 0; i < n; i++) {
+            JsonNode m = c.untilType("message");
+            if (previous >= 0) {
+                assertThat(m.get("seq").asLong()).isEqualTo(previous + 1);
+            }
+            previous = m.get("seq").asLong();
+            out.add(m.get("text").asText());
+        }
+        return out;
+    }
+}
