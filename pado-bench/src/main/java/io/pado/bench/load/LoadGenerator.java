@@ -159,21 +159,11 @@ public final class LoadGenerator {
 
     /** A masked (key 0) binary frame of {@code payloadBytes}; the send time goes into bytes 0-7 of the payload. */
     static ByteBuffer template(int payloadBytes) {
-        int lengthBytes = payloadBytes <= 125 ? 0 : payloadBytes <= 0xFFFF ? 2 : 8;
-        ByteBuffer frame = ByteBuffer.allocateDirect(2 + lengthBytes + 4 + payloadBytes);
-        frame.put((byte) 0x82);
-        if (lengthBytes == 0) {
-            frame.put((byte) (0x80 | payloadBytes));
-        } else if (lengthBytes == 2) {
-            frame.put((byte) (0x80 | 126)).putShort((short) payloadBytes);
-        } else {
-            frame.put((byte) (0x80 | 127)).putLong(payloadBytes);
-        }
-        frame.putInt(0);
+        byte[] payload = new byte[payloadBytes];
         for (int i = 0; i < payloadBytes; i++) {
-            frame.put((byte) ('a' + i % 26));
+            payload[i] = (byte) ('a' + i % 26);
         }
-        return frame.flip();
+        return maskedFrame(0x82, payload, payloadBytes);
     }
 
     /**
@@ -182,27 +172,29 @@ public final class LoadGenerator {
      */
     static ByteBuffer compressedTemplate(int payloadBytes) {
         ByteBuffer plain = template(payloadBytes);
-        int header = plain.remaining() - payloadBytes;
         byte[] payload = new byte[payloadBytes];
-        plain.get(header, payload);
+        plain.get(plain.remaining() - payloadBytes, payload);
         var deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
         deflater.setInput(payload);
         byte[] out = new byte[payloadBytes + 64];
         int n = deflater.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
         deflater.end();
-        n -= 4; // RFC 7692 §7.2.1: without the trailing 0x00 0x00 0xFF 0xFF
-        int lengthBytes = n <= 125 ? 0 : n <= 0xFFFF ? 2 : 8;
-        ByteBuffer frame = ByteBuffer.allocateDirect(2 + lengthBytes + 4 + n);
-        frame.put((byte) 0xC2);
+        return maskedFrame(0xC2, out, n - 4); // RFC 7692 §7.2.1: without the trailing 0x00 0x00 0xFF 0xFF
+    }
+
+    /** A direct buffer holding one frame: {@code firstByte}, the length, the zero mask key, {@code length} bytes. */
+    private static ByteBuffer maskedFrame(int firstByte, byte[] payload, int length) {
+        int lengthBytes = length <= 125 ? 0 : length <= 0xFFFF ? 2 : 8;
+        ByteBuffer frame = ByteBuffer.allocateDirect(2 + lengthBytes + 4 + length);
+        frame.put((byte) firstByte);
         if (lengthBytes == 0) {
-            frame.put((byte) (0x80 | n));
+            frame.put((byte) (0x80 | length));
         } else if (lengthBytes == 2) {
-            frame.put((byte) (0x80 | 126)).putShort((short) n);
+            frame.put((byte) (0x80 | 126)).putShort((short) length);
         } else {
-            frame.put((byte) (0x80 | 127)).putLong(n);
+            frame.put((byte) (0x80 | 127)).putLong(length);
         }
-        frame.putInt(0).put(out, 0, n);
-        return frame.flip();
+        return frame.putInt(0).put(payload, 0, length).flip();
     }
 
     private void handle(SelectionKey key, Selector selector) {
