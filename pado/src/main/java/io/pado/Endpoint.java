@@ -1,7 +1,9 @@
 package io.pado;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -87,7 +89,7 @@ public record Endpoint(String path, Handler handler, List<String> subprotocols, 
      * request's {@code Host} with its port made explicit (the server adds 80 or 443). Same origin compares the
      * origin's host and port, its scheme's default port made explicit, with it.
      */
-    public boolean allowsOrigin(java.util.Optional<String> origin, String host) {
+    public boolean allowsOrigin(Optional<String> origin, String host) {
         if (origin.isEmpty() || allowedOrigins.contains(origin.get())) {
             return true;
         }
@@ -102,7 +104,7 @@ public record Endpoint(String path, Handler handler, List<String> subprotocols, 
         if (schemeEnd < 0 || host == null) {
             return false;
         }
-        String scheme = origin.substring(0, schemeEnd).toLowerCase(java.util.Locale.ROOT);
+        String scheme = origin.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
         String defaultPort = scheme.equals("https") ? ":443" : scheme.equals("http") ? ":80" : null;
         if (defaultPort == null) {
             return false;
