@@ -34,9 +34,11 @@ import java.util.Set;
  *                       empty to allow any (unless {@code originRule} is {@link OriginRule#SAME_ORIGIN})
  * @param subprotocolRule whether a client must offer one of {@code subprotocols}; default OPTIONAL
  * @param originRule      LISTED (default): only {@code allowedOrigins} decide; SAME_ORIGIN: the page's own origin too
+ * @param slowConsumerPolicy what a send does when the peer reads too slowly; default
+ *                        {@link SlowConsumerPolicy#FAIL_SEND}
  */
 public record Endpoint(String path, Handler handler, List<String> subprotocols, Set<String> allowedOrigins,
-        SubprotocolRule subprotocolRule, OriginRule originRule) {
+        SubprotocolRule subprotocolRule, OriginRule originRule, SlowConsumerPolicy slowConsumerPolicy) {
 
     /** Whether a client must agree on a subprotocol. */
     public enum SubprotocolRule { OPTIONAL, REQUIRED }
@@ -54,6 +56,7 @@ public record Endpoint(String path, Handler handler, List<String> subprotocols, 
         allowedOrigins = Set.copyOf(allowedOrigins);
         Objects.requireNonNull(subprotocolRule, "subprotocolRule");
         Objects.requireNonNull(originRule, "originRule");
+        Objects.requireNonNull(slowConsumerPolicy, "slowConsumerPolicy");
         if (subprotocolRule == SubprotocolRule.REQUIRED && subprotocols.isEmpty()) {
             throw new IllegalArgumentException("a required subprotocol needs at least one subprotocol: " + path);
         }
@@ -61,27 +64,37 @@ public record Endpoint(String path, Handler handler, List<String> subprotocols, 
 
     /** An endpoint at {@code path} with no subprotocols that accepts any origin. */
     public static Endpoint of(String path, Handler handler) {
-        return new Endpoint(path, handler, List.of(), Set.of(), SubprotocolRule.OPTIONAL, OriginRule.LISTED);
+        return new Endpoint(path, handler, List.of(), Set.of(), SubprotocolRule.OPTIONAL, OriginRule.LISTED,
+                SlowConsumerPolicy.FAIL_SEND);
     }
 
     /** A copy that speaks these subprotocols, most preferred first. */
     public Endpoint withSubprotocols(String... subprotocols) {
-        return new Endpoint(path, handler, List.of(subprotocols), allowedOrigins, subprotocolRule, originRule);
+        return new Endpoint(path, handler, List.of(subprotocols), allowedOrigins, subprotocolRule, originRule,
+                slowConsumerPolicy);
     }
 
     /** A copy that accepts only requests from these origins (and requests without {@code Origin}). */
     public Endpoint withAllowedOrigins(String... origins) {
-        return new Endpoint(path, handler, subprotocols, Set.of(origins), subprotocolRule, originRule);
+        return new Endpoint(path, handler, subprotocols, Set.of(origins), subprotocolRule, originRule,
+                slowConsumerPolicy);
     }
 
     /** A copy that refuses (400) clients offering none of its subprotocols, or that does not. */
     public Endpoint withSubprotocolRule(SubprotocolRule rule) {
-        return new Endpoint(path, handler, subprotocols, allowedOrigins, rule, originRule);
+        return new Endpoint(path, handler, subprotocols, allowedOrigins, rule, originRule,
+                slowConsumerPolicy);
     }
 
     /** A copy that also allows the page's own origin ({@link OriginRule#SAME_ORIGIN}), or only the listed ones. */
     public Endpoint withOriginRule(OriginRule rule) {
-        return new Endpoint(path, handler, subprotocols, allowedOrigins, subprotocolRule, rule);
+        return new Endpoint(path, handler, subprotocols, allowedOrigins, subprotocolRule, rule,
+                slowConsumerPolicy);
+    }
+
+    /** A copy whose connections' sends follow {@code policy} when the peer reads too slowly. */
+    public Endpoint withSlowConsumerPolicy(SlowConsumerPolicy policy) {
+        return new Endpoint(path, handler, subprotocols, allowedOrigins, subprotocolRule, originRule, policy);
     }
 
     /**

@@ -52,6 +52,17 @@ final class RawSocket implements AutoCloseable {
         return raw;
     }
 
+    /** Completes a WebSocket handshake at {@code path} on a connected {@code socket}. */
+    static RawSocket upgrade(Socket socket, String path) throws IOException {
+        RawSocket raw = new RawSocket(socket);
+        raw.write(upgradeRequest(path, "Sec-WebSocket-Version: 13\r\n"));
+        String head = raw.readHead();
+        if (!head.startsWith("HTTP/1.1 101")) {
+            throw new IOException("not upgraded: " + head);
+        }
+        return raw;
+    }
+
     static String upgradeRequest(String path, String extraLines) {
         String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
         return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

@@ -306,6 +306,20 @@ final class Link {
         }
     }
 
+    /**
+     * The slow-consumer policy closes this connection: the Close goes after what is already queued, and the socket
+     * closes when that is written or, at the latest, after the close timeout.
+     */
+    void closeSlowConsumer(CloseCode code) {
+        if (phase == Phase.OPEN && engine.state() != Connection.State.CLOSED) {
+            LOG.log(System.Logger.Level.DEBUG, "slow consumer {0}: {1} bytes waiting, closing with {2}", this,
+                    enqueuedTotal - writtenTotal, code.code());
+            engine.fail(code, "slow consumer");
+            pump();
+            closeAfterFlush();
+        }
+    }
+
     /** Start the closing handshake with 1001 (server stop, idle). */
     void goAway(String reason) {
         if (phase == Phase.OPEN) {

@@ -93,7 +93,7 @@ final class ServerOpening implements Opening {
         link.write(ServerHandshake.accept(request, subprotocol, responses, Headers.of()));
         Connection engine = Connection.server(link.config.settings(), extensions, System::nanoTime);
         Session session = new Session(link, endpoint.handler(), server.virtualThreads(), server, head.path(),
-                head.headers(), subprotocol, extensions);
+                head.headers(), subprotocol, extensions, endpoint.slowConsumerPolicy());
         LOG.log(System.Logger.Level.DEBUG, "WebSocket open: {0} {1}", link, head.path());
         link.open(engine, session, rest);
     }

@@ -3,6 +3,8 @@ package io.pado.runtime;
 import io.pado.ClosedException;
 import io.pado.Dispatch;
 import io.pado.Handler;
+import io.pado.MessageDroppedException;
+import io.pado.SlowConsumerPolicy;
 import io.pado.WebSocket;
 import io.pado.protocol.CloseCode;
 import io.pado.protocol.Extension;
@@ -43,6 +45,7 @@ public final class Session implements WebSocket {
     private final Headers handshakeHeaders;
     private final Optional<String> subprotocol;
     private final InetSocketAddress remoteAddress;
+    private final SlowConsumerPolicy slowConsumerPolicy;
 
     /** Bytes counted by sends (any thread) and released when written or dropped (loop). */
     private final AtomicLong queued = new AtomicLong();
@@ -63,8 +66,10 @@ public final class Session implements WebSocket {
     private boolean closeDelivered;
 
     Session(Link link, Handler handler, ThreadFactory virtualThreads, Object owner, String path,
-            Headers handshakeHeaders, Optional<String> subprotocol, List<Extension> extensions) {
+            Headers handshakeHeaders, Optional<String> subprotocol, List<Extension> extensions,
+            SlowConsumerPolicy slowConsumerPolicy) {
         this.link = link;
+        this.slowConsumerPolicy = slowConsumerPolicy;
         this.extensions = extensions;
         this.owner = owner;
         this.handler = handler;
@@ -217,32 +222,127 @@ public final class Session implements WebSocket {
 
     private CompletableFuture<Void> enqueue(Command command, long payloadBytes) {
         if (outputClosed.get()) {
-            return CompletableFuture.failedFuture(new ClosedException(closeCode, "WebSocket is closed"));
+            return closedFuture();
         }
         long counted = payloadBytes + HEADER_BYTES;
-        if (!reserve(counted)) {
-            return CompletableFuture.failedFuture(new IOException("send queue full: " + queued.get()
-                    + " bytes queued, at most " + link.config.maxQueuedBytes()));
+        CompletableFuture<Void> refused = admit(counted);
+        if (refused != null) {
+            return refused;
         }
         var future = new CompletableFuture<Void>();
         link.loop.execute(() -> link.send(command, future, counted));
         return future;
     }
 
-    /** Counts {@code bytes} as queued unless that passes the maximum. */
-    private boolean reserve(long bytes) {
+    /**
+     * Counts {@code bytes} as queued as the slow-consumer policy allows; returns null when they were counted, else the
+     * failed future the send returns.
+     */
+    private CompletableFuture<Void> admit(long bytes) {
+        long max = link.config.maxQueuedBytes();
+        long high = link.config.highWaterBytes();
+        switch (slowConsumerPolicy) {
+            case FAIL_SEND -> {
+                return reserve(bytes, max) ? null : CompletableFuture.failedFuture(queueFull(max));
+            }
+            case BLOCK -> {
+                if (link.loop.inLoop()) {
+                    return reserve(bytes, max) ? null : CompletableFuture.failedFuture(queueFull(max));
+                }
+                try {
+                    awaitRoom(bytes);
+                } catch (ClosedException e) {
+                    return CompletableFuture.failedFuture(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return CompletableFuture.failedFuture(e);
+                }
+                return reserve(bytes, max) ? null : CompletableFuture.failedFuture(queueFull(max));
+            }
+            case DROP -> {
+                // A message bigger than the high-water mark still goes when nothing else waits.
+                return reserve(bytes, queued.get() == 0 ? max : high) ? null : CompletableFuture.failedFuture(new MessageDroppedException(
+                        "message dropped: " + queued.get() + " bytes queued, the high-water mark is " + high));
+            }
+            case CLOSE_POLICY_VIOLATION, CLOSE_TRY_AGAIN_LATER -> {
+                if (reserve(bytes, max)) {
+                    return null;
+                }
+                closeSlowConsumer();
+                return closedFuture();
+            }
+        }
+        throw new AssertionError(slowConsumerPolicy);
+    }
+
+    /**
+     * BLOCK: waits while a send of {@code bytes} would pass the high-water mark and the queue is above the low-water
+     * mark. A message bigger than the high-water mark goes once the queue has drained to the low-water mark.
+     */
+    private void awaitRoom(long bytes) throws ClosedException, InterruptedException {
+        long low = link.config.lowWaterBytes();
+        long high = link.config.highWaterBytes();
+        long q;
+        while ((q = queued.get()) > low && q + bytes > high) {
+            var drained = new CompletableFuture<Void>();
+            writableWaiters.add(drained);
+            // Re-check after adding: the loop may have drained the queue or closed before it could see this waiter.
+            if (queued.get() <= low) {
+                drained.complete(null);
+            } else if (ended || outputClosed.get()) {
+                drained.completeExceptionally(new ClosedException(closeCode, "WebSocket is closed"));
+            }
+            try {
+                drained.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof ClosedException c ? c : new ClosedException(closeCode, "WebSocket is closed");
+            }
+        }
+    }
+
+    /** CLOSE_* policies: the peer fell too far behind; close it with the policy's code. */
+    private void closeSlowConsumer() {
+        if (outputClosed.compareAndSet(false, true)) {
+            CloseCode code = slowConsumerPolicy == SlowConsumerPolicy.CLOSE_TRY_AGAIN_LATER
+                    ? CloseCode.TRY_AGAIN_LATER : CloseCode.POLICY_VIOLATION;
+            closeCode = code.code();
+            link.loop.execute(() -> link.closeSlowConsumer(code));
+        }
+    }
+
+    private IOException queueFull(long max) {
+        return new IOException("send queue full: " + queued.get() + " bytes queued, at most " + max);
+    }
+
+    private CompletableFuture<Void> closedFuture() {
+        return CompletableFuture.failedFuture(new ClosedException(closeCode, "WebSocket is closed"));
+    }
+
+    /** Counts {@code bytes} as queued unless that passes {@code limit}. */
+    private boolean reserve(long bytes, long limit) {
         long q = queued.addAndGet(bytes);
-        if (q > link.config.maxQueuedBytes()) {
+        if (q > limit) {
             queued.addAndGet(-bytes);
             return false;
         }
         return true;
     }
 
-    /** Queues a frame encoded once for many connections (broadcast); false if closed or the queue is full. */
+    /**
+     * Queues a frame encoded once for many connections (broadcast); false if closed, or if the slow-consumer policy
+     * says this connection misses it. A broadcast never waits for a slow connection.
+     */
     boolean sendEncoded(ByteBuffer frame) {
         long counted = frame.remaining();
-        if (outputClosed.get() || !reserve(counted)) {
+        if (outputClosed.get()) {
+            return false;
+        }
+        boolean latestWins = slowConsumerPolicy == SlowConsumerPolicy.DROP;
+        if (!reserve(counted, latestWins ? link.config.highWaterBytes() : link.config.maxQueuedBytes())) {
+            if (slowConsumerPolicy == SlowConsumerPolicy.CLOSE_POLICY_VIOLATION
+                    || slowConsumerPolicy == SlowConsumerPolicy.CLOSE_TRY_AGAIN_LATER) {
+                closeSlowConsumer();
+            }
             return false;
         }
         ByteBuffer f = frame.duplicate();

@@ -1,0 +1,190 @@
+package io.pado;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Each {@link SlowConsumerPolicy} with a raw client that reads nothing until the server has hit its limit: what the
+ * sends report, how big the queue got, and what the client finally receives.
+ */
+class SlowConsumerPolicyTest {
+    static final int LOW_WATER = 64 << 10;
+    static final int HIGH_WATER = 256 << 10;
+    static final int MAX_QUEUED = 1 << 20;
+    static final int CHUNK = 32 << 10;
+    /** Far more than the socket buffers of both ends hold, so the queue must fill. */
+    static final int CHUNKS = 1024;
+
+    /** Sends CHUNKS numbered chunks as fast as the policy lets it, recording what each send reported. */
+    static final class Producer implements Handler {
+        final CompletableFuture<WebSocket> opened = new CompletableFuture<>();
+        final AtomicReference<Thread> thread = new AtomicReference<>();
+        final AtomicLong maxQueued = new AtomicLong();
+        final List<Integer> written = new CopyOnWriteArrayList<>();
+        final List<Throwable> failures = new CopyOnWriteArrayList<>();
+        /** Every send has been made (some may still wait to be written). */
+        final CompletableFuture<Void> sendsMade = new CompletableFuture<>();
+        /** Every send has been settled: the number written. */
+        final CompletableFuture<Integer> done = new CompletableFuture<>();
+        final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            thread.set(Thread.currentThread());
+            opened.complete(ws);
+            var sends = new CompletableFuture<?>[CHUNKS];
+            for (int i = 0; i < CHUNKS; i++) {
+                ByteBuffer chunk = ByteBuffer.allocate(CHUNK).putInt(0, i);
+                int index = i;
+                sends[i] = ws.sendBinary(chunk).handle((ok, failure) -> {
+                    if (failure == null) {
+                        written.add(index);
+                    } else {
+                        failures.add(failure);
+                    }
+                    return null;
+                });
+                maxQueued.accumulateAndGet(ws.queuedBytes(), Math::max);
+            }
+            sendsMade.complete(null);
+            CompletableFuture.allOf(sends).whenComplete((ok, failure) -> done.complete(written.size()));
+        }
+
+        @Override
+        public void onClose(WebSocket ws, int code, String reason) {
+            closeCode.complete(code);
+        }
+    }
+
+    static Server start(SlowConsumerPolicy policy, Producer producer) throws IOException {
+        var options = ServerOptions.DEFAULT.withEventLoops(1).withWaterMarks(LOW_WATER, HIGH_WATER)
+                .withMaxQueuedBytes(MAX_QUEUED).withWriteTimeout(Duration.ofSeconds(60));
+        return Server.create(options).endpoint(Endpoint.of("/p", producer).withSlowConsumerPolicy(policy)).start();
+    }
+
+    /** A raw client with a small receive buffer, so that not reading pushes back on the server soon. */
+    static RawSocket stalledClient(int port) throws IOException {
+        var socket = new Socket();
+        socket.setReceiveBufferSize(16 << 10);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        return RawSocket.upgrade(socket, "/p");
+    }
+
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            LockSupport.parkNanos(1_000_000); // polling a condition, bounded by the deadline
+        }
+    }
+
+    /** Reads binary frames until {@code count} chunks arrived; returns their numbers in order of arrival. */
+    static List<Integer> readChunks(RawSocket client, int count) throws IOException {
+        var numbers = new java.util.ArrayList<Integer>();
+        while (numbers.size() < count) {
+            RawSocket.Frame frame = client.readFrame();
+            assertThat(frame.opcode()).as("a binary frame").isEqualTo(2);
+            numbers.add(ByteBuffer.wrap(frame.payload()).getInt());
+        }
+        return numbers;
+    }
+
+    @Test
+    void blockMakesTheSenderWaitAndLosesNothing() throws Exception {
+        var producer = new Producer();
+        try (Server server = start(SlowConsumerPolicy.BLOCK, producer);
+                RawSocket client = stalledClient(server.port())) {
+            producer.opened.get(10, TimeUnit.SECONDS);
+            // The producer (a virtual thread) parks once the queue is past the high-water mark.
+            await("the producer to wait", () -> producer.thread.get().getState() == Thread.State.WAITING
+                    && producer.opened.join().queuedBytes() > LOW_WATER);
+            assertThat(producer.done).isNotDone();
+
+            List<Integer> received = readChunks(client, CHUNKS);
+
+            assertThat(received).isEqualTo(java.util.stream.IntStream.range(0, CHUNKS).boxed().toList());
+            assertThat(producer.done.get(10, TimeUnit.SECONDS)).isEqualTo(CHUNKS);
+            assertThat(producer.failures).isEmpty();
+            assertThat(producer.maxQueued.get()).isLessThanOrEqualTo(HIGH_WATER);
+        }
+    }
+
+    @Test
+    void dropKeepsTheQueueShortAndTheConnectionOpen() throws Exception {
+        var producer = new Producer();
+        try (Server server = start(SlowConsumerPolicy.DROP, producer);
+                RawSocket client = stalledClient(server.port())) {
+            WebSocket ws = producer.opened.get(10, TimeUnit.SECONDS);
+            producer.sendsMade.get(20, TimeUnit.SECONDS);
+            assertThat(producer.failures).isNotEmpty().allSatisfy(failure ->
+                    assertThat(failure).isInstanceOf(MessageDroppedException.class));
+            assertThat(producer.maxQueued.get()).isLessThanOrEqualTo(HIGH_WATER);
+
+            List<Integer> received = readChunks(client, CHUNKS - producer.failures.size());
+            assertThat(producer.done.get(10, TimeUnit.SECONDS)).isEqualTo(received.size());
+            assertThat(received).isSorted().doesNotHaveDuplicates().containsExactlyElementsOf(
+                    producer.written.stream().sorted().toList());
+            // The peer caught up: the connection is still open and new messages get through.
+            assertThat(ws.isOpen()).isTrue();
+            ws.sendBinary(ByteBuffer.allocate(4).putInt(0, -1)).get(10, TimeUnit.SECONDS);
+            assertThat(readChunks(client, 1)).containsExactly(-1);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"CLOSE_POLICY_VIOLATION, 1008", "CLOSE_TRY_AGAIN_LATER, 1013"})
+    void closePoliciesCloseWithTheirCode(SlowConsumerPolicy policy, int code) throws Exception {
+        var producer = new Producer();
+        try (Server server = start(policy, producer);
+                RawSocket client = stalledClient(server.port())) {
+            producer.opened.get(10, TimeUnit.SECONDS);
+            assertThat(producer.closeCode.get(20, TimeUnit.SECONDS)).isEqualTo(code);
+            assertThat(producer.maxQueued.get()).isLessThanOrEqualTo(MAX_QUEUED);
+
+            // The client reads what was queued before the limit, in order, then the Close with the policy's code.
+            int next = 0;
+            RawSocket.Frame frame;
+            while ((frame = client.readFrame()).opcode() == 2) {
+                assertThat(ByteBuffer.wrap(frame.payload()).getInt()).isEqualTo(next++);
+            }
+            assertThat(frame.opcode()).isEqualTo(8);
+            assertThat(frame.closeCode()).isEqualTo(code);
+            assertThat(frame.text().substring(2)).isEqualTo("slow consumer");
+            assertThat(producer.done.get(10, TimeUnit.SECONDS)).isEqualTo(next);
+            assertThat(producer.failures).isNotEmpty().allSatisfy(failure ->
+                    assertThat(failure).isInstanceOf(ClosedException.class));
+        }
+    }
+
+    @Test
+    void failSendFailsOnlyTheSendsPastTheMaximum() throws Exception {
+        var producer = new Producer();
+        try (Server server = start(SlowConsumerPolicy.FAIL_SEND, producer);
+                RawSocket client = stalledClient(server.port())) {
+            WebSocket ws = producer.opened.get(10, TimeUnit.SECONDS);
+            producer.sendsMade.get(20, TimeUnit.SECONDS);
+            assertThat(producer.failures).isNotEmpty().allSatisfy(failure -> assertThat(failure)
+                    .isInstanceOf(IOException.class).hasMessageStartingWith("send queue full"));
+            assertThat(producer.maxQueued.get()).isGreaterThan(HIGH_WATER).isLessThanOrEqualTo(MAX_QUEUED);
+            List<Integer> received = readChunks(client, CHUNKS - producer.failures.size());
+            assertThat(received).isSorted().doesNotHaveDuplicates();
+            assertThat(ws.isOpen()).isTrue();
+        }
+    }
+}
