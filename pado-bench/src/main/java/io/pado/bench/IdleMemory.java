@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
  * Memory per idle WebSocket on a pado server, without compression and in each permessage-deflate mode. For each
  * mode it starts a server in a child JVM (pinned to CPU 0 when taskset exists), opens N connections from this JVM,
  * sends one compressible 2 KiB message on each and waits for its echo (so per-connection codecs exist), then reads
- * the server's heap in use after a full GC and its resident set size, before and after. The server's heap is
- * fixed and pre-touched, so the growth of its RSS is native memory (zlib, direct buffers), not heap.
+ * the server's heap in use after a full GC and its resident set size when half of the connections are open and when
+ * all are: the growth over the second half, per connection, is the cost of one more idle connection (the first half
+ * absorbs one-time costs such as the JIT compiler's arenas). The server's heap is fixed and pre-touched, so the growth
+ * of its RSS is native memory (zlib, direct buffers), not heap.
  *
  * <p>Usage: {@code IdleMemory [connections]} (default 2000). Every socket is on 127.0.0.1.
  */
@@ -116,7 +118,6 @@ public final class IdleMemory {
             String message = "pado wave 파도 ".repeat(150);
             try (Client client = Client.create(ClientOptions.DEFAULT.withExtensions(extensions(mode)))) {
                 openAndClose(client, echoUri, message, 100); // warm up: classes, pools
-                long[] before = memory(http, memoryUri);
                 var open = new ArrayList<WebSocket>();
                 var echoes = new CountDownLatch(connections);
                 Handler counting = new Handler() {
@@ -125,7 +126,14 @@ public final class IdleMemory {
                         echoes.countDown();
                     }
                 };
+                long[] half = null;
                 for (int i = 0; i < connections; i++) {
+                    if (i == connections / 2) {
+                        if (!awaitCount(echoes, connections - i)) {
+                            throw new IllegalStateException("echoes missing: " + echoes.getCount());
+                        }
+                        half = memory(http, memoryUri);
+                    }
                     WebSocket ws = client.connect(echoUri, counting).get(10, TimeUnit.SECONDS);
                     ws.sendText(message);
                     open.add(ws);
@@ -133,9 +141,10 @@ public final class IdleMemory {
                 if (!echoes.await(60, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("echoes missing: " + echoes.getCount());
                 }
-                long[] after = memory(http, memoryUri);
+                long[] all = memory(http, memoryUri);
+                int measured = connections - connections / 2;
                 System.out.printf("| %s | %d | %.2f KiB | %.2f KiB |%n", mode, connections,
-                        (after[0] - before[0]) / 1024.0 / connections, (after[1] - before[1]) / 1024.0 / connections);
+                        (all[0] - half[0]) / 1024.0 / measured, (all[1] - half[1]) / 1024.0 / measured);
                 for (WebSocket ws : open) {
                     ws.abort();
                 }
@@ -158,6 +167,18 @@ public final class IdleMemory {
             echoed.await(10, TimeUnit.SECONDS);
             ws.close(1000, "").get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** Waits up to 60 s until {@code latch} is down to {@code count}. */
+    private static boolean awaitCount(CountDownLatch latch, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (latch.getCount() > count) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1); // polling a count, bounded by the deadline
+        }
+        return true;
     }
 
     /** The server's heap in use after GC and its RSS, in bytes. */

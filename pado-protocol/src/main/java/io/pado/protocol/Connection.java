@@ -80,8 +80,9 @@ public final class Connection {
     private final Utf8Validator utf8 = new Utf8Validator();
     private final Utf8Decoder utf8Decoder = new Utf8Decoder();
     private final MessageBuffer message = new MessageBuffer();
-    private final ArrayDeque<Event> events = new ArrayDeque<>();
-    private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
+    // Small at first: an idle connection holds these, a busy one grows them once.
+    private final ArrayDeque<Event> events = new ArrayDeque<>(3);
+    private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>(3);
 
     private State state = State.OPEN;
     private boolean inputDone;

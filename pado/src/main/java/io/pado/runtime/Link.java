@@ -44,8 +44,9 @@ final class Link {
     private Connection engine;
     private Session session;
 
-    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    // Small at first: an idle connection holds these, a busy one grows them once.
+    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(3);
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>(3);
     private long enqueuedTotal;
     private long writtenTotal;
     private boolean dirty;

@@ -12,6 +12,8 @@ import io.pado.protocol.PerMessageDeflate;
 import io.pado.protocol.Event;
 import io.pado.protocol.Headers;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link WebSocket} that handlers and applications hold: sends from any thread go to the owning loop as
@@ -36,6 +36,24 @@ public final class Session implements WebSocket {
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
     /** The largest frame header; added to each send's count so that empty messages count too. */
     private static final int HEADER_BYTES = 14;
+    private static final VarHandle QUEUED;
+    private static final VarHandle INBOUND;
+    private static final VarHandle READ_PAUSED;
+    private static final VarHandle OUTPUT_CLOSED;
+    private static final VarHandle WAITERS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            QUEUED = lookup.findVarHandle(Session.class, "queued", long.class);
+            INBOUND = lookup.findVarHandle(Session.class, "inbound", long.class);
+            READ_PAUSED = lookup.findVarHandle(Session.class, "readPaused", boolean.class);
+            OUTPUT_CLOSED = lookup.findVarHandle(Session.class, "outputClosed", boolean.class);
+            WAITERS = lookup.findVarHandle(Session.class, "writableWaiters", ConcurrentLinkedQueue.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Link link;
     private final Handler handler;
@@ -47,17 +65,17 @@ public final class Session implements WebSocket {
     private final InetSocketAddress remoteAddress;
     private final SlowConsumerPolicy slowConsumerPolicy;
 
+    // Plain volatile fields with VarHandles rather than Atomic* objects: an idle connection holds fewer objects.
     /** Bytes counted by sends (any thread) and released when written or dropped (loop). */
-    private final AtomicLong queued = new AtomicLong();
-    /** whenWritable futures: added by any thread, completed by the loop or the adding thread. */
-    private final ConcurrentLinkedQueue<CompletableFuture<Void>> writableWaiters = new ConcurrentLinkedQueue<>();
+    private volatile long queued;
+    /** whenWritable futures, created on first use: added by any thread, completed by the loop or the adding thread. */
+    private volatile ConcurrentLinkedQueue<CompletableFuture<Void>> writableWaiters;
     /** Received bytes handed to the dispatcher and not yet handled: added by the loop, removed by handlers. */
-    private final AtomicLong inbound = new AtomicLong();
+    private volatile long inbound;
     /** Whether the loop stopped reading because handlers are behind. */
-    private final AtomicBoolean readPaused = new AtomicBoolean();
+    private volatile boolean readPaused;
     /** Set once by close() (any thread) or by the loop when the connection closes: sends fail from then on. */
-    private final AtomicBoolean outputClosed = new AtomicBoolean();
-    /** Written by the loop, read by any thread. */
+    private volatile boolean outputClosed;
     /** The negotiated extensions; immutable. */
     private final List<Extension> extensions;
     private volatile int closeCode = CloseCode.ABNORMAL_CLOSURE;
@@ -131,11 +149,11 @@ public final class Session implements WebSocket {
             // RFC 6455 §5.5: code and reason fit in a 125-byte control frame
             throw new IllegalArgumentException("close reason over 123 bytes: " + bytes);
         }
-        if (!outputClosed.compareAndSet(false, true)) {
+        if (!OUTPUT_CLOSED.compareAndSet(this, false, true)) {
             return CompletableFuture.completedFuture(null);
         }
         long counted = HEADER_BYTES + 2L + bytes;
-        queued.addAndGet(counted);
+        addQueued(counted);
         var future = new CompletableFuture<Void>();
         link.loop.execute(() -> link.sendClose(code, reason, future, counted));
         return future;
@@ -143,23 +161,23 @@ public final class Session implements WebSocket {
 
     @Override
     public void abort() {
-        outputClosed.set(true);
+        outputClosed = true;
         link.loop.execute(() -> link.abort(null));
     }
 
     @Override
     public boolean isOpen() {
-        return !outputClosed.get();
+        return !outputClosed;
     }
 
     @Override
     public long queuedBytes() {
-        return queued.get();
+        return queued;
     }
 
     @Override
     public boolean isWritable() {
-        return queued.get() <= link.config.highWaterBytes();
+        return queued <= link.config.highWaterBytes();
     }
 
     @Override
@@ -171,9 +189,9 @@ public final class Session implements WebSocket {
             return CompletableFuture.completedFuture(null);
         }
         var future = new CompletableFuture<Void>();
-        writableWaiters.add(future);
+        waiters().add(future);
         // Re-check after adding: the loop may have drained the queue or closed before it could see this waiter.
-        if (queued.get() <= link.config.lowWaterBytes()) {
+        if (queued <= link.config.lowWaterBytes()) {
             future.complete(null);
         } else if (ended) {
             future.completeExceptionally(new ClosedException(closeCode, "WebSocket is closed"));
@@ -221,7 +239,7 @@ public final class Session implements WebSocket {
     // ---- sends
 
     private CompletableFuture<Void> enqueue(Command command, long payloadBytes) {
-        if (outputClosed.get()) {
+        if (outputClosed) {
             return closedFuture();
         }
         long counted = payloadBytes + HEADER_BYTES;
@@ -261,8 +279,8 @@ public final class Session implements WebSocket {
             }
             case DROP -> {
                 // A message bigger than the high-water mark still goes when nothing else waits.
-                return reserve(bytes, queued.get() == 0 ? max : high) ? null : CompletableFuture.failedFuture(new MessageDroppedException(
-                        "message dropped: " + queued.get() + " bytes queued, the high-water mark is " + high));
+                return reserve(bytes, queued == 0 ? max : high) ? null : CompletableFuture.failedFuture(new MessageDroppedException(
+                        "message dropped: " + queued + " bytes queued, the high-water mark is " + high));
             }
             case CLOSE_POLICY_VIOLATION, CLOSE_TRY_AGAIN_LATER -> {
                 if (reserve(bytes, max)) {
@@ -283,13 +301,13 @@ public final class Session implements WebSocket {
         long low = link.config.lowWaterBytes();
         long high = link.config.highWaterBytes();
         long q;
-        while ((q = queued.get()) > low && q + bytes > high) {
+        while ((q = queued) > low && q + bytes > high) {
             var drained = new CompletableFuture<Void>();
-            writableWaiters.add(drained);
+            waiters().add(drained);
             // Re-check after adding: the loop may have drained the queue or closed before it could see this waiter.
-            if (queued.get() <= low) {
+            if (queued <= low) {
                 drained.complete(null);
-            } else if (ended || outputClosed.get()) {
+            } else if (ended || outputClosed) {
                 drained.completeExceptionally(new ClosedException(closeCode, "WebSocket is closed"));
             }
             try {
@@ -302,7 +320,7 @@ public final class Session implements WebSocket {
 
     /** CLOSE_* policies: the peer fell too far behind; close it with the policy's code. */
     private void closeSlowConsumer() {
-        if (outputClosed.compareAndSet(false, true)) {
+        if (OUTPUT_CLOSED.compareAndSet(this, false, true)) {
             CloseCode code = slowConsumerPolicy == SlowConsumerPolicy.CLOSE_TRY_AGAIN_LATER
                     ? CloseCode.TRY_AGAIN_LATER : CloseCode.POLICY_VIOLATION;
             closeCode = code.code();
@@ -311,7 +329,7 @@ public final class Session implements WebSocket {
     }
 
     private IOException queueFull(long max) {
-        return new IOException("send queue full: " + queued.get() + " bytes queued, at most " + max);
+        return new IOException("send queue full: " + queued + " bytes queued, at most " + max);
     }
 
     private CompletableFuture<Void> closedFuture() {
@@ -320,9 +338,9 @@ public final class Session implements WebSocket {
 
     /** Counts {@code bytes} as queued unless that passes {@code limit}. */
     private boolean reserve(long bytes, long limit) {
-        long q = queued.addAndGet(bytes);
+        long q = addQueued(bytes);
         if (q > limit) {
-            queued.addAndGet(-bytes);
+            addQueued(-bytes);
             return false;
         }
         return true;
@@ -334,7 +352,7 @@ public final class Session implements WebSocket {
      */
     boolean sendEncoded(ByteBuffer frame) {
         long counted = frame.remaining();
-        if (outputClosed.get()) {
+        if (outputClosed) {
             return false;
         }
         boolean latestWins = slowConsumerPolicy == SlowConsumerPolicy.DROP;
@@ -366,13 +384,31 @@ public final class Session implements WebSocket {
     /** Loop thread: bytes counted by a send were written or dropped. */
     void release(long bytes) {
         long low = link.config.lowWaterBytes();
-        if (queued.addAndGet(-bytes) <= low && !writableWaiters.isEmpty()) {
+        var waiters = writableWaiters;
+        if (addQueued(-bytes) <= low && waiters != null && !waiters.isEmpty()) {
             CompletableFuture<Void> f;
             // Re-check before each: a sender may refill the queue and wait again while we release.
-            while (queued.get() <= low && (f = writableWaiters.poll()) != null) {
+            while (queued <= low && (f = waiters.poll()) != null) {
                 f.complete(null);
             }
         }
+    }
+
+    private long addQueued(long bytes) {
+        return (long) QUEUED.getAndAdd(this, bytes) + bytes;
+    }
+
+    private long addInbound(long bytes) {
+        return (long) INBOUND.getAndAdd(this, bytes) + bytes;
+    }
+
+    private ConcurrentLinkedQueue<CompletableFuture<Void>> waiters() {
+        var waiters = writableWaiters;
+        if (waiters == null) {
+            WAITERS.compareAndSet(this, null, new ConcurrentLinkedQueue<CompletableFuture<Void>>());
+            waiters = writableWaiters;
+        }
+        return waiters;
     }
 
     // ---- events, on the loop thread
@@ -397,7 +433,7 @@ public final class Session implements WebSocket {
                 deliver(() -> handler.onPong(this, data), data.remaining());
             }
             case Event.Closed c -> {
-                outputClosed.set(true);
+                outputClosed = true;
                 closeCode = c.code();
                 if (!closeDelivered) {
                     closeDelivered = true;
@@ -429,15 +465,16 @@ public final class Session implements WebSocket {
 
     /** The socket is closed: report 1006 if no Close was seen, fail whoever waits. */
     void ended() {
-        outputClosed.set(true);
+        outputClosed = true;
         if (!closeDelivered) {
             closeDelivered = true;
             int code = closeCode;
             deliver(() -> handler.onClose(this, code, ""), 0);
         }
         ended = true;
+        var waiters = writableWaiters;
         CompletableFuture<Void> f;
-        while ((f = writableWaiters.poll()) != null) {
+        while (waiters != null && (f = waiters.poll()) != null) {
             f.completeExceptionally(new ClosedException(closeCode, "WebSocket is closed"));
         }
     }
@@ -457,18 +494,18 @@ public final class Session implements WebSocket {
             run(call);
             return;
         }
-        if (bytes > 0 && inbound.addAndGet(bytes) > link.config.highWaterBytes()
-                && readPaused.compareAndSet(false, true)) {
+        if (bytes > 0 && addInbound(bytes) > link.config.highWaterBytes()
+                && READ_PAUSED.compareAndSet(this, false, true)) {
             // Handlers are behind: stop reading so that TCP pushes back on the peer instead of our heap growing.
             link.pauseReading();
-            if (inbound.get() <= link.config.lowWaterBytes() && readPaused.compareAndSet(true, false)) {
+            if (inbound <= link.config.lowWaterBytes() && READ_PAUSED.compareAndSet(this, true, false)) {
                 link.resumeReading();
             }
         }
         dispatcher.submit(() -> {
             run(call);
-            if (bytes > 0 && inbound.addAndGet(-bytes) <= link.config.lowWaterBytes()
-                    && readPaused.compareAndSet(true, false)) {
+            if (bytes > 0 && addInbound(-bytes) <= link.config.lowWaterBytes()
+                    && READ_PAUSED.compareAndSet(this, true, false)) {
                 link.loop.execute(link::resumeReading);
             }
         });

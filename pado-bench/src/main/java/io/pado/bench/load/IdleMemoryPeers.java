@@ -19,8 +19,11 @@ import java.util.regex.Pattern;
  * Memory per idle WebSocket on the echo servers of {@link EchoServers} (pado and its peers), measured the same way
  * for all: the server runs in a child JVM with a fixed, pre-touched heap (so RSS growth is native memory); N
  * connections are opened with raw sockets, each sends one 2 KiB message (compressed with permessage-deflate in the
- * "-deflate" runs) and reads its echo; then the child's heap in use after a full GC ({@code jcmd GC.run} and
- * {@code GC.heap_info}) and its RSS ({@code /proc/PID/status}) are compared with before.
+ * "-deflate" runs) and reads its echo. The child's heap in use after a full GC ({@code jcmd GC.run} and
+ * {@code GC.heap_info}) and its RSS ({@code /proc/PID/status}) are read when half of the connections are open and
+ * again when all are: the growth over the second half, per connection, is the cost of one more idle connection. The
+ * first half absorbs one-time costs that would otherwise be counted per connection (the JIT compiler's arenas, which
+ * alone are megabytes of RSS; pools; tables growing).
  *
  * <p>Usage: {@code IdleMemoryPeers CONNECTIONS SERVER...}, servers as {@link EchoServers} names them, e.g.
  * {@code pado pado-deflate netty netty-deflate jetty jetty-deflate} ({@code jetty-deflate} is the {@code jetty}
@@ -34,8 +37,8 @@ public final class IdleMemoryPeers {
 
     public static void main(String[] args) throws Exception {
         int connections = Integer.parseInt(args[0]);
-        System.out.printf("| server | connections | heap per connection | RSS growth per connection |%n"
-                + "|---|---:|---:|---:|%n");
+        System.out.printf("| server | connections | heap per connection | native (RSS) per connection | total |%n"
+                + "|---|---:|---:|---:|---:|%n");
         int port = 9200;
         for (int i = 1; i < args.length; i++) {
             measure(args[i], connections, port++);
@@ -65,13 +68,19 @@ public final class IdleMemoryPeers {
             for (int i = 0; i < 50; i++) { // warm up: load classes and pools
                 connect(port, deflate).close();
             }
-            long[] before = memory(server.pid());
-            for (int i = 0; i < connections; i++) {
+            for (int i = 0; i < connections / 2; i++) {
                 open.add(connect(port, deflate));
             }
-            long[] after = memory(server.pid());
-            System.out.printf("| %s | %d | %.2f KiB | %.2f KiB |%n", name, connections,
-                    (after[0] - before[0]) / 1024.0 / connections, (after[1] - before[1]) / 1024.0 / connections);
+            long[] half = memory(server.pid());
+            for (int i = connections / 2; i < connections; i++) {
+                open.add(connect(port, deflate));
+            }
+            long[] all = memory(server.pid());
+            int measured = connections - connections / 2;
+            double heap = (all[0] - half[0]) / 1024.0 / measured;
+            double rss = (all[1] - half[1]) / 1024.0 / measured;
+            System.out.printf("| %s | %d | %.2f KiB | %.2f KiB | %.2f KiB |%n", name, connections, heap, rss,
+                    heap + rss);
         } finally {
             for (Socket s : open) {
                 s.close();

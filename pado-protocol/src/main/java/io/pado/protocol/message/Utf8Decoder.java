@@ -9,15 +9,15 @@ import java.nio.charset.StandardCharsets;
  * <p>Why not {@code new String(bytes, UTF_8)}: for text that is not Latin-1 it first tries a Latin-1 array, then
  * allocates two bytes per input byte and trims with a third copy (about four bytes allocated per input byte). Here
  * ASCII text is copied once (ISO-8859-1 is a plain copy), and other text is decoded into a reused {@code char[]} that
- * the {@code String} is then made from. The {@code char[]} is kept for the next message only up to
- * {@value #KEEP_CHARS} chars, so that a connection that once received a big message does not hold it. Not
- * thread-safe; one per connection.
+ * the {@code String} is then made from. That {@code char[]} belongs to the thread (an event loop serves thousands of
+ * connections, which should not each keep one), and is kept only up to {@value #KEEP_CHARS} chars, so that a thread
+ * that once decoded a big message does not hold it. Holds no state of its own.
  */
 public final class Utf8Decoder {
     static final int KEEP_CHARS = 8192;
     private static final int FIRST_CHARS = 256;
 
-    private char[] chars;
+    private static final ThreadLocal<char[][]> CHARS = ThreadLocal.withInitial(() -> new char[1][]);
 
     /**
      * Decodes the remaining bytes of {@code utf8}, which must be valid and complete UTF-8; its position does not move.
@@ -70,8 +70,9 @@ public final class Utf8Decoder {
     }
 
     /** A scratch array of at least {@code needed} chars: the kept one, or a new one that is kept if small enough. */
-    private char[] charsFor(int needed) {
-        char[] kept = chars;
+    private static char[] charsFor(int needed) {
+        char[][] slot = CHARS.get();
+        char[] kept = slot[0];
         if (kept != null && kept.length >= needed) {
             return kept;
         }
@@ -79,7 +80,7 @@ public final class Utf8Decoder {
             return new char[needed];
         }
         int grown = kept == null ? FIRST_CHARS : Math.min(KEEP_CHARS, kept.length * 2);
-        chars = new char[Math.max(needed, grown)];
-        return chars;
+        slot[0] = new char[Math.max(needed, grown)];
+        return slot[0];
     }
 }

@@ -12,13 +12,15 @@ import java.nio.ByteOrder;
  * <p>The hot loop runs over a heap array with its state in local variables, written back once per call: ASCII runs
  * are checked eight bytes at a time and a multi-byte sequence that lies wholly inside the range is checked at once.
  * Only a sequence cut by the end of the range goes byte by byte through the stored state. Direct buffers are copied
- * into a small scratch array a chunk at a time and go through the same loop.
+ * into a small scratch array a chunk at a time and go through the same loop; the scratch array belongs to the thread,
+ * not to the validator, so that ten thousand idle connections do not each hold one.
  */
 public final class Utf8Validator {
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
     /** Eight array bytes as one long; the byte order does not matter for testing the high bits. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final int CHUNK_BYTES = 1024;
+    private static final ThreadLocal<byte[]> CHUNK = ThreadLocal.withInitial(() -> new byte[CHUNK_BYTES]);
 
     /** Continuation bytes still due for the current code point. */
     private int continuationsDue;
@@ -29,8 +31,6 @@ public final class Utf8Validator {
     private int nextUpper = 0xBF;
     /** Whether any byte since the last reset was not ASCII. */
     private boolean nonAscii;
-    /** For direct buffers, allocated on first use. */
-    private byte[] chunk;
 
     /**
      * Checks bytes {@code from} (inclusive) to {@code to} (exclusive) of {@code buf}, absolute indexes; the buffer's
@@ -44,9 +44,7 @@ public final class Utf8Validator {
             int bad = validate(buf.array(), from + base, to + base);
             return bad < 0 ? -1 : bad - base;
         }
-        if (chunk == null) {
-            chunk = new byte[CHUNK_BYTES];
-        }
+        byte[] chunk = CHUNK.get();
         for (int at = from; at < to; at += CHUNK_BYTES) {
             int n = Math.min(CHUNK_BYTES, to - at);
             buf.get(at, chunk, 0, n);
