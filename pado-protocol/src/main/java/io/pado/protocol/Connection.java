@@ -6,6 +6,7 @@ import io.pado.protocol.frame.Masking;
 import io.pado.protocol.frame.Opcode;
 import io.pado.protocol.message.MessageBuffer;
 import io.pado.protocol.message.Utf8Decoder;
+import io.pado.protocol.message.Utf8Encoder;
 import io.pado.protocol.message.Utf8Validator;
 
 import java.nio.ByteBuffer;
@@ -488,6 +489,26 @@ public final class Connection {
 
     /** Queues a text message, cut into frames of at most {@link Settings#maxSendFrameBytes()}. */
     public void sendText(CharSequence text) {
+        if (extensions.isEmpty() && text.length() < COPY_BELOW_BYTES / 3) {
+            // Short and uncompressed: one frame, the UTF-8 written straight behind its header (no byte[] between).
+            int length = Utf8Encoder.encodedLength(text);
+            if (length > settings.maxSendFrameBytes()) {
+                sendMessage(Opcode.TEXT, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+                return;
+            }
+            requireMessageStart();
+            boolean masked = role == Role.CLIENT;
+            int key = masked ? maskKeys.getAsInt() : 0;
+            int headerBytes = FrameWriter.headerBytes(length, masked);
+            ByteBuffer frame = ByteBuffer.allocate(headerBytes + length);
+            FrameWriter.writeHeader(frame, 0x80 | Opcode.TEXT, length, masked, key);
+            Utf8Encoder.encode(text, frame.array(), headerBytes);
+            if (masked) {
+                Masking.mask(frame, headerBytes, headerBytes + length, key, 0);
+            }
+            output.add(frame.position(0));
+            return;
+        }
         sendMessage(Opcode.TEXT, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
     }
 

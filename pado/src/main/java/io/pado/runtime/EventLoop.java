@@ -68,6 +68,14 @@ public final class EventLoop implements Runnable {
     }
 
     /**
+     * Whether the caller may act on the loop's links at once instead of through {@link #execute}: it runs on the loop
+     * thread and no command is waiting, so nothing that happened before it can be overtaken.
+     */
+    boolean mayRunNow() {
+        return inLoop() && commands.isEmpty();
+    }
+
+    /**
      * Runs {@code command} on the loop thread, after what was queued before it. Safe from any thread; wakes the
      * selector only if the loop is asleep in {@code select} and nobody has woken it yet.
      */

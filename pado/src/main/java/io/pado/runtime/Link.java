@@ -52,6 +52,8 @@ final class Link {
     private boolean dirty;
     private boolean closeAfterFlush;
     private boolean inputEnded;
+    /** Whether pump() is on the stack: a handler run inline by it may send, and must not pump again. */
+    private boolean pumping;
 
     private long openingDeadline;
     private long lingerDeadline = Long.MAX_VALUE;
@@ -218,6 +220,19 @@ final class Link {
 
     /** Moves the engine's events to the session and its output to the socket queue; closes TCP when it says so. */
     void pump() {
+        if (pumping) {
+            drainEngine(); // the outer pump takes the remaining events, in order, without growing the stack
+            return;
+        }
+        pumping = true;
+        try {
+            pumpEvents();
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void pumpEvents() {
         Event event;
         while ((event = engine.peekEvent()) != null) {
             if (event instanceof Event.Closed && closeWait != CloseWait.DONE && session.dispatchesToThreads()) {

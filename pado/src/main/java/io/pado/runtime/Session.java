@@ -248,7 +248,11 @@ public final class Session implements WebSocket {
             return refused;
         }
         var future = new CompletableFuture<Void>();
-        link.loop.execute(() -> link.send(command, future, counted));
+        if (link.loop.mayRunNow()) {
+            link.send(command, future, counted); // a handler on the loop answering: no queue, no wake-up
+        } else {
+            link.loop.execute(() -> link.send(command, future, counted));
+        }
         return future;
     }
 
