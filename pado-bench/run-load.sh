@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Echo load runs: the same echo server written with pado and its peers, one at a time, server pinned to CPU 0 and
-# the load generator to CPU 1, identical JVM flags. Prints a Markdown table and writes target/load.tsv.
+# the load generator to CPU 1, identical JVM flags. Prints a Markdown table and writes target/load.tsv, with the CPU
+# each side used: a generator near 100 % while the server is not is the bottleneck, and the table says so.
 #   pado-bench/run-load.sh [--quick]
 # Build first: mvn -B -ntp -q package -DskipTests. Loopback only; every run is bounded in time.
 set -euo pipefail
@@ -21,8 +22,13 @@ port=9070
 out=pado-bench/target/load.tsv
 mkdir -p pado-bench/target
 : > "$out"
-echo "| server | compression | connections | in flight | payload | messages/s | p50 µs | p99 µs | p99.9 µs |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| server | compression | connections | in flight | payload | messages/s | p50 µs | p99 µs | p99.9 µs | server CPU % | generator CPU % |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+
+# CPU time (user + system, in clock ticks) that process PID has used so far.
+cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
 
 # run SERVER DEFLATE(true|false) SCENARIO...
 run() {
@@ -34,13 +40,18 @@ run() {
     for _ in $(seq 100); do grep -q '^ready' "$log" && break; sleep 0.1; done # wait for the port, 10 s at most
     for scenario in "$@"; do
         read -r conns inflight payload <<< "$scenario"
+        local ticks_before ticks_after started ended
+        ticks_before=$(cpu_ticks "$pid"); started=$(date +%s%N)
         result=$(taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.deflate="$deflate" -cp "$jar" \
             io.pado.bench.load.LoadGenerator "$port" "$conns" "$inflight" "$payload" "$seconds" "$warmup" | tail -1)
-        read -r rate p50 p99 p999 <<< "$result"
+        ticks_after=$(cpu_ticks "$pid"); ended=$(date +%s%N)
+        # The server's CPU over the whole run (warm-up included), in % of one core: 100 means its core was saturated.
+        server_cpu=$(( (ticks_after - ticks_before) * 100 * 1000000000 / $(getconf CLK_TCK) / (ended - started) ))
+        read -r rate p50 p99 p999 gen_cpu <<< "$result"
         if [[ "$deflate" == true ]]; then p50=-; p99=-; p999=-; fi
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$deflate" "$conns" "$inflight" "$payload" \
-            "$rate" "$p50" "$p99" "$p999" >> "$out"
-        echo "| $server | $deflate | $conns | $inflight | $payload | $rate | $p50 | $p99 | $p999 |"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$deflate" "$conns" "$inflight" \
+            "$payload" "$rate" "$p50" "$p99" "$p999" "$server_cpu" "$gen_cpu" >> "$out"
+        echo "| $server | $deflate | $conns | $inflight | $payload | $rate | $p50 | $p99 | $p999 | $server_cpu | $gen_cpu |"
     done
     if [[ "$deflate" == false ]]; then
         cycles=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.HandshakeLoad "$port" 8 "$seconds" \

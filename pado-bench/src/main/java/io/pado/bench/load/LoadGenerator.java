@@ -19,7 +19,8 @@ import org.HdrHistogram.Histogram;
  * echo gives a round-trip latency. Frames are masked with the key 0 (allowed by RFC 6455 §5.3, and free to apply).
  *
  * <p>Usage: {@code LoadGenerator PORT CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS [WARMUP_SECONDS]}. Prints one
- * line: {@code messages/s p50_us p99_us p999_us}. Loopback only; bounded by SECONDS. With
+ * line: {@code messages/s p50_us p99_us p999_us busy_percent}, the last being how busy the generator's thread was
+ * while measuring (near 100 means the generator may be what limits the rate). Loopback only; bounded by SECONDS. With
  * {@code -Dpado.load.deflate=true} it offers permessage-deflate and sends one message compressed once, again and
  * again (the server inflates each and compresses its echo); then only throughput is measured. With
  * {@code -Dpado.load.rate=R} it sends R messages per second in all on a fixed schedule (open loop, for latency
@@ -59,6 +60,9 @@ public final class LoadGenerator {
         }
     }
 
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         int connections = Integer.parseInt(args[1]);
@@ -93,11 +97,13 @@ public final class LoadGenerator {
             long end = warmupEnd + (long) (seconds * 1e9);
             boolean measuring = false;
             long measuredFrom = 0;
+            long cpuFrom = 0;
             while (true) {
                 long now = System.nanoTime();
                 if (!measuring && now >= warmupEnd) {
                     measuring = true;
                     measuredFrom = now;
+                    cpuFrom = THREADS.getCurrentThreadCpuTime();
                     echoes = 0;
                     latencyNanos.reset();
                 }
@@ -119,9 +125,11 @@ public final class LoadGenerator {
                 }
             }
             double elapsed = (System.nanoTime() - measuredFrom) / 1e9;
-            System.out.printf("%.0f %.1f %.1f %.1f%n", echoes / elapsed,
+            // How busy this (only) thread was: near 100 % means the generator, not the server, may be the limit.
+            double busy = (THREADS.getCurrentThreadCpuTime() - cpuFrom) / 1e9 / elapsed * 100;
+            System.out.printf("%.0f %.1f %.1f %.1f %.0f%n", echoes / elapsed,
                     latencyNanos.getValueAtPercentile(50) / 1e3, latencyNanos.getValueAtPercentile(99) / 1e3,
-                    latencyNanos.getValueAtPercentile(99.9) / 1e3);
+                    latencyNanos.getValueAtPercentile(99.9) / 1e3, busy);
             for (Conn c : conns) {
                 c.channel.close();
             }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The whole benchmark matrix in one command: echo throughput and latency, handshakes, broadcast (run-load.sh), memory
+# per idle connection beside the peers (IdleMemoryPeers), and the JMH micro-benchmarks (run-jmh.sh); then
+# summarize.py writes results.json, results.md (ratios against the best peer) and chart.svg.
+#
+#   pado-bench/run-all.sh            # full: about 45 minutes on 2 cores
+#   pado-bench/run-all.sh --quick    # smoke run: about 8 minutes
+#   pado-bench/run-all.sh --no-jmh   # everything but JMH (with or without --quick)
+#
+# Results go to pado-bench/target/results/. Servers are pinned to CPU 0 and load generators to CPU 1; everything
+# listens on 127.0.0.1 and every run is bounded in time. Run it on a quiet machine: nothing else should use the CPUs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=false; jmh=true
+for arg in "$@"; do
+    case "$arg" in
+        --quick) quick=true ;;
+        --no-jmh) jmh=false ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        *) echo "run-all.sh: unknown option $arg" >&2; exit 2 ;;
+    esac
+done
+results=pado-bench/target/results
+rm -rf "$results"; mkdir -p "$results"
+
+mvn -B -ntp -q -pl pado-bench -am package -DskipTests -Djacoco.skip=true
+java_bin="$(bin/java21)"
+ulimit -n 65536 2>/dev/null || true # 10,000 idle connections need as many descriptors on each side
+
+quick_flag=()
+memory_connections=10000
+$quick && { quick_flag=(--quick); memory_connections=2000; }
+{
+    echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "command: pado-bench/run-all.sh $*"
+    echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "cpu:     $(nproc) x $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+    echo "memory:  $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+    echo "os:      $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+    echo "java:    $("$java_bin" -version 2>&1 | head -1)"
+    echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-minute load average at the start)"
+} > "$results/machine.txt"
+cat "$results/machine.txt"
+
+pado-bench/run-load.sh ${quick_flag[@]+"${quick_flag[@]}"} | tee "$results/load.md"
+cp pado-bench/target/load.tsv "$results/load.tsv"
+
+"$java_bin" -cp pado-bench/target/benchmarks.jar io.pado.bench.load.IdleMemoryPeers "$memory_connections" \
+    pado pado-vt netty jetty vertx java-websocket pado-deflate netty-deflate jetty-deflate | grep '^|' \
+    | tee "$results/memory.md"
+
+if $jmh; then
+    pado-bench/run-jmh.sh ${quick_flag[@]+"${quick_flag[@]}"}
+    cp pado-bench/target/jmh.json pado-bench/target/jmh.md "$results/"
+fi
+
+python3 pado-bench/summarize.py "$results"
