@@ -25,6 +25,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** permessage-deflate (RFC 7692) end to end: pado with itself, a hand-made peer, Jetty, and broadcasts. */
 class CompressionTest {
@@ -154,8 +155,10 @@ class CompressionTest {
         }
     }
 
-    @Test
-    void padoClientCompressesWithJettyServer() throws Exception {
+    /** 10: the client first offers server_max_window_bits=10, then the plain offer; either answer must work. */
+    @ParameterizedTest
+    @ValueSource(ints = {15, 10})
+    void padoClientCompressesWithJettyServer(int serverWindowBitsToAsk) throws Exception {
         var jetty = new org.eclipse.jetty.server.Server();
         var connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");
@@ -166,8 +169,9 @@ class CompressionTest {
             container.addMapping("/echo", (request, response, callback) -> new JettyInteropTest.JettyEcho());
         }));
         jetty.start();
-        try (Client client = Client.create(ClientOptions.DEFAULT.withLimits(BIG)
-                .withExtensions(deflate(PerMessageDeflate.Memory.CONTEXT_TAKEOVER)))) {
+        var deflate = PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT
+                .withMemory(PerMessageDeflate.Memory.CONTEXT_TAKEOVER).withServerWindowBitsToAsk(serverWindowBitsToAsk));
+        try (Client client = Client.create(ClientOptions.DEFAULT.withLimits(BIG).withExtensions(deflate))) {
             var inbox = new Inbox();
             WebSocket ws = client.connect(URI.create("ws://127.0.0.1:" + connector.getLocalPort() + "/echo"), inbox)
                     .get(10, TimeUnit.SECONDS);

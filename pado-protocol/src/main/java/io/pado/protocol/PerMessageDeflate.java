@@ -47,10 +47,20 @@ public final class PerMessageDeflate implements ExtensionFactory {
      * @param memory          pooled codecs without context takeover, or context takeover per connection
      * @param level           zlib level, 1 (fastest) to 9 (smallest)
      * @param minMessageBytes messages smaller than this are sent uncompressed (RSV1 is set per message)
+     * @param serverWindowBitsToAsk client role: ask the server to compress with a window of at most 2^bits bytes
+     *                        ({@code server_max_window_bits}, 8 to 15), which saves a server memory. A first offer
+     *                        carries the limit and a second one does not, so a server that cannot limit its window
+     *                        still compresses. 15 (the default) asks nothing
+     * @param minWindowBits   the smallest window a peer may impose on our compressor: {@code server_max_window_bits}
+     *                        in a client's offer, {@code client_max_window_bits} in a server's response (8 to 15). We
+     *                        honour a limit below 15 by compressing each message alone and sending those larger than
+     *                        the window uncompressed, so a small limit costs ratio. Below this, a server declines the
+     *                        offer and a client fails the handshake. Default 8: any limit is accepted
      */
-    public record Options(Memory memory, int level, int minMessageBytes) {
-        /** Pooled codecs, level 6, messages of 64 bytes and more compressed. */
-        public static final Options DEFAULT = new Options(Memory.POOLED, Deflater.DEFAULT_COMPRESSION, 64);
+    public record Options(Memory memory, int level, int minMessageBytes, int serverWindowBitsToAsk,
+            int minWindowBits) {
+        /** Pooled codecs, level 6, messages of 64 bytes and more compressed, no window asked for, any accepted. */
+        public static final Options DEFAULT = new Options(Memory.POOLED, Deflater.DEFAULT_COMPRESSION, 64, 15, 8);
 
         public Options {
             Objects.requireNonNull(memory, "memory");
@@ -60,18 +70,34 @@ public final class PerMessageDeflate implements ExtensionFactory {
             if (minMessageBytes < 0) {
                 throw new IllegalArgumentException("negative minMessageBytes: " + minMessageBytes);
             }
+            if (serverWindowBitsToAsk < 8 || serverWindowBitsToAsk > 15) {
+                throw new IllegalArgumentException("serverWindowBitsToAsk must be 8 to 15: " + serverWindowBitsToAsk);
+            }
+            if (minWindowBits < 8 || minWindowBits > 15) {
+                throw new IllegalArgumentException("minWindowBits must be 8 to 15: " + minWindowBits);
+            }
         }
 
         public Options withMemory(Memory memory) {
-            return new Options(memory, level, minMessageBytes);
+            return new Options(memory, level, minMessageBytes, serverWindowBitsToAsk, minWindowBits);
         }
 
         public Options withLevel(int level) {
-            return new Options(memory, level, minMessageBytes);
+            return new Options(memory, level, minMessageBytes, serverWindowBitsToAsk, minWindowBits);
         }
 
         public Options withMinMessageBytes(int bytes) {
-            return new Options(memory, level, bytes);
+            return new Options(memory, level, bytes, serverWindowBitsToAsk, minWindowBits);
+        }
+
+        /** Client role: ask the server for a window of at most 2^bits bytes; see {@link Options}. */
+        public Options withServerWindowBitsToAsk(int bits) {
+            return new Options(memory, level, minMessageBytes, bits, minWindowBits);
+        }
+
+        /** The smallest window a peer may impose on our compressor; see {@link Options}. */
+        public Options withMinWindowBits(int bits) {
+            return new Options(memory, level, minMessageBytes, serverWindowBitsToAsk, bits);
         }
     }
 
@@ -106,7 +132,15 @@ public final class PerMessageDeflate implements ExtensionFactory {
         }
         // We can honour any window the server asks of us (see the class comment)
         parameters.add(new ExtensionOffer.Parameter(CLIENT_MAX_WINDOW_BITS, null));
-        return List.of(new ExtensionOffer(NAME, parameters));
+        var plain = new ExtensionOffer(NAME, parameters);
+        if (options.serverWindowBitsToAsk() == 15) {
+            return List.of(plain);
+        }
+        // Preferred first: the same offer with a limit on the server's window (RFC 7692 §7.1.2.1)
+        var limited = new ArrayList<>(parameters);
+        limited.add(new ExtensionOffer.Parameter(SERVER_MAX_WINDOW_BITS,
+                Integer.toString(options.serverWindowBitsToAsk())));
+        return List.of(new ExtensionOffer(NAME, limited), plain);
     }
 
     /** RFC 7692 §7.1: accept the first offer whose parameters are all known, single and valid; decline the others. */
@@ -114,8 +148,8 @@ public final class PerMessageDeflate implements ExtensionFactory {
     public Optional<Accepted> acceptOffers(List<ExtensionOffer> offers) {
         for (ExtensionOffer offer : offers) {
             Parameters p = Parameters.parse(offer, Role.SERVER);
-            if (p == null) {
-                continue;
+            if (p == null || p.serverMaxWindowBits < options.minWindowBits()) {
+                continue; // invalid, or a window smaller than we agree to: try the next offer
             }
             var response = new ArrayList<ExtensionOffer.Parameter>();
             boolean pooled = options.memory() == Memory.POOLED;
@@ -144,6 +178,10 @@ public final class PerMessageDeflate implements ExtensionFactory {
         Parameters p = Parameters.parse(response, Role.CLIENT);
         if (p == null) {
             throw new IllegalArgumentException("invalid permessage-deflate response: " + response);
+        }
+        if (p.clientMaxWindowBits < options.minWindowBits()) {
+            throw new IllegalArgumentException("server limits our window to " + p.clientMaxWindowBits
+                    + " bits, below the minimum of " + options.minWindowBits() + ": " + response);
         }
         if (options.memory() == Memory.POOLED && !p.serverNoContextTakeover) {
             // We offered server_no_context_takeover; a server that accepts the offer must honour it

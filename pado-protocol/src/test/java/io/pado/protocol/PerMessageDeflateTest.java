@@ -104,7 +104,39 @@ class PerMessageDeflateTest {
         }
 
         @Test
+        void clientAsksForASmallerServerWindowFirstAndFallsBackWithoutIt() {
+            var asking = PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT
+                    .withMemory(PerMessageDeflate.Memory.CONTEXT_TAKEOVER).withServerWindowBitsToAsk(10));
+            assertThat(asking.clientOffers()).map(ExtensionOffer::toString).containsExactly(
+                    "permessage-deflate; client_max_window_bits; server_max_window_bits=10",
+                    "permessage-deflate; client_max_window_bits");
+            // A pado server takes the first offer and honours the limit; the client accepts either answer
+            String offers = asking.clientOffers().get(0) + ", " + asking.clientOffers().get(1);
+            assertThat(accept(CONTEXT, offers)).isEqualTo("permessage-deflate; server_max_window_bits=10");
+            assertThat(asking.acceptResponse(offer("permessage-deflate; server_max_window_bits=10"))).isNotNull();
+            assertThat(asking.acceptResponse(offer("permessage-deflate"))).isNotNull();
+        }
+
+        @Test
+        void aWindowBelowTheMinimumIsDeclinedByServersAndRefusedByClients() {
+            var strict = PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT
+                    .withMemory(PerMessageDeflate.Memory.CONTEXT_TAKEOVER).withMinWindowBits(12));
+            assertThat(accept(strict, "permessage-deflate; server_max_window_bits=11")).isEqualTo("declined");
+            assertThat(accept(strict, "permessage-deflate; server_max_window_bits=11, permessage-deflate"))
+                    .isEqualTo("permessage-deflate");
+            assertThat(accept(strict, "permessage-deflate; server_max_window_bits=12"))
+                    .isEqualTo("permessage-deflate; server_max_window_bits=12");
+            assertThatThrownBy(() -> strict.acceptResponse(offer("permessage-deflate; client_max_window_bits=11")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("below the minimum of 12");
+            assertThat(strict.acceptResponse(offer("permessage-deflate; client_max_window_bits=12"))).isNotNull();
+        }
+
+        @Test
         void optionsAreValidated() {
+            assertThatThrownBy(() -> PerMessageDeflate.Options.DEFAULT.withServerWindowBitsToAsk(7))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("7");
+            assertThatThrownBy(() -> PerMessageDeflate.Options.DEFAULT.withMinWindowBits(16))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16");
             assertThatThrownBy(() -> PerMessageDeflate.Options.DEFAULT.withLevel(10))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10");
             assertThatThrownBy(() -> PerMessageDeflate.Options.DEFAULT.withMinMessageBytes(-1))
