@@ -106,9 +106,9 @@ public final class Server implements AutoCloseable {
      * @return how many connections the message was queued to
      */
     public int broadcast(Collection<? extends WebSocket> targets, String text) {
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        return core.broadcast(targets, utf8.length, () -> Connection.encodeServerText(text),
-                deflate -> deflate.encodeServerText(text));
+        ByteBuffer utf8 = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)); // encoded once for both frames
+        return core.broadcast(targets, utf8.remaining(), () -> Connection.encodeServerTextUtf8(utf8),
+                deflate -> deflate.encodeServerTextUtf8(utf8));
     }
 
     /**

@@ -583,6 +583,14 @@ public final class Connection {
         return encodeServerFrame(Opcode.TEXT, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Encodes a text message already in UTF-8 (its remaining bytes, which must be valid UTF-8; the position does not
+     * move) once as an unmasked server frame, for {@link #sendEncoded} to many connections.
+     */
+    public static ByteBuffer encodeServerTextUtf8(ByteBuffer utf8) {
+        return encodeServerFrame(Opcode.TEXT, utf8.duplicate());
+    }
+
     /** Encodes a binary message once as an unmasked server frame, for {@link #sendEncoded} to many connections. */
     public static ByteBuffer encodeServerBinary(ByteBuffer data) {
         return encodeServerFrame(Opcode.BINARY, data.duplicate());

@@ -200,6 +200,11 @@ public final class PerMessageDeflate implements ExtensionFactory {
         return encodeServerFrame(Opcode.TEXT, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Encodes a text message already in UTF-8 (its remaining bytes) once as a compressed server frame. */
+    public ByteBuffer encodeServerTextUtf8(ByteBuffer utf8) {
+        return encodeServerFrame(Opcode.TEXT, utf8.duplicate());
+    }
+
     /** Encodes a binary message once as a compressed server frame; see {@link #encodeServerText}. */
     public ByteBuffer encodeServerBinary(ByteBuffer data) {
         return encodeServerFrame(Opcode.BINARY, data);
