@@ -107,6 +107,7 @@ public final class Connection {
 
     /** Opcode of the message being sent in parts, or -1. */
     private int sendingOpcode = -1;
+    private FrameBuffers frameBuffers = FrameBuffers.HEAP;
 
     private Connection(Role role, Settings settings, List<Extension> extensions, LongSupplier nanoClock,
             IntSupplier maskKeys) {
@@ -150,6 +151,15 @@ public final class Connection {
 
     public State state() {
         return state;
+    }
+
+    /**
+     * Makes outgoing frames be written into buffers from {@code buffers} (default {@link FrameBuffers#HEAP}). Set it
+     * before the first send. Buffers from {@link #pollOutput()} that a pool lent may be taken back once written;
+     * other buffers (a large payload's slice, a shared broadcast frame) are not the pool's.
+     */
+    public void useFrameBuffers(FrameBuffers buffers) {
+        this.frameBuffers = Objects.requireNonNull(buffers, "buffers");
     }
 
     /** Whether data and control frames may still be sent: false once a Close was sent or the connection failed. */
@@ -500,9 +510,9 @@ public final class Connection {
             boolean masked = role == Role.CLIENT;
             int key = masked ? maskKeys.getAsInt() : 0;
             int headerBytes = FrameWriter.headerBytes(length, masked);
-            ByteBuffer frame = ByteBuffer.allocate(headerBytes + length);
+            ByteBuffer frame = frameBuffers.take(headerBytes + length);
             FrameWriter.writeHeader(frame, 0x80 | Opcode.TEXT, length, masked, key);
-            Utf8Encoder.encode(text, frame.array(), headerBytes);
+            Utf8Encoder.encode(text, frame, headerBytes);
             if (masked) {
                 Masking.mask(frame, headerBytes, headerBytes + length, key, 0);
             }
@@ -715,12 +725,12 @@ public final class Connection {
         int headerBytes = FrameWriter.headerBytes(length, masked);
         if (masked || length < COPY_BELOW_BYTES) {
             int key = masked ? maskKeys.getAsInt() : 0;
-            ByteBuffer frame = ByteBuffer.allocate(headerBytes + length);
+            ByteBuffer frame = frameBuffers.take(headerBytes + length);
             FrameWriter.writeHeader(frame, firstByte, length, masked, key);
             Masking.maskedCopy(payload, from, length, frame, key);
             output.add(frame.position(0));
         } else {
-            ByteBuffer header = ByteBuffer.allocate(headerBytes);
+            ByteBuffer header = frameBuffers.take(headerBytes);
             FrameWriter.writeHeader(header, firstByte, length, false, 0);
             output.add(header.flip());
             output.add(payload.slice(from, length));

@@ -44,6 +44,7 @@ public final class EventLoop implements Runnable {
     // Loop thread only.
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    private final FramePool framePool = new FramePool();
     private final Set<Link> links = new HashSet<>();
     private final List<Link> dirty = new ArrayList<>();
     private long nextScanNanos = Long.MAX_VALUE;
@@ -142,6 +143,10 @@ public final class EventLoop implements Runnable {
 
     ByteBuffer[] gather() {
         return gather;
+    }
+
+    FramePool framePool() {
+        return framePool;
     }
 
     /** Flush {@code link} at the end of this iteration. */

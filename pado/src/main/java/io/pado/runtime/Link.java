@@ -201,6 +201,7 @@ final class Link {
         this.engine = engine;
         this.session = session;
         this.opening = null;
+        engine.useFrameBuffers(loop.framePool());
         this.phase = Phase.OPEN;
         this.lastReadNanos = System.nanoTime();
         session.opened();
@@ -405,7 +406,7 @@ final class Link {
                     writeWaitNanos = System.nanoTime();
                 }
                 while (!out.isEmpty() && !out.peekFirst().hasRemaining()) {
-                    out.pollFirst();
+                    loop.framePool().giveBack(out.pollFirst());
                 }
                 if (written == 0 || (!out.isEmpty() && n < gather.length)) {
                     break; // the socket is full
@@ -586,6 +587,9 @@ final class Link {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing socket", e);
         }
+        for (ByteBuffer b : out) {
+            loop.framePool().giveBack(b);
+        }
         out.clear();
         if (was == Phase.OPEN) {
             // No Closed event yet means the connection ended without a closing handshake.
@@ -597,6 +601,10 @@ final class Link {
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "engine failed at end of input", e);
+            }
+            ByteBuffer unsent;
+            while ((unsent = engine.pollOutput()) != null) {
+                loop.framePool().giveBack(unsent);
             }
             session.ended();
             ClosedException closed = new ClosedException(session.closeCode(), "WebSocket closed before the send");

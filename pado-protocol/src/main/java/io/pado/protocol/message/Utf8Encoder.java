@@ -32,6 +32,33 @@ public final class Utf8Encoder {
         return bytes;
     }
 
+    /**
+     * Writes {@code text} as UTF-8 into {@code out} from index {@code at} (absolute; the position does not move);
+     * returns the index after the last byte.
+     */
+    public static int encode(CharSequence text, java.nio.ByteBuffer out, int at) {
+        if (out.hasArray()) {
+            int base = out.arrayOffset();
+            return encode(text, out.array(), base + at) - base;
+        }
+        int n = text.length();
+        int i = 0;
+        for (; i < n; i++) { // ASCII, the usual case, byte by byte into the direct buffer
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                break;
+            }
+            out.put(at++, (byte) c);
+        }
+        if (i == n) {
+            return at;
+        }
+        byte[] rest = new byte[encodedLength(text.subSequence(i, n))];
+        encode(text.subSequence(i, n), rest, 0);
+        out.put(at, rest);
+        return at + rest.length;
+    }
+
     /** Writes {@code text} as UTF-8 into {@code out} from {@code at}; returns the index after the last byte. */
     public static int encode(CharSequence text, byte[] out, int at) {
         int n = text.length();

@@ -46,6 +46,21 @@ class Utf8EncoderTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"", "hello", "ascii then 파도 😀", "é at the start", "end \uD83D"})
+    void encodesIntoDirectAndHeapBuffersAlike(String text) {
+        byte[] expected = text.getBytes(StandardCharsets.UTF_8);
+        for (var buffer : new java.nio.ByteBuffer[] {java.nio.ByteBuffer.allocateDirect(expected.length + 3),
+            java.nio.ByteBuffer.allocate(expected.length + 3)}) {
+            int end = Utf8Encoder.encode(text, buffer, 3);
+            assertThat(end).isEqualTo(expected.length + 3);
+            assertThat(buffer.position()).isZero();
+            byte[] written = new byte[expected.length];
+            buffer.get(3, written);
+            assertThat(written).as(buffer.isDirect() ? "direct" : "heap").isEqualTo(expected);
+        }
+    }
+
     @Test
     void encodesACharSequenceThatIsNotAString() {
         var text = new StringBuilder("pado ").append("파도 😀");

@@ -1,0 +1,69 @@
+package io.pado.runtime;
+
+import io.pado.protocol.FrameBuffers;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+
+/**
+ * One event loop's reusable frame buffers: the engines of its links write outgoing frames into them, and a link gives
+ * each back once the socket has taken its bytes. In a steady stream of messages, sending then allocates nothing, and
+ * the buffers are direct, so the socket write copies nothing either. Loop thread only.
+ *
+ * <p>Frames up to {@link #LARGEST} bytes come from the pool, in three sizes; larger ones are plain heap buffers. The
+ * pool remembers which buffers it lent, so that buffers it did not lend (a broadcast frame, a slice of a large payload,
+ * handshake bytes) are never taken in, and keeps at most {@link #MAX_IDLE} idle buffers of each size.
+ */
+final class FramePool implements FrameBuffers {
+    private static final int[] SIZES = {256, 2048, 4096 + 16};
+    static final int LARGEST = SIZES[SIZES.length - 1];
+    static final int MAX_IDLE = 256;
+
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<ByteBuffer>[] idle = new ArrayDeque[SIZES.length];
+    /** Lent and not yet given back: written frames come back by identity, whatever their position. */
+    private final IdentityHashMap<ByteBuffer, Integer> lent = new IdentityHashMap<>();
+
+    FramePool() {
+        for (int i = 0; i < SIZES.length; i++) {
+            idle[i] = new ArrayDeque<>();
+        }
+    }
+
+    @Override
+    public ByteBuffer take(int bytes) {
+        int size = sizeFor(bytes);
+        if (size < 0) {
+            return ByteBuffer.allocate(bytes);
+        }
+        ByteBuffer buffer = idle[size].poll();
+        if (buffer == null) {
+            buffer = ByteBuffer.allocateDirect(SIZES[size]);
+        }
+        buffer.clear().limit(bytes);
+        lent.put(buffer, size);
+        return buffer;
+    }
+
+    /** Takes back a buffer whose bytes are written or no longer wanted; ignores buffers the pool did not lend. */
+    void giveBack(ByteBuffer buffer) {
+        Integer size = lent.remove(buffer);
+        if (size != null && idle[size].size() < MAX_IDLE) {
+            idle[size].add(buffer);
+        }
+    }
+
+    /** Buffers lent and not given back (for tests: zero once every link has flushed or closed). */
+    int lentCount() {
+        return lent.size();
+    }
+
+    private static int sizeFor(int bytes) {
+        for (int i = 0; i < SIZES.length; i++) {
+            if (bytes <= SIZES[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
