@@ -486,7 +486,7 @@ public final class Session implements WebSocket {
     /** Event buffers die with the next read: a handler on another thread gets a read-only copy. */
     private ByteBuffer handOff(ByteBuffer data) {
         if (dispatcher == null) {
-            return data.asReadOnlyBuffer();
+            return data.isReadOnly() ? data : data.asReadOnlyBuffer(); // the engine's events are read-only already
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data.duplicate()).flip();
