@@ -206,7 +206,7 @@ class RedisFaultTest {
     }
 
     /** The next n numbered messages (pending ones skipped), by seq. */
-    static Map<Long, String> numbered(TestClient c, int n) {
+    static java.util.SortedMap<Long, String> numbered(TestClient c, int n) {
         var out = new TreeMap<Long, String>();
         while (out.size() < n) {
             JsonNode m = c.untilType("message");
