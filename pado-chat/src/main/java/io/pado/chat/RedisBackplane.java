@@ -395,13 +395,13 @@ final class RedisBackplane implements Backplane {
     private void beatLoop() {
         boolean announced = false;
         long beatMillis = Math.max(100, ttlMillis / 3);
-        long nextBeat = 0;
+        long nextBeat = System.nanoTime();
         while (!closing) {
             boolean isDown = down.get();
             if (isDown != announced) {
                 announced = isDown;
                 receiver.degraded(isDown);
-                nextBeat = 0; // back: say who is here at once
+                nextBeat = System.nanoTime(); // back: say who is here at once
             }
             long now = System.nanoTime();
             if (now - nextBeat >= 0 && !departed) {

@@ -74,10 +74,11 @@ final class Room {
             peer.room = this;
             peer.nick = nick;
             List<String> all = membersLocked();
-            List<ChatMessage> replay = sinceSeq > 0 && sinceSeq <= lastSeq ? sinceLocked(sinceSeq)
-                    : List.copyOf(history);
+            // Above the last seq, the numbering started over (e.g. a restart without Redis): the client starts over.
+            boolean resumed = sinceSeq > 0 && sinceSeq <= lastSeq;
+            List<ChatMessage> replay = resumed ? sinceLocked(sinceSeq) : List.copyOf(history);
             if (peer.protocol == Peer.Protocol.SUPERCHAT) {
-                peer.ws.sendText(Wire.joined(name, nick, all, replay, sinceSeq));
+                peer.ws.sendText(Wire.joined(name, nick, all, replay, resumed ? sinceSeq : 0));
                 if (degraded) {
                     peer.ws.sendText(Wire.status(name, true));
                 }

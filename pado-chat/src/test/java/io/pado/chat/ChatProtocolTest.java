@@ -101,8 +101,15 @@ class ChatProtocolTest {
 
                 try (var bo = TestClient.superchat(server)) {
                     bo.send("{\"type\":\"join\",\"room\":\"acks\",\"nick\":\"bo\",\"since\":2}");
-                    assertThat(bo.untilType("joined").get("history")).extracting(h -> h.get("text").asText())
-                            .containsExactly("m3");
+                    JsonNode resumed = bo.untilType("joined");
+                    assertThat(resumed.get("since").asLong()).isEqualTo(2);
+                    assertThat(resumed.get("history")).extracting(h -> h.get("text").asText()).containsExactly("m3");
+                    // Beyond the last seq the numbering started over: the whole history, and no "since".
+                    bo.send("{\"type\":\"join\",\"room\":\"acks\",\"nick\":\"bo2\",\"since\":99}");
+                    JsonNode restarted = bo.untilType("joined");
+                    assertThat(restarted.has("since")).isFalse();
+                    assertThat(restarted.get("history")).extracting(h -> h.get("text").asText())
+                            .containsExactly("m1", "m2", "m3");
                     bo.send("{\"type\":\"join\",\"room\":\"acks2\",\"nick\":\"bo\",\"since\":\"2\"}");
                     assertThat(bo.untilType("error").get("code").asText()).isEqualTo("bad-message");
                 }
