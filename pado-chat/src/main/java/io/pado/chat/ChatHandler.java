@@ -129,7 +129,14 @@ final class ChatHandler implements Handler {
             return;
         }
         switch (node.get("type").asText()) {
-            case "join" -> join(peer, node.path("room").asText(""), node.path("nick").asText(""));
+            case "join" -> {
+                JsonNode since = node.path("since");
+                if (!since.isMissingNode() && !since.isNull() && !(since.canConvertToLong() && since.asLong() >= 0)) {
+                    error(peer, "bad-message", "\"since\" is the last seq seen, a number from 0");
+                } else {
+                    join(peer, node.path("room").asText(""), node.path("nick").asText(""), since.asLong(0));
+                }
+            }
             case "leave" -> {
                 Room room = peer.room;
                 if (room == null) {
@@ -141,10 +148,13 @@ final class ChatHandler implements Handler {
             }
             case "message" -> {
                 JsonNode body = node.get("text");
+                JsonNode ref = node.get("ref");
                 if (body == null || !body.isTextual()) {
                     error(peer, "bad-message", "\"message\" needs a string \"text\"");
+                } else if (ref != null && !(ref.isTextual() && ref.asText().length() <= 64)) {
+                    error(peer, "bad-message", "\"ref\" is a string of at most 64 characters");
                 } else {
-                    say(peer, body.asText());
+                    say(peer, body.asText(), ref == null ? null : ref.asText());
                 }
             }
             case "typing" -> {
@@ -168,9 +178,9 @@ final class ChatHandler implements Handler {
     private void chat(Peer peer, String line) {
         if (line.startsWith("/nick ")) {
             Room room = peer.room;
-            join(peer, room == null ? LOBBY : room.name, line.substring(6).trim());
+            join(peer, room == null ? LOBBY : room.name, line.substring(6).trim(), 0);
         } else if (line.startsWith("/join ")) {
-            join(peer, line.substring(6).trim(), peer.nick);
+            join(peer, line.substring(6).trim(), peer.nick, 0);
         } else if (line.equals("/who")) {
             Room room = peer.room;
             peer.ws.sendText(room == null ? "* not in a room"
@@ -180,12 +190,15 @@ final class ChatHandler implements Handler {
         } else if (line.startsWith("/")) {
             error(peer, "unknown-type", "unknown command: " + cut(line));
         } else {
-            say(peer, line);
+            say(peer, line, null);
         }
     }
 
-    /** Moves the peer to the room under the nickname; on failure it stays where it was. */
-    private void join(Peer peer, String roomName, String nick) {
+    /**
+     * Moves the peer to the room under the nickname, replaying what came after {@code sinceSeq}; on failure it stays
+     * where it was.
+     */
+    private void join(Peer peer, String roomName, String nick, long sinceSeq) {
         if (!Rooms.ROOM.matcher(roomName).matches()) {
             error(peer, "bad-room", "a room name is 1 to 32 letters, digits, '_', '.' or '-'");
             return;
@@ -210,12 +223,13 @@ final class ChatHandler implements Handler {
         if (current != null) {
             current.leave(peer);
         }
-        if (!target.get().join(peer, nick)) { // someone took it in between
+        if (!target.get().join(peer, nick, sinceSeq)) { // someone took it in between, maybe on another node
             error(peer, "nick-taken", "the nickname " + nick + " is taken in #" + roomName);
         }
     }
 
-    private void say(Peer peer, String text) {
+    /** Says the text in the peer's room; a superchat sender gets acks carrying its {@code ref}. */
+    private void say(Peer peer, String text, String ref) {
         Room room = peer.room;
         if (room == null) {
             error(peer, "not-joined", "join a room first");
@@ -225,7 +239,26 @@ final class ChatHandler implements Handler {
             error(peer, "too-big", "message of " + text.length() + " characters; the limit is "
                     + options.maxTextChars());
         } else {
-            room.post(peer.nick, text, System.currentTimeMillis());
+            room.post(peer.nick, text, System.currentTimeMillis(), new Backplane.Ack() {
+                @Override
+                public void pending(ChatMessage message) {
+                    if (peer.protocol == Peer.Protocol.SUPERCHAT) {
+                        peer.ws.sendText(Wire.ack(message, ref));
+                    }
+                }
+
+                @Override
+                public void numbered(ChatMessage message) {
+                    if (peer.protocol == Peer.Protocol.SUPERCHAT) {
+                        peer.ws.sendText(Wire.ack(message, ref));
+                    }
+                }
+
+                @Override
+                public void refused(String reason) {
+                    error(peer, "unavailable", reason);
+                }
+            });
         }
     }
 

@@ -23,13 +23,15 @@ import java.util.Set;
  * @param redis           a Redis ({@code redis://127.0.0.1:6379}) that this node shares with other chat nodes: rooms'
  *                        messages go through it and their history is kept there; empty (the default) means this
  *                        process alone, history in memory
+ * @param presenceTtl     with {@code redis}: how long a node may go without telling Redis it is alive before the
+ *                        other nodes drop its members from every room (it says so every third of this)
  */
 public record ChatOptions(String host, int port, int historySize, int maxTextChars, int maxFrameBytes,
         double messagesPerSecond, int burst, int floodStrikes, Set<String> allowedOrigins, Duration longPollTimeout,
-        Optional<URI> redis) {
+        Optional<URI> redis, Duration presenceTtl) {
 
     public static final ChatOptions DEFAULT = new ChatOptions("127.0.0.1", 8080, 100, 2000, 64 << 10, 5, 20, 20,
-            Set.of(), Duration.ofSeconds(25), Optional.empty());
+            Set.of(), Duration.ofSeconds(25), Optional.empty(), Duration.ofSeconds(10));
 
     public ChatOptions {
         Objects.requireNonNull(host, "host");
@@ -54,41 +56,51 @@ public record ChatOptions(String host, int port, int historySize, int maxTextCha
                 throw new IllegalArgumentException("not a redis://host:port address: " + uri);
             }
         });
+        Objects.requireNonNull(presenceTtl, "presenceTtl");
+        if (presenceTtl.toMillis() < 300) {
+            throw new IllegalArgumentException("presenceTtl must be at least 300 ms: " + presenceTtl);
+        }
     }
 
     public ChatOptions withHost(String host) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout, redis);
+                floodStrikes, allowedOrigins, longPollTimeout, redis, presenceTtl);
     }
 
     public ChatOptions withPort(int port) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout, redis);
+                floodStrikes, allowedOrigins, longPollTimeout, redis, presenceTtl);
     }
 
     public ChatOptions withHistorySize(int historySize) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout, redis);
+                floodStrikes, allowedOrigins, longPollTimeout, redis, presenceTtl);
     }
 
     public ChatOptions withRate(double messagesPerSecond, int burst, int floodStrikes) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout, redis);
+                floodStrikes, allowedOrigins, longPollTimeout, redis, presenceTtl);
     }
 
     public ChatOptions withAllowedOrigins(Set<String> allowedOrigins) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout, redis);
+                floodStrikes, allowedOrigins, longPollTimeout, redis, presenceTtl);
     }
 
     public ChatOptions withLongPollTimeout(Duration longPollTimeout) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout, redis);
+                floodStrikes, allowedOrigins, longPollTimeout, redis, presenceTtl);
     }
 
     /** Shares rooms with the other nodes on this Redis ({@code redis://host:port}). */
     public ChatOptions withRedis(URI redis) {
         return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
-                floodStrikes, allowedOrigins, longPollTimeout, Optional.of(redis));
+                floodStrikes, allowedOrigins, longPollTimeout, Optional.of(redis), presenceTtl);
+    }
+
+    /** How long a silent node's members stay listed on the other nodes (with {@link #redis}). */
+    public ChatOptions withPresenceTtl(Duration presenceTtl) {
+        return new ChatOptions(host, port, historySize, maxTextChars, maxFrameBytes, messagesPerSecond, burst,
+                floodStrikes, allowedOrigins, longPollTimeout, redis, presenceTtl);
     }
 }

@@ -52,7 +52,8 @@ public final class ChatServer implements AutoCloseable {
         Server server = Server.create(serverOptions);
         holder[0] = server;
         Backplane backplane = options.redis().isEmpty() ? Backplane.LOCAL
-                : RedisBackplane.connect(options.redis().get(), options.historySize());
+                : RedisBackplane.connect(options.redis().get(), options.historySize(),
+                        options.presenceTtl().toMillis());
         var rooms = new Rooms(options.historySize(), (members, text) -> holder[0].broadcast(members, text), backplane);
         try {
             backplane.listen(rooms);
@@ -124,6 +125,7 @@ public final class ChatServer implements AutoCloseable {
     /** Closes every WebSocket with 1001 and stops; long polls still held are answered at once. */
     public void stop() {
         rooms.wakeAll();
+        backplane.depart(); // other nodes drop this one's members now, not after the presence TTL
         server.stop();
         backplane.close();
         LOG.log(System.Logger.Level.INFO, "pado chat stopped");

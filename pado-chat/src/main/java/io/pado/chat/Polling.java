@@ -74,8 +74,25 @@ final class Polling {
             return error(429, "rate-limited", "too many messages: at most " + options.messagesPerSecond()
                     + " a second");
         }
-        ChatMessage m = room.get().post(nick, text, System.currentTimeMillis());
-        return json(Wire.object("sent").put("seq", m.seq()));
+        var answer = new java.util.concurrent.CompletableFuture<HttpResponse>();
+        room.get().post(nick, text, System.currentTimeMillis(), new Backplane.Ack() {
+            @Override
+            public void pending(ChatMessage m) {
+                answer.complete(json(Wire.object("sent").put("id", m.id()).put("pending", true)));
+            }
+
+            @Override
+            public void numbered(ChatMessage m) {
+                answer.complete(json(Wire.object("sent").put("id", m.id()).put("seq", m.seq())));
+            }
+
+            @Override
+            public void refused(String reason) {
+                answer.complete(error(503, "unavailable", reason));
+            }
+        });
+        // Every backplane acks before publish returns (numbered, pending or refused): the first answer is final.
+        return answer.getNow(error(503, "unavailable", "the message was not taken"));
     }
 
     /** The same token bucket as a WebSocket member's; a poller has no connection to close, so it is only refused. */

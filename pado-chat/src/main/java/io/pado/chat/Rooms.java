@@ -1,5 +1,6 @@
 package io.pado.chat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -31,6 +32,33 @@ final class Rooms implements Backplane.Receiver {
     @Override
     public void deliver(ChatMessage message) {
         find(message.room()).ifPresent(room -> room.deliver(message));
+    }
+
+    @Override
+    public void joinedElsewhere(String room, String nick) {
+        find(room).ifPresent(r -> r.joinedElsewhere(nick));
+    }
+
+    @Override
+    public void leftElsewhere(String room, String nick) {
+        find(room).ifPresent(r -> r.leftElsewhere(nick));
+    }
+
+    @Override
+    public void elsewhere(String room, List<String> nicks) {
+        find(room).ifPresent(r -> r.elsewhere(nicks));
+    }
+
+    @Override
+    public void degraded(boolean down) {
+        rooms.values().forEach(r -> r.degraded(down));
+    }
+
+    @Override
+    public Map<String, List<String>> localMembers() {
+        var out = new TreeMap<String, List<String>>();
+        rooms.values().forEach(r -> out.put(r.name, r.localMembers()));
+        return out;
     }
 
     /** The room with that name, created if there is room for one more; empty when the server has too many. */

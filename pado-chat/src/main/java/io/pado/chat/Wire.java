@@ -31,9 +31,40 @@ final class Wire {
         }
     }
 
+    /** A numbered message, or a pending one: {@code "pending":true} and no {@code seq}. */
     static ObjectNode message(ChatMessage m) {
-        return object("message").put("room", m.room()).put("seq", m.seq()).put("nick", m.nick())
-                .put("text", m.text()).put("time", m.timeMillis());
+        ObjectNode node = object("message").put("room", m.room());
+        if (m.pending()) {
+            node.put("pending", true);
+        } else {
+            node.put("seq", m.seq());
+        }
+        return node.put("id", m.id()).put("nick", m.nick()).put("text", m.text()).put("time", m.timeMillis());
+    }
+
+    /** The sender's answer: {@code seq} once the backplane took the message, {@code "pending":true} before. */
+    static String ack(ChatMessage m, String ref) {
+        ObjectNode node = object("ack").put("room", m.room()).put("id", m.id());
+        if (ref != null) {
+            node.put("ref", ref);
+        }
+        if (m.pending()) {
+            node.put("pending", true);
+        } else {
+            node.put("seq", m.seq());
+        }
+        return text(node);
+    }
+
+    static String status(String room, boolean degraded) {
+        return text(object("status").put("room", room).put("state", degraded ? "degraded" : "ok")
+                .put("message", degraded ? "the chat backplane is down: messages reach this server's members only"
+                        + " and are sent on when it returns" : "the chat backplane is back; missed messages follow"));
+    }
+
+    static String statusLine(String room, boolean degraded) {
+        return degraded ? "* #" + room + " is degraded: messages reach this server's members only until the"
+                + " backplane returns" : "* #" + room + " is whole again";
     }
 
     static ArrayNode array(Collection<String> items) {
@@ -42,8 +73,12 @@ final class Wire {
         return array;
     }
 
-    static String joined(String room, String nick, Collection<String> members, List<ChatMessage> history) {
+    static String joined(String room, String nick, Collection<String> members, List<ChatMessage> history,
+            long sinceSeq) {
         ObjectNode node = object("joined").put("room", room).put("nick", nick);
+        if (sinceSeq > 0) {
+            node.put("since", sinceSeq);
+        }
         node.set("members", array(members));
         ArrayNode list = node.putArray("history");
         history.forEach(m -> list.add(message(m)));
@@ -67,6 +102,6 @@ final class Wire {
 
     /** A message as one {@code chat} line: newlines inside become spaces so that one line stays one message. */
     static String line(ChatMessage m) {
-        return m.nick() + ": " + m.text().replace('\r', ' ').replace('\n', ' ');
+        return m.nick() + (m.pending() ? " (pending): " : ": ") + m.text().replace('\r', ' ').replace('\n', ' ');
     }
 }

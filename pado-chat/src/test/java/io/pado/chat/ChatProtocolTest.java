@@ -85,6 +85,38 @@ class ChatProtocolTest {
         }
 
         @Test
+        void theSenderGetsAnAckWithSeqIdAndItsRefAndAResumedJoinGetsOnlyWhatItMissed() {
+            try (var ana = joined("acks", "ana")) {
+                ana.send("{\"type\":\"message\",\"text\":\"m1\",\"ref\":\"mine-1\"}");
+                JsonNode message = ana.untilType("message");
+                JsonNode ack = ana.untilType("ack");
+                assertThat(ack.get("seq").asLong()).isEqualTo(message.get("seq").asLong()).isEqualTo(1);
+                assertThat(ack.get("id").asText()).isEqualTo(message.get("id").asText()).isNotEmpty();
+                assertThat(ack.get("ref").asText()).isEqualTo("mine-1");
+                ana.send("{\"type\":\"message\",\"text\":\"x\",\"ref\":7}");
+                assertThat(ana.untilType("error").get("code").asText()).isEqualTo("bad-message");
+                ana.send(say("m2"));
+                ana.send(say("m3"));
+                ana.until(t -> t.startsWith("{\"type\":\"ack\"") && t.contains("\"seq\":3"));
+
+                try (var bo = TestClient.superchat(server)) {
+                    bo.send("{\"type\":\"join\",\"room\":\"acks\",\"nick\":\"bo\",\"since\":2}");
+                    JsonNode resumed = bo.untilType("joined");
+                    assertThat(resumed.get("since").asLong()).isEqualTo(2);
+                    assertThat(resumed.get("history")).extracting(h -> h.get("text").asText()).containsExactly("m3");
+                    // Beyond the last seq the numbering started over: the whole history, and no "since".
+                    bo.send("{\"type\":\"join\",\"room\":\"acks\",\"nick\":\"bo2\",\"since\":99}");
+                    JsonNode restarted = bo.untilType("joined");
+                    assertThat(restarted.has("since")).isFalse();
+                    assertThat(restarted.get("history")).extracting(h -> h.get("text").asText())
+                            .containsExactly("m1", "m2", "m3");
+                    bo.send("{\"type\":\"join\",\"room\":\"acks2\",\"nick\":\"bo\",\"since\":\"2\"}");
+                    assertThat(bo.untilType("error").get("code").asText()).isEqualTo("bad-message");
+                }
+            }
+        }
+
+        @Test
         void nicknamesAreUniquePerRoom() {
             try (var ana = joined("a", "ana"); var other = joined("b", "ana"); var third = TestClient.superchat(server)) {
                 third.next();

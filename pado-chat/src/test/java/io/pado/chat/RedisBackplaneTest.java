@@ -108,6 +108,78 @@ class RedisBackplaneTest {
         }
     }
 
+    @Test
+    void presenceListsMembersOfEveryNodeAndNicknamesAreUniqueAcrossNodes() throws Exception {
+        var a = node();
+        var b = node();
+        try (var ana = joined(a, "tea", "ana"); var bo = TestClient.superchat(b)) {
+            bo.send(ChatProtocolTest.join("tea", "bo"));
+            assertThat(bo.untilType("joined").get("members")).extracting(JsonNode::asText)
+                    .containsExactlyInAnyOrder("ana", "bo");
+            JsonNode joinedBo = ana.untilType("presence");
+            assertThat(joinedBo.get("joined").asText()).isEqualTo("bo");
+            assertThat(joinedBo.get("members")).extracting(JsonNode::asText).containsExactlyInAnyOrder("ana", "bo");
+
+            try (var impostor = TestClient.superchat(b)) {
+                impostor.send(ChatProtocolTest.join("tea", "ana"));
+                assertThat(impostor.untilType("error").get("code").asText()).isEqualTo("nick-taken");
+            }
+
+            bo.send("{\"type\":\"leave\"}");
+            JsonNode left = ana.untilType("presence");
+            assertThat(left.get("left").asText()).isEqualTo("bo");
+            assertThat(left.get("members")).extracting(JsonNode::asText).containsExactly("ana");
+        }
+    }
+
+    @Test
+    void aClientResumesOnAnotherNodeFromTheLastSeqItSaw() throws Exception {
+        var a = node();
+        var b = node();
+        long lastSeen;
+        try (var ana = joined(a, "tea", "ana")) {
+            try (var bo = joined(b, "tea", "bo")) {
+                for (int i = 1; i <= 3; i++) {
+                    ana.send(ChatProtocolTest.say("m" + i));
+                }
+                texts(bo, 3);
+                lastSeen = 3;
+            }
+            ana.until(t -> t.contains("\"left\":\"bo\"")); // the nickname is free again on every node
+            for (int i = 4; i <= 6; i++) {
+                ana.send(ChatProtocolTest.say("m" + i));
+            }
+            assertThat(texts(ana, 3)).containsExactly("m4", "m5", "m6");
+
+            try (var bo = TestClient.superchat(a)) { // back, on the other node
+                bo.send("{\"type\":\"join\",\"room\":\"tea\",\"nick\":\"bo\",\"since\":" + lastSeen + "}");
+                JsonNode joined = bo.untilType("joined");
+                assertThat(joined.get("since").asLong()).isEqualTo(3);
+                assertThat(joined.get("history")).extracting(m -> m.get("seq").asLong() + " " + m.get("text").asText())
+                        .containsExactly("4 m4", "5 m5", "6 m6");
+            }
+        }
+    }
+
+    @Test
+    void theSenderIsAckedWithTheSeqOnlyAfterRedisTookTheMessage() throws Exception {
+        var a = node();
+        try (var ana = joined(a, "tea", "ana")) {
+            ana.send("{\"type\":\"message\",\"text\":\"hi\",\"ref\":\"r1\"}");
+            JsonNode ack = ana.untilType("ack");
+            assertThat(ack.get("ref").asText()).isEqualTo("r1");
+            assertThat(ack.get("seq").asLong()).isEqualTo(1);
+            assertThat(ack.has("pending")).isFalse();
+            String id = ack.get("id").asText();
+            // Acked means kept: the stream already has it, whatever the node does next.
+            try (var redisCli = new redis.clients.jedis.Jedis(redis.uri)) {
+                var kept = redisCli.xrange("pado:{tea}:messages", "-", "+");
+                assertThat(kept).hasSize(1);
+                assertThat(RedisBackplane.parse(kept.get(0).getFields().get("m")).id()).isEqualTo(id);
+            }
+        }
+    }
+
     /** The texts of the next n messages, checking that their seqs count up without gaps. */
     static List<String> texts(TestClient c, int n) {
         var out = new ArrayList<String>();

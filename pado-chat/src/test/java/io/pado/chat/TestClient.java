@@ -41,6 +41,12 @@ final class TestClient implements Handler, AutoCloseable {
         return connect(server, ClientOptions.DEFAULT.withSubprotocols("superchat"));
     }
 
+    /** A superchat client of whatever listens on that port of 127.0.0.1 (a node in another JVM, a proxy). */
+    static TestClient superchat(int port) {
+        return new TestClient(Client.create(ClientOptions.DEFAULT.withSubprotocols("superchat")),
+                URI.create("ws://127.0.0.1:" + port + "/chat"));
+    }
+
     static TestClient chat(ChatServer server) {
         return connect(server, ClientOptions.DEFAULT.withSubprotocols("chat"));
     }

@@ -1,5 +1,6 @@
 // The pado chat page: speaks the "superchat" subprotocol (docs/CHAT-PROTOCOL.md) over one WebSocket, and
-// reconnects (and rejoins) with a growing delay when the connection drops, e.g. when the server restarts.
+// reconnects (and rejoins) with a growing delay when the connection drops, e.g. when the server restarts. A rejoin
+// sends the last seq shown ("since"), so any node behind a load balancer replays only what this page missed.
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -7,10 +8,13 @@
   let ws = null;
   let wanted = null;          // {room, nick} the user asked for: rejoined after a reconnect
   let joined = null;          // {room, nick} the server confirmed
+  let shownRoom = null;       // the room whose messages are on the page
   let retryMs = 250;
   let lastTypingSent = 0;
   const typists = new Map();  // nick -> timer
   const seen = new Set();     // seq numbers shown in the current room
+  const seenIds = new Set();  // ids of numbered messages shown (a late pending copy is not shown again)
+  let lastSeq = 0;            // the highest seq shown in the current room, sent as "since" on a rejoin
 
   $("nick").value = localStorage.getItem("pado.nick") || "";
   $("room").value = localStorage.getItem("pado.room") || "lobby";
@@ -27,7 +31,11 @@
       retryMs = 250;
       setStatus("online", "connected");
       $("join").disabled = false;
-      if (wanted) send({type: "join", room: wanted.room, nick: wanted.nick});
+      if (wanted) {
+        const rejoin = {type: "join", room: wanted.room, nick: wanted.nick};
+        if (lastSeq > 0 && wanted.room === shownRoom) rejoin.since = lastSeq;
+        send(rejoin);
+      }
     };
     ws.onmessage = (e) => receive(JSON.parse(e.data));
     ws.onclose = (e) => {
@@ -70,8 +78,13 @@
         localStorage.setItem("pado.nick", m.nick);
         localStorage.setItem("pado.room", m.room);
         $("room-name").textContent = "#" + m.room;
-        $("messages").replaceChildren();
-        seen.clear();
+        if (!(m.since && m.room === shownRoom)) {  // a resumed join only adds what was missed
+          $("messages").replaceChildren();
+          seen.clear();
+          seenIds.clear();
+          lastSeq = 0;
+        }
+        shownRoom = m.room;
         m.history.forEach(show);
         system("you joined #" + m.room + " as " + m.nick);
         showMembers(m.members);
@@ -92,17 +105,31 @@
         if (m.left) { system(m.left + " left"); stopTyping(m.left); }
         break;
       case "typing": startTyping(m.nick); break;
+      case "status":
+        system(m.message);
+        if (m.state === "degraded") setStatus("connecting", "connected, degraded: messages stay on this server");
+        else setStatus("online", "connected");
+        break;
+      case "ack": break;  // the message itself comes back through the room
       case "left": joined = null; break;
       case "error": showError(m.code + ": " + m.message); break;
     }
   }
 
   function show(m) {
-    if (seen.has(m.seq)) return;
-    seen.add(m.seq);
+    const shownPending = m.id ? document.querySelector('li.pending[data-id="' + CSS.escape(m.id) + '"]') : null;
+    if (m.pending) {
+      if (shownPending || seenIds.has(m.id)) return;
+    } else {
+      if (seen.has(m.seq)) return;
+      seen.add(m.seq);
+      lastSeq = Math.max(lastSeq, m.seq);
+      if (shownPending) shownPending.remove();  // the numbered copy replaces the pending one
+      if (m.id) seenIds.add(m.id);
+    }
     const li = document.createElement("li");
-    li.className = "message" + (joined && m.nick === joined.nick ? " mine" : "");
-    li.dataset.seq = m.seq;
+    li.className = "message" + (joined && m.nick === joined.nick ? " mine" : "") + (m.pending ? " pending" : "");
+    if (m.pending) li.dataset.id = m.id; else li.dataset.seq = m.seq;
     const time = document.createElement("span");
     time.className = "time";
     time.textContent = new Date(m.time).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
