@@ -165,26 +165,32 @@ def summarise(agent, cases, markdown, allow_non_strict):
 def main(argv):
     parser = argparse.ArgumentParser(
         description="Summarise an Autobahn|Testsuite index.json per section.")
-    parser.add_argument("report", help="report directory (spec outdir) or its index.json")
+    parser.add_argument("report", nargs="+",
+                        help="report directory (spec outdir) or its index.json; several are merged, so the groups of "
+                             "scripts/conformance.sh compression read as one run")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     parser.add_argument("--agent", help="only this agent (default: every agent in the report)")
     parser.add_argument("--allow-non-strict", action="store_true",
                         help="do not count a NON-STRICT behaviour as a failure")
     args = parser.parse_args(argv)
 
-    path = args.report
-    if os.path.isdir(path):
-        path = os.path.join(path, "index.json")
-    try:
-        with open(path, encoding="utf-8") as f:
-            index = json.load(f)
-    except (OSError, ValueError) as e:
-        print(f"autobahn-summary: cannot read {path}: {e}", file=sys.stderr)
-        return 2
-    if not isinstance(index, dict) or not index:
-        print(f"autobahn-summary: {path} holds no results (did the peer run at all?)",
-              file=sys.stderr)
-        return 2
+    index = {}
+    for path in args.report:
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.json")
+        try:
+            with open(path, encoding="utf-8") as f:
+                part = json.load(f)
+        except (OSError, ValueError) as e:
+            print(f"autobahn-summary: cannot read {path}: {e}", file=sys.stderr)
+            return 2
+        if not isinstance(part, dict) or not part:
+            print(f"autobahn-summary: {path} holds no results (did the peer run at all?)",
+                  file=sys.stderr)
+            return 2
+        for agent, cases in part.items():
+            index.setdefault(agent, {}).update(cases)
+    path = ", ".join(args.report)
 
     agents = sorted(index, key=str)
     if args.agent is not None:
