@@ -6,6 +6,7 @@ import io.pado.protocol.Limits;
 import io.pado.protocol.PerMessageDeflate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -206,5 +207,42 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
                 pingInterval, pongTimeout, timeout);
+    }
+
+    /**
+     * A copy that sends {@code Authorization: Basic …} (RFC 7617) with these credentials, UTF-8 encoded, in place of
+     * any {@code Authorization} header set before. Basic credentials are only base64-encoded: use {@code wss://}.
+     * Redirects to another host do not carry them.
+     *
+     * @throws IllegalArgumentException if {@code user} holds a colon, or either holds a control character
+     */
+    public ClientOptions withBasicAuth(String user, String password) {
+        return withHeaders(headers.without("Authorization").with("Authorization", HeaderValues.basic(user, password)));
+    }
+
+    /**
+     * A copy that sends {@code Authorization: Bearer token} (RFC 6750 §2.1) in place of any {@code Authorization}
+     * header set before. Redirects to another host do not carry it.
+     *
+     * @throws IllegalArgumentException if {@code token} is not a {@code b64token}: letters, digits,
+     *                                  {@code - . _ ~ + /}, then optional {@code =} padding
+     */
+    public ClientOptions withBearerToken(String token) {
+        return withHeaders(headers.without("Authorization").with("Authorization", HeaderValues.bearer(token)));
+    }
+
+    /**
+     * A copy that sends these cookies in one {@code Cookie} header (RFC 6265 §4.2.1: {@code a=1; b=2}, in the map's
+     * iteration order) in place of any {@code Cookie} header set before; an empty map sends none. pado keeps no
+     * cookie jar: {@code Set-Cookie} in the server's answer is in {@link WebSocket#handshakeHeaders()} for you to
+     * read. Redirects to another host do not carry cookies.
+     *
+     * @throws IllegalArgumentException if a name is not an HTTP token or a value holds a character that
+     *                                  RFC 6265 §4.1.1 forbids (space, {@code "}, comma, semicolon, backslash, controls)
+     */
+    public ClientOptions withCookies(Map<String, String> cookies) {
+        String value = HeaderValues.cookies(cookies);
+        Headers rest = headers.without("Cookie");
+        return withHeaders(value == null ? rest : rest.with("Cookie", value));
     }
 }
