@@ -4,6 +4,8 @@ import io.pado.ClientOptions;
 import io.pado.Handler;
 import io.pado.WebSocket;
 import io.pado.protocol.ClientHandshake;
+import io.pado.protocol.HandshakeException;
+import io.pado.protocol.Headers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -13,6 +15,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
@@ -55,19 +58,77 @@ public final class ClientCore {
             }
         }
         String scheme = uri.getScheme();
-        boolean secure = scheme != null && scheme.equalsIgnoreCase("wss");
-        if (scheme == null || !secure && !scheme.equalsIgnoreCase("ws")) {
+        if (scheme == null || !scheme.equalsIgnoreCase("wss") && !scheme.equalsIgnoreCase("ws")) {
             throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
         }
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("no host in " + uri);
         }
-        ClientHandshake handshake = ClientHandshake.create(uri, options.subprotocols(), options.extensions(),
-                options.headers(), options.origin(), ClientHandshake.newKey(random));
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        // Checks the URI and headers now, so that the caller gets IllegalArgumentException rather than a failed future
+        ClientHandshake.create(uri, options.subprotocols(), options.extensions(), options.headers(), options.origin(),
+                ClientHandshake.newKey(random));
         var result = new CompletableFuture<WebSocket>();
-        // RFC 6455 §3: the default ports are 80 for ws and 443 for wss
-        int port = uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80;
+        hop(new ArrayList<>(List.of(uri)), options.headers(), handler, result);
+        return result;
+    }
+
+    /** One opening handshake toward the last URI of {@code chain}; a redirect answer leads to the next hop. */
+    private void hop(List<URI> chain, Headers headers, Handler handler, CompletableFuture<WebSocket> result) {
+        URI uri = chain.getLast();
+        var attempt = new CompletableFuture<WebSocket>();
+        attempt.whenComplete((ws, failure) -> {
+            if (failure == null) {
+                result.complete(ws);
+            } else if (failure instanceof HandshakeException answer && Redirect.isRedirect(answer)
+                    && options.maxRedirects() > 0) {
+                follow(chain, headers, answer, handler, result);
+            } else {
+                result.completeExceptionally(failure);
+            }
+        });
+        try {
+            dial(uri, headers, handler, attempt);
+        } catch (RuntimeException e) {
+            attempt.completeExceptionally(e);
+        }
+    }
+
+    private void follow(List<URI> chain, Headers headers, HandshakeException answer, Handler handler,
+            CompletableFuture<WebSocket> result) {
+        URI from = chain.getLast();
+        URI next;
+        try {
+            next = Redirect.next(chain, answer, options.maxRedirects());
+        } catch (HandshakeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "not following redirect: {0}", e.getMessage());
+            result.completeExceptionally(e);
+            return;
+        }
+        if (isClosed()) {
+            result.completeExceptionally(new IOException("client closed while following a redirect to " + next));
+            return;
+        }
+        // Credentials and cookies were meant for the server the user named: another one never sees them.
+        Headers nextHeaders = Redirect.sameServer(from, next) ? headers
+                : headers.without("Authorization").without("Cookie");
+        LOG.log(System.Logger.Level.DEBUG, "following {0} from {1} to {2}", answer.status(), from, next);
+        chain.add(next);
+        hop(chain, nextHeaders, handler, result);
+    }
+
+    private boolean isClosed() {
+        synchronized (lifecycle) {
+            return closed;
+        }
+    }
+
+    /** Opens a connection to {@code uri} and runs one opening handshake on it; {@code result} says how it went. */
+    private void dial(URI uri, Headers headers, Handler handler, CompletableFuture<WebSocket> result) {
+        boolean secure = uri.getScheme().equalsIgnoreCase("wss");
+        ClientHandshake handshake = ClientHandshake.create(uri, options.subprotocols(), options.extensions(),
+                headers, options.origin(), ClientHandshake.newKey(random));
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        int port = Redirect.port(uri);
         SSLContext tls = secure ? options.tls().context() : null;
         // Name resolution may block: do it on a virtual thread, then hand the socket to a loop.
         virtualThreads.newThread(() -> {
@@ -83,15 +144,14 @@ public final class ClientCore {
                 Transport transport = tls == null ? new PlainTransport(channel)
                         : TlsTransport.client(channel, tls, uri.getHost(), port);
                 var opening = new ClientOpening(this, handshake, handler, path, result, config.maxHeadBytes());
-                loop.execute(() -> dial(loop, channel, transport, address, opening, result));
+                loop.execute(() -> connect(loop, channel, transport, address, opening, result));
             } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(e);
             }
         }).start();
-        return result;
     }
 
-    private void dial(EventLoop loop, SocketChannel channel, Transport transport, InetSocketAddress address,
+    private void connect(EventLoop loop, SocketChannel channel, Transport transport, InetSocketAddress address,
             ClientOpening opening, CompletableFuture<WebSocket> result) {
         var link = new Link(loop, channel, transport, config, opening);
         try {
