@@ -50,23 +50,25 @@ import java.util.Optional;
  *                             for never. Sends beyond {@code maxQueuedBytes} fail at once either way
  * @param maxRedirects         how many redirects (301, 302, 303, 307, 308) an opening handshake follows; default 5,
  *                             0 for none (the 3xx then fails {@link Client#connect}); see {@link #withMaxRedirects}
+ * @param proxy                how connections reach servers: directly ({@link ClientProxy#NONE}, the default) or
+ *                             through an HTTP proxy's {@code CONNECT} tunnel; see {@link ClientProxy}
  */
 public record ClientOptions(List<String> subprotocols, Headers headers, Optional<String> origin, int eventLoops,
         Dispatch dispatch, Limits limits, int maxResponseHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
         long lowWaterBytes, long highWaterBytes, long maxQueuedBytes, List<ExtensionFactory> extensions, ClientTls tls,
-        Duration pingInterval, Duration pongTimeout, Duration writeTimeout, int maxRedirects) {
+        Duration pingInterval, Duration pongTimeout, Duration writeTimeout, int maxRedirects, ClientProxy proxy) {
 
     /**
      * No subprotocols, extra headers or {@code Origin}; one event loop, handlers on virtual threads,
      * {@link Limits#DEFAULT}, 16 KiB response heads, 10 s handshake timeout, no idle timeout, water marks
      * 64 KiB / 1 MiB, at most 32 MiB queued per connection, no extensions, the JDK's trust store for
      * {@code wss://}, a Ping after 30 s without input and 10 s for the answer, 30 s write
-     * timeout, up to 5 redirects.
+     * timeout, up to 5 redirects, no proxy.
      */
     public static final ClientOptions DEFAULT = new ClientOptions(List.of(), Headers.of(), Optional.empty(), 1,
             Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 16 << 10, Duration.ofSeconds(10), Duration.ZERO, 64 << 10,
             1 << 20, 32 << 20, List.of(), ClientTls.SYSTEM, Duration.ofSeconds(30), Duration.ofSeconds(10),
-            Duration.ofSeconds(30), 5);
+            Duration.ofSeconds(30), 5, ClientProxy.NONE);
 
     public ClientOptions {
         subprotocols = List.copyOf(subprotocols);
@@ -91,83 +93,84 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
         if (maxRedirects < 0 || maxRedirects > 20) {
             throw new IllegalArgumentException("maxRedirects must be 0 to 20: " + maxRedirects);
         }
+        Objects.requireNonNull(proxy, "proxy");
     }
 
     /** A copy that offers these subprotocols, most preferred first. */
     public ClientOptions withSubprotocols(String... subprotocols) {
         return new ClientOptions(List.of(subprotocols), headers, origin, eventLoops, dispatch, limits,
                 maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes,
-                extensions, tls, pingInterval, pongTimeout, writeTimeout, maxRedirects);
+                extensions, tls, pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy that sends these extra request headers. */
     public ClientOptions withHeaders(Headers headers) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy that sends this {@code Origin} header. */
     public ClientOptions withOrigin(String origin) {
         return new ClientOptions(subprotocols, headers, Optional.of(origin), eventLoops, dispatch, limits,
                 maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes,
-                extensions, tls, pingInterval, pongTimeout, writeTimeout, maxRedirects);
+                extensions, tls, pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with another number of event loops. */
     public ClientOptions withEventLoops(int eventLoops) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy whose handlers run elsewhere. */
     public ClientOptions withDispatch(Dispatch dispatch) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with other frame and message limits and close timeout. */
     public ClientOptions withLimits(Limits limits) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with another maximum response-head size. */
     public ClientOptions withMaxResponseHeadBytes(int bytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, bytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxRedirects);
+                writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with another handshake timeout. */
     public ClientOptions withHandshakeTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 timeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval,
-                pongTimeout, writeTimeout, maxRedirects);
+                pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
     public ClientOptions withIdleTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval,
-                pongTimeout, writeTimeout, maxRedirects);
+                pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with other low- and high-water marks. */
     public ClientOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with another bound on queued bytes per connection. */
     public ClientOptions withMaxQueuedBytes(long bytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions, tls, pingInterval,
-                pongTimeout, writeTimeout, maxRedirects);
+                pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /**
@@ -180,14 +183,14 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
     public ClientOptions withExtensions(ExtensionFactory... factories) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories), tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy that trusts these certificates on {@code wss://}; see {@link ClientTls}. */
     public ClientOptions withTls(ClientTls tls) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /**
@@ -197,21 +200,21 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
     public ClientOptions withPingInterval(Duration interval) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, interval,
-                pongTimeout, writeTimeout, maxRedirects);
+                pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy that gives up on a peer that has sent nothing for this long after our Ping. */
     public ClientOptions withPongTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, timeout, writeTimeout, maxRedirects);
+                pingInterval, timeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy that closes a slow consumer after this long without write progress; {@link Duration#ZERO} for never. */
     public ClientOptions withWriteTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, timeout, maxRedirects);
+                pingInterval, pongTimeout, timeout, maxRedirects, proxy);
     }
 
     /**
@@ -231,7 +234,17 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
     public ClientOptions withMaxRedirects(int count) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, count);
+                pingInterval, pongTimeout, writeTimeout, count, proxy);
+    }
+
+    /**
+     * A copy that reaches servers through this proxy, e.g. {@link ClientProxy#http(String, int)} or
+     * {@link ClientProxy#SYSTEM} for the JVM's proxy settings; {@link ClientProxy#NONE} to connect directly.
+     */
+    public ClientOptions withProxy(ClientProxy proxy) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /**

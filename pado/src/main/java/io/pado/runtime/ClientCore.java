@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.IntSupplier;
@@ -130,21 +131,30 @@ public final class ClientCore {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         int port = Redirect.port(uri);
         SSLContext tls = secure ? options.tls().context() : null;
-        // Name resolution may block: do it on a virtual thread, then hand the socket to a loop.
+        // Proxy selection and name resolution may block: do them on a virtual thread, then hand the socket to a loop.
         virtualThreads.newThread(() -> {
             try {
-                var address = new InetSocketAddress(uri.getHost(), port);
+                Optional<InetSocketAddress> proxy = options.proxy().select(uri);
+                // Through a proxy, the proxy resolves the server's name: it may not resolve here at all.
+                var address = proxy.map(p -> new InetSocketAddress(p.getHostString(), p.getPort()))
+                        .orElseGet(() -> new InetSocketAddress(uri.getHost(), port));
                 if (address.isUnresolved()) {
-                    throw new UnknownHostException(uri.getHost());
+                    throw new UnknownHostException(proxy.isPresent() ? "proxy " + address.getHostString()
+                            : uri.getHost());
                 }
                 SocketChannel channel = SocketChannel.open();
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 EventLoop loop = loops.next();
-                Transport transport = tls == null ? new PlainTransport(channel)
-                        : TlsTransport.client(channel, tls, uri.getHost(), port);
-                var opening = new ClientOpening(this, handshake, handler, path, result, config.maxHeadBytes());
-                loop.execute(() -> connect(loop, channel, transport, address, opening, result));
+                Transport socket = new PlainTransport(channel);
+                Transport transport = tls == null ? socket : TlsTransport.client(channel, tls, uri.getHost(), port);
+                var handshaking = new ClientOpening(this, handshake, handler, path, result, config.maxHeadBytes());
+                Opening opening = proxy.isEmpty() ? handshaking : new ProxyOpening(
+                        proxy.get().getHostString() + ":" + proxy.get().getPort(), uri.getHost() + ":" + port,
+                        options.proxy().proxyAuthorization(), transport, handshaking, result, config.maxHeadBytes());
+                // Until a proxy's tunnel stands, the link talks plain HTTP with the proxy.
+                Transport first = proxy.isEmpty() ? transport : socket;
+                loop.execute(() -> connect(loop, channel, first, address, opening, result));
             } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -152,7 +162,7 @@ public final class ClientCore {
     }
 
     private void connect(EventLoop loop, SocketChannel channel, Transport transport, InetSocketAddress address,
-            ClientOpening opening, CompletableFuture<WebSocket> result) {
+            Opening opening, CompletableFuture<WebSocket> result) {
         var link = new Link(loop, channel, transport, config, opening);
         try {
             boolean connected = channel.connect(address);
