@@ -2,6 +2,8 @@ package io.pado.runtime;
 
 import io.pado.ClientOptions;
 import io.pado.Handler;
+import io.pado.Reconnect;
+import io.pado.ReconnectingWebSocket;
 import io.pado.WebSocket;
 import io.pado.protocol.ClientHandshake;
 import io.pado.protocol.HandshakeException;
@@ -18,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.IntSupplier;
@@ -36,6 +40,8 @@ public final class ClientCore {
     private final IntSupplier maskKeys = random::nextInt;
     private final Object lifecycle = new Object();
     private boolean closed;
+    /** Reconnecting handles that have not stopped yet: added by connect, removed when they stop (any thread). */
+    private final Set<Reconnector> reconnectors = ConcurrentHashMap.newKeySet();
 
     public ClientCore(ClientOptions options) {
         this.options = options;
@@ -53,24 +59,43 @@ public final class ClientCore {
     }
 
     public CompletableFuture<WebSocket> connect(URI uri, Handler handler) {
+        requireOpen();
+        check(uri);
+        var result = new CompletableFuture<WebSocket>();
+        hop(new ArrayList<>(List.of(uri)), options.headers(), handler, result);
+        return result;
+    }
+
+    /**
+     * Like {@link #connect}, with a stable handle that reconnects under {@code policy}; the future completes at the
+     * first open.
+     */
+    public CompletableFuture<ReconnectingWebSocket> connect(URI uri, Handler handler, Reconnect policy) {
+        requireOpen();
+        check(uri);
+        var reconnector = new Reconnector(this, uri, handler, policy);
+        reconnectors.add(reconnector);
+        if (isClosed()) {
+            reconnector.stop(null);
+        }
+        return reconnector.start();
+    }
+
+    private void requireOpen() {
         synchronized (lifecycle) {
             if (closed) {
                 throw new IllegalStateException("client closed");
             }
         }
-        String scheme = uri.getScheme();
-        if (scheme == null || !scheme.equalsIgnoreCase("wss") && !scheme.equalsIgnoreCase("ws")) {
-            throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("no host in " + uri);
-        }
-        // Checks the URI and headers now, so that the caller gets IllegalArgumentException rather than a failed future
-        ClientHandshake.create(uri, options.subprotocols(), options.extensions(), options.headers(), options.origin(),
-                ClientHandshake.newKey(random));
-        var result = new CompletableFuture<WebSocket>();
-        hop(new ArrayList<>(List.of(uri)), options.headers(), handler, result);
-        return result;
+    }
+
+    /** Runs {@code task} on a loop after {@code delay}; a task still waiting when the client closes never runs. */
+    void schedule(Duration delay, Runnable task) {
+        loops.next().schedule(delay.toNanos(), task);
+    }
+
+    void forget(Reconnector reconnector) {
+        reconnectors.remove(reconnector);
     }
 
     /** One opening handshake toward the last URI of {@code chain}; a redirect answer leads to the next hop. */
@@ -115,6 +140,19 @@ public final class ClientCore {
         LOG.log(System.Logger.Level.DEBUG, "following {0} from {1} to {2}", answer.status(), from, next);
         chain.add(next);
         hop(chain, nextHeaders, handler, result);
+    }
+
+    /** Checks the URI and headers now, so that the caller gets IllegalArgumentException rather than a failed future. */
+    private void check(URI uri) {
+        String scheme = uri.getScheme();
+        if (scheme == null || !scheme.equalsIgnoreCase("wss") && !scheme.equalsIgnoreCase("ws")) {
+            throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("no host in " + uri);
+        }
+        ClientHandshake.create(uri, options.subprotocols(), options.extensions(), options.headers(), options.origin(),
+                ClientHandshake.newKey(random));
     }
 
     private boolean isClosed() {
@@ -188,6 +226,10 @@ public final class ClientCore {
                 return;
             }
             closed = true;
+        }
+        // Before the loops drain: the connections' Closes must not lead to new attempts.
+        for (Reconnector r : List.copyOf(reconnectors)) {
+            r.stop(null);
         }
         try {
             loops.stop(timeout.toMillis());
