@@ -126,6 +126,9 @@ final class Reconnector implements ReconnectingWebSocket {
 
     /** Tells the handler, then arms the timer for attempt {@code n}. On a handler thread. */
     private void later(int n, Throwable cause) {
+        if (isStopped()) {
+            return; // the user closed meanwhile: whenClosed has completed, nothing more is announced
+        }
         Duration delay = policy.delayBefore(n);
         LOG.log(System.Logger.Level.DEBUG, "reconnecting to {0} in {1} ms (attempt {2}): {3}", uri,
                 delay.toMillis(), n, cause.toString());
