@@ -17,7 +17,8 @@ import java.util.Optional;
  * {@snippet :
  * var options = ClientOptions.DEFAULT
  *         .withSubprotocols("chat.v2", "chat.v1")
- *         .withHeaders(Headers.of("Authorization", "Bearer " + token));
+ *         .withBearerToken(token)
+ *         .withHeaders(Headers.of("X-Client-Version", "2.1"));
  * }
  *
  * @param subprotocols         the subprotocols to offer, most preferred first (RFC 6455 §4.1); empty for none

@@ -95,8 +95,12 @@ public final class ClientProxy {
         int colon = userInfo.indexOf(':');
         String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
         String password = colon < 0 ? "" : userInfo.substring(colon + 1);
-        return proxy.withBasicAuth(URLDecoder.decode(user, StandardCharsets.UTF_8),
-                URLDecoder.decode(password, StandardCharsets.UTF_8));
+        return proxy.withBasicAuth(percentDecode(user), percentDecode(password));
+    }
+
+    /** RFC 3986 §2.1 percent-decoding as UTF-8; unlike form decoding, '+' stays '+'. */
+    private static String percentDecode(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** Asks {@code selector} on every connect, as {@link #SYSTEM} asks the JVM's. */

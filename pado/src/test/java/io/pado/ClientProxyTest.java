@@ -166,13 +166,13 @@ class ClientProxyTest {
             try (var proxy = new ScriptedHttp(head -> "HTTP/1.1 407 Proxy Authentication Required\r\n"
                     + "Proxy-Authenticate: Basic realm=\"corp\"\r\nContent-Length: 0\r\n\r\n");
                     Client client = Client.create(ClientOptions.DEFAULT.withProxy(ClientProxy.http(
-                            URI.create("http://bob:p%40ss@127.0.0.1:" + proxy.port()))))) {
+                            URI.create("http://bob:p%40s+s@127.0.0.1:" + proxy.port()))))) {
                 Throwable e = failure(client, URI.create("ws://server.invalid:8080/x"));
 
                 String head = proxy.nextHead();
                 assertThat(head).startsWith("CONNECT server.invalid:8080 HTTP/1.1\r\n");
                 assertThat(header(head, "Host")).isEqualTo("server.invalid:8080");
-                assertThat(header(head, "Proxy-Authorization")).isEqualTo("Basic Ym9iOnBAc3M="); // bob:p@ss
+                assertThat(header(head, "Proxy-Authorization")).isEqualTo("Basic Ym9iOnBAcytz"); // bob:p@s+s
                 assertThat(e).isInstanceOfSatisfying(ProxyException.class, p -> {
                     assertThat(p.status()).isEqualTo(407);
                     assertThat(p.headers().first("Proxy-Authenticate")).hasValue("Basic realm=\"corp\"");

@@ -181,11 +181,17 @@ public final class ClientCore {
                             : uri.getHost());
                 }
                 SocketChannel channel = SocketChannel.open();
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                EventLoop loop = loops.next();
+                Transport transport;
                 Transport socket = new PlainTransport(channel);
-                Transport transport = tls == null ? socket : TlsTransport.client(channel, tls, uri.getHost(), port);
+                try {
+                    channel.configureBlocking(false);
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    transport = tls == null ? socket : TlsTransport.client(channel, tls, uri.getHost(), port);
+                } catch (IOException | RuntimeException e) {
+                    channel.close(); // no link owns it yet
+                    throw e;
+                }
+                EventLoop loop = loops.next();
                 var handshaking = new ClientOpening(this, handshake, handler, path, result, config.maxHeadBytes());
                 Opening opening = proxy.isEmpty() ? handshaking : new ProxyOpening(
                         proxy.get().getHostString() + ":" + proxy.get().getPort(), uri.getHost() + ":" + port,
