@@ -62,7 +62,40 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Closes every connection with 1001 (going away), waits up to the close timeout (plus one second) for the
+     * Connects to {@code uri} like {@link #connect(URI, Handler)}, and connects again whenever the connection ends
+     * or an attempt fails, with exponential backoff and jitter, until {@code policy} says to stop (see
+     * {@link Reconnect} for when). The future completes with a {@link ReconnectingWebSocket}, a stable handle that
+     * {@code handler} also receives, at the first open; it fails if reconnecting stops before that (a 404, say, or
+     * {@code maxAttempts} failures). Cancel it to stop trying.
+     *
+     * <p>{@code handler.onOpen} is called after every (re)connect: that is where an application (re)subscribes.
+     * {@link Handler#onReconnecting} announces each attempt. Waiting between attempts takes no thread: a timer on
+     * the client's event loop starts the next attempt. Sends while disconnected fail at once.
+     *
+     * {@snippet :
+     * ReconnectingWebSocket ws = client.connect(uri, new Handler() {
+     *     @Override
+     *     public void onOpen(WebSocket ws) {
+     *         ws.sendText("{\"subscribe\": \"prices\"}"); // again on every connection
+     *     }
+     *
+     *     @Override
+     *     public void onReconnecting(WebSocket ws, int attempt, Duration delay, Throwable cause) {
+     *         System.err.println("attempt " + attempt + " in " + delay + ": " + cause.getMessage());
+     *     }
+     * }, Reconnect.DEFAULT.withMaxDelay(Duration.ofSeconds(10))).join();
+     * }
+     *
+     * @throws IllegalArgumentException if {@code uri} is not a {@code ws://} or {@code wss://} URI with a host
+     * @throws IllegalStateException    if the client is closed
+     */
+    public CompletableFuture<ReconnectingWebSocket> connect(URI uri, Handler handler, Reconnect policy) {
+        return core.connect(Objects.requireNonNull(uri, "uri"), Objects.requireNonNull(handler, "handler"),
+                Objects.requireNonNull(policy, "policy"));
+    }
+
+    /**
+     * Closes every connection with 1001 (going away) and stops reconnecting ones, waits up to the close timeout (plus one second) for the
      * closing handshakes, then ends the client's threads. Calling it again does nothing.
      */
     @Override

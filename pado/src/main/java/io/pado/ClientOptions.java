@@ -6,6 +6,7 @@ import io.pado.protocol.Limits;
 import io.pado.protocol.PerMessageDeflate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,7 +17,8 @@ import java.util.Optional;
  * {@snippet :
  * var options = ClientOptions.DEFAULT
  *         .withSubprotocols("chat.v2", "chat.v1")
- *         .withHeaders(Headers.of("Authorization", "Bearer " + token));
+ *         .withBearerToken(token)
+ *         .withHeaders(Headers.of("X-Client-Version", "2.1"));
  * }
  *
  * @param subprotocols         the subprotocols to offer, most preferred first (RFC 6455 §4.1); empty for none
@@ -47,23 +49,27 @@ import java.util.Optional;
  *                             of them, the peer is not reading. pado reports {@code onClose(1008, "slow consumer")} and
  *                             drops the connection (a Close could not get through); default 30 s, {@link Duration#ZERO}
  *                             for never. Sends beyond {@code maxQueuedBytes} fail at once either way
+ * @param maxRedirects         how many redirects (301, 302, 303, 307, 308) an opening handshake follows; default 5,
+ *                             0 for none (the 3xx then fails {@link Client#connect}); see {@link #withMaxRedirects}
+ * @param proxy                how connections reach servers: directly ({@link ClientProxy#NONE}, the default) or
+ *                             through an HTTP proxy's {@code CONNECT} tunnel; see {@link ClientProxy}
  */
 public record ClientOptions(List<String> subprotocols, Headers headers, Optional<String> origin, int eventLoops,
         Dispatch dispatch, Limits limits, int maxResponseHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
         long lowWaterBytes, long highWaterBytes, long maxQueuedBytes, List<ExtensionFactory> extensions, ClientTls tls,
-        Duration pingInterval, Duration pongTimeout, Duration writeTimeout) {
+        Duration pingInterval, Duration pongTimeout, Duration writeTimeout, int maxRedirects, ClientProxy proxy) {
 
     /**
      * No subprotocols, extra headers or {@code Origin}; one event loop, handlers on virtual threads,
      * {@link Limits#DEFAULT}, 16 KiB response heads, 10 s handshake timeout, no idle timeout, water marks
      * 64 KiB / 1 MiB, at most 32 MiB queued per connection, no extensions, the JDK's trust store for
      * {@code wss://}, a Ping after 30 s without input and 10 s for the answer, 30 s write
-     * timeout.
+     * timeout, up to 5 redirects, no proxy.
      */
     public static final ClientOptions DEFAULT = new ClientOptions(List.of(), Headers.of(), Optional.empty(), 1,
             Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 16 << 10, Duration.ofSeconds(10), Duration.ZERO, 64 << 10,
             1 << 20, 32 << 20, List.of(), ClientTls.SYSTEM, Duration.ofSeconds(30), Duration.ofSeconds(10),
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30), 5, ClientProxy.NONE);
 
     public ClientOptions {
         subprotocols = List.copyOf(subprotocols);
@@ -85,83 +91,87 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
         Options.requireNotNegative(pingInterval, "pingInterval");
         Options.requirePositive(pongTimeout, "pongTimeout");
         Options.requireNotNegative(writeTimeout, "writeTimeout");
+        if (maxRedirects < 0 || maxRedirects > 20) {
+            throw new IllegalArgumentException("maxRedirects must be 0 to 20: " + maxRedirects);
+        }
+        Objects.requireNonNull(proxy, "proxy");
     }
 
     /** A copy that offers these subprotocols, most preferred first. */
     public ClientOptions withSubprotocols(String... subprotocols) {
         return new ClientOptions(List.of(subprotocols), headers, origin, eventLoops, dispatch, limits,
                 maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes,
-                extensions, tls, pingInterval, pongTimeout, writeTimeout);
+                extensions, tls, pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy that sends these extra request headers. */
     public ClientOptions withHeaders(Headers headers) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy that sends this {@code Origin} header. */
     public ClientOptions withOrigin(String origin) {
         return new ClientOptions(subprotocols, headers, Optional.of(origin), eventLoops, dispatch, limits,
                 maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes,
-                extensions, tls, pingInterval, pongTimeout, writeTimeout);
+                extensions, tls, pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with another number of event loops. */
     public ClientOptions withEventLoops(int eventLoops) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy whose handlers run elsewhere. */
     public ClientOptions withDispatch(Dispatch dispatch) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with other frame and message limits and close timeout. */
     public ClientOptions withLimits(Limits limits) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with another maximum response-head size. */
     public ClientOptions withMaxResponseHeadBytes(int bytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, bytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout);
+                writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with another handshake timeout. */
     public ClientOptions withHandshakeTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 timeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval,
-                pongTimeout, writeTimeout);
+                pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
     public ClientOptions withIdleTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval,
-                pongTimeout, writeTimeout);
+                pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with other low- and high-water marks. */
     public ClientOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy with another bound on queued bytes per connection. */
     public ClientOptions withMaxQueuedBytes(long bytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions, tls, pingInterval,
-                pongTimeout, writeTimeout);
+                pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /**
@@ -174,14 +184,14 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
     public ClientOptions withExtensions(ExtensionFactory... factories) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories), tls,
-                pingInterval, pongTimeout, writeTimeout);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy that trusts these certificates on {@code wss://}; see {@link ClientTls}. */
     public ClientOptions withTls(ClientTls tls) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /**
@@ -191,20 +201,87 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
     public ClientOptions withPingInterval(Duration interval) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, interval,
-                pongTimeout, writeTimeout);
+                pongTimeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy that gives up on a peer that has sent nothing for this long after our Ping. */
     public ClientOptions withPongTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, timeout, writeTimeout);
+                pingInterval, timeout, writeTimeout, maxRedirects, proxy);
     }
 
     /** A copy that closes a slow consumer after this long without write progress; {@link Duration#ZERO} for never. */
     public ClientOptions withWriteTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, timeout);
+                pingInterval, pongTimeout, timeout, maxRedirects, proxy);
+    }
+
+    /**
+     * A copy that follows at most {@code count} redirects in an opening handshake; 0 turns redirects off.
+     *
+     * <p>A 301, 302, 303, 307 or 308 answer with a {@code Location} makes the client open a new connection to that
+     * URI (resolved against the current one if relative; {@code http} becomes {@code ws}, {@code https} becomes
+     * {@code wss}) with a new handshake. A redirect from {@code wss} to {@code ws} is refused, since it would
+     * drop TLS; so is one to any other scheme. <b>When a redirect leads to another host or port, the
+     * {@code Authorization} and {@code Cookie} headers are dropped</b>, for that hop and every later one, so that
+     * credentials meant for one server never reach another. A loop, or more than {@code count} redirects, fails
+     * {@link Client#connect} with a {@link io.pado.protocol.HandshakeException} whose status is the last 3xx and
+     * whose message shows the chain of URIs. Each hop has its own handshake timeout.
+     *
+     * @throws IllegalArgumentException if {@code count} is negative or above 20
+     */
+    public ClientOptions withMaxRedirects(int count) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
+                pingInterval, pongTimeout, writeTimeout, count, proxy);
+    }
+
+    /**
+     * A copy that reaches servers through this proxy, e.g. {@link ClientProxy#http(String, int)} or
+     * {@link ClientProxy#SYSTEM} for the JVM's proxy settings; {@link ClientProxy#NONE} to connect directly.
+     */
+    public ClientOptions withProxy(ClientProxy proxy) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
+    }
+
+    /**
+     * A copy that sends {@code Authorization: Basic …} (RFC 7617) with these credentials, UTF-8 encoded, in place of
+     * any {@code Authorization} header set before. Basic credentials are only base64-encoded: use {@code wss://}.
+     * Redirects to another host do not carry them (see {@link #withMaxRedirects}).
+     *
+     * @throws IllegalArgumentException if {@code user} holds a colon, or either holds a control character
+     */
+    public ClientOptions withBasicAuth(String user, String password) {
+        return withHeaders(headers.without("Authorization").with("Authorization", HeaderValues.basic(user, password)));
+    }
+
+    /**
+     * A copy that sends {@code Authorization: Bearer token} (RFC 6750 §2.1) in place of any {@code Authorization}
+     * header set before. Redirects to another host do not carry it.
+     *
+     * @throws IllegalArgumentException if {@code token} is not a {@code b64token}: letters, digits,
+     *                                  {@code - . _ ~ + /}, then optional {@code =} padding
+     */
+    public ClientOptions withBearerToken(String token) {
+        return withHeaders(headers.without("Authorization").with("Authorization", HeaderValues.bearer(token)));
+    }
+
+    /**
+     * A copy that sends these cookies in one {@code Cookie} header (RFC 6265 §4.2.1: {@code a=1; b=2}, in the map's
+     * iteration order) in place of any {@code Cookie} header set before; an empty map sends none. pado keeps no
+     * cookie jar: {@code Set-Cookie} in the server's answer is in {@link WebSocket#handshakeHeaders()} for you to
+     * read. Redirects to another host do not carry cookies.
+     *
+     * @throws IllegalArgumentException if a name is not an HTTP token or a value holds a character that
+     *                                  RFC 6265 §4.1.1 forbids (space, {@code "}, comma, semicolon, backslash, controls)
+     */
+    public ClientOptions withCookies(Map<String, String> cookies) {
+        String value = HeaderValues.cookies(cookies);
+        Headers rest = headers.without("Cookie");
+        return withHeaders(value == null ? rest : rest.with("Cookie", value));
     }
 }

@@ -1,6 +1,7 @@
 package io.pado;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * Receives what happens on one or many WebSockets. Every method has a default that does nothing, so a handler
@@ -54,13 +55,29 @@ public interface Handler {
     }
 
     /**
-     * The connection ended; the last callback for {@code ws}. {@code code} is the peer's close code when the
+     * The connection ended; the last callback for {@code ws} (for a {@link ReconnectingWebSocket}, the last of this
+     * connection: {@link #onReconnecting} and a new {@link #onOpen} may follow). {@code code} is the peer's close code when the
      * closing handshake happened (or when we started it, the code we sent and the peer echoed), the code of the
      * failure when pado failed the connection (1002, 1007, 1009, ...), {@value
      * io.pado.protocol.CloseCode#NO_STATUS_RECEIVED} when the Close had no code, and {@value
      * io.pado.protocol.CloseCode#ABNORMAL_CLOSURE} when the TCP connection ended without a Close.
      */
     default void onClose(WebSocket ws, int code, String reason) {
+    }
+
+    /**
+     * A {@link ReconnectingWebSocket} will try to connect again after {@code delay}: called after {@link #onClose}
+     * (or after a failed attempt) and before the attempt, one call per attempt. {@link #onOpen} follows when an
+     * attempt succeeds; nothing more when reconnecting stops (see {@link ReconnectingWebSocket#whenClosed()}).
+     * Never called for other WebSockets.
+     *
+     * @param ws      the reconnecting handle
+     * @param attempt 1 for the first attempt after the connection ended, counting up until one succeeds
+     * @param delay   how long until the attempt, jitter included
+     * @param cause   why: a {@link ClosedException} with the close code when the connection ended, or the exception
+     *                of the attempt that failed
+     */
+    default void onReconnecting(WebSocket ws, int attempt, Duration delay, Throwable cause) {
     }
 
     /**

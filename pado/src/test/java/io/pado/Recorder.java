@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * A {@link Handler} that records every callback in a queue; tests take them out with a timeout (no sleeps), in the
  * manner of OkHttp's WebSocketRecorder.
  */
-final class Recorder implements Handler {
+class Recorder implements Handler { // open: tests add onOpen behaviour
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     sealed interface Call {
@@ -37,6 +37,10 @@ final class Recorder implements Handler {
     }
 
     record Error(Throwable error) implements Call {
+    }
+
+    /** {@link Handler#onReconnecting}, with the time it was called ({@link System#nanoTime()}). */
+    record Reconnecting(int attempt, Duration delay, Throwable cause, long atNanos) implements Call {
     }
 
     private final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
@@ -74,6 +78,18 @@ final class Recorder implements Handler {
     @Override
     public void onError(WebSocket ws, Throwable error) {
         calls.add(new Error(error));
+    }
+
+    @Override
+    public void onReconnecting(WebSocket ws, int attempt, Duration delay, Throwable cause) {
+        calls.add(new Reconnecting(attempt, delay, cause, System.nanoTime()));
+    }
+
+    /** The calls recorded and not yet taken, taking them. */
+    java.util.List<Call> drain() {
+        var out = new java.util.ArrayList<Call>();
+        calls.drainTo(out);
+        return out;
     }
 
     static byte[] bytes(ByteBuffer data) {

@@ -2,7 +2,12 @@ package io.pado.cli;
 
 import io.pado.Client;
 import io.pado.ClientOptions;
+import io.pado.ClientProxy;
+import io.pado.ClosedException;
 import io.pado.Handler;
+import io.pado.ProxyException;
+import io.pado.Reconnect;
+import io.pado.ReconnectingWebSocket;
 import io.pado.WebSocket;
 import io.pado.protocol.HandshakeException;
 import io.pado.protocol.Headers;
@@ -69,6 +74,14 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "10", description = "seconds to wait for the handshake and the closing handshake (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Option(names = "--proxy", description = "HTTP proxy to tunnel through (CONNECT): http://[user:password@]host:port,"
+            + " or 'system' for the JVM's proxy settings (-Dhttps.proxyHost...)")
+    String proxy;
+
+    @Option(names = "--reconnect", description = "when the connection drops, connect again with backoff until stdin ends;"
+            + " lines typed while disconnected are not sent")
+    boolean reconnect;
+
     private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     /** We sent the Close (stdin ended): our own code coming back is a normal end. Stdin thread writes. */
@@ -96,14 +109,38 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
         if (origin != null) {
             options = options.withOrigin(origin);
         }
+        if (proxy != null) {
+            try {
+                options = options.withProxy(proxy.equals("system") ? ClientProxy.SYSTEM
+                        : ClientProxy.http(URI.create(proxy)));
+            } catch (IllegalArgumentException e) {
+                System.err.println("pado connect: --proxy must be http://[user:password@]host:port or system: "
+                        + e.getMessage());
+                return 2;
+            }
+        }
         try (Client client = Client.create(options)) {
             WebSocket ws;
             try {
-                ws = client.connect(url, new Printer()).join();
+                if (reconnect) {
+                    ReconnectingWebSocket handle = client.connect(url, new Printer(), Reconnect.DEFAULT).join();
+                    handle.whenClosed().whenComplete((done, e) -> {
+                        if (e != null) {
+                            System.err.println("pado connect: stopped reconnecting: " + e.getMessage());
+                        }
+                        closed.complete(e == null ? 0 : e instanceof ClosedException ? 3 : 1);
+                    });
+                    ws = handle;
+                } else {
+                    ws = client.connect(url, new Printer()).join();
+                }
             } catch (CompletionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof HandshakeException h) {
                     System.err.println("pado connect: refused with HTTP " + h.status() + ": " + h.getMessage());
+                } else if (cause instanceof ProxyException p) {
+                    System.err.println("pado connect: the proxy refused with HTTP " + p.status() + ": "
+                            + p.getMessage());
                 } else {
                     System.err.println("pado connect: could not connect to " + url + ": " + cause);
                 }
@@ -128,16 +165,23 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
     private void pump(WebSocket ws) {
         try (var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
-            while ((line = in.readLine()) != null && ws.isOpen()) {
+            while ((line = in.readLine()) != null && (reconnect ? !closed.isDone() : ws.isOpen())) {
+                CompletableFuture<Void> sent;
                 if (hex) {
-                    ws.sendBinary(ByteBuffer.wrap(HexFormat.of().parseHex(line.replace(" ", ""))));
+                    sent = ws.sendBinary(ByteBuffer.wrap(HexFormat.of().parseHex(line.replace(" ", ""))));
                 } else if (binary) {
-                    ws.sendBinary(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+                    sent = ws.sendBinary(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
                 } else {
-                    ws.sendText(line);
+                    sent = ws.sendText(line);
+                }
+                if (reconnect) {
+                    sent.exceptionally(e -> {
+                        info("not sent: " + e.getMessage());
+                        return null;
+                    });
                 }
             }
-            if (ws.isOpen()) {
+            if (ws.isOpen() || reconnect) { // a reconnecting handle stops reconnecting even while disconnected
                 closing = true;
                 ws.close(closeCode, closeReason).get(timeoutSeconds, TimeUnit.SECONDS);
             }
@@ -185,7 +229,21 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
         @Override
         public void onClose(WebSocket ws, int code, String reason) {
             info("closed " + code + (reason.isEmpty() ? "" : " " + reason));
-            closed.complete(code == 1000 || code == 1001 || (closing && code == closeCode) ? 0 : 3);
+            if (!reconnect) { // with --reconnect, whenClosed() decides the end
+                closed.complete(code == 1000 || code == 1001 || (closing && code == closeCode) ? 0 : 3);
+            }
+        }
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            if (reconnect) {
+                info("open");
+            }
+        }
+
+        @Override
+        public void onReconnecting(WebSocket ws, int attempt, Duration delay, Throwable cause) {
+            info("reconnecting in " + delay.toMillis() + " ms (attempt " + attempt + "): " + cause.getMessage());
         }
 
         @Override

@@ -91,6 +91,48 @@ class CliTest {
     }
 
     @Test
+    void connectThroughAProxyThatRefusesExitsWith1() throws Exception {
+        try (var proxy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            var head = new java.util.concurrent.CompletableFuture<String>();
+            Thread.ofVirtual().start(() -> {
+                try (var s = proxy.accept()) {
+                    var in = s.getInputStream();
+                    var text = new StringBuilder();
+                    while (!text.toString().endsWith("\r\n\r\n") && text.length() < 4096) {
+                        int b = in.read();
+                        if (b < 0) {
+                            break;
+                        }
+                        text.append((char) b);
+                    }
+                    head.complete(text.toString());
+                    s.getOutputStream().write("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (java.io.IOException e) {
+                    head.completeExceptionally(e);
+                }
+            });
+            Run run = run("", "connect", "--proxy", "http://u:p@127.0.0.1:" + proxy.getLocalPort(),
+                    "ws://server.invalid:9/x");
+            assertThat(run.status()).isEqualTo(1);
+            assertThat(run.err()).contains("proxy refused with HTTP 407");
+            assertThat(head.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).startsWith("CONNECT server.invalid:9 HTTP/1.1")
+                    .contains("Proxy-Authorization: Basic dTpw");
+        }
+    }
+
+    @Test
+    void connectWithReconnectEchoesAndEndsWithStdin() throws Exception {
+        try (var chat = ChatServer.start(ChatOptions.DEFAULT.withPort(0))) {
+            Run run = run("/nick again\nhi\n", "connect", "--reconnect", "-s", "chat",
+                    "ws://127.0.0.1:" + chat.port() + "/chat");
+            assertThat(run.status()).isZero();
+            assertThat(run.out()).contains("again: hi");
+            assertThat(run.err()).contains("* open", "closed 1000");
+        }
+    }
+
+    @Test
     void connectToNothingExitsWith1() throws Exception {
         Run run = run("", "connect", "--timeout", "2", "ws://127.0.0.1:1/");
         assertThat(run.status()).isEqualTo(1);

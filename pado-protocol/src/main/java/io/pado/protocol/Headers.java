@@ -110,6 +110,20 @@ public final class Headers {
         return new Headers(newNames, newValues);
     }
 
+    /** A copy without any field called {@code name} (any case); this instance if there is none. */
+    public Headers without(String name) {
+        Objects.requireNonNull(name, "name");
+        var keptNames = new ArrayList<String>(names.length);
+        var keptValues = new ArrayList<String>(names.length);
+        for (int i = 0; i < names.length; i++) {
+            if (!names[i].equalsIgnoreCase(name)) {
+                keptNames.add(names[i]);
+                keptValues.add(values[i]);
+            }
+        }
+        return keptNames.size() == names.length ? this : trusted(keptNames, keptValues);
+    }
+
     private static String checkName(String name) {
         Objects.requireNonNull(name, "header name");
         Http.checkToken("header name", name);

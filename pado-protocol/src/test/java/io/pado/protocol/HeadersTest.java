@@ -111,6 +111,15 @@ class HeadersTest {
         }
 
         @Test
+        void withoutDropsEveryFieldOfThatNameInAnyCase() {
+            var original = Headers.of("Cookie", "a=1", "X", "2", "cookie", "b=3");
+
+            assertThat(original.without("COOKIE").fields()).containsExactly(Map.entry("X", "2"));
+            assertThat(original.without("Authorization")).isSameAs(original);
+            assertThat(original.size()).isEqualTo(3);
+        }
+
+        @Test
         void forEachVisitsFieldsInOrder() {
             var seen = new ArrayList<String>();
             Headers.of("A", "1", "B", "2").forEach((name, value) -> seen.add(name + "=" + value));

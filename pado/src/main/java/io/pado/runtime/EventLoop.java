@@ -9,7 +9,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +51,13 @@ public final class EventLoop implements Runnable {
     private final List<Link> dirty = new ArrayList<>();
     private long nextScanNanos = Long.MAX_VALUE;
     private CountDownLatch drained;
+    /** Tasks waiting for their time, earliest first; {@code seq} keeps equal times in order. */
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>(
+            Comparator.comparingLong(Timer::dueNanos).thenComparingLong(Timer::seq));
+    private long timerSeq;
+
+    private record Timer(long dueNanos, long seq, Runnable task) {
+    }
 
     EventLoop(String name, boolean daemon) {
         try {
@@ -85,6 +94,18 @@ public final class EventLoop implements Runnable {
         if (!inLoop() && awake.compareAndSet(false, true)) {
             selector.wakeup();
         }
+    }
+
+    /**
+     * Runs {@code task} on the loop thread once {@code delayNanos} have passed (a little later: timeouts are scanned at
+     * most every few milliseconds). Safe from any thread; a task still waiting when the loop ends never runs.
+     */
+    void schedule(long delayNanos, Runnable task) {
+        long due = System.nanoTime() + delayNanos;
+        execute(() -> {
+            timers.add(new Timer(due, timerSeq++, task));
+            deadline(due);
+        });
     }
 
     /** Asks the loop to end after closing every link it still owns. Safe from any thread. */
@@ -254,5 +275,22 @@ public final class EventLoop implements Runnable {
             }
         }
         nextScanNanos = next == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(next, now + MIN_SCAN_INTERVAL_NANOS);
+        runTimers(now);
+    }
+
+    /** Runs the timers due at {@code now}; bounded: those a task adds run in a later scan. */
+    private void runTimers(long now) {
+        for (int n = timers.size(); n > 0 && timers.peek().dueNanos() <= now; n--) {
+            Runnable task = timers.poll().task();
+            try {
+                task.run();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.ERROR, "event loop timer failed", e);
+            }
+        }
+        Timer first = timers.peek();
+        if (first != null) {
+            deadline(Math.max(first.dueNanos(), now + MIN_SCAN_INTERVAL_NANOS));
+        }
     }
 }

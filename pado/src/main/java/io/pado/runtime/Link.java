@@ -32,8 +32,8 @@ final class Link {
     final EventLoop loop;
     final SocketChannel channel;
     final Config config;
-    /** Socket bytes go through it: the socket itself, or TLS. */
-    private final Transport transport;
+    /** Socket bytes go through it: the socket itself, or TLS; replaced once when a proxy's tunnel stands. */
+    private Transport transport;
     private SelectionKey key;
     private Phase phase = Phase.OPENING;
     /** Where a Closed event stands in its wait for the handlers (loop thread only). */
@@ -215,6 +215,16 @@ final class Link {
         if (config.pingIntervalNanos() > 0) {
             loop.deadline(lastReadNanos + config.pingIntervalNanos());
         }
+    }
+
+    /**
+     * A proxy's tunnel stands: from now on bytes go through {@code inTunnel} (TLS with the server, or the socket as
+     * before) and {@code next} runs the opening handshake with the server.
+     */
+    void tunnel(Transport inTunnel, Opening next) {
+        this.transport = inTunnel;
+        this.opening = next;
+        next.connected(this);
     }
 
     // ---- the open WebSocket

@@ -77,6 +77,35 @@ class GuideExamplesTest {
         }
     }
 
+    @Test
+    void resilientClientResubscribesAfterAServerRestart() throws Exception {
+        var prices = new LinkedBlockingQueue<String>();
+        Handler feed = new Handler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                boolean authorized = ws.handshakeHeaders().first("Authorization").orElse("").equals("Bearer t0k")
+                        && ws.handshakeHeaders().first("Cookie").orElse("").equals("region=eu");
+                ws.sendText(authorized ? text.substring("subscribe ".length()) + " 42" : "unauthorized");
+            }
+        };
+        Server server = Server.create(ServerOptions.DEFAULT.withPort(0)).endpoint("/prices", feed).start();
+        int port = server.port();
+        try (Client client = ResilientClient.create("t0k", io.pado.ClientProxy.NONE)) {
+            var ws = ResilientClient.subscribe(client, URI.create("ws://127.0.0.1:" + port + "/prices"), "ACME",
+                    prices::add);
+            assertThat(prices.poll(10, TimeUnit.SECONDS)).isEqualTo("ACME 42");
+
+            server.close();
+            server = Server.create(ServerOptions.DEFAULT.withPort(port)).endpoint("/prices", feed).start();
+            assertThat(prices.poll(10, TimeUnit.SECONDS)).isEqualTo("ACME 42"); // subscribed again
+
+            ws.close(1000, "bye");
+            ws.whenClosed().get(10, TimeUnit.SECONDS);
+        } finally {
+            server.close();
+        }
+    }
+
     static Handler inbox(LinkedBlockingQueue<String> queue) {
         return new Handler() {
             @Override
