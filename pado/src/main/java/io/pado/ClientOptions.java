@@ -53,11 +53,15 @@ import java.util.Optional;
  *                             0 for none (the 3xx then fails {@link Client#connect}); see {@link #withMaxRedirects}
  * @param proxy                how connections reach servers: directly ({@link ClientProxy#NONE}, the default) or
  *                             through an HTTP proxy's {@code CONNECT} tunnel; see {@link ClientProxy}
+ * @param slowConsumerPolicy   what a send does when the server reads too slowly; default
+ *                             {@link SlowConsumerPolicy#FAIL_SEND}. {@link SlowConsumerPolicy#BLOCK} suits a client
+ *                             that produces on its own threads
  */
 public record ClientOptions(List<String> subprotocols, Headers headers, Optional<String> origin, int eventLoops,
         Dispatch dispatch, Limits limits, int maxResponseHeadBytes, Duration handshakeTimeout, Duration idleTimeout,
         long lowWaterBytes, long highWaterBytes, long maxQueuedBytes, List<ExtensionFactory> extensions, ClientTls tls,
-        Duration pingInterval, Duration pongTimeout, Duration writeTimeout, int maxRedirects, ClientProxy proxy) {
+        Duration pingInterval, Duration pongTimeout, Duration writeTimeout, int maxRedirects, ClientProxy proxy,
+        SlowConsumerPolicy slowConsumerPolicy) {
 
     /**
      * No subprotocols, extra headers or {@code Origin}; one event loop, handlers on virtual threads,
@@ -69,7 +73,7 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
     public static final ClientOptions DEFAULT = new ClientOptions(List.of(), Headers.of(), Optional.empty(), 1,
             Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 16 << 10, Duration.ofSeconds(10), Duration.ZERO, 64 << 10,
             1 << 20, 32 << 20, List.of(), ClientTls.SYSTEM, Duration.ofSeconds(30), Duration.ofSeconds(10),
-            Duration.ofSeconds(30), 5, ClientProxy.NONE);
+            Duration.ofSeconds(30), 5, ClientProxy.NONE, SlowConsumerPolicy.FAIL_SEND);
 
     public ClientOptions {
         subprotocols = List.copyOf(subprotocols);
@@ -95,83 +99,84 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
             throw new IllegalArgumentException("maxRedirects must be 0 to 20: " + maxRedirects);
         }
         Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(slowConsumerPolicy, "slowConsumerPolicy");
     }
 
     /** A copy that offers these subprotocols, most preferred first. */
     public ClientOptions withSubprotocols(String... subprotocols) {
         return new ClientOptions(List.of(subprotocols), headers, origin, eventLoops, dispatch, limits,
                 maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes,
-                extensions, tls, pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
+                extensions, tls, pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy that sends these extra request headers. */
     public ClientOptions withHeaders(Headers headers) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy that sends this {@code Origin} header. */
     public ClientOptions withOrigin(String origin) {
         return new ClientOptions(subprotocols, headers, Optional.of(origin), eventLoops, dispatch, limits,
                 maxResponseHeadBytes, handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes,
-                extensions, tls, pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
+                extensions, tls, pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy with another number of event loops. */
     public ClientOptions withEventLoops(int eventLoops) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy whose handlers run elsewhere. */
     public ClientOptions withDispatch(Dispatch dispatch) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy with other frame and message limits and close timeout. */
     public ClientOptions withLimits(Limits limits) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy with another maximum response-head size. */
     public ClientOptions withMaxResponseHeadBytes(int bytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, bytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxRedirects, proxy);
+                writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy with another handshake timeout. */
     public ClientOptions withHandshakeTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 timeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval,
-                pongTimeout, writeTimeout, maxRedirects, proxy);
+                pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
     public ClientOptions withIdleTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval,
-                pongTimeout, writeTimeout, maxRedirects, proxy);
+                pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy with other low- and high-water marks. */
     public ClientOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy with another bound on queued bytes per connection. */
     public ClientOptions withMaxQueuedBytes(long bytes) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions, tls, pingInterval,
-                pongTimeout, writeTimeout, maxRedirects, proxy);
+                pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /**
@@ -184,14 +189,14 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
     public ClientOptions withExtensions(ExtensionFactory... factories) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories), tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy that trusts these certificates on {@code wss://}; see {@link ClientTls}. */
     public ClientOptions withTls(ClientTls tls) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /**
@@ -201,21 +206,21 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
     public ClientOptions withPingInterval(Duration interval) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, interval,
-                pongTimeout, writeTimeout, maxRedirects, proxy);
+                pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy that gives up on a peer that has sent nothing for this long after our Ping. */
     public ClientOptions withPongTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, timeout, writeTimeout, maxRedirects, proxy);
+                pingInterval, timeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /** A copy that closes a slow consumer after this long without write progress; {@link Duration#ZERO} for never. */
     public ClientOptions withWriteTimeout(Duration timeout) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, timeout, maxRedirects, proxy);
+                pingInterval, pongTimeout, timeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /**
@@ -235,7 +240,7 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
     public ClientOptions withMaxRedirects(int count) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, count, proxy);
+                pingInterval, pongTimeout, writeTimeout, count, proxy, slowConsumerPolicy);
     }
 
     /**
@@ -245,7 +250,7 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
     public ClientOptions withProxy(ClientProxy proxy) {
         return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
                 handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
-                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy);
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy, slowConsumerPolicy);
     }
 
     /**
@@ -283,5 +288,12 @@ public record ClientOptions(List<String> subprotocols, Headers headers, Optional
         String value = HeaderValues.cookies(cookies);
         Headers rest = headers.without("Cookie");
         return withHeaders(value == null ? rest : rest.with("Cookie", value));
+    }
+
+    /** A copy whose sends follow {@code policy} when the server reads too slowly; see {@link SlowConsumerPolicy}. */
+    public ClientOptions withSlowConsumerPolicy(SlowConsumerPolicy policy) {
+        return new ClientOptions(subprotocols, headers, origin, eventLoops, dispatch, limits, maxResponseHeadBytes,
+                handshakeTimeout, idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls,
+                pingInterval, pongTimeout, writeTimeout, maxRedirects, proxy, policy);
     }
 }

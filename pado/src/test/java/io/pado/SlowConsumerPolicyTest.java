@@ -173,6 +173,71 @@ class SlowConsumerPolicyTest {
     }
 
     @Test
+    void aClientThatBlocksWaitsForAServerThatReadsLate() throws Exception {
+        try (var listener = new java.net.ServerSocket()) {
+            listener.setReceiveBufferSize(16 << 10); // accepted sockets inherit it: the server pushes back soon
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            var options = ClientOptions.DEFAULT.withSlowConsumerPolicy(SlowConsumerPolicy.BLOCK)
+                    .withWaterMarks(LOW_WATER, HIGH_WATER).withMaxQueuedBytes(MAX_QUEUED);
+            try (Client client = Client.create(options)) {
+                var connecting = client.connect(java.net.URI.create("ws://127.0.0.1:" + listener.getLocalPort() + "/"),
+                        new Handler() { });
+                try (Socket server = listener.accept()) {
+                    server.setSoTimeout(10_000);
+                    acceptHandshake(server);
+                    WebSocket ws = connecting.get(10, TimeUnit.SECONDS);
+                    var maxQueued = new AtomicLong();
+                    var failures = new CopyOnWriteArrayList<Throwable>();
+                    Thread producer = Thread.ofVirtual().start(() -> {
+                        for (int i = 0; i < CHUNKS; i++) {
+                            ws.sendBinary(ByteBuffer.allocate(CHUNK).putInt(0, i))
+                                    .exceptionally(failure -> { failures.add(failure); return null; });
+                            maxQueued.accumulateAndGet(ws.queuedBytes(), Math::max);
+                        }
+                    });
+                    await("the client's producer to wait", () -> producer.getState() == Thread.State.WAITING);
+
+                    // Now the server reads: every chunk arrives, masked, in order.
+                    var in = new java.io.DataInputStream(server.getInputStream());
+                    for (int i = 0; i < CHUNKS; i++) {
+                        assertThat(in.readUnsignedByte()).isEqualTo(0x82);
+                        assertThat(in.readUnsignedByte()).isEqualTo(0x80 | 126);
+                        assertThat(in.readUnsignedShort()).isEqualTo(CHUNK);
+                        byte[] key = in.readNBytes(4);
+                        byte[] payload = in.readNBytes(CHUNK);
+                        for (int b = 0; b < 4; b++) {
+                            payload[b] ^= key[b];
+                        }
+                        assertThat(ByteBuffer.wrap(payload).getInt()).isEqualTo(i);
+                    }
+                    assertThat(producer.join(java.time.Duration.ofSeconds(10))).isTrue();
+                    assertThat(failures).isEmpty();
+                    assertThat(maxQueued.get()).isLessThanOrEqualTo(HIGH_WATER);
+                }
+            }
+        }
+    }
+
+    /** Reads a client's request head and answers 101 with the right Sec-WebSocket-Accept. */
+    static void acceptHandshake(Socket server) throws Exception {
+        var head = new StringBuilder();
+        var in = server.getInputStream();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).as("request head").isNotNegative();
+            head.append((char) b);
+        }
+        String key = head.toString().lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT)
+                .startsWith("sec-websocket-key:")).findFirst().orElseThrow().substring(18).trim();
+        byte[] sha1 = java.security.MessageDigest.getInstance("SHA-1").digest(
+                (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String accept = java.util.Base64.getEncoder().encodeToString(sha1);
+        server.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void failSendFailsOnlyTheSendsPastTheMaximum() throws Exception {
         var producer = new Producer();
         try (Server server = start(SlowConsumerPolicy.FAIL_SEND, producer);

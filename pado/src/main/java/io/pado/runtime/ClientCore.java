@@ -1,6 +1,7 @@
 package io.pado.runtime;
 
 import io.pado.ClientOptions;
+import io.pado.SlowConsumerPolicy;
 import io.pado.Handler;
 import io.pado.Reconnect;
 import io.pado.ReconnectingWebSocket;
@@ -52,6 +53,10 @@ public final class ClientCore {
 
     ThreadFactory virtualThreads() {
         return virtualThreads;
+    }
+
+    SlowConsumerPolicy slowConsumerPolicy() {
+        return options.slowConsumerPolicy();
     }
 
     IntSupplier maskKeys() {

@@ -1,7 +1,6 @@
 package io.pado.runtime;
 
 import io.pado.Handler;
-import io.pado.SlowConsumerPolicy;
 import io.pado.WebSocket;
 import io.pado.protocol.ClientHandshake;
 import io.pado.protocol.Connection;
@@ -60,7 +59,7 @@ final class ClientOpening implements Opening {
         Connection engine = Connection.client(link.config.settings(), accepted.extensions(), System::nanoTime,
                 client.maskKeys());
         var session = new Session(link, handler, client.virtualThreads(), client, path, accepted.response().headers(),
-                accepted.subprotocol(), accepted.extensions(), SlowConsumerPolicy.FAIL_SEND);
+                accepted.subprotocol(), accepted.extensions(), client.slowConsumerPolicy());
         LOG.log(System.Logger.Level.DEBUG, "WebSocket open: {0} {1}", link, path);
         link.open(engine, session, data);
         result.complete(session);
