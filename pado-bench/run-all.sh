@@ -46,7 +46,7 @@ pado-bench/run-load.sh ${quick_flag[@]+"${quick_flag[@]}"} | tee "$results/load.
 cp pado-bench/target/load.tsv "$results/load.tsv"
 
 "$java_bin" -cp pado-bench/target/benchmarks.jar io.pado.bench.load.IdleMemoryPeers "$memory_connections" \
-    pado pado-vt netty jetty vertx java-websocket pado-deflate netty-deflate jetty-deflate | grep '^|' \
+    pado pado-vt netty jetty vertx java-websocket pado-deflate pado-deflate-context netty-deflate jetty-deflate | grep '^|' \
     | tee "$results/memory.md"
 
 if $jmh; then
