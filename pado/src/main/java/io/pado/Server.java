@@ -98,6 +98,16 @@ public final class Server implements AutoCloseable {
     }
 
     /**
+     * How many TCP connections the server holds now: those still in the opening handshake or answering a plain HTTP
+     * request, open WebSockets, and those in their closing handshake. Safe from any thread; a statistic, so it may
+     * lag a connection that is being accepted or closed at this moment. 0 before {@link #start()} and after
+     * {@link #stop()}: a count that stays above 0 once every client has gone is a leak.
+     */
+    public int connections() {
+        return core.connections();
+    }
+
+    /**
      * Sends the same text message to each of {@code targets}: it is encoded once and the same bytes are queued to
      * every connection. With permessage-deflate, connections without server context takeover share one frame
      * compressed once; the others get the plain frame. A target that is closed, not of this server, or whose send

@@ -48,6 +48,8 @@ public final class EventLoop implements Runnable {
     private final List<Link> dirty = new ArrayList<>();
     private long nextScanNanos = Long.MAX_VALUE;
     private CountDownLatch drained;
+    /** How many links this loop owns: written by the loop thread only, read by any thread (statistics). */
+    private volatile int linkCount;
 
     EventLoop(String name, boolean daemon) {
         try {
@@ -96,10 +98,12 @@ public final class EventLoop implements Runnable {
 
     void add(Link link) {
         links.add(link);
+        linkCount = links.size();
     }
 
     void remove(Link link) {
         links.remove(link);
+        linkCount = links.size();
         if (drained != null && links.isEmpty()) {
             drained.countDown();
             drained = null;
@@ -121,6 +125,11 @@ public final class EventLoop implements Runnable {
                 drained = null;
             }
         });
+    }
+
+    /** How many connections this loop owns now, in any phase. Safe from any thread. */
+    int linkCount() {
+        return linkCount;
     }
 
     /** The links this loop owns; a copy, so that callers may close them while iterating. */
