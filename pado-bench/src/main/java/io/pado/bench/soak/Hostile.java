@@ -51,6 +51,7 @@ final class Hostile extends Peer {
     private enum State { CONNECTING, HANDSHAKING, ACTING, WAITING, READING, DONE }
 
     private final Round round;
+    private final Tally tally;
     final Kind kind;
     private final Random random;
     private State state = State.CONNECTING;
@@ -59,11 +60,13 @@ final class Hostile extends Peer {
     private long nextDripNanos;
     private int noReadWritten;
     private int responseBytes;
+    private long connectedNanos;
     private final StringBuilder response = new StringBuilder();
 
-    Hostile(Round round, SocketChannel channel, Kind kind, long seed, long now) {
+    Hostile(Round round, Tally tally, SocketChannel channel, Kind kind, long seed, long now) {
         super(channel, now);
         this.round = round;
+        this.tally = tally;
         this.kind = kind;
         this.random = new Random(seed);
     }
@@ -79,6 +82,7 @@ final class Hostile extends Peer {
 
     @Override
     void connected() throws IOException {
+        connectedNanos = System.nanoTime();
         switch (kind) {
             case GARBAGE -> {
                 byte[] junk = new byte[64 + random.nextInt(1024)];
@@ -285,7 +289,7 @@ final class Hostile extends Peer {
     private void pass() {
         if (state != State.DONE) {
             state = State.DONE;
-            round.tally.hostile.get(kind)[1]++;
+            tally.hostile.get(kind)[1]++;
             closeChannel();
         }
     }
@@ -293,7 +297,10 @@ final class Hostile extends Peer {
     private void fail(String what) {
         if (state != State.DONE) {
             state = State.DONE;
-            round.tally.fail(kind + ": " + what);
+            long now = System.nanoTime();
+            tally.fail(kind + ": " + what + " (" + (now - startNanos) / 1_000_000 + " ms after connect(), "
+                    + (connectedNanos == 0 ? "never connected" : "connected after "
+                    + (connectedNanos - startNanos) / 1_000_000 + " ms") + ")");
             closeChannel();
         }
     }

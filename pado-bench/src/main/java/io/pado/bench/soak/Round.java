@@ -5,15 +5,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One round of the soak on one thread and one selector: open {@code connections} well-behaved WebSockets (at most
  * {@link #MAX_CONNECTING} handshakes at once), send {@code rate} messages per second in all round-robin over them for
- * {@code seconds} while hostile clients come and go, then let every well-behaved connection collect its echoes and
- * close, and every hostile one reach its outcome. Bounded: each phase has a deadline.
+ * {@code seconds} while hostile clients ({@link HostileSide}, on their own thread) come and go, then let every
+ * well-behaved connection collect its echoes and close, and every hostile one reach its outcome. Bounded: each phase
+ * has a deadline.
  */
 final class Round {
     private static final int MAX_CONNECTING = 256;
@@ -27,8 +26,6 @@ final class Round {
     private final long seed;
     private final ByteBuffer scratch = ByteBuffer.allocate(256 << 10);
     private final List<WellBehaved> wellBehaved = new ArrayList<>();
-    private final List<Hostile> hostile = new ArrayList<>();
-    private final Map<Hostile.Kind, Integer> running = new EnumMap<>(Hostile.Kind.class);
     private Selector selector;
     /** Well-behaved connections still in their opening handshake. */
     private int handshaking;
@@ -48,14 +45,23 @@ final class Round {
             long t0 = System.nanoTime();
             ramp(connections, t0);
             rampSeconds = (System.nanoTime() - t0) / 1e9;
-            traffic(seconds, rate, hostileRate);
-            finish();
+            long start = System.nanoTime();
+            var hostile = new HostileSide(this, seed, start, start + (long) (seconds * 1e9), hostileRate);
+            Thread hostileThread = Thread.ofPlatform().name("soak-hostile").start(hostile);
+            try {
+                traffic(seconds, rate);
+                finish();
+            } finally {
+                try {
+                    hostileThread.join(); // bounded: each hostile client ends within its lifetime
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                tally.add(hostile.tally);
+            }
         } finally {
             for (WellBehaved w : wellBehaved) {
                 w.closeChannel();
-            }
-            for (Hostile h : hostile) {
-                h.closeChannel();
             }
         }
     }
@@ -83,14 +89,11 @@ final class Round {
         }
     }
 
-    private void traffic(double seconds, double rate, double hostileRate) throws IOException {
+    private void traffic(double seconds, double rate) throws IOException {
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long scheduled = 0;
-        long hostileScheduled = 0;
         int turn = 0;
-        int kindTurn = 0;
-        Hostile.Kind[] kinds = Hostile.Kind.values();
         while (true) {
             long now = System.nanoTime();
             if (now >= end) {
@@ -102,40 +105,7 @@ final class Round {
                 turn = (turn + 1) % wellBehaved.size();
             }
             scheduled = Math.max(scheduled, due - MAX_SENDS_PER_ITERATION); // behind: drop turns, never burst
-            long hostileDue = (long) ((now - start) * hostileRate / 1e9);
-            for (; hostileScheduled < hostileDue; hostileScheduled++) {
-                startHostile(kinds, kindTurn++, now);
-            }
             select(1);
-            tickHostile(now);
-        }
-    }
-
-    /** Starts the next kind (round-robin) that has a free slot; counts a skip if none has. */
-    private void startHostile(Hostile.Kind[] kinds, int turn, long now) throws IOException {
-        for (int i = 0; i < kinds.length; i++) {
-            Hostile.Kind kind = kinds[(turn + i) % kinds.length];
-            if (running.getOrDefault(kind, 0) < kind.concurrency) {
-                running.merge(kind, 1, Integer::sum);
-                tally.hostile.get(kind)[0]++;
-                var h = new Hostile(this, SocketChannel.open(), kind, Messages.mix(seed ^ hostile.size()), now);
-                hostile.add(h);
-                Peer.connect(selector, port, h, Hostile.receiveBufferBytes(kind));
-                return;
-            }
-        }
-        tally.hostileSkipped++;
-    }
-
-    private void tickHostile(long now) {
-        for (int i = hostile.size() - 1; i >= 0; i--) {
-            Hostile h = hostile.get(i);
-            h.tick(now);
-            if (h.isDone()) {
-                running.merge(h.kind, -1, Integer::sum);
-                hostile.set(i, hostile.get(hostile.size() - 1));
-                hostile.remove(hostile.size() - 1);
-            }
         }
     }
 
@@ -146,8 +116,7 @@ final class Round {
         long deadline = System.nanoTime() + END_DEADLINE_NANOS;
         while (true) {
             long now = System.nanoTime();
-            tickHostile(now);
-            boolean allDone = hostile.isEmpty();
+            boolean allDone = true;
             for (int i = 0; allDone && i < wellBehaved.size(); i++) {
                 allDone = wellBehaved.get(i).isDone();
             }

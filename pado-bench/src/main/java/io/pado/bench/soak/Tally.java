@@ -47,6 +47,21 @@ final class Tally {
         }
     }
 
+    /** Adds another thread's hostile counts and failures to these; after that thread has ended. */
+    void add(Tally other) {
+        hostileSkipped += other.hostileSkipped;
+        other.hostile.forEach((kind, n) -> {
+            hostile.get(kind)[0] += n[0];
+            hostile.get(kind)[1] += n[1];
+        });
+        failures += other.failures;
+        for (String k : other.kept) {
+            if (kept.size() < MAX_KEPT) {
+                kept.add(k);
+            }
+        }
+    }
+
     long hostileStarted(Hostile.Kind kind) {
         return hostile.get(kind)[0];
     }
