@@ -193,7 +193,10 @@ final class Messages {
 
     private int inflatedLength;
 
-    /** Inflates a compressed message (RFC 7692 §7.2.2: with 00 00 FF FF appended); the result is valid until the next call. */
+    /**
+     * Inflates a compressed message (RFC 7692 §7.2.2: with 00 00 FF FF appended); the result is valid until the next
+     * call.
+     */
     byte[] inflate(byte[] payload, int length) throws DataFormatException {
         inflater.reset();
         byte[] input = Arrays.copyOf(payload, length + 4);

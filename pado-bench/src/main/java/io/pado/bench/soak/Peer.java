@@ -18,7 +18,8 @@ import java.util.Base64;
  * opening handshake. Subclasses say what to send and what to expect. Client thread only.
  */
 abstract class Peer {
-    static final String KEY = Base64.getEncoder().encodeToString("pado-soak-key-16".getBytes(StandardCharsets.US_ASCII));
+    static final String KEY = Base64.getEncoder()
+            .encodeToString("pado-soak-key-16".getBytes(StandardCharsets.US_ASCII));
     static final String ACCEPT = accept(KEY);
     private static final int SMALL_INPUT = 2048;
 

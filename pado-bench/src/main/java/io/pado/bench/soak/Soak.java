@@ -129,7 +129,8 @@ public final class Soak {
             hostile.append(' ').append(kind).append(' ').append(t.hostilePassed(kind)).append('/')
                     .append(t.hostileStarted(kind));
         }
-        System.out.println("hostile (passed/started):" + hostile + "; " + t.hostileSkipped + " starts skipped (all busy)");
+        System.out.println("hostile (passed/started):" + hostile + "; " + t.hostileSkipped
+                + " starts skipped (all busy)");
         System.out.println("server closes by code: " + closes(soak) + ", onError " + soak.get("errors"));
         System.out.println("| server | fresh | after warm-up | after soak | growth |");
         System.out.println("|---|---:|---:|---:|---:|");
