@@ -194,6 +194,62 @@ class ShutdownUnderLoadTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void stopDropsAPeerThatStopsReadingWithinItsTimeoutAndFailsWhatWasNotWritten() throws Exception {
+        var failedClosed = new AtomicLong();
+        var pumping = new CompletableFuture<WebSocket>();
+        var recorder = new Recorder();
+        Handler flood = new Handler() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                pumping.complete(ws);
+                for (int n = 0; n < MAX_MESSAGES && ws.isOpen(); n++) {
+                    issued.incrementAndGet();
+                    ws.sendText(n + ":" + PADDING).whenComplete((ok, error) -> {
+                        if (error instanceof ClosedException) {
+                            failedClosed.incrementAndGet();
+                        }
+                        settled.incrementAndGet();
+                    });
+                    if (!ws.isWritable()) {
+                        try {
+                            ws.awaitWritable();
+                        } catch (ClosedException e) {
+                            return;
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public void onClose(WebSocket ws, int code, String reason) {
+                recorder.onClose(ws, code, reason);
+            }
+        };
+        var server = Server.create(ServerOptions.DEFAULT.withEventLoops(1).withWaterMarks(16 << 10, 64 << 10))
+                .endpoint("/flood", flood).start();
+        try (var raw = RawSocket.open(server.port(), "/flood")) {
+            WebSocket ws = pumping.get(10, TimeUnit.SECONDS);
+            await("the socket and the queue full", () -> !ws.isWritable());
+
+            long t0 = System.nanoTime();
+            server.stop(Duration.ofSeconds(1));
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+            assertThat(took).as("the timeout bounds the stop").isBetween(Duration.ofMillis(900),
+                    Duration.ofMillis(1500));
+            assertThat(server.connections()).isZero();
+            assertThat(recorder.awaitClose().code()).as("dropped, no closing handshake").isEqualTo(1006);
+            await("every send future completed", () -> settled.get() == issued.get());
+            assertThat(failedClosed.get()).as("queued, never written: failed, not dropped silently").isPositive();
+        } finally {
+            server.stop();
+        }
+    }
+
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {

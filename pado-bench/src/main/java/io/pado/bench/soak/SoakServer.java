@@ -45,7 +45,6 @@ public final class SoakServer {
     private final AtomicLong closedTotal = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
-    private Server server;
 
     private SoakServer() {
     }
@@ -63,11 +62,12 @@ public final class SoakServer {
                 .withHandshakeTimeout(HANDSHAKE_TIMEOUT).withWriteTimeout(WRITE_TIMEOUT)
                 .withMaxQueuedBytes(MAX_QUEUED_BYTES)
                 .withExtensions(PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT));
-        server = Server.create(options).endpoint("/echo", new Echo()).http(request -> {
+        Server server = Server.create(options).endpoint("/echo", new Echo());
+        server.http(request -> {
             if (!request.path().equals("/stats")) {
                 return HttpResponse.notFound();
             }
-            return HttpResponse.text(200, stats(request.query().isPresent()));
+            return HttpResponse.text(200, stats(server, request.query().isPresent()));
         }).start();
     }
 
@@ -100,7 +100,7 @@ public final class SoakServer {
         }
     }
 
-    private String stats(boolean gc) throws Exception {
+    private String stats(Server server, boolean gc) throws Exception {
         if (gc) {
             // Twice: the first run lets the Cleaner free direct buffers whose owners died, the second counts that.
             System.gc();
