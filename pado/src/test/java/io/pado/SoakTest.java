@@ -169,8 +169,11 @@ class SoakTest {
             for (int i = 0; i < junk.length; i++) {
                 junk[i] = junk[i] == '\r' || junk[i] == '\n' ? 0x7F : junk[i];
             }
-            raw.write(junk);
-            raw.write("\r\n\r\n");
+            // One write: the server answers as soon as it has the head, and bytes arriving after it closed would
+            // draw a reset.
+            byte[] request = java.util.Arrays.copyOf(junk, junk.length + 4);
+            System.arraycopy("\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 0, request, junk.length, 4);
+            raw.write(request);
             assertThat(raw.readHead()).startsWith("HTTP/1.1 400");
             assertThat(raw.awaitEof()).isTrue();
         }
@@ -178,8 +181,8 @@ class SoakTest {
     }
 
     static Void slowloris(int port) throws IOException {
+        long t0 = System.nanoTime(); // before connecting: the server's clock starts later, never earlier
         try (var raw = RawSocket.connect(port)) {
-            long t0 = System.nanoTime();
             raw.write(RawSocket.upgradeRequest("/echo", "").substring(0, 40)); // and never the rest
             assertThat(raw.input().read()).as("dropped without an answer").isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
@@ -234,14 +237,22 @@ class SoakTest {
             }
             assertThat(head.toString()).startsWith("HTTP/1.1 101");
             byte[] message = RawSocket.frame(0x82, new byte[64 << 10]);
+            byte[] drip = RawSocket.frame(0x82, new byte[2]);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             try {
-                // Bounded: 15 s, or 1,000 messages (64 MiB): far more than the 1 MiB queue and the socket buffers.
-                for (int i = 0; i < 1000 && System.nanoTime() < deadline; i++) {
+                // 8 MiB to echo: far more than the 1 MiB queue and the socket buffers can hold.
+                for (int i = 0; i < 128; i++) {
                     out.write(message);
+                }
+                // Then a little at a time, so that a write fails once the server has dropped us. Bounded: 15 s.
+                while (System.nanoTime() < deadline) {
+                    out.write(drip);
+                    Thread.sleep(20); // pacing the drip, not waiting for anything
                 }
             } catch (IOException e) {
                 return null; // dropped by the server: the write hit its reset
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             throw new AssertionError("the server never dropped a client that does not read");
         }
