@@ -98,6 +98,16 @@ public final class Server implements AutoCloseable {
     }
 
     /**
+     * How many TCP connections the server holds now: those still in the opening handshake or answering a plain HTTP
+     * request, open WebSockets, and those in their closing handshake. Safe from any thread; a statistic, so it may
+     * lag a connection that is being accepted or closed at this moment. 0 before {@link #start()} and after
+     * {@link #stop()}: a count that stays above 0 once every client has gone is a leak.
+     */
+    public int connections() {
+        return core.connections();
+    }
+
+    /**
      * Sends the same text message to each of {@code targets}: it is encoded once and the same bytes are queued to
      * every connection. With permessage-deflate, connections without server context takeover share one frame
      * compressed once; the others get the plain frame. A target that is closed, not of this server, or whose send
@@ -127,6 +137,12 @@ public final class Server implements AutoCloseable {
      * Stops: no new connections are accepted, every WebSocket gets a Close with 1001 (going away), and the server
      * waits up to {@code timeout} for the closing handshakes before it drops what remains and ends its threads.
      * Blocks until then. Calling it again, or on a server never started, does nothing.
+     *
+     * <p>Nothing already sent is cut off: the Close is queued behind every message queued before it, so those are
+     * written first; a send that comes later fails with {@link ClosedException}. Every send's future completes,
+     * normally once its bytes were written to the socket, else exceptionally. A peer that answers the Close within
+     * {@code timeout} has received every message whose future completed normally. A peer that has not answered by
+     * then is dropped, and bytes still in flight to it may be lost (see the user guide, "Shutting down").
      */
     public void stop(Duration timeout) {
         core.stop(Objects.requireNonNull(timeout, "timeout"));

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One thread with one {@link Selector}: it owns the sockets of the {@link Link}s registered with it, their engines
@@ -42,6 +43,10 @@ public final class EventLoop implements Runnable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** Set by any thread (stop); read by the loop thread. */
     private volatile boolean running = true;
+    /** Set by the loop thread when it has closed every link and its selector; read by any thread (execute). */
+    private volatile boolean ended;
+    /** Runs commands that arrive after the end one at a time, on the threads that bring them. */
+    private final ReentrantLock afterEnd = new ReentrantLock();
 
     // Loop thread only.
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
@@ -58,6 +63,8 @@ public final class EventLoop implements Runnable {
 
     private record Timer(long dueNanos, long seq, Runnable task) {
     }
+    /** How many links this loop owns: written by the loop thread only, read by any thread (statistics). */
+    private volatile int linkCount;
 
     EventLoop(String name, boolean daemon) {
         try {
@@ -91,6 +98,10 @@ public final class EventLoop implements Runnable {
      */
     public void execute(Runnable command) {
         commands.add(command);
+        if (ended) {
+            runAfterEnd();
+            return;
+        }
         if (!inLoop() && awake.compareAndSet(false, true)) {
             selector.wakeup();
         }
@@ -126,10 +137,12 @@ public final class EventLoop implements Runnable {
 
     void add(Link link) {
         links.add(link);
+        linkCount = links.size();
     }
 
     void remove(Link link) {
         links.remove(link);
+        linkCount = links.size();
         if (drained != null && links.isEmpty()) {
             drained.countDown();
             drained = null;
@@ -151,6 +164,11 @@ public final class EventLoop implements Runnable {
                 drained = null;
             }
         });
+    }
+
+    /** How many connections this loop owns now, in any phase. Safe from any thread. */
+    int linkCount() {
+        return linkCount;
     }
 
     /** The links this loop owns; a copy, so that callers may close them while iterating. */
@@ -203,7 +221,30 @@ public final class EventLoop implements Runnable {
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "closing selector", e);
             }
+            ended = true;
+            runAfterEnd(); // commands that raced with the end
             terminated.countDown();
+        }
+    }
+
+    /**
+     * Runs what was queued after the loop ended: a send from a handler thread that checked the WebSocket open just
+     * before it closed, say. Every link is closed by then, so such a command only fails its future; run nowhere, it
+     * would leave that future pending forever.
+     */
+    private void runAfterEnd() {
+        afterEnd.lock();
+        try {
+            Runnable command;
+            while ((command = commands.poll()) != null) {
+                try {
+                    command.run();
+                } catch (Throwable e) {
+                    LOG.log(System.Logger.Level.ERROR, "command after the end of " + thread.getName() + " failed", e);
+                }
+            }
+        } finally {
+            afterEnd.unlock();
         }
     }
 

@@ -28,6 +28,15 @@ final class LoopGroup {
         return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
     }
 
+    /** The connections all loops own now. Safe from any thread. */
+    int linkCount() {
+        int n = 0;
+        for (EventLoop loop : loops) {
+            n += loop.linkCount();
+        }
+        return n;
+    }
+
     EventLoop[] all() {
         return loops.clone();
     }

@@ -147,6 +147,12 @@ public final class ServerCore {
         return a;
     }
 
+    /** The TCP connections the loops own now: opening, open or closing; 0 before start and after stop. */
+    public int connections() {
+        LoopGroup group = loops;
+        return group == null ? 0 : group.linkCount();
+    }
+
     public void stop(Duration timeout) {
         synchronized (lifecycle) {
             if (!started || stopped) {

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Soak test: a pado echo server (SoakServer, CPU 0, NMT on) against 10,000 well-behaved WebSockets and a stream of
+# hostile clients (Soak, CPU 1) for 60 s after a 15 s warm-up; --quick: 1,000 connections, 10 s, 3 s warm-up.
+# Exits non-zero if any check fails. See docs/RELIABILITY.md.
+#   pado-bench/run-soak.sh [--quick]
+# Build first: mvn -B -ntp -q package -DskipTests. Loopback only; every phase is bounded in time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+java_bin="$(bin/java21)"
+jar=pado-bench/target/benchmarks.jar
+[[ -f "$jar" ]] || { echo "run-soak: build first: mvn -B -ntp -q package -DskipTests" >&2; exit 2; }
+# 10,000 connections take 10,000 descriptors on each side, plus the hostile ones: ask for plenty, settle for the
+# hard limit (a container may cap it), and refuse to start below 12,000.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+if [[ "$*" != *--quick* ]] && (( $(ulimit -n) < 12000 )); then
+    echo "run-soak: ulimit -n is $(ulimit -n); 10,000 connections need 12,000 (run as root)" >&2; exit 2
+fi
+jvm=(-Xms1g -Xmx1g -XX:+UseParallelGC)
+port=${SOAK_PORT:-9190}
+log=$(mktemp)
+# Pre-touched heap: RSS then grows only with native memory, not with the first use of heap pages.
+taskset -c 0 "$java_bin" "${jvm[@]}" -XX:+AlwaysPreTouch -XX:NativeMemoryTracking=summary -cp "$jar" io.pado.bench.soak.SoakServer \
+    "$port" > "$log" 2>&1 &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
+for _ in $(seq 100); do grep -q '^ready' "$log" && break; sleep 0.1; done # wait for the port, 10 s at most
+grep -q '^ready' "$log" || { echo "run-soak: server did not start:" >&2; cat "$log" >&2; exit 2; }
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+status=0
+taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.soak.Soak "$port" "$@" || status=$?
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+exit "$status"
