@@ -112,4 +112,21 @@ class ClientHandshakeFailureTest {
         assertThatThrownBy(() -> client.connect(URI.create("http://127.0.0.1/"), new Recorder()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aConnectRacingTheClientsCloseStillEnds() throws Exception {
+        // The connect may reach its loop after close() ended it: its future must end anyway, never hang.
+        URI uri = URI.create("ws://127.0.0.1:" + listener.getLocalPort() + "/ws");
+        for (int i = 0; i < 50; i++) {
+            Client racing = Client.create(ClientOptions.DEFAULT);
+            var future = racing.connect(uri, new Recorder());
+            racing.close();
+            try {
+                future.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException expected) {
+                // refused because the client closed: fine, as long as it ended
+            }
+            assertThat(future).isDone();
+        }
+    }
 }

@@ -219,15 +219,22 @@ public final class ClientCore {
             if (connected) {
                 opening.connected(link);
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // A refused connect, or a client closed meanwhile: its loop has ended and its selector is gone
+            IOException failure = e instanceof IOException io ? io
+                    : new IOException("client closed while connecting to " + address, e);
             LOG.log(System.Logger.Level.DEBUG, "connect to {0} failed: {1}", address, e.toString());
-            link.abort(e);
+            try {
+                link.abort(failure);
+            } catch (RuntimeException ignored) {
+                // the link was never registered; closing the socket below is all that is left
+            }
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // already failing; the first error is the one reported
             }
-            result.completeExceptionally(e);
+            result.completeExceptionally(failure);
         }
     }
 
