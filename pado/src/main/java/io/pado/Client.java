@@ -95,8 +95,10 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Closes every connection with 1001 (going away) and stops reconnecting ones, waits up to the close timeout (plus one second) for the
-     * closing handshakes, then ends the client's threads. Calling it again does nothing.
+     * Closes every connection with 1001 (going away) and stops reconnecting ones, waits up to the close timeout (plus
+     * one second) for the closing handshakes, then ends the client's threads. Called on one of the client's event
+     * loops (a handler with {@link Dispatch#EVENT_LOOP}), it cannot wait for itself and returns at once while the
+     * closing goes on. Calling it again does nothing.
      */
     @Override
     public void close() {

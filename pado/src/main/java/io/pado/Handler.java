@@ -56,9 +56,9 @@ public interface Handler {
 
     /**
      * The connection ended; the last callback for {@code ws} (for a {@link ReconnectingWebSocket}, the last of this
-     * connection: {@link #onReconnecting} and a new {@link #onOpen} may follow). {@code code} is the peer's close code when the
-     * closing handshake happened (or when we started it, the code we sent and the peer echoed), the code of the
-     * failure when pado failed the connection (1002, 1007, 1009, ...), {@value
+     * connection: {@link #onReconnecting} and a new {@link #onOpen} may follow). {@code code} is the peer's close code
+     * when the closing handshake happened (or when we started it, the code we sent and the peer echoed), the code of
+     * the failure when pado failed the connection (1002, 1007, 1009, ...), {@value
      * io.pado.protocol.CloseCode#NO_STATUS_RECEIVED} when the Close had no code, and {@value
      * io.pado.protocol.CloseCode#ABNORMAL_CLOSURE} when the TCP connection ended without a Close.
      */

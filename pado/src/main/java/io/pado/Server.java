@@ -136,7 +136,9 @@ public final class Server implements AutoCloseable {
     /**
      * Stops: no new connections are accepted, every WebSocket gets a Close with 1001 (going away), and the server
      * waits up to {@code timeout} for the closing handshakes before it drops what remains and ends its threads.
-     * Blocks until then. Calling it again, or on a server never started, does nothing.
+     * Blocks until then, except when called on one of the server's event loops (a handler with {@link
+     * Dispatch#EVENT_LOOP}), which cannot wait for itself: then the stop runs on a thread of its own and this returns
+     * at once. Calling it again, or on a server never started, does nothing.
      *
      * <p>Nothing already sent is cut off: the Close is queued behind every message queued before it, so those are
      * written first; a send that comes later fails with {@link ClosedException}. Every send's future completes,

@@ -13,7 +13,8 @@ package io.pado;
  *   <caption>When each policy acts</caption>
  *   <tr><th>policy</th><th>acts when a send would take the queue past</th><th>what happens to the send</th></tr>
  *   <tr><td>{@link #FAIL_SEND}</td><td>{@code maxQueuedBytes}</td><td>fails with {@link java.io.IOException}</td></tr>
- *   <tr><td>{@link #BLOCK}</td><td>{@code highWaterBytes}</td><td>waits for the low-water mark, then is queued</td></tr>
+ *   <tr><td>{@link #BLOCK}</td><td>{@code highWaterBytes}</td>
+ *       <td>waits for the low-water mark, then is queued</td></tr>
  *   <tr><td>{@link #DROP}</td><td>{@code highWaterBytes}</td><td>fails with {@link MessageDroppedException}</td></tr>
  *   <tr><td>{@link #CLOSE_POLICY_VIOLATION}, {@link #CLOSE_TRY_AGAIN_LATER}</td><td>{@code maxQueuedBytes}</td>
  *       <td>fails with {@link ClosedException}; the connection closes with 1008 or 1013</td></tr>
@@ -41,7 +42,10 @@ public enum SlowConsumerPolicy {
      * does get through, short.
      */
     DROP,
-    /** A send that would take the queue past {@code maxQueuedBytes} closes the connection with 1008 (policy violation). */
+    /**
+     * A send that would take the queue past {@code maxQueuedBytes} closes the connection with 1008 (policy
+     * violation).
+     */
     CLOSE_POLICY_VIOLATION,
     /**
      * A send that would take the queue past {@code maxQueuedBytes} closes the connection with 1013 (try again later),

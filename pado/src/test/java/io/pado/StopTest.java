@@ -35,6 +35,55 @@ class StopTest {
     }
 
     @Test
+    void aHandlerOnTheEventLoopMayStopItsOwnServer() throws Exception {
+        var stopping = new java.util.concurrent.atomic.AtomicReference<Server>();
+        Handler stopOnMessage = new Handler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                stopping.get().stop(Duration.ofSeconds(5)); // on the loop: must not wait for itself
+            }
+        };
+        var server = Server.create(ServerOptions.DEFAULT.withEventLoops(1).withDispatch(Dispatch.EVENT_LOOP))
+                .endpoint("/ws", stopOnMessage).start();
+        stopping.set(server);
+        var listener = new JdkListener();
+        var ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), listener).join();
+        ws.sendText("stop, please", true);
+        assertThat(listener.next(JdkListener.Close.class).code()).isEqualTo(1001);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (server.connections() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // waiting for a condition, bounded by the deadline
+        }
+        assertThat(server.connections()).isZero();
+        assertThatRefused(server);
+    }
+
+    @Test
+    void aHandlerOnTheEventLoopMayCloseItsOwnClient() throws Exception {
+        try (var server = Server.create(ServerOptions.DEFAULT).endpoint("/ws", new Echo()).start()) {
+            var closing = new java.util.concurrent.atomic.AtomicReference<Client>();
+            var closed = new java.util.concurrent.CompletableFuture<Integer>();
+            Handler closeOnEcho = new Handler() {
+                @Override
+                public void onText(WebSocket ws, String text) {
+                    closing.get().close(); // on the client's loop: must not wait for itself
+                }
+
+                @Override
+                public void onClose(WebSocket ws, int code, String reason) {
+                    closed.complete(code);
+                }
+            };
+            Client client = Client.create(ClientOptions.DEFAULT.withDispatch(Dispatch.EVENT_LOOP));
+            closing.set(client);
+            client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), closeOnEcho)
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS).sendText("echo me");
+            assertThat(closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1001);
+        }
+    }
+
+    @Test
     void stopDropsPeersThatDoNotAnswerAfterTheDeadline() throws Exception {
         var recorder = new Recorder();
         var server = Server.create(ServerOptions.DEFAULT.withEventLoops(1)).endpoint("/ws", recorder).start();

@@ -239,6 +239,11 @@ public final class ClientCore {
     }
 
     public void close(Duration timeout) {
+        if (loops.inAnyLoop()) {
+            // A handler on an event loop (Dispatch.EVENT_LOOP) cannot wait for its own loop to end: close elsewhere.
+            Thread.ofPlatform().name("pado-client-close").start(() -> close(timeout));
+            return;
+        }
         synchronized (lifecycle) {
             if (closed) {
                 return;

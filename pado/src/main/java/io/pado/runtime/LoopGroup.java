@@ -37,6 +37,16 @@ final class LoopGroup {
         return n;
     }
 
+    /** Whether the calling thread is one of these loops. */
+    boolean inAnyLoop() {
+        for (EventLoop loop : loops) {
+            if (loop.inLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     EventLoop[] all() {
         return loops.clone();
     }

@@ -154,6 +154,12 @@ public final class ServerCore {
     }
 
     public void stop(Duration timeout) {
+        LoopGroup running = loops;
+        if (running != null && running.inAnyLoop()) {
+            // A handler on an event loop (Dispatch.EVENT_LOOP) cannot wait for its own loop to end: stop elsewhere.
+            Thread.ofPlatform().name("pado-server-stop").start(() -> stop(timeout));
+            return;
+        }
         synchronized (lifecycle) {
             if (!started || stopped) {
                 return;

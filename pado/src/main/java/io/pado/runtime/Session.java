@@ -283,7 +283,10 @@ public final class Session implements WebSocket {
             }
             case DROP -> {
                 // A message bigger than the high-water mark still goes when nothing else waits.
-                return reserve(bytes, queued == 0 ? max : high) ? null : CompletableFuture.failedFuture(new MessageDroppedException(
+                if (reserve(bytes, queued == 0 ? max : high)) {
+                    return null;
+                }
+                return CompletableFuture.failedFuture(new MessageDroppedException(
                         "message dropped: " + queued + " bytes queued, the high-water mark is " + high));
             }
             case CLOSE_POLICY_VIOLATION, CLOSE_TRY_AGAIN_LATER -> {
@@ -317,7 +320,8 @@ public final class Session implements WebSocket {
             try {
                 drained.get();
             } catch (ExecutionException e) {
-                throw e.getCause() instanceof ClosedException c ? c : new ClosedException(closeCode, "WebSocket is closed");
+                throw e.getCause() instanceof ClosedException c ? c
+                        : new ClosedException(closeCode, "WebSocket is closed");
             }
         }
     }
