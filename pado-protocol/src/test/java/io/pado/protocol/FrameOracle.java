@@ -1,0 +1,221 @@
+package io.pado.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * What a receiver must make of a stream of frames, read straight from RFC 6455 §5-§8 and RFC 7692, written apart
+ * from the engine so that the fuzz properties can compare the two. Whole messages only ({@link Delivery#MESSAGES}).
+ */
+final class FrameOracle {
+
+    /** One frame as sent: opcode, flags, payload (unmasked), and how it is put on the wire. */
+    record FrameSpec(int opcode, boolean fin, int rsv, byte[] payload, boolean wrongMask, int lengthForm) {
+
+        static FrameSpec of(int opcode, boolean fin, byte[] payload) {
+            return new FrameSpec(opcode, fin, 0, payload, false, 0);
+        }
+
+        /** The frame's bytes as a peer of {@code receiver} sends them: masked towards a server (RFC 6455 §5.3). */
+        byte[] encode(Role receiver, int maskKey) {
+            boolean masked = (receiver == Role.SERVER) != wrongMask;
+            RawFrame frame = RawFrame.of(opcode, payload).fin(fin).rsv(rsv);
+            if (masked) {
+                frame.maskedWith(maskKey);
+            }
+            if (lengthForm == 64 || (lengthForm == 16 && payload.length <= 0xFFFF)) {
+                frame.lengthForm(lengthForm);
+            }
+            return frame.bytes();
+        }
+    }
+
+    /** The events a receiver reports, the last one Closed; its code must be one of {@code closeCodes}. */
+    record Expected(List<Event> events, Set<Integer> closeCodes) {
+    }
+
+    private static final byte[] TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};
+
+    private final Role role;
+    private final Limits limits;
+    private final boolean deflate;
+    private final List<Event> events = new ArrayList<>();
+    private int messageOpcode = -1;
+    private boolean compressed;
+    private final ByteArrayOutputStream message = new ByteArrayOutputStream();
+
+    FrameOracle(Role role, Limits limits, boolean deflate) {
+        this.role = role;
+        this.limits = limits;
+        this.deflate = deflate;
+    }
+
+    /** The outcome of receiving {@code frames}, then the end of the TCP stream. */
+    Expected receive(List<FrameSpec> frames) {
+        for (FrameSpec frame : frames) {
+            Expected closed = frame(frame);
+            if (closed != null) {
+                return closed;
+            }
+        }
+        return end(Set.of(1006));
+    }
+
+    private Expected end(Set<Integer> codes) {
+        return new Expected(List.copyOf(events), codes);
+    }
+
+    private Expected frame(FrameSpec f) {
+        int op = f.opcode();
+        boolean control = op >= 8;
+        if (!(op <= 2 || (op >= 8 && op <= 10))) {
+            return end(Set.of(1002)); // §5.2: reserved opcode
+        }
+        if (f.wrongMask()) {
+            return end(Set.of(1002)); // §5.1
+        }
+        int allowedRsv = deflate && (op == 1 || op == 2) ? 0x40 : 0; // RFC 7692 §6: RSV1 on a message's first frame
+        if ((f.rsv() & ~allowedRsv) != 0) {
+            return end(Set.of(1002));
+        }
+        if (control) {
+            if (!f.fin() || f.payload().length > 125) {
+                return end(Set.of(1002)); // §5.5
+            }
+            return controlFrame(op, f.payload());
+        }
+        if (op == 0 && messageOpcode < 0 || op != 0 && messageOpcode >= 0) {
+            return end(Set.of(1002)); // §5.4
+        }
+        if (f.payload().length > limits.maxFrameBytes()) {
+            return end(Set.of(1009));
+        }
+        if (op != 0) {
+            messageOpcode = op;
+            compressed = (f.rsv() & 0x40) != 0;
+            message.reset();
+        }
+        if (!compressed && message.size() + f.payload().length > limits.maxMessageBytes()) {
+            return end(Set.of(1009));
+        }
+        message.write(f.payload(), 0, f.payload().length);
+        byte[] payload = message.toByteArray();
+        if (compressed) {
+            // The engine inflates what it has and checks it as it goes: decide on all that the bytes so far give
+            payload = inflate(f.fin() ? concat(payload, TAIL) : payload);
+            if (payload == null) {
+                return end(Set.of(1007));
+            }
+            boolean tooBig = payload.length > limits.maxMessageBytes();
+            boolean badText = messageOpcode == 1 && utf8(payload) == Utf8.INVALID;
+            if (tooBig || badText) {
+                // Size and UTF-8 are checked per inflated chunk: with both, either may come first
+                return end(tooBig && badText ? Set.of(1009, 1007) : Set.of(tooBig ? 1009 : 1007));
+            }
+        } else if (messageOpcode == 1 && utf8(payload) == Utf8.INVALID) {
+            return end(Set.of(1007)); // §8.1: fail fast
+        }
+        if (!f.fin()) {
+            return null;
+        }
+        if (messageOpcode == 1) {
+            if (utf8(payload) != Utf8.VALID) {
+                return end(Set.of(1007));
+            }
+            events.add(new Event.Text(new String(payload, StandardCharsets.UTF_8)));
+        } else {
+            events.add(new Event.Binary(ByteBuffer.wrap(payload)));
+        }
+        messageOpcode = -1;
+        return null;
+    }
+
+    private Expected controlFrame(int op, byte[] payload) {
+        if (op == 9) {
+            events.add(new Event.Ping(ByteBuffer.wrap(payload)));
+            return null;
+        }
+        if (op == 10) {
+            events.add(new Event.Pong(ByteBuffer.wrap(payload)));
+            return null;
+        }
+        if (payload.length == 0) {
+            return end(Set.of(1005));
+        }
+        if (payload.length == 1) {
+            return end(Set.of(1002));
+        }
+        int code = (payload[0] & 0xFF) << 8 | (payload[1] & 0xFF);
+        // §7.4: 1000-1003, 1007-1011 and the registered 1012-1014, 3000-4999
+        boolean valid = code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
+        if (!valid) {
+            return end(Set.of(1002));
+        }
+        byte[] reason = java.util.Arrays.copyOfRange(payload, 2, payload.length);
+        if (utf8(reason) != Utf8.VALID) {
+            return end(Set.of(1007));
+        }
+        return end(Set.of(code));
+    }
+
+    /**
+     * Inflates a message's compressed bytes so far, at most a chunk past the limit; null if they are not deflate
+     * data. Messages here are each compressed on their own, so a fresh inflater reads them as the engine's would.
+     */
+    private byte[] inflate(byte[] compressedBytes) {
+        var inflater = new Inflater(true);
+        var out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        try {
+            inflater.setInput(compressedBytes);
+            while (out.size() <= limits.maxMessageBytes()) {
+                int n = inflater.inflate(chunk);
+                if (n == 0) {
+                    break;
+                }
+                out.write(chunk, 0, n);
+            }
+        } catch (DataFormatException e) {
+            return null;
+        } finally {
+            inflater.end();
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    enum Utf8 { VALID, INCOMPLETE, INVALID }
+
+    /** The JDK's decoder, independent of the engine's validator: a prefix is invalid once no ending can fix it. */
+    static Utf8 utf8(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult result = decoder.decode(in, out, false);
+        if (result.isError()) {
+            return Utf8.INVALID;
+        }
+        return in.hasRemaining() ? Utf8.INCOMPLETE : Utf8.VALID;
+    }
+
+    /** Whether the stream this oracle reads decides things in whole messages; parts differ in where they are cut. */
+    Role role() {
+        return role;
+    }
+}
