@@ -8,6 +8,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.DataFormatException;
@@ -116,11 +117,13 @@ final class FrameOracle {
             if (payload == null) {
                 return end(Set.of(1007));
             }
-            boolean tooBig = payload.length > limits.maxMessageBytes();
-            boolean badText = messageOpcode == 1 && utf8(payload) == Utf8.INVALID;
-            if (tooBig || badText) {
-                // Size and UTF-8 are checked per inflated chunk: with both, either may come first
-                return end(tooBig && badText ? Set.of(1009, 1007) : Set.of(tooBig ? 1009 : 1007));
+            // Bad UTF-8 within the limit is 1007, whatever follows; then a message over the limit is 1009
+            int max = limits.maxMessageBytes();
+            if (messageOpcode == 1 && utf8(Arrays.copyOf(payload, Math.min(max, payload.length))) == Utf8.INVALID) {
+                return end(Set.of(1007));
+            }
+            if (payload.length > max) {
+                return end(Set.of(1009));
             }
         } else if (messageOpcode == 1 && utf8(payload) == Utf8.INVALID) {
             return end(Set.of(1007)); // §8.1: fail fast
@@ -201,7 +204,29 @@ final class FrameOracle {
 
     enum Utf8 { VALID, INCOMPLETE, INVALID }
 
-    /** The JDK's decoder, independent of the engine's validator: a prefix is invalid once no ending can fix it. */
+    /** Every proper prefix of the UTF-8 encoding of a code point (RFC 3629), as hex: what an unfinished tail may be. */
+    private static final Set<String> PREFIXES = prefixes();
+
+    private static Set<String> prefixes() {
+        var prefixes = new java.util.HashSet<String>();
+        var hex = java.util.HexFormat.of();
+        for (int cp = 0x80; cp <= 0x10FFFF; cp++) {
+            if (cp >= 0xD800 && cp <= 0xDFFF) {
+                continue;
+            }
+            byte[] bytes = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
+            for (int n = 1; n < bytes.length; n++) {
+                prefixes.add(hex.formatHex(bytes, 0, n));
+            }
+        }
+        return Set.copyOf(prefixes);
+    }
+
+    /**
+     * Whether bytes are UTF-8, a prefix of it (fails fast: invalid as soon as no ending can fix it, RFC 6455 §8.1),
+     * or neither. The JDK's decoder finds the errors, the prefix table decides an unfinished tail: both independent of
+     * the engine's validator.
+     */
     static Utf8 utf8(byte[] bytes) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -211,7 +236,11 @@ final class FrameOracle {
         if (result.isError()) {
             return Utf8.INVALID;
         }
-        return in.hasRemaining() ? Utf8.INCOMPLETE : Utf8.VALID;
+        if (!in.hasRemaining()) {
+            return Utf8.VALID;
+        }
+        String tail = java.util.HexFormat.of().formatHex(bytes, in.position(), bytes.length);
+        return PREFIXES.contains(tail) ? Utf8.INCOMPLETE : Utf8.INVALID;
     }
 
     /** Whether the stream this oracle reads decides things in whole messages; parts differ in where they are cut. */
