@@ -47,7 +47,6 @@ final class FrameOracle {
 
     private static final byte[] TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};
 
-    private final Role role;
     private final Limits limits;
     private final boolean deflate;
     private final List<Event> events = new ArrayList<>();
@@ -55,8 +54,7 @@ final class FrameOracle {
     private boolean compressed;
     private final ByteArrayOutputStream message = new ByteArrayOutputStream();
 
-    FrameOracle(Role role, Limits limits, boolean deflate) {
-        this.role = role;
+    FrameOracle(Limits limits, boolean deflate) {
         this.limits = limits;
         this.deflate = deflate;
     }
@@ -241,10 +239,5 @@ final class FrameOracle {
         }
         String tail = java.util.HexFormat.of().formatHex(bytes, in.position(), bytes.length);
         return PREFIXES.contains(tail) ? Utf8.INCOMPLETE : Utf8.INVALID;
-    }
-
-    /** Whether the stream this oracle reads decides things in whole messages; parts differ in where they are cut. */
-    Role role() {
-        return role;
     }
 }

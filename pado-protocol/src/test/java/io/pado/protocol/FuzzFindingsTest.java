@@ -87,6 +87,26 @@ class FuzzFindingsTest {
                 .containsExactly(new Event.Closed(1009, "message too big"));
     }
 
+    /**
+     * ConnectionFuzzTest, seed -2409334526303438017: with context takeover, a compressed message with an empty
+     * payload (RSV1, no bytes) was inflated as the 4-byte tail alone, which leaves zlib inside a stored block, so the
+     * next message came out garbled (here: 1007). An empty compressed payload is now an empty message and the
+     * stream is untouched.
+     */
+    @Test
+    void emptyCompressedMessageLeavesTheContextAsItWas() {
+        var context = PerMessageDeflate.create(
+                PerMessageDeflate.Options.DEFAULT.withMemory(PerMessageDeflate.Memory.CONTEXT_TAKEOVER));
+        byte[] input = concat(
+                RawFrame.text(new byte[0]).rsv(0x40).maskedWith(0x0A0B0C0D).bytes(),
+                RawFrame.text(HEX.parseHex("00")).rsv(0x40).maskedWith(0x0A0B0C0D).bytes(),
+                RawFrame.text(HEX.parseHex("ca48cdc9c90700")).rsv(0x40).maskedWith(0x0A0B0C0D).bytes());
+        Supplier<Engine> engines = () -> Engine.of(Role.SERVER, Settings.DEFAULT,
+                List.of(context.acceptOffers(context.clientOffers()).orElseThrow().extension()));
+        assertThat(eventsAtEverySplit(engines, input))
+                .containsExactly(new Event.Text(""), new Event.Text(""), new Event.Text("hello"));
+    }
+
     /** The fuzz oracle's UTF-8 reading, kept honest against the engine's validator on the sequences above. */
     @Test
     void oracleKnowsWhichUtf8PrefixesCanStillBeCompleted() {
