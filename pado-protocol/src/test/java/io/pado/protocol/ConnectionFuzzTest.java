@@ -110,7 +110,8 @@ class ConnectionFuzzTest {
             }
         }
         if (setup.delivery() == Delivery.MESSAGES && bytes == clean) {
-            var expected = new FrameOracle(setup.limits(), setup.compression() != Compression.NONE)
+            var expected = new FrameOracle(setup.limits(), setup.compression() != Compression.NONE,
+                    setup.compression() == Compression.CONTEXT_TAKEOVER)
                     .receive(frames);
             List<Event> before = wholeEvents.subList(0, wholeEvents.size() - 1);
             assertThat(before).as("events before Closed, frames %s", describe(frames)).isEqualTo(expected.events());

@@ -53,8 +53,13 @@ final class FrameOracle {
     private int messageOpcode = -1;
     private boolean compressed;
     private final ByteArrayOutputStream message = new ByteArrayOutputStream();
+    private final boolean contextTakeover;
+    private Inflater inflater;
+    private boolean hadInput;
 
-    FrameOracle(Limits limits, boolean deflate) {
+    /** @param contextTakeover whether the receiver keeps its inflater between messages (RFC 7692 §7.1.1) */
+    FrameOracle(Limits limits, boolean deflate, boolean contextTakeover) {
+        this.contextTakeover = contextTakeover;
         this.limits = limits;
         this.deflate = deflate;
     }
@@ -71,6 +76,10 @@ final class FrameOracle {
     }
 
     private Expected end(Set<Integer> codes) {
+        if (inflater != null) {
+            inflater.end();
+            inflater = null;
+        }
         return new Expected(List.copyOf(events), codes);
     }
 
@@ -102,29 +111,29 @@ final class FrameOracle {
         if (op != 0) {
             messageOpcode = op;
             compressed = (f.rsv() & 0x40) != 0;
+            hadInput = false;
             message.reset();
         }
         if (!compressed && message.size() + f.payload().length > limits.maxMessageBytes()) {
             return end(Set.of(1009));
         }
-        message.write(f.payload(), 0, f.payload().length);
-        byte[] payload = message.toByteArray();
+        byte[] payload;
         if (compressed) {
-            // The engine inflates what it has and checks it as it goes: decide on all that the bytes so far give
-            payload = inflate(f.fin() ? concat(payload, TAIL) : payload);
-            if (payload == null) {
-                return end(Set.of(1007));
+            hadInput |= f.payload().length > 0;
+            Integer failure = inflate(f.payload());
+            if (failure == null && f.fin() && hadInput) {
+                failure = inflate(TAIL); // RFC 7692 §7.2.2; an empty payload is an empty message
             }
-            // Bad UTF-8 within the limit is 1007, whatever follows; then a message over the limit is 1009
-            int max = limits.maxMessageBytes();
-            if (messageOpcode == 1 && utf8(Arrays.copyOf(payload, Math.min(max, payload.length))) == Utf8.INVALID) {
-                return end(Set.of(1007));
+            if (failure != null) {
+                return end(Set.of(failure));
             }
-            if (payload.length > max) {
-                return end(Set.of(1009));
+            payload = message.toByteArray();
+        } else {
+            message.write(f.payload(), 0, f.payload().length);
+            payload = message.toByteArray();
+            if (messageOpcode == 1 && utf8(payload) == Utf8.INVALID) {
+                return end(Set.of(1007)); // §8.1: fail fast
             }
-        } else if (messageOpcode == 1 && utf8(payload) == Utf8.INVALID) {
-            return end(Set.of(1007)); // §8.1: fail fast
         }
         if (!f.fin()) {
             return null;
@@ -136,6 +145,15 @@ final class FrameOracle {
             events.add(new Event.Text(new String(payload, StandardCharsets.UTF_8)));
         } else {
             events.add(new Event.Binary(ByteBuffer.wrap(payload)));
+        }
+        if (compressed && inflater != null) {
+            if (inflater.finished()) {
+                inflater.reset(); // the peer ended its stream with a final block: the next message starts anew
+            }
+            if (!contextTakeover) {
+                inflater.end();
+                inflater = null;
+            }
         }
         messageOpcode = -1;
         return null;
@@ -170,28 +188,37 @@ final class FrameOracle {
     }
 
     /**
-     * Inflates a message's compressed bytes so far, at most a chunk past the limit; null if they are not deflate
-     * data. Messages here are each compressed on their own, so a fresh inflater reads them as the engine's would.
+     * Inflates the next compressed bytes of a message into {@link #message}, a chunk at a time, checking each chunk as
+     * it comes (RFC 6455 §8.1 fails fast; RFC 7692 §8.1 counts the inflated size): bad UTF-8 within the limit is 1007,
+     * whatever follows; then a message over the limit is 1009; data zlib refuses is 1007. Returns the code, or null.
+     * With context takeover one stream runs through all messages, as RFC 7692 §7.2.2 has it.
      */
-    private byte[] inflate(byte[] compressedBytes) {
-        var inflater = new Inflater(true);
-        var out = new ByteArrayOutputStream();
-        byte[] chunk = new byte[8192];
-        try {
-            inflater.setInput(compressedBytes);
-            while (out.size() <= limits.maxMessageBytes()) {
-                int n = inflater.inflate(chunk);
-                if (n == 0) {
-                    break;
-                }
-                out.write(chunk, 0, n);
-            }
-        } catch (DataFormatException e) {
-            return null;
-        } finally {
-            inflater.end();
+    private Integer inflate(byte[] compressedBytes) {
+        if (inflater == null) {
+            inflater = new Inflater(true);
         }
-        return out.toByteArray();
+        int max = limits.maxMessageBytes();
+        byte[] chunk = new byte[8192];
+        inflater.setInput(compressedBytes);
+        while (true) {
+            int n;
+            try {
+                n = inflater.inflate(chunk);
+            } catch (DataFormatException e) {
+                return 1007;
+            }
+            if (n == 0) {
+                return inflater.needsDictionary() ? 1007 : null;
+            }
+            int within = (int) Math.min(n, Math.max(0, (long) max - message.size()));
+            message.write(chunk, 0, within);
+            if (messageOpcode == 1 && utf8(message.toByteArray()) == Utf8.INVALID) {
+                return 1007;
+            }
+            if (within < n) {
+                return 1009;
+            }
+        }
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
