@@ -18,7 +18,9 @@ import java.util.Objects;
  * threads ({@code pado-loop-N}, one per core by default) own the sockets and never block; each connection's
  * handler calls run one at a time on virtual threads (see {@link Dispatch}). Requests are refused with an HTTP
  * status: 404 for a path without endpoint, 403 for an origin not allowed, 426 for a WebSocket version other than
- * 13, 400 for a malformed request and 431 for a request head over the limit.
+ * 13, 400 for a malformed request, 431 for a request head over the limit and 503 (with {@code Retry-After}) over the
+ * {@linkplain ServerOptions#handshakeRate() handshake rate}; a socket over
+ * {@linkplain ServerOptions#maxConnectionsPerAddress() the connections of its address} is closed unanswered.
  *
  * <p><b>Threads.</b> All methods are thread-safe. Endpoints and the HTTP handler may be set before or after
  * {@link #start()}; they apply to requests that arrive afterwards.

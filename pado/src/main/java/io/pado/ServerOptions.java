@@ -53,23 +53,35 @@ import java.util.Optional;
  *                            of them, the peer is not reading. pado reports {@code onClose(1008, "slow consumer")} and
  *                            drops the connection (a Close could not get through); default 30 s, {@link Duration#ZERO}
  *                            for never. Sends beyond {@code maxQueuedBytes} fail at once either way
+ * @param maxConnectionsPerAddress at most this many sockets from one remote IP address at a time, counted from
+ *                            accept to close; a socket over the limit is closed at once, before anything is read
+ *                            (an HTTP answer would need the request read, holding the very socket the limit is
+ *                            there to refuse). 0 (the default) for no limit: clients behind one NAT or proxy share
+ *                            an address
+ * @param handshakeRate       WebSocket upgrades the whole server accepts, as a token bucket; a request over it is
+ *                            answered {@code 503 Service Unavailable} with {@code Retry-After} (whole seconds until a
+ *                            token is back) and closed, before any handshake work. Open connections are not
+ *                            affected. Default 10,000 a second in bursts of 10,000; empty for no limit
  */
 public record ServerOptions(String host, int port, int eventLoops, Dispatch dispatch, Limits limits,
         int maxRequestHeadBytes, Duration handshakeTimeout, Duration idleTimeout, long lowWaterBytes,
         long highWaterBytes, long maxQueuedBytes, List<ExtensionFactory> extensions, Optional<ServerTls> tls,
-        Duration pingInterval, Duration pongTimeout, Duration writeTimeout) {
+        Duration pingInterval, Duration pongTimeout, Duration writeTimeout, int maxConnectionsPerAddress,
+        Optional<RateLimit> handshakeRate) {
 
     /**
      * Listens on {@code 127.0.0.1} on a free port, one event loop per core, handlers on virtual threads,
      * {@link Limits#DEFAULT} (1 MiB messages, 5 s close timeout), 8 KiB request heads, 10 s handshake timeout, no
      * idle timeout, water marks 64 KiB / 1 MiB, at most 32 MiB queued per connection, no extensions, no TLS, a
      * Ping after 30 s without input and 10 s for the answer, 30 s write
-     * timeout.
+     * timeout, no limit of connections per address, at most 10,000 WebSocket handshakes a second (in bursts of
+     * 10,000).
      */
     public static final ServerOptions DEFAULT = new ServerOptions("127.0.0.1", 0,
             Runtime.getRuntime().availableProcessors(), Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 8 << 10,
             Duration.ofSeconds(10), Duration.ZERO, 64 << 10, 1 << 20, 32 << 20, List.of(), Optional.empty(),
-            Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30));
+            Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 0,
+            Optional.of(RateLimit.perSecond(10_000)));
 
     public ServerOptions {
         Objects.requireNonNull(host, "host");
@@ -92,76 +104,81 @@ public record ServerOptions(String host, int port, int eventLoops, Dispatch disp
         Options.requireNotNegative(pingInterval, "pingInterval");
         Options.requirePositive(pongTimeout, "pongTimeout");
         Options.requireNotNegative(writeTimeout, "writeTimeout");
+        if (maxConnectionsPerAddress < 0) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress must not be negative: "
+                    + maxConnectionsPerAddress);
+        }
+        Objects.requireNonNull(handshakeRate, "handshakeRate");
     }
 
     /** A copy listening on another host. */
     public ServerOptions withHost(String host) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout);
+                writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /** A copy listening on another port; 0 for any free port. */
     public ServerOptions withPort(int port) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout);
+                writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /** A copy with another number of event loops. */
     public ServerOptions withEventLoops(int eventLoops) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout);
+                writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /** A copy whose handlers run elsewhere. */
     public ServerOptions withDispatch(Dispatch dispatch) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout);
+                writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /** A copy with other frame and message limits and close timeout. */
     public ServerOptions withLimits(Limits limits) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout);
+                writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /** A copy with another maximum request-head size. */
     public ServerOptions withMaxRequestHeadBytes(int bytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, bytes, handshakeTimeout, idleTimeout,
                 lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout);
+                writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /** A copy with another handshake timeout. */
     public ServerOptions withHandshakeTimeout(Duration timeout) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, timeout, idleTimeout,
                 lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout);
+                writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
     public ServerOptions withIdleTimeout(Duration timeout) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout);
+                writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /** A copy with other low- and high-water marks. */
     public ServerOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout);
+                writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /** A copy with another bound on queued bytes per connection. */
     public ServerOptions withMaxQueuedBytes(long bytes) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout);
+                writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /**
@@ -174,14 +191,14 @@ public record ServerOptions(String host, int port, int eventLoops, Dispatch disp
     public ServerOptions withExtensions(ExtensionFactory... factories) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories), tls, pingInterval,
-                pongTimeout, writeTimeout);
+                pongTimeout, writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /** A copy that speaks {@code wss://} (TLS) with this certificate; see {@link ServerTls}. */
     public ServerOptions withTls(ServerTls tls) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, Optional.of(tls), pingInterval,
-                pongTimeout, writeTimeout);
+                pongTimeout, writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /**
@@ -191,20 +208,44 @@ public record ServerOptions(String host, int port, int eventLoops, Dispatch disp
     public ServerOptions withPingInterval(Duration interval) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, interval, pongTimeout,
-                writeTimeout);
+                writeTimeout, maxConnectionsPerAddress, handshakeRate);
     }
 
     /** A copy that gives up on a peer that has sent nothing for this long after our Ping. */
     public ServerOptions withPongTimeout(Duration timeout) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, timeout,
-                writeTimeout);
+                writeTimeout, maxConnectionsPerAddress, handshakeRate);
+    }
+
+    /**
+     * A copy that allows at most {@code max} sockets from one remote IP address at a time; 0 for no limit. Behind a
+     * reverse proxy every client has the proxy's address: limit there instead.
+     */
+    public ServerOptions withMaxConnectionsPerAddress(int max) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout, max, handshakeRate);
+    }
+
+    /** A copy that accepts WebSocket handshakes at most at {@code rate}, across the server. */
+    public ServerOptions withHandshakeRate(RateLimit rate) {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout, maxConnectionsPerAddress, Optional.of(rate));
+    }
+
+    /** A copy that accepts WebSocket handshakes as fast as they come (for benchmarks behind their own limits). */
+    public ServerOptions withoutHandshakeRate() {
+        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
+                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
+                writeTimeout, maxConnectionsPerAddress, Optional.empty());
     }
 
     /** A copy that closes a slow consumer after this long without write progress; {@link Duration#ZERO} for never. */
     public ServerOptions withWriteTimeout(Duration timeout) {
         return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
                 idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                timeout);
+                timeout, maxConnectionsPerAddress, handshakeRate);
     }
 }

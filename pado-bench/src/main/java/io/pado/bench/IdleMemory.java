@@ -62,7 +62,8 @@ public final class IdleMemory {
 
     /** The child: an echo server that reports its memory at GET /memory. */
     private static void serve(String mode) throws Exception {
-        Server server = Server.create(ServerOptions.DEFAULT.withEventLoops(1).withExtensions(extensions(mode)))
+        Server server = Server.create(ServerOptions.DEFAULT.withEventLoops(1).withExtensions(extensions(mode))
+                        .withoutHandshakeRate()) // it opens thousands of connections at once
                 .endpoint("/echo", new Handler() {
                     @Override
                     public void onText(WebSocket ws, String text) {

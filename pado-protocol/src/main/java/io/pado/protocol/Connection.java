@@ -331,10 +331,15 @@ public final class Connection {
 
     /** Takes the next bytes of a message's (decoded) payload: checks limits and UTF-8, gathers or streams them. */
     private void onMessageBytes(ByteBuffer bytes) {
-        messageBytes += bytes.remaining();
-        if (messageBytes > settings.limits().maxMessageBytes()) {
+        long overBytes = messageBytes + bytes.remaining() - settings.limits().maxMessageBytes();
+        if (overBytes > 0) {
+            if (messageOpcode == Opcode.TEXT) {
+                // UTF-8 within the limit first: how inflated bytes come in chunks must not choose 1007 or 1009
+                checkUtf8(bytes.slice(bytes.position(), bytes.remaining() - (int) overBytes));
+            }
             throw new ProtocolException(CloseCode.MESSAGE_TOO_BIG, "message too big");
         }
+        messageBytes += bytes.remaining();
         if (messageOpcode == Opcode.TEXT) {
             checkUtf8(bytes);
         }

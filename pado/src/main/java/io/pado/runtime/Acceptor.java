@@ -1,10 +1,13 @@
 package io.pado.runtime;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -21,6 +24,7 @@ final class Acceptor {
     private final Config config;
     private final Function<SocketChannel, Opening> openings;
     private final TransportFactory transports;
+    private final Admission admission;
     private SelectionKey key;
 
     /** Makes the transport of an accepted socket: plain, or TLS with the server's current certificate. */
@@ -30,8 +34,9 @@ final class Acceptor {
     }
 
     Acceptor(ServerSocketChannel server, LoopGroup loops, Config config, Function<SocketChannel, Opening> openings,
-            TransportFactory transports) {
+            TransportFactory transports, Admission admission) {
         this.server = server;
+        this.admission = admission;
         this.loops = loops;
         this.config = config;
         this.openings = openings;
@@ -45,27 +50,49 @@ final class Acceptor {
     void accept() {
         for (int i = 0; i < MAX_ACCEPTS; i++) {
             SocketChannel channel;
+            InetAddress address;
             try {
                 channel = server.accept();
                 if (channel == null) {
                     return;
                 }
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             } catch (IOException e) {
                 // Out of file descriptors, typically: log and keep serving the connections we have.
                 LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.toString());
                 return;
             }
+            try {
+                address = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "a socket closed as it was accepted: {0}", e.toString());
+                closeQuietly(channel);
+                continue;
+            }
+            if (!admission.admitConnection(address)) {
+                // Closed before anything is read: reading a request to answer it would hold the socket we refuse
+                LOG.log(System.Logger.Level.DEBUG, "refused a socket from {0}: too many connections from it",
+                        address);
+                closeQuietly(channel);
+                continue;
+            }
+            var released = new AtomicBoolean();
+            Runnable release = () -> {
+                if (released.compareAndSet(false, true)) {
+                    admission.releaseConnection(address);
+                }
+            };
             EventLoop loop = loops.next();
-            Opening opening = openings.apply(channel);
             Runnable register = () -> {
                 try {
-                    new Link(loop, channel, transports.create(channel), config, opening)
-                            .register(SelectionKey.OP_READ);
+                    channel.configureBlocking(false);
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    Link link = new Link(loop, channel, transports.create(channel), config, openings.apply(channel));
+                    link.onClosed(release);
+                    link.register(SelectionKey.OP_READ);
                 } catch (IOException e) {
                     LOG.log(System.Logger.Level.DEBUG, "registering a socket failed: {0}", e.toString());
                     closeQuietly(channel);
+                    release.run();
                 }
             };
             if (loop.inLoop()) {

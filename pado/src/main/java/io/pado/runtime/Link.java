@@ -63,6 +63,8 @@ final class Link {
     private boolean pingOutstanding;
     /** Since when queued output has waited without the socket taking any of it (meaningful while out is not empty). */
     private long writeWaitNanos;
+    /** Runs once the socket is closed: the acceptor's per-address count. */
+    private Runnable onClosed;
 
     Link(EventLoop loop, SocketChannel channel, Transport transport, Config config, Opening opening) {
         this.loop = loop;
@@ -78,6 +80,11 @@ final class Link {
         loop.add(this);
         openingDeadline = System.nanoTime() + config.handshakeTimeoutNanos();
         loop.deadline(openingDeadline);
+    }
+
+    /** Sets what to run once the socket is closed; call before {@link #register}. */
+    void onClosed(Runnable action) {
+        this.onClosed = action;
     }
 
     /** The head has been read: the handshake timeout no longer applies. */
@@ -596,6 +603,9 @@ final class Link {
             channel.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing socket", e);
+        }
+        if (onClosed != null) {
+            onClosed.run();
         }
         for (ByteBuffer b : out) {
             loop.framePool().giveBack(b);

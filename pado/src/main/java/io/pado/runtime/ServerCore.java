@@ -1,6 +1,7 @@
 package io.pado.runtime;
 
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.pado.Endpoint;
@@ -35,6 +36,7 @@ public final class ServerCore {
 
     private final ServerOptions options;
     private final Config config;
+    private final Admission admission;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final ThreadFactory virtualThreads = Thread.ofVirtual().name("pado-handler-", 0).factory();
     /** Set by any thread, read by loops. */
@@ -50,8 +52,14 @@ public final class ServerCore {
     private boolean stopped;
 
     public ServerCore(ServerOptions options) {
+        this(options, System::nanoTime);
+    }
+
+    /** A server whose handshake rate limit reads {@code nanoClock}; tests pass a fake one. */
+    ServerCore(ServerOptions options, LongSupplier nanoClock) {
         this.options = options;
         this.config = Config.of(options);
+        this.admission = new Admission(options.maxConnectionsPerAddress(), options.handshakeRate(), nanoClock);
         this.tls = options.tls().map(ServerTls::context).orElse(null);
     }
 
@@ -90,6 +98,10 @@ public final class ServerCore {
         return options.tls().isPresent();
     }
 
+    Admission admission() {
+        return admission;
+    }
+
     List<ExtensionFactory> extensions() {
         return options.extensions();
     }
@@ -121,7 +133,7 @@ public final class ServerCore {
         address = (InetSocketAddress) channel.getLocalAddress();
         LoopGroup group = new LoopGroup("pado-loop-", options.eventLoops(), false);
         Acceptor a = new Acceptor(channel, group, config, c -> new ServerOpening(this, config.maxHeadBytes()),
-                this::transport);
+                this::transport, admission);
         group.start();
         var registered = new CompletableFuture<Void>();
         group.first().execute(() -> {

@@ -8,7 +8,6 @@ import io.pado.protocol.Connection;
 import io.pado.protocol.HandshakeException;
 import io.pado.protocol.Extension;
 import io.pado.protocol.ExtensionFactory;
-import io.pado.protocol.ExtensionOffer;
 import io.pado.protocol.Headers;
 import io.pado.protocol.RequestHead;
 import io.pado.protocol.RequestParser;
@@ -67,6 +66,13 @@ final class ServerOpening implements Opening {
     }
 
     private void upgrade(Link link, RequestHead head, ByteBuffer rest) throws HandshakeException {
+        long waitNanos = server.admission().takeHandshake();
+        if (waitNanos > 0) {
+            // RFC 9110 §15.6.4: overloaded for now; Retry-After (§10.2.3) says when to come back, in whole seconds
+            long seconds = Math.max(1, (waitNanos + 999_999_999) / 1_000_000_000);
+            throw new HandshakeException(503, "too many WebSocket handshakes, retry later",
+                    Headers.of("Retry-After", Long.toString(seconds)));
+        }
         Endpoint endpoint = server.endpoint(head.path());
         if (endpoint == null) {
             throw HandshakeException.notFound("no WebSocket endpoint at " + head.path());
@@ -86,11 +92,20 @@ final class ServerOpening implements Opening {
             throw HandshakeException.badRequest("no supported subprotocol: offer one of "
                     + String.join(", ", endpoint.subprotocols()));
         }
-        List<ExtensionFactory.Accepted> accepted = ServerHandshake.negotiateExtensions(server.extensions(),
-                request.extensions());
-        List<ExtensionOffer> responses = accepted.stream().map(ExtensionFactory.Accepted::response).toList();
+        List<ExtensionFactory.Accepted> accepted = List.of();
+        ByteBuffer response;
+        try {
+            accepted = ServerHandshake.negotiateExtensions(server.extensions(), request.extensions());
+            response = ServerHandshake.accept(request, subprotocol,
+                    accepted.stream().map(ExtensionFactory.Accepted::response).toList(), Headers.of());
+        } catch (RuntimeException e) {
+            // An extension factory (application code) or a pado bug: the details go to the log, not to the peer
+            LOG.log(System.Logger.Level.ERROR, "WebSocket upgrade failed on " + link + " " + head.path(), e);
+            accepted.forEach(a -> a.extension().close());
+            throw new HandshakeException(500, "internal error");
+        }
         List<Extension> extensions = accepted.stream().map(ExtensionFactory.Accepted::extension).toList();
-        link.write(ServerHandshake.accept(request, subprotocol, responses, Headers.of()));
+        link.write(response);
         Connection engine = Connection.server(link.config.settings(), extensions, System::nanoTime);
         Session session = new Session(link, endpoint.handler(), server.virtualThreads(), server, head.path(),
                 head.headers(), subprotocol, extensions, endpoint.slowConsumerPolicy());

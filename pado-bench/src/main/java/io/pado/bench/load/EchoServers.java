@@ -72,7 +72,8 @@ public final class EchoServers {
      * @param compression "none", "pooled" (PerMessageDeflate's default) or "context" (context takeover)
      */
     private static void pado(int port, Dispatch dispatch, String compression) throws Exception {
-        ServerOptions options = ServerOptions.DEFAULT.withPort(port).withEventLoops(1).withDispatch(dispatch);
+        ServerOptions options = ServerOptions.DEFAULT.withPort(port).withEventLoops(1).withDispatch(dispatch)
+                .withoutHandshakeRate(); // the peers it is compared with have no such limit
         if (!compression.equals("none")) {
             var memory = compression.equals("pooled")
                     ? PerMessageDeflate.Memory.POOLED : PerMessageDeflate.Memory.CONTEXT_TAKEOVER;

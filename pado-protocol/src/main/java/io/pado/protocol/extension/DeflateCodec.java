@@ -30,6 +30,8 @@ public final class DeflateCodec implements Extension {
     private Deflater deflater;
     private Inflater inflater;
     private ByteBuffer chunk;
+    /** Whether the message being received has had any compressed bytes yet. */
+    private boolean messageHasInput;
 
     /**
      * @param sendWindowBits the LZ77 window the peer allows us (8–15); below 15 we reset per message and send
@@ -62,9 +64,15 @@ public final class DeflateCodec implements Extension {
         if (chunk == null) {
             chunk = pool.borrowChunk(CHUNK_BYTES);
         }
+        messageHasInput |= payload.hasRemaining();
         inflate(payload, out);
         if (endOfMessage) {
-            inflate(ByteBuffer.wrap(TAIL), out);
+            // An empty payload with RSV1 is an empty message. The tail alone is not one (its 0x00 would start a
+            // stored block), and with context takeover it would garble every later message: fuzz finding.
+            if (messageHasInput) {
+                inflate(ByteBuffer.wrap(TAIL), out);
+            }
+            messageHasInput = false;
             if (inflater.finished()) {
                 // The peer ended its stream with a final block: the next message starts a new one
                 inflater.reset();
