@@ -270,7 +270,13 @@ public final class EventLoop implements Runnable {
                 if (a instanceof Acceptor acceptor) {
                     acceptor.accept();
                 } else if (a instanceof Link link) {
-                    link.ready(key);
+                    try {
+                        link.ready(key);
+                    } catch (RuntimeException e) {
+                        // A bug, or application code (an extension) that threw: it ends this link, not the loop
+                        LOG.log(System.Logger.Level.ERROR, "connection " + link + " failed; closing it", e);
+                        link.abort(e);
+                    }
                 }
             }
             ready.clear();
