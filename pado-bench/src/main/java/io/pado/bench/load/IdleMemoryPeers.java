@@ -41,7 +41,12 @@ public final class IdleMemoryPeers {
                 + "|---|---:|---:|---:|---:|%n");
         int port = 9200;
         for (int i = 1; i < args.length; i++) {
-            measure(args[i], connections, port++);
+            try {
+                measure(args[i], connections, port++);
+            } catch (IOException e) {
+                // One server that cannot hold the connections (it stops answering) must not end the whole run
+                System.out.printf("| %s | %d | failed: %s | | |%n", args[i], connections, e);
+            }
         }
     }
 
