@@ -42,17 +42,7 @@ class SoakTest {
     final Map<Integer, LongAdder> serverCloses = new ConcurrentHashMap<>();
 
     /** Echoes, and counts how each connection ended. */
-    final class CountingEcho implements Handler {
-        @Override
-        public void onText(WebSocket ws, String text) {
-            ws.sendText(text);
-        }
-
-        @Override
-        public void onBinary(WebSocket ws, ByteBuffer data) {
-            ws.sendBinary(data);
-        }
-
+    final class CountingEcho extends Echo {
         @Override
         public void onClose(WebSocket ws, int code, String reason) {
             serverCloses.computeIfAbsent(code, c -> new LongAdder()).increment();
