@@ -11,11 +11,12 @@ import java.util.Set;
  * speaks and the web origins allowed to connect.
  *
  * <p><b>Origin.</b> Browsers send the page's origin with every WebSocket request, and any page may try to connect
- * to any server: an allow-list stops other sites from using your users' cookies against you (RFC 6455 §10.2). A
- * request whose {@code Origin} is not in the list is refused with 403. Clients that are not browsers usually send no
- * {@code Origin}; such requests are accepted. An empty list (the default) accepts every origin, unless
- * {@link OriginRule#SAME_ORIGIN} is set: then the page's own origin (the {@code Origin} whose host and port are the
- * request's {@code Host}) is allowed, with any listed ones, whatever host name or address the server is reached by.
+ * to any server: checking it stops other sites from using your users' cookies against you (RFC 6455 §10.2). By
+ * default ({@link OriginRule#SAME_ORIGIN}) only the page's own origin is allowed (the {@code Origin} whose host and
+ * port are the request's {@code Host}, whatever host name or address the server is reached by), plus any origins
+ * listed with {@link #withAllowedOrigins}; others are refused with 403. Clients that are not browsers usually send no
+ * {@code Origin}; such requests are accepted. With {@link OriginRule#LISTED}, only the listed origins are allowed,
+ * and an empty list accepts every origin: the way to open an endpoint to pages of any site.
  *
  * <p><b>Subprotocols.</b> With {@link SubprotocolRule#REQUIRED}, a client that offers none of the endpoint's
  * subprotocols is refused with 400 and a message naming them, instead of being connected without one.
@@ -33,7 +34,8 @@ import java.util.Set;
  * @param allowedOrigins the {@code Origin} values allowed, compared exactly (e.g. {@code https://example.com});
  *                       empty to allow any (unless {@code originRule} is {@link OriginRule#SAME_ORIGIN})
  * @param subprotocolRule whether a client must offer one of {@code subprotocols}; default OPTIONAL
- * @param originRule      LISTED (default): only {@code allowedOrigins} decide; SAME_ORIGIN: the page's own origin too
+ * @param originRule      SAME_ORIGIN (default): the page's own origin and {@code allowedOrigins}; LISTED: only
+ *                        {@code allowedOrigins}, any origin when that is empty
  * @param slowConsumerPolicy what a send does when the peer reads too slowly; default
  *                        {@link SlowConsumerPolicy#FAIL_SEND}
  */
@@ -62,9 +64,12 @@ public record Endpoint(String path, Handler handler, List<String> subprotocols, 
         }
     }
 
-    /** An endpoint at {@code path} with no subprotocols that accepts any origin. */
+    /**
+     * An endpoint at {@code path} with no subprotocols that accepts browser pages of its own origin only (and clients
+     * that send no {@code Origin}).
+     */
     public static Endpoint of(String path, Handler handler) {
-        return new Endpoint(path, handler, List.of(), Set.of(), SubprotocolRule.OPTIONAL, OriginRule.LISTED,
+        return new Endpoint(path, handler, List.of(), Set.of(), SubprotocolRule.OPTIONAL, OriginRule.SAME_ORIGIN,
                 SlowConsumerPolicy.FAIL_SEND);
     }
 

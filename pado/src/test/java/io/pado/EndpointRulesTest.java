@@ -65,10 +65,18 @@ class EndpointRulesTest {
         assertThat(same.allowsOrigin(Optional.of("http://[::1]:8080"), "[::1]:8080")).isTrue();
         assertThat(same.allowsOrigin(Optional.of("null"), "example.com:80")).isFalse();
         assertThat(same.allowsOrigin(Optional.empty(), "example.com:80")).as("not a browser").isTrue();
-        Endpoint any = Endpoint.of("/", new Echo());
+        Endpoint byDefault = Endpoint.of("/", new Echo());
+        assertThat(byDefault.originRule()).as("the safe default").isEqualTo(Endpoint.OriginRule.SAME_ORIGIN);
+        assertThat(byDefault.allowsOrigin(Optional.of("https://evil.example"), "example.com:443")).isFalse();
+        assertThat(byDefault.allowsOrigin(Optional.of("https://example.com"), "example.com:443")).isTrue();
+        Endpoint alsoListed = byDefault.withAllowedOrigins("https://a.example");
+        assertThat(alsoListed.allowsOrigin(Optional.of("https://a.example"), "example.com:443")).isTrue();
+        assertThat(alsoListed.allowsOrigin(Optional.of("https://example.com"), "example.com:443")).isTrue();
+        Endpoint any = byDefault.withOriginRule(Endpoint.OriginRule.LISTED);
         assertThat(any.allowsOrigin(Optional.of("https://evil.example"), "example.com")).isTrue();
         Endpoint listed = any.withAllowedOrigins("https://a.example");
         assertThat(listed.allowsOrigin(Optional.of("https://evil.example"), "example.com")).isFalse();
+        assertThat(listed.allowsOrigin(Optional.of("https://example.com"), "example.com:443")).isFalse();
         assertThatThrownBy(() -> any.withSubprotocolRule(Endpoint.SubprotocolRule.REQUIRED))
                 .isInstanceOf(IllegalArgumentException.class);
     }
