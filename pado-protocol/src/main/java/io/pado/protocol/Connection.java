@@ -508,7 +508,8 @@ public final class Connection {
             // Short and uncompressed: one frame, the UTF-8 written straight behind its header (no byte[] between).
             int length = Utf8Encoder.encodedLength(text);
             if (length > settings.maxSendFrameBytes()) {
-                sendMessage(Opcode.TEXT, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+                sendMessage(Opcode.TEXT, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)),
+                        false);
                 return;
             }
             requireMessageStart();
@@ -524,7 +525,7 @@ public final class Connection {
             output.add(frame.position(0));
             return;
         }
-        sendMessage(Opcode.TEXT, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+        sendMessage(Opcode.TEXT, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)), false);
     }
 
     /**
@@ -532,7 +533,15 @@ public final class Connection {
      * written from {@code data} itself, so it must not change until the output holding it has been written.
      */
     public void sendBinary(ByteBuffer data) {
-        sendMessage(Opcode.BINARY, data);
+        sendMessage(Opcode.BINARY, data, false);
+    }
+
+    /**
+     * Queues a binary message whose bytes are copied into the frames now, whatever their size, so {@code data} may
+     * change as soon as this returns: for a buffer that is about to be reused, such as a view of the read buffer.
+     */
+    public void sendBinaryCopy(ByteBuffer data) {
+        sendMessage(Opcode.BINARY, data, true);
     }
 
     /**
@@ -645,8 +654,11 @@ public final class Connection {
         return tcpCloseDue;
     }
 
-    /** Queues a message cut into frames; {@code payload}'s position does not move. */
-    private void sendMessage(int opcode, ByteBuffer payload) {
+    /**
+     * Queues a message cut into frames; {@code payload}'s position does not move. With {@code copy}, every frame
+     * holds a copy of its bytes, never a slice of {@code payload}.
+     */
+    private void sendMessage(int opcode, ByteBuffer payload, boolean copy) {
         requireMessageStart();
         int rsv = 0;
         for (Extension extension : extensions) {
@@ -664,7 +676,7 @@ public final class Connection {
         do {
             int take = Math.min(end - from, maxFrame);
             boolean last = take == end - from;
-            writeFrame((last ? 0x80 : 0) | rsv | frameOpcode, payload, from, take);
+            writeFrame((last ? 0x80 : 0) | rsv | frameOpcode, payload, from, take, copy);
             from += take;
             frameOpcode = Opcode.CONTINUATION;
             rsv = 0;
@@ -717,7 +729,7 @@ public final class Connection {
 
     /** Queues a frame of {@code payload}'s bytes from its position to its limit; its position does not move. */
     private void writeFrame(int firstByte, ByteBuffer payload) {
-        writeFrame(firstByte, payload, payload.position(), payload.remaining());
+        writeFrame(firstByte, payload, payload.position(), payload.remaining(), false);
     }
 
     /**
@@ -725,10 +737,10 @@ public final class Connection {
      * move. A client's payload is masked while it is copied behind the header, in one pass; a server's big payload is
      * queued as a slice of {@code payload}, never copied.
      */
-    private void writeFrame(int firstByte, ByteBuffer payload, int from, int length) {
+    private void writeFrame(int firstByte, ByteBuffer payload, int from, int length, boolean copy) {
         boolean masked = role == Role.CLIENT;
         int headerBytes = FrameWriter.headerBytes(length, masked);
-        if (masked || length < COPY_BELOW_BYTES) {
+        if (masked || copy || length < COPY_BELOW_BYTES) {
             int key = masked ? maskKeys.getAsInt() : 0;
             ByteBuffer frame = frameBuffers.take(headerBytes + length);
             FrameWriter.writeHeader(frame, firstByte, length, masked, key);

@@ -10,14 +10,17 @@ import java.util.IdentityHashMap;
  * each back once the socket has taken its bytes. In a steady stream of messages, sending then allocates nothing, and
  * the buffers are direct, so the socket write copies nothing either. Loop thread only.
  *
- * <p>Frames up to {@link #LARGEST} bytes come from the pool, in three sizes; larger ones are plain heap buffers. The
+ * <p>Frames up to {@link #LARGEST} bytes come from the pool, in five sizes; larger ones are plain heap buffers. The
  * pool remembers which buffers it lent, so that buffers it did not lend (a broadcast frame, a slice of a large payload,
- * handshake bytes) are never taken in, and keeps at most {@link #MAX_IDLE} idle buffers of each size.
+ * handshake bytes) are never taken in, and keeps a few idle buffers of each size.
  */
 final class FramePool implements FrameBuffers {
-    private static final int[] SIZES = {256, 2048, 4096 + 16};
+    private static final int[] SIZES = {256, 2048, 4096 + 16, 16384 + 16, 65536 + 16};
     static final int LARGEST = SIZES[SIZES.length - 1];
-    static final int MAX_IDLE = 256;
+    /** Idle buffers kept per size, fewer of the big ones: at most about 2.7 MiB per loop. */
+    private static final int[] MAX_IDLE_OF = {256, 256, 256, 32, 8};
+    /** The idle cap of the small sizes. */
+    static final int MAX_IDLE = MAX_IDLE_OF[0];
 
     @SuppressWarnings("unchecked")
     private final ArrayDeque<ByteBuffer>[] idle = new ArrayDeque[SIZES.length];
@@ -48,7 +51,7 @@ final class FramePool implements FrameBuffers {
     /** Takes back a buffer whose bytes are written or no longer wanted; ignores buffers the pool did not lend. */
     void giveBack(ByteBuffer buffer) {
         Integer size = lent.remove(buffer);
-        if (size != null && idle[size].size() < MAX_IDLE) {
+        if (size != null && idle[size].size() < MAX_IDLE_OF[size]) {
             idle[size].add(buffer);
         }
     }

@@ -114,7 +114,13 @@ public final class Session implements WebSocket {
 
     @Override
     public CompletableFuture<Void> sendBinary(ByteBuffer data) {
-        ByteBuffer d = data.duplicate();
+        if (link.loop.mayRunNow()) {
+            // A loop handler may send back the view of the read buffer it was given: the bytes are copied into the
+            // frame now, before the next read reuses that buffer.
+            ByteBuffer d = data.duplicate();
+            return enqueue(engine -> engine.sendBinaryCopy(d), d.remaining());
+        }
+        ByteBuffer d = stable(data);
         return enqueue(engine -> engine.sendBinary(d), d.remaining());
     }
 
@@ -130,12 +136,24 @@ public final class Session implements WebSocket {
         return enqueue(engine -> engine.sendPong(d), d.remaining());
     }
 
-    private static ByteBuffer control(ByteBuffer data) {
+    private ByteBuffer control(ByteBuffer data) {
         if (data.remaining() > 125) {
             // RFC 6455 §5.5: control frames carry at most 125 bytes
             throw new IllegalArgumentException("control frame payload over 125 bytes: " + data.remaining());
         }
-        return data.duplicate();
+        return stable(data);
+    }
+
+    /**
+     * {@code data} as it must be queued: a send from the loop thread that cannot run at once would reach the engine
+     * after later reads, which reuse the read buffer a loop handler's view points into, so its bytes are copied now.
+     */
+    private ByteBuffer stable(ByteBuffer data) {
+        if (!link.loop.inLoop() || link.loop.mayRunNow()) {
+            return data.duplicate();
+        }
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+        return copy.put(data.duplicate()).flip();
     }
 
     @Override

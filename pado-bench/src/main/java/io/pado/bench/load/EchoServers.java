@@ -107,7 +107,7 @@ public final class EchoServers {
 
                     @Override
                     public void onBinary(WebSocket ws, ByteBuffer data) {
-                        ws.sendBinary(dispatch == Dispatch.EVENT_LOOP ? copy(data) : data);
+                        ws.sendBinary(data); // on the loop, the send copies the view into the frame
                     }
                 })
                 .start();
@@ -122,10 +122,6 @@ public final class EchoServers {
             String[] parts = text.split(" ");
             return new Broadcast(Integer.parseInt(parts[1]), "x".repeat(Integer.parseInt(parts[2])));
         }
-    }
-
-    private static ByteBuffer copy(ByteBuffer data) {
-        return ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
     }
 
     /** Netty 4.2: HTTP codec, aggregator and the WebSocket protocol handler; writes flushed once per read batch. */

@@ -1,0 +1,84 @@
+package io.pado;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Handlers on the event loop get views of the loop's read buffer, which the next read reuses. Sending such a view back
+ * as it is must still send the bytes that arrived, whatever the size and however many connections share the loop.
+ */
+class LoopEchoTest {
+    static final int CONNECTIONS = 16;
+    static final int MESSAGES = 24;
+
+    /** Echoes binary messages back as received: the view itself, no copy. */
+    static final class ViewEcho implements Handler {
+        @Override
+        public void onBinary(WebSocket ws, ByteBuffer data) {
+            ws.sendBinary(data);
+        }
+
+        @Override
+        public void onPing(WebSocket ws, ByteBuffer data) {
+            ws.sendPong(data);
+        }
+    }
+
+    static ByteBuffer message(int connection, int n) {
+        int size = switch (n % 4) {
+            case 0 -> 100;
+            case 1 -> 5_000;
+            case 2 -> 20_000;
+            default -> 70_000;
+        };
+        ByteBuffer b = ByteBuffer.allocate(size);
+        for (int i = 0; i < size; i++) {
+            b.put(i, (byte) (connection * 31 + n * 7 + i));
+        }
+        return b;
+    }
+
+    @Test
+    void viewsSentBackFromTheLoopArriveIntact() throws Exception {
+        var options = ServerOptions.DEFAULT.withEventLoops(1).withDispatch(Dispatch.EVENT_LOOP);
+        try (Server server = Server.create(options).endpoint("/echo", new ViewEcho()).start();
+                Client client = Client.create(ClientOptions.DEFAULT)) {
+            URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/echo");
+            var done = new ArrayList<CompletableFuture<List<String>>>();
+            for (int c = 0; c < CONNECTIONS; c++) {
+                int connection = c;
+                var problems = new CompletableFuture<List<String>>();
+                var seen = new ArrayList<String>();
+                Handler checker = new Handler() {
+                    int next;
+
+                    @Override
+                    public void onBinary(WebSocket ws, ByteBuffer data) {
+                        if (!data.equals(message(connection, next))) {
+                            seen.add("connection " + connection + " message " + next + " came back changed");
+                        }
+                        if (++next == MESSAGES) {
+                            problems.complete(seen);
+                        }
+                    }
+                };
+                done.add(problems);
+                WebSocket ws = client.connect(uri, checker).get(10, TimeUnit.SECONDS);
+                // All at once, so that the server reads several connections' messages in one loop iteration
+                for (int n = 0; n < MESSAGES; n++) {
+                    ws.sendBinary(message(connection, n));
+                }
+            }
+            for (var problems : done) {
+                assertThat(problems.get(30, TimeUnit.SECONDS)).isEmpty();
+            }
+        }
+    }
+}
