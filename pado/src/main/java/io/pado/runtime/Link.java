@@ -349,8 +349,7 @@ final class Link {
             LOG.log(System.Logger.Level.DEBUG, "slow consumer {0}: {1} bytes waiting, closing with {2}", this,
                     enqueuedTotal - writtenTotal, code.code());
             engine.fail(code, "slow consumer");
-            pump();
-            closeAfterFlush();
+            pump(); // the engine asks for TCP to close once the Close is out: pump passes that on
         }
     }
 

@@ -1,7 +1,9 @@
 package io.pado.protocol.message;
 
+import java.nio.ByteBuffer;
+
 /**
- * Writes text as UTF-8 straight into an array, so that a short message can be encoded behind its frame header without
+ * Writes text as UTF-8 straight into a buffer, so that a short message can be encoded behind its frame header without
  * an intermediate {@code byte[]}. The bytes are exactly those of {@code String.getBytes(UTF_8)}: an unpaired surrogate
  * becomes {@code '?'}.
  */
@@ -33,54 +35,30 @@ public final class Utf8Encoder {
     }
 
     /**
-     * Writes {@code text} as UTF-8 into {@code out} from index {@code at} (absolute; the position does not move);
-     * returns the index after the last byte.
+     * Writes {@code text} as UTF-8 into {@code out} from index {@code at} (absolute; the position does not move),
+     * heap or direct alike and without any buffer in between; returns the index after the last byte.
      */
-    public static int encode(CharSequence text, java.nio.ByteBuffer out, int at) {
-        if (out.hasArray()) {
-            int base = out.arrayOffset();
-            return encode(text, out.array(), base + at) - base;
-        }
-        int n = text.length();
-        int i = 0;
-        for (; i < n; i++) { // ASCII, the usual case, byte by byte into the direct buffer
-            char c = text.charAt(i);
-            if (c >= 0x80) {
-                break;
-            }
-            out.put(at++, (byte) c);
-        }
-        if (i == n) {
-            return at;
-        }
-        byte[] rest = new byte[encodedLength(text.subSequence(i, n))];
-        encode(text.subSequence(i, n), rest, 0);
-        out.put(at, rest);
-        return at + rest.length;
-    }
-
-    /** Writes {@code text} as UTF-8 into {@code out} from {@code at}; returns the index after the last byte. */
-    public static int encode(CharSequence text, byte[] out, int at) {
+    public static int encode(CharSequence text, ByteBuffer out, int at) {
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
             if (c < 0x80) {
-                out[at++] = (byte) c;
+                out.put(at++, (byte) c);
             } else if (c < 0x800) {
-                out[at++] = (byte) (0xC0 | (c >> 6));
-                out[at++] = (byte) (0x80 | (c & 0x3F));
+                out.put(at++, (byte) (0xC0 | (c >> 6)));
+                out.put(at++, (byte) (0x80 | (c & 0x3F)));
             } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
                 int cp = Character.toCodePoint(c, text.charAt(++i));
-                out[at++] = (byte) (0xF0 | (cp >> 18));
-                out[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                out[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                out[at++] = (byte) (0x80 | (cp & 0x3F));
+                out.put(at++, (byte) (0xF0 | (cp >> 18)));
+                out.put(at++, (byte) (0x80 | ((cp >> 12) & 0x3F)));
+                out.put(at++, (byte) (0x80 | ((cp >> 6) & 0x3F)));
+                out.put(at++, (byte) (0x80 | (cp & 0x3F)));
             } else if (Character.isSurrogate(c)) {
-                out[at++] = '?';
+                out.put(at++, (byte) '?');
             } else {
-                out[at++] = (byte) (0xE0 | (c >> 12));
-                out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                out[at++] = (byte) (0x80 | (c & 0x3F));
+                out.put(at++, (byte) (0xE0 | (c >> 12)));
+                out.put(at++, (byte) (0x80 | ((c >> 6) & 0x3F)));
+                out.put(at++, (byte) (0x80 | (c & 0x3F)));
             }
         }
         return at;

@@ -14,7 +14,7 @@ class Utf8EncoderTest {
 
     static byte[] encode(String text) {
         byte[] out = new byte[Utf8Encoder.encodedLength(text) + 2];
-        int end = Utf8Encoder.encode(text, out, 1);
+        int end = Utf8Encoder.encode(text, java.nio.ByteBuffer.wrap(out), 1);
         assertThat(end).as("end index").isEqualTo(out.length - 1);
         return Arrays.copyOfRange(out, 1, end);
     }
@@ -66,7 +66,7 @@ class Utf8EncoderTest {
         var text = new StringBuilder("pado ").append("파도 😀");
         assertThat(encode(text.toString())).isEqualTo(text.toString().getBytes(StandardCharsets.UTF_8));
         byte[] out = new byte[Utf8Encoder.encodedLength(text)];
-        Utf8Encoder.encode(text, out, 0);
+        Utf8Encoder.encode(text, java.nio.ByteBuffer.wrap(out), 0);
         assertThat(out).isEqualTo(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 }
