@@ -22,12 +22,18 @@ port=9070
 out=pado-bench/target/load.tsv
 mkdir -p pado-bench/target
 : > "$out"
-echo "| server | compression | connections | in flight | payload | messages/s | p50 µs | p99 µs | p99.9 µs | server CPU % | generator CPU % |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| server | compression | connections | in flight | payload | messages/s | p50 µs | p99 µs | p99.9 µs | server CPU % | generator CPU % | server alloc B/msg |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 
 # CPU time (user + system, in clock ticks) that process PID has used so far.
 cpu_ticks() {
     awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# The median of the server's per-second "alloc B/msg" lines in LOG after line FROM, the warm-up seconds skipped.
+alloc_per_message() {
+    tail -n +"$(($2 + 1))" "$1" | grep '^alloc' | tail -n +"$((warmup + 1))" | awk '{ print $2 }' | sort -n \
+        | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
 }
 
 # run SERVER DEFLATE(true|false) SCENARIO...
@@ -41,21 +47,22 @@ run() {
     for scenario in "$@"; do
         read -r conns inflight payload <<< "$scenario"
         local ticks_before ticks_after started ended
-        ticks_before=$(cpu_ticks "$pid"); started=$(date +%s%N)
+        ticks_before=$(cpu_ticks "$pid"); started=$(date +%s%N); log_from=$(wc -l < "$log")
         result=$(taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.deflate="$deflate" -cp "$jar" \
             io.pado.bench.load.LoadGenerator "$port" "$conns" "$inflight" "$payload" "$seconds" "$warmup" | tail -1)
         ticks_after=$(cpu_ticks "$pid"); ended=$(date +%s%N)
         # The server's CPU over the whole run (warm-up included), in % of one core: 100 means its core was saturated.
         server_cpu=$(( (ticks_after - ticks_before) * 100 * 1000000000 / $(getconf CLK_TCK) / (ended - started) ))
         read -r rate p50 p99 p999 gen_cpu <<< "$result"
+        alloc=$(alloc_per_message "$log" "$log_from")
         if [[ "$deflate" == true ]]; then p50=-; p99=-; p999=-; fi
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$deflate" "$conns" "$inflight" \
-            "$payload" "$rate" "$p50" "$p99" "$p999" "$server_cpu" "$gen_cpu" >> "$out"
-        echo "| $server | $deflate | $conns | $inflight | $payload | $rate | $p50 | $p99 | $p999 | $server_cpu | $gen_cpu |"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$deflate" "$conns" "$inflight" \
+            "$payload" "$rate" "$p50" "$p99" "$p999" "$server_cpu" "$gen_cpu" "$alloc" >> "$out"
+        echo "| $server | $deflate | $conns | $inflight | $payload | $rate | $p50 | $p99 | $p999 | $server_cpu | $gen_cpu | $alloc |"
     done
     if [[ "$deflate" == false ]]; then
-        cycles=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.HandshakeLoad "$port" 8 "$seconds" \
-            | tail -1)
+        cycles=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.HandshakeLoad "$port" 16 \
+            "$seconds" "$warmup" | tail -1)
         latency=$(taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.rate=20000 -cp "$jar" \
             io.pado.bench.load.LoadGenerator "$port" 100 1 512 "$seconds" "$warmup" | tail -1)
         broadcast=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.BroadcastLoad \
@@ -73,7 +80,7 @@ extra=()
 for server in "${plain_servers[@]}"; do run "$server" false "${plain_scenarios[@]}"; done
 for server in "${deflate_servers[@]}"; do run "$server" true "${deflate_scenarios[@]}"; done
 echo
-echo "Handshake + close cycles per second (8 client threads), and a fixed 20,000 messages/s over 100 connections"
+echo "Handshake + close cycles per second (16 at once) and the generator's CPU %, and a fixed 20,000 messages/s over 100 connections"
 echo "(512 B): achieved rate, p50, p99, p99.9 in µs; and a broadcast of $broadcasts messages of 64 B to 1,000"
 echo "connections: deliveries per second."
 echo

@@ -47,6 +47,7 @@ def read_load(path):
                 "p50_us": number(cols[6]), "p99_us": number(cols[7]), "p999_us": number(cols[8]),
                 "server_cpu_pct": number(cols[9]) if len(cols) > 9 else None,
                 "generator_cpu_pct": number(cols[10]) if len(cols) > 10 else None,
+                "server_alloc_bytes_per_message": number(cols[11]) if len(cols) > 11 else None,
             }
             echo.append(row)
         elif len(cols) == 3:
@@ -58,6 +59,7 @@ def read_load(path):
                 entry["fixed_rate"] = {n: number(v) for n, v in zip(names, fields)}
             elif kind == "handshakes":
                 entry["handshakes_per_s"] = number(fields[0]) if fields else None
+                entry["handshake_generator_cpu_pct"] = number(fields[1]) if len(fields) > 1 else None
             elif kind == "broadcast":
                 entry["broadcast_deliveries_per_s"] = number(fields[0]) if fields else None
     return echo, extra
@@ -102,6 +104,12 @@ def comparisons(echo, extra, memory):
         if c:
             label = f"echo {'deflate ' if deflate else ''}{payload} B x {conns} conns"
             out.append({"scenario": label, "metric": "messages/s", "target": 1.2, **c})
+    # What each server allocates per echoed message (the target for pado is zero): lower is better.
+    allocs = {r["server"]: r.get("server_alloc_bytes_per_message") for r in echo
+              if not r["compression"] and r["connections"] == 100 and r["payload"] == 512}
+    c = compare({s: v for s, v in allocs.items() if v}, False)
+    if c:
+        out.append({"scenario": "server alloc per echo, 512 B", "metric": "bytes/message", "target": None, **c})
     for name, key, target in (("handshake + close", "handshakes_per_s", 1.2),
                               ("broadcast to 1,000", "broadcast_deliveries_per_s", 2.0)):
         c = compare({s: e.get(key) for s, e in extra.items()}, True)
@@ -158,21 +166,24 @@ def markdown(echo, extra, memory, comps, machine):
               "run; a generator near 100 % while the server is below it means the generator limits the rate "
               "(marked ⚠).", "",
               "| server | deflate | conns | in flight | payload | messages/s | p50 µs | p99 µs | p99.9 µs "
-              "| server CPU % | generator CPU % |",
-              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| server CPU % | generator CPU % | server alloc B/msg |",
+              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in echo:
         gen = r["generator_cpu_pct"]
         srv = r["server_cpu_pct"]
         flag = " ⚠" if gen is not None and srv is not None and gen >= 95 and srv < 90 else ""
         lines.append(f"| {r['server']} | {'yes' if r['compression'] else 'no'} | {r['connections']} | "
                      f"{r['in_flight']} | {r['payload']} | {fmt(r['messages_per_s'])} | {fmt(r['p50_us'], 1)} | "
-                     f"{fmt(r['p99_us'], 1)} | {fmt(r['p999_us'], 1)} | {fmt(srv)} | {fmt(gen)}{flag} |")
+                     f"{fmt(r['p99_us'], 1)} | {fmt(r['p999_us'], 1)} | {fmt(srv)} | {fmt(gen)}{flag} | "
+                     f"{fmt(r['server_alloc_bytes_per_message'])} |")
     lines += ["", "## Handshakes, latency at a fixed rate, broadcast", "",
-              "| server | handshake + close /s | achieved at 20k/s | p50 µs | p99 µs | p99.9 µs | broadcast deliveries/s |",
-              "|---|---:|---:|---:|---:|---:|---:|"]
+              "| server | handshake + close /s | generator CPU % | achieved at 20k/s | p50 µs | p99 µs | p99.9 µs "
+              "| broadcast deliveries/s |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for s, e in extra.items():
         fr = e.get("fixed_rate") or {}
-        lines.append(f"| {s} | {fmt(e.get('handshakes_per_s'))} | {fmt(fr.get('achieved_per_s'))} | "
+        lines.append(f"| {s} | {fmt(e.get('handshakes_per_s'))} | {fmt(e.get('handshake_generator_cpu_pct'))} | "
+                     f"{fmt(fr.get('achieved_per_s'))} | "
                      f"{fmt(fr.get('p50_us'), 1)} | {fmt(fr.get('p99_us'), 1)} | {fmt(fr.get('p999_us'), 1)} | "
                      f"{fmt(e.get('broadcast_deliveries_per_s'))} |")
     if memory:

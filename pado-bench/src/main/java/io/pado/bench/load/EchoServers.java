@@ -29,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -40,9 +41,13 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * {@code EchoServers pado|pado-vt|pado-deflate|pado-deflate-context|netty|netty-deflate|jetty|vertx|java-websocket
  * PORT} (Jetty accepts permessage-deflate by
  * default, so the same {@code jetty} serves the compressed runs).
- * Prints {@code ready} when it listens; runs until killed.
+ * Prints {@code ready} when it listens, then, each second that echoed messages, {@code alloc B/msg N} (the heap bytes
+ * every thread of the server allocated that second, per echoed message, and the message count); runs until killed.
  */
 public final class EchoServers {
+    /** Messages echoed, for the allocation probe; every server's echo handler counts. */
+    private static final LongAdder ECHOED = new LongAdder();
+
     private EchoServers() {
     }
 
@@ -63,7 +68,29 @@ public final class EchoServers {
         }
         System.out.println("ready");
         System.out.flush();
-        new CountDownLatch(1).await();
+        probeAllocation();
+    }
+
+    /**
+     * Prints the heap allocated per echoed message, once a second: with the server alone in its JVM, what the
+     * library allocates on the echo path (the probe's own few objects a second are noise at these rates).
+     */
+    private static void probeAllocation() throws InterruptedException {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long bytesBefore = threads.getTotalThreadAllocatedBytes();
+        long echoedBefore = ECHOED.sum();
+        while (true) {
+            Thread.sleep(1000);
+            long bytes = threads.getTotalThreadAllocatedBytes();
+            long echoed = ECHOED.sum();
+            if (echoed - echoedBefore >= 1000) {
+                System.out.printf("alloc %.1f %d%n", (double) (bytes - bytesBefore) / (echoed - echoedBefore),
+                        echoed - echoedBefore);
+                System.out.flush();
+            }
+            bytesBefore = bytes;
+            echoedBefore = echoed;
+        }
     }
 
     /**
@@ -97,6 +124,7 @@ public final class EchoServers {
                     public void onText(WebSocket ws, String text) {
                         Broadcast order = Broadcast.parse(text);
                         if (order == null) {
+                            ECHOED.increment();
                             ws.sendText(text);
                             return;
                         }
@@ -107,6 +135,7 @@ public final class EchoServers {
 
                     @Override
                     public void onBinary(WebSocket ws, ByteBuffer data) {
+                        ECHOED.increment();
                         ws.sendBinary(data); // on the loop, the send copies the view into the frame
                     }
                 })
@@ -170,6 +199,7 @@ public final class EchoServers {
                 }
             }
             if (frame instanceof BinaryWebSocketFrame || frame instanceof TextWebSocketFrame) {
+                ECHOED.increment();
                 ctx.write(frame.retain());
             }
         }
@@ -192,6 +222,7 @@ public final class EchoServers {
                     ws.textMessageHandler(text -> {
                         Broadcast order = Broadcast.parse(text);
                         if (order == null) {
+                            ECHOED.increment();
                             ws.writeTextMessage(text);
                             return;
                         }
@@ -201,7 +232,10 @@ public final class EchoServers {
                             }
                         }
                     });
-                    ws.binaryMessageHandler(ws::writeBinaryMessage);
+                    ws.binaryMessageHandler(data -> {
+                        ECHOED.increment();
+                        ws.writeBinaryMessage(data);
+                    });
                 })
                 .listen().toCompletionStage().toCompletableFuture().get();
     }
@@ -224,6 +258,7 @@ public final class EchoServers {
             public void onMessage(org.java_websocket.WebSocket conn, String message) {
                 Broadcast order = Broadcast.parse(message);
                 if (order == null) {
+                    ECHOED.increment();
                     conn.send(message);
                     return;
                 }
@@ -234,6 +269,7 @@ public final class EchoServers {
 
             @Override
             public void onMessage(org.java_websocket.WebSocket conn, ByteBuffer message) {
+                ECHOED.increment();
                 conn.send(message);
             }
 
@@ -293,6 +329,7 @@ public final class EchoServers {
         public void onWebSocketText(String message) {
             Broadcast order = Broadcast.parse(message);
             if (order == null) {
+                ECHOED.increment();
                 session.sendText(message, Callback.NOOP);
                 return;
             }
@@ -307,6 +344,7 @@ public final class EchoServers {
         public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
             ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload).flip();
             callback.succeed();
+            ECHOED.increment();
             session.sendBinary(copy, Callback.NOOP);
         }
     }
