@@ -178,7 +178,9 @@ class JdkClientInteropTest {
             assertThat(listener.next(JdkListener.Close.class)).isEqualTo(new JdkListener.Close(4001, "server bye"));
             // The JDK client answers the Close by itself.
             assertThat(recorder.awaitClose().code()).isEqualTo(4001);
-            assertThat(ws.isOutputClosed()).isTrue();
+            // The JDK marks its output closed once its own write of the Close completes, which may come after the
+            // server has read that Close.
+            SlowConsumerPolicyTest.await("the JDK client's output to close", ws::isOutputClosed);
             assertThat(serverSide.sendText("late")).failsWithin(Recorder.TIMEOUT)
                     .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                     .withCauseInstanceOf(ClosedException.class);

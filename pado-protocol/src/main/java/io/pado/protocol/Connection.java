@@ -183,10 +183,11 @@ public final class Connection {
                     checkFrame();
                     frameChecked = true;
                 }
-                ByteBuffer piece = reader.readPayload(data);
+                int from = data.position();
+                int length = reader.takePayload(data);
                 boolean frameDone = reader.payloadComplete();
-                if (piece.hasRemaining() || frameDone) {
-                    onPayload(piece, frameDone);
+                if (length > 0 || frameDone) {
+                    onPayload(data, from, length, frameDone);
                 }
                 if (frameDone) {
                     reader.nextFrame();
@@ -303,26 +304,31 @@ public final class Connection {
         }
     }
 
-    private void onPayload(ByteBuffer piece, boolean frameDone) {
+    /** Takes bytes {@code from} to {@code from + length} of {@code data}: a piece of the current frame's payload. */
+    private void onPayload(ByteBuffer data, int from, int length, boolean frameDone) {
         if (Opcode.isControl(reader.opcode())) {
-            onControlPayload(piece, frameDone);
+            onControlPayload(data.slice(from, length), frameDone);
             return;
         }
         boolean messageDone = frameDone && reader.fin();
         if (messageDecoder != null) {
-            messageDecoder.decode(piece, messageDone, this::onMessageBytes);
+            messageDecoder.decode(data.slice(from, length), messageDone, this::onMessageBytes);
         } else if (messageDone && messageBytes == 0 && settings.delivery() == Delivery.MESSAGES) {
             // The usual case: a whole, unfragmented message in the read buffer, handed out without a copy
-            messageBytes = piece.remaining();
+            messageBytes = length;
             if (messageOpcode == Opcode.TEXT) {
+                ByteBuffer piece = data.slice(from, length);
                 checkUtf8(piece);
                 checkUtf8Complete();
+                deliverWhole(piece);
+            } else {
+                // One read-only view straight out of the input: no writable slice to wrap first
+                events.add(new Event.Binary(frameBuffers.readOnlyView(data).slice(from, length)));
             }
-            deliverWhole(piece);
             messageOpcode = -1;
             return;
         } else {
-            onMessageBytes(piece);
+            onMessageBytes(data.slice(from, length));
         }
         if (messageDone) {
             finishMessage();

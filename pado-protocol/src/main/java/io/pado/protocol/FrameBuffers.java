@@ -17,4 +17,14 @@ public interface FrameBuffers {
      * Its content is undefined.
      */
     ByteBuffer take(int bytes);
+
+    /**
+     * A read-only buffer over the same bytes as {@code input} (a buffer given to {@link Connection#receive}), with
+     * the same indices and a limit no lower than {@code input}'s: the engine cuts the views its binary events carry
+     * out of it. The default makes a new one each time; a runtime that reads into the same buffer every time may
+     * keep one, so that a whole message is handed out with a single small object.
+     */
+    default ByteBuffer readOnlyView(ByteBuffer input) {
+        return input.asReadOnlyBuffer();
+    }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * One thread with one {@link Selector}: it owns the sockets of the {@link Link}s registered with it, their engines
@@ -32,6 +33,8 @@ public final class EventLoop implements Runnable {
     private static final int READ_BUFFER_BYTES = 256 << 10;
     /** At most this many buffers go into one gathering write. */
     static final int MAX_GATHER = 64;
+    /** Idle pending-send nodes kept for reuse: enough for the sends of many links in flight at once. */
+    private static final int MAX_FREE_PENDING_SENDS = 4096;
     /** Timeouts are scanned at most this often, so a deadline may fire up to this late. */
     private static final long MIN_SCAN_INTERVAL_NANOS = 5_000_000;
 
@@ -52,6 +55,9 @@ public final class EventLoop implements Runnable {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private final FramePool framePool = new FramePool();
+    private final Consumer<SelectionKey> onReady = this::ready;
+    private PendingSend freePendingSends;
+    private int freePendingSendCount;
     private final Set<Link> links = new HashSet<>();
     private final List<Link> dirty = new ArrayList<>();
     private long nextScanNanos = Long.MAX_VALUE;
@@ -188,6 +194,30 @@ public final class EventLoop implements Runnable {
         return framePool;
     }
 
+    /** A cleared pending-send node, reused if one is free. */
+    PendingSend takePendingSend() {
+        PendingSend p = freePendingSends;
+        if (p == null) {
+            return new PendingSend();
+        }
+        freePendingSends = p.next;
+        freePendingSendCount--;
+        p.next = null;
+        return p;
+    }
+
+    /** Takes back a node its link is done with. */
+    void givePendingSend(PendingSend p) {
+        p.future = null;
+        if (freePendingSendCount < MAX_FREE_PENDING_SENDS) {
+            p.next = freePendingSends;
+            freePendingSends = p;
+            freePendingSendCount++;
+        } else {
+            p.next = null;
+        }
+    }
+
     /** Flush {@code link} at the end of this iteration. */
     void markDirty(Link link) {
         dirty.add(link);
@@ -250,43 +280,40 @@ public final class EventLoop implements Runnable {
 
     private void iterate() throws IOException {
         awake.set(false);
+        // select(action) hands each ready key over as it is found: no selected-key set to fill and clear
         if (!commands.isEmpty()) {
-            selector.selectNow();
+            selector.selectNow(onReady);
         } else {
             long now = System.nanoTime();
             long wait = nextScanNanos == Long.MAX_VALUE ? 0 : Math.max(1, (nextScanNanos - now + 999_999) / 1_000_000);
             if (nextScanNanos != Long.MAX_VALUE && nextScanNanos <= now) {
-                selector.selectNow();
+                selector.selectNow(onReady);
             } else {
-                selector.select(wait);
+                selector.select(onReady, wait);
             }
         }
         awake.set(true);
-
-        Set<SelectionKey> ready = selector.selectedKeys();
-        if (!ready.isEmpty()) {
-            for (SelectionKey key : ready) {
-                Object a = key.attachment();
-                if (a instanceof Acceptor acceptor) {
-                    acceptor.accept();
-                } else if (a instanceof Link link) {
-                    try {
-                        link.ready(key);
-                    } catch (RuntimeException e) {
-                        // A bug, or application code (an extension) that threw: it ends this link, not the loop
-                        LOG.log(System.Logger.Level.ERROR, "connection " + link + " failed; closing it", e);
-                        link.abort(e);
-                    }
-                }
-            }
-            ready.clear();
-        }
         runCommands();
         flushDirty();
         long now = System.nanoTime();
         if (now >= nextScanNanos) {
             scanTimeouts(now);
             flushDirty();
+        }
+    }
+
+    private void ready(SelectionKey key) {
+        Object a = key.attachment();
+        if (a instanceof Acceptor acceptor) {
+            acceptor.accept();
+        } else if (a instanceof Link link) {
+            try {
+                link.ready(key);
+            } catch (RuntimeException e) {
+                // A bug, or application code (an extension) that threw: it ends this link, not the loop
+                LOG.log(System.Logger.Level.ERROR, "connection " + link + " failed; closing it", e);
+                link.abort(e);
+            }
         }
     }
 

@@ -25,10 +25,6 @@ final class Link {
 
     private enum Phase { OPENING, OPEN, CLOSED }
 
-    /** A send waiting for its bytes to be written: it completes when {@code writtenTotal} reaches {@code mark}. */
-    private record Pending(long mark, CompletableFuture<Void> future, long countedBytes) {
-    }
-
     final EventLoop loop;
     final SocketChannel channel;
     final Config config;
@@ -46,7 +42,9 @@ final class Link {
 
     // Small at first: an idle connection holds these, a busy one grows them once.
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(3);
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>(3);
+    /** Sends whose bytes are not all written yet, oldest first: nodes from the loop's free list. */
+    private PendingSend pendingHead;
+    private PendingSend pendingTail;
     private long enqueuedTotal;
     private long writtenTotal;
     private boolean dirty;
@@ -301,24 +299,78 @@ final class Link {
      * bytes are written.
      */
     void send(Command command, CompletableFuture<Void> future, long countedBytes) {
-        if (phase != Phase.OPEN || !engine.isOutputOpen()) {
-            session.release(countedBytes);
-            if (future != null) {
-                future.completeExceptionally(new ClosedException(session.closeCode(), "WebSocket is closed"));
-            }
+        if (!acceptsSend(future, countedBytes)) {
             return;
         }
         try {
             command.apply(engine);
         } catch (RuntimeException e) {
-            session.release(countedBytes);
-            if (future != null) {
-                future.completeExceptionally(e);
-            }
+            sendFailed(e, future, countedBytes);
             return;
         }
+        sent(future, countedBytes);
+    }
+
+    /** {@link #send} of a binary message from a loop handler: the bytes go into the frame now. */
+    void sendBinaryNow(ByteBuffer data, CompletableFuture<Void> future, long countedBytes) {
+        if (!acceptsSend(future, countedBytes)) {
+            return;
+        }
+        try {
+            engine.sendBinaryCopy(data);
+        } catch (RuntimeException e) {
+            sendFailed(e, future, countedBytes);
+            return;
+        }
+        sent(future, countedBytes);
+    }
+
+    /** {@link #send} of a text message from a loop handler: encoded into the frame now. */
+    void sendTextNow(CharSequence text, CompletableFuture<Void> future, long countedBytes) {
+        if (!acceptsSend(future, countedBytes)) {
+            return;
+        }
+        try {
+            engine.sendText(text);
+        } catch (RuntimeException e) {
+            sendFailed(e, future, countedBytes);
+            return;
+        }
+        sent(future, countedBytes);
+    }
+
+    /** Whether the engine still takes sends; if not, the send's count is released and its future fails. */
+    private boolean acceptsSend(CompletableFuture<Void> future, long countedBytes) {
+        if (phase == Phase.OPEN && engine.isOutputOpen()) {
+            return true;
+        }
+        session.release(countedBytes);
+        if (future != null) {
+            future.completeExceptionally(new ClosedException(session.closeCode(), "WebSocket is closed"));
+        }
+        return false;
+    }
+
+    private void sendFailed(RuntimeException e, CompletableFuture<Void> future, long countedBytes) {
+        session.release(countedBytes);
+        if (future != null) {
+            future.completeExceptionally(e);
+        }
+    }
+
+    /** The engine took the send: queue its frames, and its future until they are written. */
+    private void sent(CompletableFuture<Void> future, long countedBytes) {
         drainEngine();
-        pending.add(new Pending(enqueuedTotal, future, countedBytes));
+        PendingSend p = loop.takePendingSend();
+        p.mark = enqueuedTotal;
+        p.countedBytes = countedBytes;
+        p.future = future;
+        if (pendingTail == null) {
+            pendingHead = p;
+        } else {
+            pendingTail.next = p;
+        }
+        pendingTail = p;
         pump();
     }
 
@@ -445,12 +497,18 @@ final class Link {
     }
 
     private void completeWritten() {
-        Pending p;
-        while ((p = pending.peekFirst()) != null && p.mark() <= writtenTotal) {
-            pending.pollFirst();
-            session.release(p.countedBytes());
-            if (p.future() != null) {
-                p.future().complete(null);
+        PendingSend p;
+        while ((p = pendingHead) != null && p.mark <= writtenTotal) {
+            pendingHead = p.next;
+            if (pendingHead == null) {
+                pendingTail = null;
+            }
+            CompletableFuture<Void> future = p.future;
+            long counted = p.countedBytes;
+            loop.givePendingSend(p);
+            session.release(counted);
+            if (future != null) {
+                future.complete(null);
             }
         }
     }
@@ -627,13 +685,18 @@ final class Link {
             }
             session.ended();
             ClosedException closed = new ClosedException(session.closeCode(), "WebSocket closed before the send");
-            for (Pending p : pending) {
-                session.release(p.countedBytes());
-                if (p.future() != null) {
-                    p.future().completeExceptionally(closed);
+            PendingSend p;
+            while ((p = pendingHead) != null) {
+                pendingHead = p.next;
+                CompletableFuture<Void> future = p.future;
+                long counted = p.countedBytes;
+                loop.givePendingSend(p);
+                session.release(counted);
+                if (future != null) {
+                    future.completeExceptionally(closed);
                 }
             }
-            pending.clear();
+            pendingTail = null;
         }
     }
 

@@ -108,6 +108,16 @@ public final class Session implements WebSocket {
 
     @Override
     public CompletableFuture<Void> sendText(CharSequence text) {
+        if (link.loop.mayRunNow()) {
+            // A loop handler answering: encoded into the frame now, so neither a snapshot nor a command is needed
+            CompletableFuture<Void> refused = admitSend(text.length());
+            if (refused != null) {
+                return refused;
+            }
+            var future = new CompletableFuture<Void>();
+            link.sendTextNow(text, future, text.length() + HEADER_BYTES);
+            return future;
+        }
         String s = text.toString(); // a snapshot: a StringBuilder may change after we return
         return enqueue(engine -> engine.sendText(s), s.length());
     }
@@ -116,9 +126,14 @@ public final class Session implements WebSocket {
     public CompletableFuture<Void> sendBinary(ByteBuffer data) {
         if (link.loop.mayRunNow()) {
             // A loop handler may send back the view of the read buffer it was given: the bytes are copied into the
-            // frame now, before the next read reuses that buffer.
-            ByteBuffer d = data.duplicate();
-            return enqueue(engine -> engine.sendBinaryCopy(d), d.remaining());
+            // frame now, before the next read reuses that buffer, with no command or duplicate in between.
+            CompletableFuture<Void> refused = admitSend(data.remaining());
+            if (refused != null) {
+                return refused;
+            }
+            var future = new CompletableFuture<Void>();
+            link.sendBinaryNow(data, future, data.remaining() + HEADER_BYTES);
+            return future;
         }
         ByteBuffer d = stable(data);
         return enqueue(engine -> engine.sendBinary(d), d.remaining());
@@ -257,14 +272,11 @@ public final class Session implements WebSocket {
     // ---- sends
 
     private CompletableFuture<Void> enqueue(Command command, long payloadBytes) {
-        if (outputClosed) {
-            return closedFuture();
-        }
-        long counted = payloadBytes + HEADER_BYTES;
-        CompletableFuture<Void> refused = admit(counted);
+        CompletableFuture<Void> refused = admitSend(payloadBytes);
         if (refused != null) {
             return refused;
         }
+        long counted = payloadBytes + HEADER_BYTES;
         var future = new CompletableFuture<Void>();
         if (link.loop.mayRunNow()) {
             link.send(command, future, counted); // a handler on the loop answering: no queue, no wake-up
@@ -272,6 +284,14 @@ public final class Session implements WebSocket {
             link.loop.execute(() -> link.send(command, future, counted));
         }
         return future;
+    }
+
+    /**
+     * Counts a send of {@code payloadBytes} (and its frame header) as queued if the WebSocket is open and the
+     * slow-consumer policy allows; returns null when counted, else the failed future the send returns.
+     */
+    private CompletableFuture<Void> admitSend(long payloadBytes) {
+        return outputClosed ? closedFuture() : admit(payloadBytes + HEADER_BYTES);
     }
 
     /**
@@ -444,6 +464,10 @@ public final class Session implements WebSocket {
     }
 
     void event(Event event) {
+        if (dispatcher == null) {
+            eventOnLoop(event);
+            return;
+        }
         switch (event) {
             case Event.Text t -> deliver(() -> handler.onText(this, t.text()), t.text().length());
             case Event.Binary b -> {
@@ -469,6 +493,30 @@ public final class Session implements WebSocket {
             // Parts are only reported with Delivery.PARTS, which the runtime does not use.
             case Event.TextPart t -> throw new IllegalStateException("unexpected text part");
             case Event.BinaryPart b -> throw new IllegalStateException("unexpected binary part");
+        }
+    }
+
+    /** Dispatch.EVENT_LOOP: calls the handler at once, with the engine's (read-only) buffers and no task object. */
+    private void eventOnLoop(Event event) {
+        try {
+            switch (event) {
+                case Event.Text t -> handler.onText(this, t.text());
+                case Event.Binary b -> handler.onBinary(this, b.data());
+                case Event.Ping p -> handler.onPing(this, p.data());
+                case Event.Pong p -> handler.onPong(this, p.data());
+                case Event.Closed c -> {
+                    outputClosed = true;
+                    closeCode = c.code();
+                    if (!closeDelivered) {
+                        closeDelivered = true;
+                        handler.onClose(this, c.code(), c.reason());
+                    }
+                }
+                case Event.TextPart t -> throw new IllegalStateException("unexpected text part");
+                case Event.BinaryPart b -> throw new IllegalStateException("unexpected binary part");
+            }
+        } catch (Throwable e) {
+            handlerFailed(e);
         }
     }
 
@@ -507,9 +555,6 @@ public final class Session implements WebSocket {
 
     /** Event buffers die with the next read: a handler on another thread gets a read-only copy. */
     private ByteBuffer handOff(ByteBuffer data) {
-        if (dispatcher == null) {
-            return data.isReadOnly() ? data : data.asReadOnlyBuffer(); // the engine's events are read-only already
-        }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data.duplicate()).flip();
         return copy.asReadOnlyBuffer();
@@ -541,8 +586,12 @@ public final class Session implements WebSocket {
         try {
             call.run();
         } catch (Throwable e) {
-            LOG.log(System.Logger.Level.ERROR, "handler failed on " + this + "; closing with 1011", e);
-            link.loop.execute(link::failInternal);
+            handlerFailed(e);
         }
+    }
+
+    private void handlerFailed(Throwable e) {
+        LOG.log(System.Logger.Level.ERROR, "handler failed on " + this + "; closing with 1011", e);
+        link.loop.execute(link::failInternal);
     }
 }

@@ -95,15 +95,25 @@ public final class FrameReader {
      * The piece is unmasked in place and returned as a slice of {@code in}; {@code in}'s position moves past it.
      */
     public ByteBuffer readPayload(ByteBuffer in) {
+        int from = in.position();
+        int take = takePayload(in);
+        return in.slice(from, take);
+    }
+
+    /**
+     * {@link #readPayload} without the slice: takes as many payload bytes as are both available and still due,
+     * unmasks them in place, moves {@code in}'s position past them and returns how many there were. The piece is the
+     * bytes just before {@code in}'s new position.
+     */
+    public int takePayload(ByteBuffer in) {
         int take = (int) Math.min(in.remaining(), payloadLength - payloadRead);
         int from = in.position();
         if (masked) {
             Masking.mask(in, from, from + take, maskKey, payloadRead);
         }
-        ByteBuffer piece = in.slice(from, take);
         in.position(from + take);
         payloadRead += take;
-        return piece;
+        return take;
     }
 
     /** Whether the whole payload of the current frame has been read. */

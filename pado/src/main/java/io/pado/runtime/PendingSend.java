@@ -1,0 +1,16 @@
+package io.pado.runtime;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A send waiting for its bytes to be written: it completes when the link's written total reaches {@code mark}. Nodes
+ * form a link's queue and are reused through their loop's free list ({@link EventLoop#takePendingSend()}), so a
+ * steady stream of sends allocates none. Loop thread only.
+ */
+final class PendingSend {
+    long mark;
+    long countedBytes;
+    /** Null for a send nobody waits on (a broadcast). */
+    CompletableFuture<Void> future;
+    PendingSend next;
+}
