@@ -335,7 +335,7 @@ public final class EventLoop implements Runnable {
     private void flushDirty() {
         // A flush may mark other links dirty (never itself); index loop tolerates growth.
         for (int i = 0; i < dirty.size(); i++) {
-            dirty.get(i).flush();
+            dirty.get(i).flushIfDirty();
         }
         dirty.clear();
     }

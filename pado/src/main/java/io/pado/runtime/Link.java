@@ -134,6 +134,9 @@ final class Link {
         if (phase != Phase.CLOSED && transport.flushAfterRead(!out.isEmpty())) {
             markDirty();
         }
+        // Answers to this input go out now rather than after every other ready link's: their pooled frames come
+        // back before the next link takes some, so a burst over many links needs few buffers.
+        flushIfDirty();
     }
 
     private void readBuffered() {
@@ -447,6 +450,13 @@ final class Link {
             loop.deadline(lingerDeadline);
         }
         markDirty();
+    }
+
+    /** Flushes if output is waiting for this iteration's flush (the loop calls it for each link it marked). */
+    void flushIfDirty() {
+        if (dirty) {
+            flush();
+        }
     }
 
     /** Writes what is queued with gathering writes until done or the socket is full. */
