@@ -42,8 +42,16 @@ $quick && { quick_flag=(--quick); memory_connections=2000; }
 } > "$results/machine.txt"
 cat "$results/machine.txt"
 
+# CPU time the hypervisor gave to others ("steal"), in % of all CPUs: on a shared VM it says how noisy a run was.
+steal_ticks() {
+    awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+}
+read -r steal_before total_before <<< "$(steal_ticks)"
 pado-bench/run-load.sh ${quick_flag[@]+"${quick_flag[@]}"} | tee "$results/load.md"
 cp pado-bench/target/load.tsv "$results/load.tsv"
+read -r steal_after total_after <<< "$(steal_ticks)"
+echo "steal:   $(( (steal_after - steal_before) * 100 / (total_after - total_before) ))% of CPU time taken by the" \
+    "hypervisor during the load runs" | tee -a "$results/machine.txt"
 
 "$java_bin" -cp pado-bench/target/benchmarks.jar io.pado.bench.load.IdleMemoryPeers "$memory_connections" \
     pado pado-vt netty jetty vertx java-websocket pado-deflate pado-deflate-context netty-deflate jetty-deflate | grep '^|' \

@@ -20,6 +20,15 @@ if [[ "${1:-}" == "--quick" ]]; then
 fi
 port=9070
 out=pado-bench/target/load.tsv
+# The C load generator (loadgen.c) for the uncompressed echo and fixed-rate runs when a C compiler is there: no JIT
+# or GC of its own to add to the latencies, and a little less CPU per message than the Java one, which the
+# compressed runs still use (they need a deflater) and which stands in when there is no compiler.
+loadgen=()
+if command -v cc > /dev/null && cc -O2 -o pado-bench/target/loadgen pado-bench/src/main/c/loadgen.c; then
+    loadgen=(pado-bench/target/loadgen)
+fi
+echo "load generator: ${loadgen[*]:-Java (LoadGenerator)} for uncompressed echo and fixed rate; Java for compressed"
+echo
 mkdir -p pado-bench/target
 : > "$out"
 echo "| server | compression | connections | in flight | payload | messages/s | p50 µs | p99 µs | p99.9 µs | server CPU % | generator CPU % | server alloc B/msg |"
@@ -48,8 +57,14 @@ run() {
         read -r conns inflight payload <<< "$scenario"
         local ticks_before ticks_after started ended
         ticks_before=$(cpu_ticks "$pid"); started=$(date +%s%N); log_from=$(wc -l < "$log")
-        result=$(taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.deflate="$deflate" -cp "$jar" \
-            io.pado.bench.load.LoadGenerator "$port" "$conns" "$inflight" "$payload" "$seconds" "$warmup" | tail -1)
+        if [[ "$deflate" == false && ${#loadgen[@]} -gt 0 ]]; then
+            result=$(taskset -c 1 "${loadgen[@]}" "$port" "$conns" "$inflight" "$payload" "$seconds" "$warmup" \
+                | tail -1)
+        else
+            result=$(taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.deflate="$deflate" -cp "$jar" \
+                io.pado.bench.load.LoadGenerator "$port" "$conns" "$inflight" "$payload" "$seconds" "$warmup" \
+                | tail -1)
+        fi
         ticks_after=$(cpu_ticks "$pid"); ended=$(date +%s%N)
         # The server's CPU over the whole run (warm-up included), in % of one core: 100 means its core was saturated.
         server_cpu=$(( (ticks_after - ticks_before) * 100 * 1000000000 / $(getconf CLK_TCK) / (ended - started) ))
@@ -63,8 +78,12 @@ run() {
     if [[ "$deflate" == false ]]; then
         cycles=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.HandshakeLoad "$port" 16 \
             "$seconds" "$warmup" | tail -1)
-        latency=$(taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.rate=20000 -cp "$jar" \
-            io.pado.bench.load.LoadGenerator "$port" 100 1 512 "$seconds" "$warmup" | tail -1)
+        if [[ ${#loadgen[@]} -gt 0 ]]; then
+            latency=$(taskset -c 1 "${loadgen[@]}" "$port" 100 1 512 "$seconds" "$warmup" 20000 | tail -1)
+        else
+            latency=$(taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.rate=20000 -cp "$jar" \
+                io.pado.bench.load.LoadGenerator "$port" 100 1 512 "$seconds" "$warmup" | tail -1)
+        fi
         broadcast=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.BroadcastLoad \
             "$port" 1000 "$broadcasts" 64 | tail -1)
         printf '%s\thandshakes\t%s\n%s\trate20k\t%s\n%s\tbroadcast\t%s\n' "$server" "$cycles" "$server" \

@@ -1,0 +1,347 @@
+/*
+ * A WebSocket echo load generator in C, for when the Java one (LoadGenerator) is what limits the rate: one thread,
+ * epoll, non-blocking sockets, no allocation after start-up. It does what LoadGenerator does and prints the same line:
+ * each connection keeps IN_FLIGHT binary messages of PAYLOAD_BYTES outstanding, answering every echo with a new
+ * message; the first eight payload bytes carry the send time, so each echo gives a round-trip latency. Frames are
+ * masked with the key 0 (RFC 6455 §5.3 allows any key; this one costs nothing to apply).
+ *
+ *   loadgen PORT CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS [WARMUP_SECONDS [RATE]]
+ *
+ * prints "messages/s p50_us p99_us p999_us busy_percent", busy being the CPU this process used while measuring, in %
+ * of one core. With RATE > 0 it sends RATE messages per second in all on a fixed schedule (open loop) instead.
+ * Loopback only; bounded by SECONDS. Build: cc -O2 -o loadgen loadgen.c
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+/* Latencies are counted per microsecond up to this bound; longer ones go in the last slot. */
+#define MAX_LATENCY_US 4000000
+#define OUT_BYTES (256 * 1024)
+
+struct conn {
+    int fd;
+    unsigned char *in;   /* bytes read and not yet parsed: in[0..in_len) */
+    size_t in_len;
+    size_t in_cap;
+    unsigned char *out;  /* frames to write: out[out_pos..out_len) */
+    size_t out_pos;
+    size_t out_len;
+    long owed;           /* messages due and not yet put into out */
+    int want_write;
+};
+
+static uint32_t *latency_us;
+static long latency_count;
+static long echoes;
+static int measuring_stamps;
+static unsigned char *frame;
+static size_t frame_len;
+static size_t header_len;
+static int payload_bytes;
+static int epoll_fd;
+
+static int64_t now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t) t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static int64_t cpu_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (int64_t) t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static void fail(const char *what) {
+    fprintf(stderr, "loadgen: %s: %s\n", what, errno ? strerror(errno) : "failed");
+    exit(1);
+}
+
+/* A masked (key 0) binary frame of payload_bytes: 'a'..'z' repeated, the send time to be stamped in bytes 0-7. */
+static void build_frame(void) {
+    int n = payload_bytes;
+    int length_bytes = n <= 125 ? 0 : n <= 0xFFFF ? 2 : 8;
+    header_len = 2 + length_bytes + 4;
+    frame_len = header_len + n;
+    frame = malloc(frame_len);
+    frame[0] = 0x82;
+    if (length_bytes == 0) {
+        frame[1] = 0x80 | n;
+    } else if (length_bytes == 2) {
+        frame[1] = 0x80 | 126;
+        frame[2] = (n >> 8) & 0xFF;
+        frame[3] = n & 0xFF;
+    } else {
+        frame[1] = 0x80 | 127;
+        for (int i = 0; i < 8; i++) {
+            frame[2 + i] = (unsigned char) (((uint64_t) n >> (56 - 8 * i)) & 0xFF);
+        }
+    }
+    memset(frame + 2 + length_bytes, 0, 4); /* the mask key */
+    for (int i = 0; i < n; i++) {
+        frame[header_len + i] = (unsigned char) ('a' + i % 26);
+    }
+}
+
+static void set_interest(struct conn *c, int want_write) {
+    if (c->want_write == want_write) {
+        return;
+    }
+    struct epoll_event ev = {.events = EPOLLIN | (want_write ? EPOLLOUT : 0), .data.ptr = c};
+    if (epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c->fd, &ev) < 0) {
+        fail("epoll_ctl");
+    }
+    c->want_write = want_write;
+}
+
+/* Writes what is pending, then the frames owed, batched, each stamped with the time now. */
+static void flush(struct conn *c) {
+    for (;;) {
+        if (c->out_pos < c->out_len) {
+            ssize_t n = write(c->fd, c->out + c->out_pos, c->out_len - c->out_pos);
+            if (n < 0) {
+                if (errno == EAGAIN) {
+                    set_interest(c, 1);
+                    return;
+                }
+                fail("write");
+            }
+            c->out_pos += (size_t) n;
+            if (c->out_pos < c->out_len) {
+                set_interest(c, 1);
+                return;
+            }
+        }
+        if (c->owed == 0) {
+            set_interest(c, 0);
+            return;
+        }
+        c->out_pos = 0;
+        c->out_len = 0;
+        int64_t stamp = now_ns();
+        while (c->owed > 0 && c->out_len + frame_len <= OUT_BYTES) {
+            memcpy(c->out + c->out_len, frame, frame_len);
+            if (payload_bytes >= 8) {
+                memcpy(c->out + c->out_len + header_len, &stamp, 8);
+            }
+            c->out_len += frame_len;
+            c->owed--;
+        }
+    }
+}
+
+/* Reads what the socket has and takes every whole frame; returns the binary messages received. */
+static long take_input(struct conn *c, int closed_loop) {
+    for (;;) {
+        if (c->in_len == c->in_cap) {
+            c->in_cap *= 2;
+            c->in = realloc(c->in, c->in_cap);
+        }
+        size_t space = c->in_cap - c->in_len;
+        ssize_t n = read(c->fd, c->in + c->in_len, space);
+        if (n == 0) {
+            errno = 0;
+            fail("server closed a connection");
+        }
+        if (n < 0) {
+            if (errno == EAGAIN) {
+                break;
+            }
+            fail("read");
+        }
+        c->in_len += (size_t) n;
+        if ((size_t) n < space) {
+            break; /* the socket had no more */
+        }
+    }
+    int64_t now = now_ns();
+    long messages = 0;
+    size_t p = 0;
+    while (c->in_len - p >= 2) {
+        int len7 = c->in[p + 1] & 0x7F;
+        size_t head = len7 == 126 ? 4 : len7 == 127 ? 10 : 2;
+        if (c->in_len - p < head) {
+            break;
+        }
+        uint64_t length = len7;
+        if (len7 == 126) {
+            length = ((uint64_t) c->in[p + 2] << 8) | c->in[p + 3];
+        } else if (len7 == 127) {
+            length = 0;
+            for (int i = 0; i < 8; i++) {
+                length = (length << 8) | c->in[p + 2 + i];
+            }
+        }
+        if (c->in_len - p < head + length) {
+            break;
+        }
+        if ((c->in[p] & 0x0F) == 0x2) {
+            if (measuring_stamps && length >= 8) {
+                int64_t sent;
+                memcpy(&sent, c->in + p + head, 8);
+                int64_t us = (now - sent) / 1000;
+                latency_us[us < 0 ? 0 : us >= MAX_LATENCY_US ? MAX_LATENCY_US - 1 : us]++;
+                latency_count++;
+            }
+            messages++;
+        }
+        p += head + length;
+    }
+    memmove(c->in, c->in + p, c->in_len - p);
+    c->in_len -= p;
+    if (closed_loop) {
+        c->owed += messages;
+    }
+    return messages;
+}
+
+static void handshake(struct conn *c, int port) {
+    char request[512];
+    int n = snprintf(request, sizeof request,
+                     "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: cGFkby1sb2FkLWtleS0xNg==\r\nSec-WebSocket-Version: 13\r\n\r\n", port);
+    if (write(c->fd, request, (size_t) n) != n) {
+        fail("handshake write");
+    }
+    char *end = NULL;
+    while (end == NULL) {
+        ssize_t r = read(c->fd, c->in + c->in_len, c->in_cap - c->in_len - 1);
+        if (r <= 0) {
+            fail("handshake read");
+        }
+        c->in_len += (size_t) r;
+        c->in[c->in_len] = 0;
+        end = strstr((char *) c->in, "\r\n\r\n");
+        if (end == NULL && c->in_len + 1 >= c->in_cap) {
+            errno = 0;
+            fail("handshake response too long");
+        }
+    }
+    if (strncmp((char *) c->in, "HTTP/1.1 101", 12) != 0) {
+        errno = 0;
+        fail("not upgraded");
+    }
+    size_t head = (size_t) (end + 4 - (char *) c->in);
+    memmove(c->in, c->in + head, c->in_len - head); /* frames that followed the head, if any */
+    c->in_len -= head;
+}
+
+static double percentile(double pct) {
+    long rank = (long) (pct / 100.0 * (double) latency_count);
+    if (rank >= latency_count) {
+        rank = latency_count - 1;
+    }
+    long seen = 0;
+    for (int us = 0; us < MAX_LATENCY_US; us++) {
+        seen += latency_us[us];
+        if (seen > rank) {
+            return us;
+        }
+    }
+    return MAX_LATENCY_US;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 6) {
+        fprintf(stderr, "usage: loadgen PORT CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS [WARMUP [RATE]]\n");
+        return 2;
+    }
+    int port = atoi(argv[1]);
+    int connections = atoi(argv[2]);
+    int in_flight = atoi(argv[3]);
+    payload_bytes = atoi(argv[4]);
+    double seconds = atof(argv[5]);
+    double warmup = argc > 6 ? atof(argv[6]) : 3;
+    double rate = argc > 7 ? atof(argv[7]) : 0;
+    build_frame();
+    latency_us = calloc(MAX_LATENCY_US, sizeof *latency_us);
+    epoll_fd = epoll_create1(0);
+    struct conn *conns = calloc((size_t) connections, sizeof *conns);
+    struct sockaddr_in server = {.sin_family = AF_INET, .sin_port = htons((uint16_t) port)};
+    inet_pton(AF_INET, "127.0.0.1", &server.sin_addr);
+    for (int i = 0; i < connections; i++) {
+        struct conn *c = &conns[i];
+        c->fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (c->fd < 0 || connect(c->fd, (struct sockaddr *) &server, sizeof server) < 0) {
+            fail("connect");
+        }
+        int one = 1;
+        setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        c->in_cap = 2 * frame_len + 4096;
+        c->in = malloc(c->in_cap);
+        c->out = malloc(OUT_BYTES);
+        handshake(c, port);
+        fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+        if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
+            fail("epoll_ctl add");
+        }
+    }
+    int closed_loop = rate <= 0;
+    int64_t start = now_ns();
+    if (closed_loop) {
+        for (int i = 0; i < connections; i++) {
+            conns[i].owed = in_flight;
+            flush(&conns[i]);
+        }
+    }
+    int64_t warmup_end = start + (int64_t) (warmup * 1e9);
+    int64_t end = warmup_end + (int64_t) (seconds * 1e9);
+    int64_t measured_from = 0, cpu_from = 0;
+    long scheduled = 0;
+    int next = 0;
+    struct epoll_event ready[256];
+    for (;;) {
+        int64_t now = now_ns();
+        if (!measuring_stamps && now >= warmup_end) {
+            measuring_stamps = 1;
+            measured_from = now;
+            cpu_from = cpu_ns();
+            echoes = 0;
+        }
+        if (now >= end) {
+            break;
+        }
+        if (!closed_loop) {
+            /* Open loop: send what the schedule says is due by now, round-robin over the connections */
+            long due = (long) ((double) (now - start) * rate / 1e9);
+            for (; scheduled < due; scheduled++) {
+                struct conn *c = &conns[next];
+                next = (next + 1) % connections;
+                c->owed++;
+                flush(c);
+            }
+        }
+        int n = epoll_wait(epoll_fd, ready, 256, closed_loop ? 100 : 1);
+        if (n < 0 && errno != EINTR) {
+            fail("epoll_wait");
+        }
+        for (int i = 0; i < n; i++) {
+            struct conn *c = ready[i].data.ptr;
+            if (ready[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+                echoes += take_input(c, closed_loop);
+            }
+            flush(c);
+        }
+    }
+    double elapsed = (double) (now_ns() - measured_from) / 1e9;
+    double busy = (double) (cpu_ns() - cpu_from) / 1e9 / elapsed * 100;
+    printf("%.0f %.1f %.1f %.1f %.0f\n", (double) echoes / elapsed, percentile(50), percentile(99),
+           percentile(99.9), busy);
+    for (int i = 0; i < connections; i++) {
+        close(conns[i].fd);
+    }
+    return 0;
+}
