@@ -60,6 +60,7 @@ def read_load(path):
             elif kind == "handshakes":
                 entry["handshakes_per_s"] = number(fields[0]) if fields else None
                 entry["handshake_generator_cpu_pct"] = number(fields[1]) if len(fields) > 1 else None
+                entry["handshake_server_cpu_pct"] = number(fields[2]) if len(fields) > 2 else None
             elif kind == "broadcast":
                 entry["broadcast_deliveries_per_s"] = number(fields[0]) if fields else None
     return echo, extra
@@ -177,12 +178,13 @@ def markdown(echo, extra, memory, comps, machine):
                      f"{fmt(r['p99_us'], 1)} | {fmt(r['p999_us'], 1)} | {fmt(srv)} | {fmt(gen)}{flag} | "
                      f"{fmt(r['server_alloc_bytes_per_message'])} |")
     lines += ["", "## Handshakes, latency at a fixed rate, broadcast", "",
-              "| server | handshake + close /s | generator CPU % | achieved at 20k/s | p50 µs | p99 µs | p99.9 µs "
-              "| broadcast deliveries/s |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+              "| server | handshake + close /s | generator CPU % | server CPU % | achieved at 20k/s | p50 µs | p99 µs "
+              "| p99.9 µs | broadcast deliveries/s |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s, e in extra.items():
         fr = e.get("fixed_rate") or {}
         lines.append(f"| {s} | {fmt(e.get('handshakes_per_s'))} | {fmt(e.get('handshake_generator_cpu_pct'))} | "
+                     f"{fmt(e.get('handshake_server_cpu_pct'))} | "
                      f"{fmt(fr.get('achieved_per_s'))} | "
                      f"{fmt(fr.get('p50_us'), 1)} | {fmt(fr.get('p99_us'), 1)} | {fmt(fr.get('p999_us'), 1)} | "
                      f"{fmt(e.get('broadcast_deliveries_per_s'))} |")

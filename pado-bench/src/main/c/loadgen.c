@@ -9,7 +9,12 @@
  *
  * prints "messages/s p50_us p99_us p999_us busy_percent", busy being the CPU this process used while measuring, in %
  * of one core. With RATE > 0 it sends RATE messages per second in all on a fixed schedule (open loop) instead.
- * Loopback only; bounded by SECONDS. Build: cc -O2 -o loadgen loadgen.c
+ *
+ *   loadgen --handshakes PORT CONCURRENT SECONDS [WARMUP_SECONDS]
+ *
+ * does what HandshakeLoad does: CONCURRENT connections at a time each connect, upgrade, send a masked Close 1000, read
+ * the server's Close, wait for the server to close TCP first (RFC 6455 §7.1.1) and start over; prints
+ * "cycles/s busy_percent". Loopback only; bounded by SECONDS. Build: cc -O2 -o loadgen loadgen.c
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -253,7 +258,170 @@ static double percentile(double pct) {
     return MAX_LATENCY_US;
 }
 
+/* ---- handshake + close cycles */
+
+enum step { CONNECTING, READING_HEAD, READING_CLOSE, AWAITING_EOF };
+
+struct cycle {
+    int fd;
+    enum step step;
+    char in[1024];
+    size_t in_len;
+};
+
+static struct sockaddr_in cycle_server;
+static char cycle_request[512];
+static size_t cycle_request_len;
+static long cycles_done;
+
+static void cycle_write(struct cycle *c, const void *bytes, size_t n) {
+    if (write(c->fd, bytes, n) != (ssize_t) n) {
+        fail("handshake-sized write");
+    }
+}
+
+static void cycle_start(struct cycle *c) {
+    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if (c->fd < 0) {
+        fail("socket");
+    }
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    c->in_len = 0;
+    struct epoll_event ev = {.data.ptr = c};
+    if (connect(c->fd, (struct sockaddr *) &cycle_server, sizeof cycle_server) == 0) {
+        cycle_write(c, cycle_request, cycle_request_len);
+        c->step = READING_HEAD;
+        ev.events = EPOLLIN;
+    } else if (errno == EINPROGRESS) {
+        c->step = CONNECTING;
+        ev.events = EPOLLOUT;
+    } else {
+        fail("connect");
+    }
+    if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
+        fail("epoll_ctl add");
+    }
+}
+
+static void cycle_step(struct cycle *c) {
+    static const unsigned char close_1000[] = {0x88, 0x82, 0, 0, 0, 0, 0x03, 0xE8};
+    if (c->step == CONNECTING) {
+        int error = 0;
+        socklen_t len = sizeof error;
+        getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &error, &len);
+        if (error != 0) {
+            errno = error;
+            fail("connect");
+        }
+        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+        epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
+        cycle_write(c, cycle_request, cycle_request_len);
+        c->step = READING_HEAD;
+        return;
+    }
+    ssize_t n = read(c->fd, c->in + c->in_len, sizeof c->in - c->in_len - 1);
+    if (n < 0) {
+        if (errno == EAGAIN) {
+            return;
+        }
+        fail("read");
+    }
+    if (n == 0) {
+        if (c->step != AWAITING_EOF) {
+            errno = 0;
+            fail("server closed the connection before its Close");
+        }
+        close(c->fd); /* also leaves the epoll set */
+        cycles_done++;
+        cycle_start(c);
+        return;
+    }
+    c->in_len += (size_t) n;
+    if (c->step == READING_HEAD) {
+        c->in[c->in_len] = 0;
+        char *end = strstr(c->in, "\r\n\r\n");
+        if (end == NULL) {
+            return;
+        }
+        if (strncmp(c->in, "HTTP/1.1 101", 12) != 0) {
+            errno = 0;
+            fail("not upgraded");
+        }
+        size_t head = (size_t) (end + 4 - c->in);
+        memmove(c->in, c->in + head, c->in_len - head); /* nothing should follow the head before our Close */
+        c->in_len -= head;
+        cycle_write(c, close_1000, sizeof close_1000);
+        c->step = READING_CLOSE;
+    }
+    if (c->step == READING_CLOSE && c->in_len >= 2) {
+        size_t length = c->in[1] & 0x7F;
+        if ((c->in[0] & 0x0F) != 0x8) {
+            errno = 0;
+            fail("expected a Close");
+        }
+        if (c->in_len == 2 + length) {
+            c->step = AWAITING_EOF;
+        } else if (c->in_len > 2 + length) {
+            errno = 0;
+            fail("data after the Close");
+        }
+    }
+}
+
+static int handshakes(int argc, char **argv) {
+    if (argc < 5) {
+        fprintf(stderr, "usage: loadgen --handshakes PORT CONCURRENT SECONDS [WARMUP]\n");
+        return 2;
+    }
+    int port = atoi(argv[2]);
+    int concurrent = atoi(argv[3]);
+    double seconds = atof(argv[4]);
+    double warmup = argc > 5 ? atof(argv[5]) : 3;
+    cycle_server.sin_family = AF_INET;
+    cycle_server.sin_port = htons((uint16_t) port);
+    inet_pton(AF_INET, "127.0.0.1", &cycle_server.sin_addr);
+    cycle_request_len = (size_t) snprintf(cycle_request, sizeof cycle_request,
+            "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: cGFkby1oYW5kc2hha2UtMQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", port);
+    epoll_fd = epoll_create1(0);
+    struct cycle *slots = calloc((size_t) concurrent, sizeof *slots);
+    for (int i = 0; i < concurrent; i++) {
+        cycle_start(&slots[i]);
+    }
+    struct epoll_event ready[256];
+    int64_t warmup_end = now_ns() + (int64_t) (warmup * 1e9);
+    int64_t end = warmup_end + (int64_t) (seconds * 1e9);
+    int64_t measured_from = 0, cpu_from = 0;
+    int measuring = 0;
+    for (;;) {
+        int64_t now = now_ns();
+        if (!measuring && now >= warmup_end) {
+            measuring = 1;
+            measured_from = now;
+            cpu_from = cpu_ns();
+            cycles_done = 0;
+        }
+        if (now >= end) {
+            break;
+        }
+        int n = epoll_wait(epoll_fd, ready, 256, 100);
+        if (n < 0 && errno != EINTR) {
+            fail("epoll_wait");
+        }
+        for (int i = 0; i < n; i++) {
+            cycle_step(ready[i].data.ptr);
+        }
+    }
+    double elapsed = (double) (now_ns() - measured_from) / 1e9;
+    printf("%.0f %.0f\n", (double) cycles_done / elapsed, (double) (cpu_ns() - cpu_from) / 1e9 / elapsed * 100);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--handshakes") == 0) {
+        return handshakes(argc, argv);
+    }
     if (argc < 6) {
         fprintf(stderr, "usage: loadgen PORT CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS [WARMUP [RATE]]\n");
         return 2;
