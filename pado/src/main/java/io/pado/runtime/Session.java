@@ -498,22 +498,27 @@ public final class Session implements WebSocket {
 
     /** Dispatch.EVENT_LOOP: calls the handler at once, with the engine's (read-only) buffers and no task object. */
     private void eventOnLoop(Event event) {
+        if (event instanceof Event.TextPart || event instanceof Event.BinaryPart) {
+            // Parts are only reported with Delivery.PARTS, which the runtime does not use.
+            throw new IllegalStateException("unexpected message part");
+        }
+        if (event instanceof Event.Closed c) {
+            outputClosed = true;
+            closeCode = c.code();
+            if (closeDelivered) {
+                return;
+            }
+            closeDelivered = true;
+        }
         try {
             switch (event) {
                 case Event.Text t -> handler.onText(this, t.text());
                 case Event.Binary b -> handler.onBinary(this, b.data());
                 case Event.Ping p -> handler.onPing(this, p.data());
                 case Event.Pong p -> handler.onPong(this, p.data());
-                case Event.Closed c -> {
-                    outputClosed = true;
-                    closeCode = c.code();
-                    if (!closeDelivered) {
-                        closeDelivered = true;
-                        handler.onClose(this, c.code(), c.reason());
-                    }
-                }
-                case Event.TextPart t -> throw new IllegalStateException("unexpected text part");
-                case Event.BinaryPart b -> throw new IllegalStateException("unexpected binary part");
+                case Event.Closed c -> handler.onClose(this, c.code(), c.reason());
+                case Event.TextPart t -> { } // refused above
+                case Event.BinaryPart b -> { }
             }
         } catch (Throwable e) {
             handlerFailed(e);
