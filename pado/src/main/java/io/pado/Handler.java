@@ -18,9 +18,10 @@ import java.time.Duration;
  *
  * <p><b>Buffers.</b> The buffers passed to {@link #onBinary}, {@link #onPing} and {@link #onPong} are read-only.
  * With {@link Dispatch#VIRTUAL_THREADS} each is a private copy that the handler may keep or send back as it is;
- * with {@link Dispatch#EVENT_LOOP} it is a view of the loop's read buffer, valid only until the callback returns:
- * copy it to keep it. Sending it back as it is from the callback is fine: a send on the loop copies the bytes into
- * the frame at once.
+ * with {@link Dispatch#EVENT_LOOP} it is valid only until the callback returns (a view of the loop's read buffer,
+ * or, for a binary message of up to 4 KiB, the same buffer object the loop hands every such message): copy it to
+ * keep it. Sending it back as it is from the callback is fine: a send on the loop copies the bytes into the frame at
+ * once.
  *
  * {@snippet :
  * Handler echo = new Handler() {

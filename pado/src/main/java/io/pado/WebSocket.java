@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Threads.</b> Every method is safe to call from any thread. Sends are queued in call order and written by
  * the event loop that owns the socket; each returns a future that completes when its bytes have been written to the
  * socket, or fails with {@link ClosedException} if the WebSocket closed first, or with an {@link java.io.IOException}
- * if the send queue is full.
+ * if the send queue is full. {@link #sendBinary(ByteBuffer, SendCallback)} tells a callback instead, so that a busy
+ * handler on the event loop allocates nothing per message.
  *
  * <p><b>Back-pressure.</b> Queued bytes are counted ({@link #queuedBytes()}). Above the high-water mark
  * {@link #isWritable()} is false; {@link #whenWritable()} and {@link #awaitWritable()} wait until the queue has
@@ -48,6 +49,16 @@ public interface WebSocket {
 
     /** Sends a binary message made of {@code data}'s remaining bytes. Completes when written. */
     CompletableFuture<Void> sendBinary(ByteBuffer data);
+
+    /**
+     * Sends a binary message like {@link #sendBinary(ByteBuffer)}, but tells {@code done} how it ended instead of
+     * returning a future. Sent by a handler on the event loop ({@link Dispatch#EVENT_LOOP}) with a callback it
+     * reuses, a message allocates nothing.
+     */
+    default void sendBinary(ByteBuffer data, SendCallback done) {
+        java.util.Objects.requireNonNull(done, "done");
+        sendBinary(data).whenComplete((written, failure) -> done.done(failure));
+    }
 
     /**
      * Sends a Ping (RFC 6455 §5.5.2); the peer answers with a Pong that reaches {@link Handler#onPong}.

@@ -31,12 +31,32 @@ class LoopEchoTest {
         }
     }
 
+    /** The same with a send callback: the handler gets the loop's reused view for small messages, and allocates nothing. */
+    static final class CallbackEcho implements Handler {
+        final java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final SendCallback counting = failure -> {
+            if (failure == null) {
+                written.incrementAndGet();
+            } else {
+                failures.add(failure);
+            }
+        };
+
+        @Override
+        public void onBinary(WebSocket ws, ByteBuffer data) {
+            ws.sendBinary(data, counting);
+        }
+    }
+
     static ByteBuffer message(int connection, int n) {
-        int size = switch (n % 4) {
+        int size = switch (n % 6) {
             case 0 -> 100;
             case 1 -> 5_000;
             case 2 -> 20_000;
-            default -> 70_000;
+            case 3 -> 70_000;
+            case 4 -> 0;
+            default -> 4_096; // the largest message that goes through the loop's reused view
         };
         ByteBuffer b = ByteBuffer.allocate(size);
         for (int i = 0; i < size; i++) {
@@ -47,8 +67,20 @@ class LoopEchoTest {
 
     @Test
     void viewsSentBackFromTheLoopArriveIntact() throws Exception {
+        echoesArriveIntact(new ViewEcho());
+    }
+
+    @Test
+    void viewsSentBackWithACallbackArriveIntactAndEveryCallbackIsToldOfTheWrite() throws Exception {
+        var echo = new CallbackEcho();
+        echoesArriveIntact(echo);
+        SlowConsumerPolicyTest.await("every send callback", () -> echo.written.get() == CONNECTIONS * MESSAGES);
+        assertThat(echo.failures).isEmpty();
+    }
+
+    private static void echoesArriveIntact(Handler echo) throws Exception {
         var options = ServerOptions.DEFAULT.withEventLoops(1).withDispatch(Dispatch.EVENT_LOOP);
-        try (Server server = Server.create(options).endpoint("/echo", new ViewEcho()).start();
+        try (Server server = Server.create(options).endpoint("/echo", echo).start();
                 Client client = Client.create(ClientOptions.DEFAULT)) {
             URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/echo");
             var done = new ArrayList<CompletableFuture<List<String>>>();

@@ -108,6 +108,7 @@ public final class Connection {
     /** Opcode of the message being sent in parts, or -1. */
     private int sendingOpcode = -1;
     private FrameBuffers frameBuffers = FrameBuffers.HEAP;
+    private BinaryReceiver binaryReceiver;
 
     private Connection(Role role, Settings settings, List<Extension> extensions, LongSupplier nanoClock,
             IntSupplier maskKeys) {
@@ -160,6 +161,17 @@ public final class Connection {
      */
     public void useFrameBuffers(FrameBuffers buffers) {
         this.frameBuffers = Objects.requireNonNull(buffers, "buffers");
+    }
+
+    /**
+     * Hands whole binary messages to {@code receiver} during {@link #receive} instead of queueing {@link Event.Binary}
+     * events, for those it can take in order: an unfragmented, uncompressed message that arrives while no other event
+     * waits to be polled. Others (fragmented, compressed, or behind a waiting event) still come as events, so the
+     * order of everything received is kept. {@code receiver} may send on this connection (it runs inside
+     * {@code receive}, between two frames); null goes back to events only.
+     */
+    public void deliverBinaryTo(BinaryReceiver receiver) {
+        this.binaryReceiver = receiver;
     }
 
     /** Whether data and control frames may still be sent: false once a Close was sent or the connection failed. */
@@ -321,6 +333,10 @@ public final class Connection {
                 checkUtf8(piece);
                 checkUtf8Complete();
                 deliverWhole(piece);
+            } else if (binaryReceiver != null && events.isEmpty()) {
+                messageOpcode = -1; // the message is over before the receiver runs, whatever it does
+                binaryReceiver.onBinary(data, from, length);
+                return;
             } else {
                 // One read-only view straight out of the input: no writable slice to wrap first
                 events.add(new Event.Binary(frameBuffers.readOnlyView(data).slice(from, length)));
@@ -667,7 +683,9 @@ public final class Connection {
     private void sendMessage(int opcode, ByteBuffer payload, boolean copy) {
         requireMessageStart();
         int rsv = 0;
-        for (Extension extension : extensions) {
+        // Indexed: an iterator per message is an allocation the JIT does not always remove
+        for (int i = 0; i < extensions.size(); i++) {
+            Extension extension = extensions.get(i);
             ByteBuffer encoded = extension.encode(payload);
             if (encoded != null) {
                 payload = encoded;

@@ -624,6 +624,90 @@ class ConnectionTest {
     }
 
     @Nested
+    class DirectBinaryDelivery {
+        /** Records what a BinaryReceiver is given, copied; optionally echoes each message from inside the call. */
+        final class Receiver implements BinaryReceiver {
+            final List<byte[]> messages = new java.util.ArrayList<>();
+            Connection echoOn;
+
+            @Override
+            public void onBinary(ByteBuffer input, int from, int length) {
+                byte[] copy = new byte[length];
+                input.get(from, copy);
+                messages.add(copy);
+                if (echoOn != null) {
+                    echoOn.sendBinaryCopy(input.slice(from, length));
+                }
+            }
+        }
+
+        @Test
+        void wholeBinaryMessagesGoToTheReceiverInOrderAndNoEventIsQueued() {
+            Engine server = Engine.server();
+            var receiver = new Receiver();
+            server.connection.deliverBinaryTo(receiver);
+            byte[] a = repeat(10);
+            byte[] b = repeat(70000);
+            assertThat(server.receive(concat(RawFrame.binary(a).maskedWith(KEY).bytes(),
+                    RawFrame.binary(b).maskedWith(KEY).bytes()))).isEmpty();
+            assertThat(receiver.messages).containsExactly(a, b);
+        }
+
+        @Test
+        void aMessageBehindAWaitingEventComesAsAnEventSoTheOrderHolds() {
+            Engine server = Engine.server();
+            var receiver = new Receiver();
+            server.connection.deliverBinaryTo(receiver);
+            byte[] a = repeat(5);
+            byte[] b = repeat(6);
+            byte[] input = concat(RawFrame.binary(a).maskedWith(KEY).bytes(), RawFrame.ping("p").maskedWith(KEY).bytes(),
+                    RawFrame.binary(b).maskedWith(KEY).bytes());
+            assertThat(server.receive(input))
+                    .containsExactly(new Event.Ping(bytes("p")), new Event.Binary(ByteBuffer.wrap(b)));
+            assertThat(receiver.messages).containsExactly(a);
+        }
+
+        @Test
+        void fragmentedAndTextMessagesStillComeAsEvents() {
+            Engine server = Engine.server();
+            var receiver = new Receiver();
+            server.connection.deliverBinaryTo(receiver);
+            byte[] a = repeat(300);
+            byte[] b = repeat(20);
+            byte[] input = concat(RawFrame.binary(a).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(b).maskedWith(KEY).bytes(), RawFrame.text("t").maskedWith(KEY).bytes());
+            assertThat(server.receive(input))
+                    .containsExactly(new Event.Binary(ByteBuffer.wrap(concat(a, b))), new Event.Text("t"));
+            assertThat(receiver.messages).isEmpty();
+        }
+
+        @Test
+        void theReceiverMaySendWhileTheInputIsParsed() {
+            Engine server = Engine.server();
+            var receiver = new Receiver();
+            receiver.echoOn = server.connection;
+            server.connection.deliverBinaryTo(receiver);
+            byte[] a = repeat(3);
+            byte[] b = repeat(200);
+            assertThat(server.receive(concat(RawFrame.binary(a).maskedWith(KEY).bytes(),
+                    RawFrame.binary(b).maskedWith(KEY).bytes()))).isEmpty();
+            assertThat(server.output()).isEqualTo(concat(RawFrame.binary(a).bytes(), RawFrame.binary(b).bytes()));
+        }
+
+        @Test
+        void withoutAReceiverMessagesAreEventsAgain() {
+            Engine server = Engine.server();
+            var receiver = new Receiver();
+            server.connection.deliverBinaryTo(receiver);
+            server.connection.deliverBinaryTo(null);
+            byte[] a = repeat(7);
+            assertThat(server.receive(RawFrame.binary(a).maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Binary(ByteBuffer.wrap(a)));
+            assertThat(receiver.messages).isEmpty();
+        }
+    }
+
+    @Nested
     class Extensions { // RFC 6455 §9, with a toy extension that XORs payloads and marks them with RSV1
         @Test
         void markedMessagesAreDecodedAndOthersPassThrough() {

@@ -209,6 +209,7 @@ public final class EventLoop implements Runnable {
     /** Takes back a node its link is done with. */
     void givePendingSend(PendingSend p) {
         p.future = null;
+        p.callback = null;
         if (freePendingSendCount < MAX_FREE_PENDING_SENDS) {
             p.next = freePendingSends;
             freePendingSends = p;

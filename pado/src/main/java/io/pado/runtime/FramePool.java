@@ -30,6 +30,10 @@ final class FramePool implements FrameBuffers {
     private final ArrayDeque<ByteBuffer>[] idle = new ArrayDeque[SIZES.length];
     /** Lent and not yet given back: written frames come back by identity, whatever their position. */
     private final IdentityHashMap<ByteBuffer, Integer> lent = new IdentityHashMap<>();
+    /** Received binary messages up to this size reach a loop handler through one reused view: see messageView. */
+    static final int REUSED_VIEW_BYTES = 4096;
+    private final ByteBuffer messageBuffer = ByteBuffer.allocateDirect(REUSED_VIEW_BYTES);
+    private final ByteBuffer messageView = messageBuffer.asReadOnlyBuffer();
     /** The input buffer last seen by {@link #readOnlyView} and its read-only twin. */
     private ByteBuffer viewSource;
     private ByteBuffer view;
@@ -66,6 +70,21 @@ final class FramePool implements FrameBuffers {
             view = input.duplicate().clear().asReadOnlyBuffer(); // the whole capacity, whatever the input's limit
         }
         return view;
+    }
+
+    /**
+     * A read-only buffer holding bytes {@code from} to {@code from + length} of {@code input}, from position 0, for a
+     * loop handler's call. Up to {@link #REUSED_VIEW_BYTES} they are copied into the loop's message buffer and the
+     * same view of it is handed out every time: a small copy instead of an object per message, which is safe because
+     * handlers on the loop run one at a time and their buffers are valid only during the call. Bigger messages get a
+     * slice of the input, whose cost is small beside theirs.
+     */
+    ByteBuffer messageView(ByteBuffer input, int from, int length) {
+        if (length > REUSED_VIEW_BYTES) {
+            return readOnlyView(input).slice(from, length);
+        }
+        messageBuffer.put(0, input, from, length);
+        return messageView.clear().limit(length);
     }
 
     /** Takes back a buffer whose bytes are written or no longer wanted; ignores buffers the pool did not lend. */

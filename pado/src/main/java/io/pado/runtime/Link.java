@@ -1,6 +1,8 @@
 package io.pado.runtime;
 
 import io.pado.ClosedException;
+import io.pado.SendCallback;
+import io.pado.protocol.BinaryReceiver;
 import io.pado.protocol.CloseCode;
 import io.pado.protocol.Connection;
 import io.pado.protocol.Event;
@@ -18,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link Opening} handles the bytes. Not thread-safe: every method runs on the loop thread; other threads go through
  * {@link EventLoop#execute(Runnable)}.
  */
-final class Link {
+final class Link implements BinaryReceiver {
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
     /** Reads of already-buffered TLS input per readiness, before other links get a turn. */
     private static final int MAX_READ_ROUNDS = 4;
@@ -165,9 +167,29 @@ final class Link {
         if (phase == Phase.OPENING) {
             opening.received(this, buf);
         } else if (phase == Phase.OPEN) {
-            engine.receive(buf);
+            receive(buf);
             pump();
         }
+    }
+
+    /**
+     * Feeds input to the engine. A loop handler may run inside (a binary message handed over without an event) and
+     * send: its pump then only moves output, and the pump after this takes the events, in order.
+     */
+    private void receive(ByteBuffer input) {
+        boolean wasPumping = pumping;
+        pumping = true;
+        try {
+            engine.receive(input);
+        } finally {
+            pumping = wasPumping;
+        }
+    }
+
+    /** The engine hands over a whole binary message while it parses (loop handlers only): straight to the handler. */
+    @Override
+    public void onBinary(ByteBuffer input, int from, int length) {
+        session.binaryOnLoop(input, from, length);
     }
 
     private boolean reading() {
@@ -210,11 +232,14 @@ final class Link {
         this.session = session;
         this.opening = null;
         engine.useFrameBuffers(loop.framePool());
+        if (!session.dispatchesToThreads()) {
+            engine.deliverBinaryTo(this); // no event object per binary message
+        }
         this.phase = Phase.OPEN;
         this.lastReadNanos = System.nanoTime();
         session.opened();
         if (rest != null && rest.hasRemaining()) {
-            engine.receive(rest);
+            receive(rest);
         }
         pump();
         if (config.idleTimeoutNanos() > 0) {
@@ -302,72 +327,89 @@ final class Link {
      * bytes are written.
      */
     void send(Command command, CompletableFuture<Void> future, long countedBytes) {
-        if (!acceptsSend(future, countedBytes)) {
+        if (!acceptsSend(future, null, countedBytes)) {
             return;
         }
         try {
             command.apply(engine);
         } catch (RuntimeException e) {
-            sendFailed(e, future, countedBytes);
+            sendFailed(e, future, null, countedBytes);
             return;
         }
-        sent(future, countedBytes);
+        sent(future, null, countedBytes);
     }
 
-    /** {@link #send} of a binary message from a loop handler: the bytes go into the frame now. */
-    void sendBinaryNow(ByteBuffer data, CompletableFuture<Void> future, long countedBytes) {
-        if (!acceptsSend(future, countedBytes)) {
+    /**
+     * {@link #send} of a binary message from a loop handler: the bytes go into the frame now. Either {@code future}
+     * or {@code callback} is told the outcome.
+     */
+    void sendBinaryNow(ByteBuffer data, CompletableFuture<Void> future, SendCallback callback, long countedBytes) {
+        if (!acceptsSend(future, callback, countedBytes)) {
             return;
         }
         try {
             engine.sendBinaryCopy(data);
         } catch (RuntimeException e) {
-            sendFailed(e, future, countedBytes);
+            sendFailed(e, future, callback, countedBytes);
             return;
         }
-        sent(future, countedBytes);
+        sent(future, callback, countedBytes);
     }
 
     /** {@link #send} of a text message from a loop handler: encoded into the frame now. */
     void sendTextNow(CharSequence text, CompletableFuture<Void> future, long countedBytes) {
-        if (!acceptsSend(future, countedBytes)) {
+        if (!acceptsSend(future, null, countedBytes)) {
             return;
         }
         try {
             engine.sendText(text);
         } catch (RuntimeException e) {
-            sendFailed(e, future, countedBytes);
+            sendFailed(e, future, null, countedBytes);
             return;
         }
-        sent(future, countedBytes);
+        sent(future, null, countedBytes);
     }
 
-    /** Whether the engine still takes sends; if not, the send's count is released and its future fails. */
-    private boolean acceptsSend(CompletableFuture<Void> future, long countedBytes) {
+    /** Whether the engine still takes sends; if not, the send's count is released and it fails. */
+    private boolean acceptsSend(CompletableFuture<Void> future, SendCallback callback, long countedBytes) {
         if (phase == Phase.OPEN && engine.isOutputOpen()) {
             return true;
         }
-        session.release(countedBytes);
-        if (future != null) {
-            future.completeExceptionally(new ClosedException(session.closeCode(), "WebSocket is closed"));
-        }
+        sendFailed(new ClosedException(session.closeCode(), "WebSocket is closed"), future, callback, countedBytes);
         return false;
     }
 
-    private void sendFailed(RuntimeException e, CompletableFuture<Void> future, long countedBytes) {
+    private void sendFailed(Exception e, CompletableFuture<Void> future, SendCallback callback, long countedBytes) {
         session.release(countedBytes);
+        settle(future, callback, e);
+    }
+
+    /** Tells a send's future or callback how it ended ({@code failure} null: written). */
+    private void settle(CompletableFuture<Void> future, SendCallback callback, Throwable failure) {
         if (future != null) {
-            future.completeExceptionally(e);
+            if (failure == null) {
+                future.complete(null);
+            } else {
+                future.completeExceptionally(failure);
+            }
+        }
+        if (callback != null) {
+            try {
+                callback.done(failure);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "a send callback on " + this + " failed", e);
+            }
         }
     }
 
-    /** The engine took the send: queue its frames, and its future until they are written. */
-    private void sent(CompletableFuture<Void> future, long countedBytes) {
+    /** The engine took the send: queue its frames, and its future or callback until they are written. */
+    private void sent(CompletableFuture<Void> future, SendCallback callback, long countedBytes) {
         drainEngine();
         PendingSend p = loop.takePendingSend();
         p.mark = enqueuedTotal;
         p.countedBytes = countedBytes;
         p.future = future;
+        p.callback = callback;
         if (pendingTail == null) {
             pendingHead = p;
         } else {
@@ -514,12 +556,11 @@ final class Link {
                 pendingTail = null;
             }
             CompletableFuture<Void> future = p.future;
+            SendCallback callback = p.callback;
             long counted = p.countedBytes;
             loop.givePendingSend(p);
             session.release(counted);
-            if (future != null) {
-                future.complete(null);
-            }
+            settle(future, callback, null);
         }
     }
 
@@ -699,12 +740,11 @@ final class Link {
             while ((p = pendingHead) != null) {
                 pendingHead = p.next;
                 CompletableFuture<Void> future = p.future;
+                SendCallback callback = p.callback;
                 long counted = p.countedBytes;
                 loop.givePendingSend(p);
                 session.release(counted);
-                if (future != null) {
-                    future.completeExceptionally(closed);
-                }
+                settle(future, callback, closed);
             }
             pendingTail = null;
         }

@@ -1,5 +1,6 @@
 package io.pado.runtime;
 
+import io.pado.SendCallback;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -10,7 +11,9 @@ import java.util.concurrent.CompletableFuture;
 final class PendingSend {
     long mark;
     long countedBytes;
-    /** Null for a send nobody waits on (a broadcast). */
+    /** Null for a send nobody waits on (a broadcast) or one told through {@code callback}. */
     CompletableFuture<Void> future;
+    /** Null unless the send was made with a {@link SendCallback}. */
+    SendCallback callback;
     PendingSend next;
 }

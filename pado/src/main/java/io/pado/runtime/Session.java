@@ -4,6 +4,7 @@ import io.pado.ClosedException;
 import io.pado.Dispatch;
 import io.pado.Handler;
 import io.pado.MessageDroppedException;
+import io.pado.SendCallback;
 import io.pado.SlowConsumerPolicy;
 import io.pado.WebSocket;
 import io.pado.protocol.CloseCode;
@@ -132,11 +133,27 @@ public final class Session implements WebSocket {
                 return refused;
             }
             var future = new CompletableFuture<Void>();
-            link.sendBinaryNow(data, future, data.remaining() + HEADER_BYTES);
+            link.sendBinaryNow(data, future, null, data.remaining() + HEADER_BYTES);
             return future;
         }
         ByteBuffer d = stable(data);
         return enqueue(engine -> engine.sendBinary(d), d.remaining());
+    }
+
+    @Override
+    public void sendBinary(ByteBuffer data, SendCallback done) {
+        Objects.requireNonNull(done, "done");
+        if (link.loop.mayRunNow()) {
+            // As sendBinary(data) from a loop handler, with neither a future nor a task: nothing allocated
+            CompletableFuture<Void> refused = admitSend(data.remaining());
+            if (refused != null) {
+                refused.whenComplete((written, failure) -> done.done(failure));
+                return;
+            }
+            link.sendBinaryNow(data, null, done, data.remaining() + HEADER_BYTES);
+            return;
+        }
+        sendBinary(data).whenComplete((written, failure) -> done.done(failure));
     }
 
     @Override
@@ -493,6 +510,19 @@ public final class Session implements WebSocket {
             // Parts are only reported with Delivery.PARTS, which the runtime does not use.
             case Event.TextPart t -> throw new IllegalStateException("unexpected text part");
             case Event.BinaryPart b -> throw new IllegalStateException("unexpected binary part");
+        }
+    }
+
+    /**
+     * Dispatch.EVENT_LOOP: a whole binary message the engine hands over while it parses (bytes {@code from} to
+     * {@code from + length} of {@code input}); the handler gets the loop's reused view, or a slice of a big one.
+     */
+    void binaryOnLoop(ByteBuffer input, int from, int length) {
+        ByteBuffer data = link.loop.framePool().messageView(input, from, length);
+        try {
+            handler.onBinary(this, data);
+        } catch (Throwable e) {
+            handlerFailed(e);
         }
     }
 
