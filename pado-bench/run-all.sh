@@ -5,7 +5,7 @@
 #
 #   pado-bench/run-all.sh            # full: the --no-jmh run plus the full JMH run (about 27 minutes more)
 #   pado-bench/run-all.sh --quick    # smoke run: 6.5 minutes here on 2 cores
-#   pado-bench/run-all.sh --no-jmh   # everything but JMH: about 17 minutes here (with or without --quick)
+#   pado-bench/run-all.sh --no-jmh   # everything but JMH: about 27 minutes here (with or without --quick)
 #
 # Results go to pado-bench/target/results/. Servers are pinned to CPU 0 and load generators to CPU 1; everything
 # listens on 127.0.0.1 and every run is bounded in time. Run it on a quiet machine: nothing else should use the CPUs.
