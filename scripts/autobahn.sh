@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
-# Run the Autobahn|Testsuite (RFC 6455 conformance) against pado, when the suite is present.
+# Runs the Autobahn|Testsuite (RFC 6455 conformance) against pado when a checkout of the suite is present.
 #
-# Written for pado; it holds none of the suite's code and carries no other project's licence. The suite is NOT part
-# of this repository and this script never installs or builds it: point AUTOBAHN_TESTSUITE at an existing checkout
-# and have a Python with its dependencies. The only lines that name the suite's Python package are the import of its
-# command-line entry point (wstest) and the checks that find it in that checkout.
-# Run with -h for the usage text.
+# The suite is not part of this repository and this script never installs or builds it: point AUTOBAHN_TESTSUITE at
+# an existing checkout and have a Python with its dependencies. Run with -h for the usage text.
 set -euo pipefail
 
 usage() {
