@@ -180,7 +180,7 @@ class JdkClientInteropTest {
             assertThat(recorder.awaitClose().code()).isEqualTo(4001);
             // The JDK marks its output closed once its own write of the Close completes, which may come after the
             // server has read that Close.
-            SlowConsumerPolicyTest.await("the JDK client's output to close", ws::isOutputClosed);
+            Await.until("the JDK client's output to close", ws::isOutputClosed);
             assertThat(serverSide.sendText("late")).failsWithin(Recorder.TIMEOUT)
                     .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                     .withCauseInstanceOf(ClosedException.class);

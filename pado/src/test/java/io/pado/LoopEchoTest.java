@@ -74,7 +74,7 @@ class LoopEchoTest {
     void viewsSentBackWithACallbackArriveIntactAndEveryCallbackIsToldOfTheWrite() throws Exception {
         var echo = new CallbackEcho();
         echoesArriveIntact(echo);
-        SlowConsumerPolicyTest.await("every send callback", () -> echo.written.get() == CONNECTIONS * MESSAGES);
+        Await.until("every send callback", () -> echo.written.get() == CONNECTIONS * MESSAGES);
         assertThat(echo.failures).isEmpty();
     }
 

@@ -87,7 +87,7 @@ class SendCallbackTest {
                 ws.sendBinary(ByteBuffer.wrap(new byte[] {n}));
                 assertThat(clientSide.await(Recorder.Binary.class).data()).containsExactly(n);
             }
-            SlowConsumerPolicyTest.await("three callbacks", () -> failing.get() == 3);
+            Await.until("three callbacks", () -> failing.get() == 3);
             assertThat(ws.isOpen()).isTrue();
         }
     }

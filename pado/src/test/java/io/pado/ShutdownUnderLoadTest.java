@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -141,7 +140,7 @@ class ShutdownUnderLoadTest {
                 clientSockets.add(c.connect(uri, new ClientSide(id)).get(10, TimeUnit.SECONDS));
             }
             // Mid-traffic: every connection has moved data both ways.
-            await("traffic both ways", () -> down.size() == 2 * PER_CLIENT && up.values().stream()
+            Await.until("traffic both ways", () -> down.size() == 2 * PER_CLIENT && up.values().stream()
                     .allMatch(s -> s.received.size() >= 50) && down.values().stream()
                     .allMatch(s -> s.received.size() >= 50));
 
@@ -156,9 +155,9 @@ class ShutdownUnderLoadTest {
 
             assertThat(stopTook).as("every peer answered: stop needs none of its timeout").isLessThan(STOP_TIMEOUT);
             assertThat(server.connections()).isZero();
-            await("every connection closed on both sides",
+            Await.until("every connection closed on both sides",
                     () -> serverCloses.get() == 2 * PER_CLIENT && clientCloses.get() == 2 * PER_CLIENT);
-            await("every send future completed", () -> settled.get() == issued.get());
+            Await.until("every send future completed", () -> settled.get() == issued.get());
             assertThat(closeCodes).as("closing handshakes, no drop").isSubsetOf(1000, 1001);
 
             // Sends after the stop fail at once, clearly.
@@ -233,7 +232,7 @@ class ShutdownUnderLoadTest {
                 .endpoint("/flood", flood).start();
         try (var raw = RawSocket.open(server.port(), "/flood")) {
             WebSocket ws = pumping.get(10, TimeUnit.SECONDS);
-            await("the socket and the queue full", () -> !ws.isWritable());
+            Await.until("the socket and the queue full", () -> !ws.isWritable());
 
             long t0 = System.nanoTime();
             server.stop(Duration.ofSeconds(1));
@@ -243,20 +242,11 @@ class ShutdownUnderLoadTest {
                     Duration.ofMillis(1500));
             assertThat(server.connections()).isZero();
             assertThat(recorder.awaitClose().code()).as("dropped, no closing handshake").isEqualTo(1006);
-            await("every send future completed", () -> settled.get() == issued.get());
+            Await.until("every send future completed", () -> settled.get() == issued.get());
             assertThat(failedClosed.get()).as("queued, never written: failed, not dropped silently").isPositive();
         } finally {
             server.stop();
         }
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(10); // polling a condition with a deadline, not waiting for time to pass
-        }
-    }
 }

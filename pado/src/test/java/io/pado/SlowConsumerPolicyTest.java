@@ -13,8 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -86,14 +84,6 @@ class SlowConsumerPolicyTest {
         return RawSocket.upgrade(socket, "/p");
     }
 
-    static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            LockSupport.parkNanos(1_000_000); // polling a condition, bounded by the deadline
-        }
-    }
-
     /** Reads binary frames until {@code count} chunks arrived; returns their numbers in order of arrival. */
     static List<Integer> readChunks(RawSocket client, int count) throws IOException {
         var numbers = new java.util.ArrayList<Integer>();
@@ -112,7 +102,7 @@ class SlowConsumerPolicyTest {
                 RawSocket client = stalledClient(server.port())) {
             producer.opened.get(10, TimeUnit.SECONDS);
             // The producer (a virtual thread) parks once the queue is past the high-water mark.
-            await("the producer to wait", () -> producer.thread.get().getState() == Thread.State.WAITING
+            Await.until("the producer to wait", () -> producer.thread.get().getState() == Thread.State.WAITING
                     && producer.opened.join().queuedBytes() > LOW_WATER);
             assertThat(producer.done).isNotDone();
 
@@ -195,7 +185,7 @@ class SlowConsumerPolicyTest {
                             maxQueued.accumulateAndGet(ws.queuedBytes(), Math::max);
                         }
                     });
-                    await("the client's producer to wait", () -> producer.getState() == Thread.State.WAITING);
+                    Await.until("the client's producer to wait", () -> producer.getState() == Thread.State.WAITING);
 
                     // Now the server reads: every chunk arrives, masked, in order.
                     var in = new java.io.DataInputStream(server.getInputStream());

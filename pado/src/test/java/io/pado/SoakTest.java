@@ -24,7 +24,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,6 +37,8 @@ class SoakTest {
     static final int CONNECTIONS = 500;
     static final int MESSAGES = 20;
     static final int EACH_HOSTILE = 3;
+    /** How long the soak may take to settle (every echo back, every close counted) before the test fails. */
+    static final Duration SETTLE = Duration.ofSeconds(30);
 
     final Map<Integer, LongAdder> serverCloses = new ConcurrentHashMap<>();
 
@@ -126,7 +127,7 @@ class SoakTest {
                     }
                 }
             }
-            await("every echo", () -> echoes.stream().allMatch(e -> e.received.size() >= MESSAGES));
+            Await.until("every echo", SETTLE, () -> echoes.stream().allMatch(e -> e.received.size() >= MESSAGES));
             for (var attack : attacks) {
                 attack.get(20, TimeUnit.SECONDS); // an assertion failed inside rethrows here
             }
@@ -137,13 +138,13 @@ class SoakTest {
                 sockets.get(i).join().close(1000, "done");
             }
 
-            await("the server reports every close", () -> count(1000) == CONNECTIONS);
+            Await.until("the server reports every close", SETTLE, () -> count(1000) == CONNECTIONS);
             assertThat(count(1009)).isEqualTo(EACH_HOSTILE);
             assertThat(count(1007)).isEqualTo(EACH_HOSTILE);
             assertThat(count(1002)).isEqualTo(EACH_HOSTILE);
             assertThat(count(1006)).as("resets").isEqualTo(EACH_HOSTILE);
             assertThat(count(1008)).as("slow consumers").isEqualTo(EACH_HOSTILE);
-            await("no connection left", () -> server.connections() == 0);
+            Await.until("no connection left", SETTLE, () -> server.connections() == 0);
         }
     }
 
@@ -248,13 +249,4 @@ class SoakTest {
         }
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(10); // polling a condition with a deadline
-        }
-    }
 }

@@ -13,6 +13,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * One TCP connection owned by an {@link EventLoop}: its socket, its output queue, its timers, and, once the
@@ -327,16 +328,7 @@ final class Link implements BinaryReceiver {
      * bytes are written.
      */
     void send(Command command, CompletableFuture<Void> future, long countedBytes) {
-        if (!acceptsSend(future, null, countedBytes)) {
-            return;
-        }
-        try {
-            command.apply(engine);
-        } catch (RuntimeException e) {
-            sendFailed(e, future, null, countedBytes);
-            return;
-        }
-        sent(future, null, countedBytes);
+        send(Link::apply, command, future, null, countedBytes);
     }
 
     /**
@@ -344,30 +336,34 @@ final class Link implements BinaryReceiver {
      * or {@code callback} is told the outcome.
      */
     void sendBinaryNow(ByteBuffer data, CompletableFuture<Void> future, SendCallback callback, long countedBytes) {
+        send(Connection::sendBinaryCopy, data, future, callback, countedBytes);
+    }
+
+    /** {@link #send} of a text message from a loop handler: encoded into the frame now. */
+    void sendTextNow(CharSequence text, CompletableFuture<Void> future, long countedBytes) {
+        send(Connection::sendText, text, future, null, countedBytes);
+    }
+
+    private static void apply(Connection engine, Command command) {
+        command.apply(engine);
+    }
+
+    /**
+     * Hands {@code message} to the engine with {@code op} and queues the send until its bytes are written. {@code op}
+     * is a method reference that captures nothing, so a send from a loop handler allocates no task for it.
+     */
+    private <T> void send(BiConsumer<Connection, T> op, T message, CompletableFuture<Void> future,
+            SendCallback callback, long countedBytes) {
         if (!acceptsSend(future, callback, countedBytes)) {
             return;
         }
         try {
-            engine.sendBinaryCopy(data);
+            op.accept(engine, message);
         } catch (RuntimeException e) {
             sendFailed(e, future, callback, countedBytes);
             return;
         }
         sent(future, callback, countedBytes);
-    }
-
-    /** {@link #send} of a text message from a loop handler: encoded into the frame now. */
-    void sendTextNow(CharSequence text, CompletableFuture<Void> future, long countedBytes) {
-        if (!acceptsSend(future, null, countedBytes)) {
-            return;
-        }
-        try {
-            engine.sendText(text);
-        } catch (RuntimeException e) {
-            sendFailed(e, future, null, countedBytes);
-            return;
-        }
-        sent(future, null, countedBytes);
     }
 
     /** Whether the engine still takes sends; if not, the send's count is released and it fails. */

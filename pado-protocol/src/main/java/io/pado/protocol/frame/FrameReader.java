@@ -91,19 +91,9 @@ public final class FrameReader {
     }
 
     /**
-     * Takes the next piece of the payload from {@code in}: as many bytes as are both available and still due.
-     * The piece is unmasked in place and returned as a slice of {@code in}; {@code in}'s position moves past it.
-     */
-    public ByteBuffer readPayload(ByteBuffer in) {
-        int from = in.position();
-        int take = takePayload(in);
-        return in.slice(from, take);
-    }
-
-    /**
-     * {@link #readPayload} without the slice: takes as many payload bytes as are both available and still due,
-     * unmasks them in place, moves {@code in}'s position past them and returns how many there were. The piece is the
-     * bytes just before {@code in}'s new position.
+     * Takes the next piece of the payload from {@code in}: as many bytes as are both available and still due. They
+     * are unmasked in place and {@code in}'s position moves past them; returns how many there were, so the piece is
+     * the bytes just before {@code in}'s new position. The caller slices it only where it must.
      */
     public int takePayload(ByteBuffer in) {
         int take = (int) Math.min(in.remaining(), payloadLength - payloadRead);
