@@ -814,6 +814,9 @@ public final class Connection {
     }
 
     private static String decode(ByteBuffer utf8Bytes) {
+        if (!utf8Bytes.hasRemaining()) {
+            return ""; // most Close frames have no reason
+        }
         if (utf8Bytes.hasArray()) {
             return new String(utf8Bytes.array(), utf8Bytes.arrayOffset() + utf8Bytes.position(),
                     utf8Bytes.remaining(), StandardCharsets.UTF_8);

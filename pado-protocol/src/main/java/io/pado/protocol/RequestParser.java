@@ -96,7 +96,7 @@ public final class RequestParser {
         if (!Http.isToken(m)) {
             throw reader.malformed("bad method: " + Http.quote(m));
         }
-        if (t.isEmpty() || !t.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+        if (!Http.isVisible(t)) {
             throw reader.malformed("bad request target: " + Http.quote(t));
         }
         int number = Http.versionNumber(v);

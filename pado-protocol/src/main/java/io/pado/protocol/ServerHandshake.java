@@ -44,6 +44,12 @@ public final class ServerHandshake {
     /** The GUID that RFC 6455 §1.3 appends to the key before hashing. */
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
+    /**
+     * A SHA-1 digest never used itself, only cloned: a clone costs less than {@link MessageDigest#getInstance}'s
+     * provider lookup on every handshake, and cloning an unused digest is safe from any thread.
+     */
+    private static final MessageDigest SHA1 = newSha1();
+
     /** The only version of RFC 6455 (§4.1, §11.6). */
     private static final String VERSION = "13";
 
@@ -107,7 +113,7 @@ public final class ServerHandshake {
             throw HandshakeException.badRequest(hosts.isEmpty() ? "missing Host header" : "more than one Host header");
         }
         String host = hosts.getFirst();
-        if (host.isEmpty() || host.chars().anyMatch(c -> c == ',' || Http.isWhitespace(c))) {
+        if (host.isEmpty() || host.indexOf(',') >= 0 || host.indexOf(' ') >= 0 || host.indexOf('\t') >= 0) {
             throw HandshakeException.badRequest("bad Host header: " + Http.quote(host));
         }
         // RFC 6455 §4.2.1 (3), (4)
@@ -140,7 +146,8 @@ public final class ServerHandshake {
         if (origins.size() > 1) {
             throw HandshakeException.badRequest("more than one Origin header");
         }
-        return new UpgradeRequest(head, key, subprotocols, extensions, origins.stream().findFirst());
+        return new UpgradeRequest(head, key, subprotocols, extensions,
+                origins.isEmpty() ? Optional.empty() : Optional.of(origins.getFirst()));
     }
 
     private static void checkTarget(RequestHead head) throws HandshakeException {
@@ -203,10 +210,19 @@ public final class ServerHandshake {
      */
     public static String acceptValue(String key) {
         Objects.requireNonNull(key, "key");
+        MessageDigest sha1;
         try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            byte[] digest = sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(digest);
+            sha1 = (MessageDigest) SHA1.clone();
+        } catch (CloneNotSupportedException e) {
+            sha1 = newSha1(); // a provider whose SHA-1 cannot be cloned
+        }
+        byte[] digest = sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+        return Base64.getEncoder().encodeToString(digest);
+    }
+
+    private static MessageDigest newSha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-1", e);
         }

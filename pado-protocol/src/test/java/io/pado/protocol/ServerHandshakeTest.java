@@ -26,7 +26,7 @@ class ServerHandshakeTest {
 
     /** The RFC sample with {@code header} replaced (or removed, when {@code replacement} is empty). */
     static String sampleWith(String header, String replacement) {
-        replacement = replacement.replace("{NL}", "\r\n");
+        replacement = replacement.replace("{NL}", "\r\n").replace("{TAB}", "\t");
         String replaced = SAMPLE.replaceFirst("(?m)^" + header + ":[^\r]*\r\n",
                 replacement.isEmpty() ? "" : replacement + "\r\n");
         assertThat(replaced).as("sample has %s", header).isNotEqualTo(SAMPLE);
@@ -186,7 +186,8 @@ class ServerHandshakeTest {
                 "Host: a{NL}Host: b              | more than one Host header",
                 "Host:                           | bad Host header: \"\"",
                 "Host: a b                       | bad Host header: \"a b\"",
-                "Host: a,b                       | bad Host header: \"a,b\""})
+                "Host: a,b                       | bad Host header: \"a,b\"",
+                "Host: a{TAB}b                   | bad Host header: \"a\\x09b\""})
         void serverRefusesAMissingRepeatedOrBadHostWith400(String replacement, String message) {
             HandshakeException e = refusal(sampleWith("Host", replacement));
 

@@ -8,13 +8,22 @@ public final class Http {
 
     private static final int MAX_QUOTED_CHARS = 60;
 
+    /** {@code TCHAR[c]} for each US-ASCII {@code c}: a table, because every handshake checks every header name. */
+    private static final boolean[] TCHAR = new boolean[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            TCHAR[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        }
+    }
+
     private Http() {
     }
 
     /** Whether {@code c} is a {@code tchar} of RFC 9110 §5.6.2. */
     public static boolean isTchar(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || (c < 0x7F && c > 0x20 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0);
+        return c >= 0 && c < TCHAR.length && TCHAR[c];
     }
 
     /** Whether {@code s} is a non-empty {@code token} of RFC 9110 §5.6.2. */
@@ -38,6 +47,20 @@ public final class Http {
     /** Whether {@code c} may appear in a field value that we send: HTAB, SP or a visible US-ASCII character. */
     public static boolean isSendableValueChar(int c) {
         return c == '\t' || (c >= 0x20 && c < 0x7F);
+    }
+
+    /** Whether {@code s} is non-empty and all visible US-ASCII (VCHAR), as a request target must be (RFC 9112 §3.2). */
+    public static boolean isVisible(CharSequence s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= 0x20 || c >= 0x7F) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code c} is optional whitespace, SP or HTAB (RFC 9110 §5.6.3). */

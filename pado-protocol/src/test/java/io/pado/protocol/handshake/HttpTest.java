@@ -20,6 +20,24 @@ class HttpTest {
         }
 
         @Test
+        void tcharIsExactlyTheRfcSetForEveryCharacter() {
+            String rfcDelimitersAllowed = "!#$%&'*+-.^_`|~"; // RFC 9110 §5.6.2, besides DIGIT and ALPHA
+            for (int c = -1; c <= 0x1_0000; c++) {
+                boolean expected = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+                        || (c >= 0 && rfcDelimitersAllowed.indexOf(c) >= 0);
+                assertThat(Http.isTchar(c)).as("char %d", c).isEqualTo(expected);
+            }
+        }
+
+        @Test
+        void visibleMeansNonEmptyVchar() { // RFC 5234 B.1 VCHAR, for the request target
+            assertThat(Http.isVisible("/chat?room=1&x=%20")).isTrue();
+            for (String bad : new String[] {"", "/a b", "/a\tb", "/a\u007f", "/caf\u00e9", "/\r"}) {
+                assertThat(Http.isVisible(bad)).as(bad).isFalse();
+            }
+        }
+
+        @Test
         void checkTokenNamesTheValue() {
             assertThatThrownBy(() -> Http.checkToken("subprotocol", "a b"))
                     .isInstanceOf(IllegalArgumentException.class)
