@@ -731,7 +731,9 @@ final class Link implements BinaryReceiver {
                 loop.framePool().giveBack(unsent);
             }
             session.ended();
-            ClosedException closed = new ClosedException(session.closeCode(), "WebSocket closed before the send");
+            // Only when a send waits: an exception's stack trace costs more than the rest of a close
+            ClosedException closed = pendingHead == null ? null
+                    : new ClosedException(session.closeCode(), "WebSocket closed before the send");
             PendingSend p;
             while ((p = pendingHead) != null) {
                 pendingHead = p.next;

@@ -8,12 +8,14 @@ import io.pado.protocol.Connection;
 import io.pado.protocol.HandshakeException;
 import io.pado.protocol.Extension;
 import io.pado.protocol.ExtensionFactory;
+import io.pado.protocol.ExtensionOffer;
 import io.pado.protocol.Headers;
 import io.pado.protocol.RequestHead;
 import io.pado.protocol.RequestParser;
 import io.pado.protocol.ServerHandshake;
 import io.pado.protocol.UpgradeRequest;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -93,18 +95,23 @@ final class ServerOpening implements Opening {
                     + String.join(", ", endpoint.subprotocols()));
         }
         List<ExtensionFactory.Accepted> accepted = List.of();
+        List<ExtensionOffer> responses = new ArrayList<>(1);
+        List<Extension> negotiated = new ArrayList<>(1);
         ByteBuffer response;
         try {
             accepted = ServerHandshake.negotiateExtensions(server.extensions(), request.extensions());
-            response = ServerHandshake.accept(request, subprotocol,
-                    accepted.stream().map(ExtensionFactory.Accepted::response).toList(), Headers.of());
+            for (ExtensionFactory.Accepted a : accepted) {
+                responses.add(a.response());
+                negotiated.add(a.extension());
+            }
+            response = ServerHandshake.accept(request, subprotocol, responses, Headers.of());
         } catch (RuntimeException e) {
             // An extension factory (application code) or a pado bug: the details go to the log, not to the peer
             LOG.log(System.Logger.Level.ERROR, "WebSocket upgrade failed on " + link + " " + head.path(), e);
             accepted.forEach(a -> a.extension().close());
             throw new HandshakeException(500, "internal error");
         }
-        List<Extension> extensions = accepted.stream().map(ExtensionFactory.Accepted::extension).toList();
+        List<Extension> extensions = List.copyOf(negotiated);
         link.write(response);
         Connection engine = Connection.server(link.config.settings(), extensions, System::nanoTime);
         Session session = new Session(link, endpoint.handler(), server.virtualThreads(), server, head.path(),
