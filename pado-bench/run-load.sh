@@ -78,17 +78,20 @@ run() {
     done
     if [[ "$deflate" == false ]]; then
         # 64 cycles at once: with fewer, round trips rather than either side's CPU set the rate
-        local hs_ticks_before hs_started
-        hs_ticks_before=$(cpu_ticks "$pid"); hs_started=$(date +%s%N)
+        local hs_ticks_before hs_started hs_log_from
+        hs_ticks_before=$(cpu_ticks "$pid"); hs_started=$(date +%s%N); hs_log_from=$(wc -l < "$log")
         if [[ ${#loadgen[@]} -gt 0 ]]; then
             cycles=$(taskset -c 1 "${loadgen[@]}" --handshakes "$port" 64 "$seconds" "$warmup" | tail -1)
         else
             cycles=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.HandshakeLoad "$port" 64 \
                 "$seconds" "$warmup" | tail -1)
         fi
-        # The server's CPU over the handshake run (warm-up included), in % of one core
+        # The server's CPU over the handshake run (warm-up included), in % of one core, and the median heap it
+        # allocated per opened connection (the probe's alloc-open lines)
         cycles="$cycles $(( ($(cpu_ticks "$pid") - hs_ticks_before) * 100 * 1000000000 / $(getconf CLK_TCK) \
             / ($(date +%s%N) - hs_started) ))"
+        cycles="$cycles $(tail -n +"$((hs_log_from + 1))" "$log" | grep '^alloc-open' | awk '{ print $2 }' | sort -n \
+            | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')"
         if [[ ${#loadgen[@]} -gt 0 ]]; then
             latency=$(taskset -c 1 "${loadgen[@]}" "$port" 100 1 512 "$seconds" "$warmup" 20000 | tail -1)
         else
@@ -110,7 +113,8 @@ extra=()
 for server in "${plain_servers[@]}"; do run "$server" false "${plain_scenarios[@]}"; done
 for server in "${deflate_servers[@]}"; do run "$server" true "${deflate_scenarios[@]}"; done
 echo
-echo "Handshake + close cycles per second (64 at once), the generator's and the server's CPU %, and a fixed 20,000 messages/s over 100 connections"
+echo "Handshake + close cycles per second (64 at once), the generator's and the server's CPU %, the server's heap"
+echo "allocation per cycle in bytes, and a fixed 20,000 messages/s over 100 connections"
 echo "(512 B): achieved rate, p50, p99, p99.9 in µs; and a broadcast of $broadcasts messages of 64 B to 1,000"
 echo "connections: deliveries per second."
 echo

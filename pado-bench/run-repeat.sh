@@ -2,7 +2,8 @@
 # The two scenarios that swing most between runs on a shared VM, repeated in turns so that every server meets the
 # same noise: handshake + close cycles per second (64 at once), and latency at a fixed 20,000 messages/s (100
 # connections, 512 B). Each round starts every server afresh, warms it with 5 s of echo, then runs both. Prints each
-# run, then the median per server, and writes pado-bench/target/repeat.tsv.
+# run, then the median per server (with the server's CPU time and heap allocation per handshake + close cycle), and
+# writes pado-bench/target/repeat.tsv.
 #   pado-bench/run-repeat.sh [ROUNDS] [SERVER...]     # default: 3 rounds of pado pado-vt netty vertx java-websocket
 # Build first: mvn -B -ntp -q package -DskipTests. Same pinning and JVM flags as run-load.sh; loopback only.
 set -euo pipefail
@@ -39,20 +40,26 @@ for round in $(seq "$rounds"); do
         for _ in $(seq 100); do grep -q '^ready' "$log" && break; sleep 0.1; done
         # Warm-up: the echo path's JIT, as in run-load.sh where these scenarios follow the echo runs
         echo_load "$port" 100 4 512 5 0 0 > /dev/null
-        # 10 s of warm-up: a JIT takes that long to settle on a server's handshake path (Netty's does)
+        # 10 s of warm-up: a JIT takes that long to settle on a server's handshake path (Netty's does). The server's
+        # CPU time is taken over the whole handshake run, as in run-load.sh.
+        ticks_before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat"); started=$(date +%s%N)
         if $c_generator; then
             cycles=$(taskset -c 1 pado-bench/target/loadgen --handshakes "$port" 64 6 10 | tail -1)
         else
             cycles=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.HandshakeLoad "$port" 64 6 10 \
                 | tail -1)
         fi
+        hs_cpu=$(( ($(awk '{ print $14 + $15 }' "/proc/$pid/stat") - ticks_before) * 100 * 1000000000 \
+            / $(getconf CLK_TCK) / ($(date +%s%N) - started) ))
+        hs_alloc=$(grep '^alloc-open' "$log" | awk '{ print $2 }' | sort -n \
+            | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "nan" }')
         latency=$(echo_load "$port" 100 1 512 10 5 20000 | tail -1)
         kill "$pid"; wait "$pid" 2>/dev/null || true
         rm -f "$log"
         read -r hs hs_gen <<< "$cycles"
         read -r rate p50 p99 p999 _ <<< "$latency"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$hs" "$hs_gen" "$rate" "$p50" "$p99" "$p999" \
-            | tee -a "$out"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$hs" "$hs_gen" "$rate" "$p50" "$p99" \
+            "$p999" "$hs_cpu" "$hs_alloc" | tee -a "$out"
         port=$((port + 1))
     done
 done
@@ -60,11 +67,15 @@ python3 - "$out" <<'EOF'
 import statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
 print()
-print("| server | handshakes/s (median) | p50 µs | p99 µs | p99.9 µs | p99 runs | p99.9 runs |")
-print("|---|---:|---:|---:|---:|---|---|")
+print("| server | handshakes/s (median) | server CPU µs/cycle | alloc B/cycle | p50 µs | p99 µs | p99.9 µs "
+      "| p99 runs | p99.9 runs |")
+print("|---|---:|---:|---:|---:|---:|---:|---|---|")
 for server in dict.fromkeys(r[1] for r in rows):
     mine = [r for r in rows if r[1] == server]
     med = lambda i: statistics.median(float(r[i]) for r in mine)
     runs = lambda i: " · ".join(f"{float(r[i]):,.0f}" for r in mine)
-    print(f"| {server} | {med(2):,.0f} | {med(5):,.0f} | {med(6):,.0f} | {med(7):,.0f} | {runs(6)} | {runs(7)} |")
+    # server CPU % over the run x 10^4 / cycles per second = µs of server CPU per cycle
+    cpu_us = statistics.median(float(r[8]) * 1e4 / float(r[2]) for r in mine)
+    print(f"| {server} | {med(2):,.0f} | {cpu_us:,.1f} | {med(9):,.0f} | {med(5):,.0f} | {med(6):,.0f} | {med(7):,.0f} "
+          f"| {runs(6)} | {runs(7)} |")
 EOF

@@ -280,6 +280,11 @@ static void cycle_write(struct cycle *c, const void *bytes, size_t n) {
     }
 }
 
+/*
+ * Each cycle's socket is registered once, edge-triggered for both directions, and stays so until close() removes it:
+ * no epoll_ctl to switch from "connected" to "readable", and no getsockopt for the connect result (a failed connect
+ * shows as EPOLLERR or EPOLLHUP). Fewer system calls per cycle leave more of the generator's core for the server.
+ */
 static void cycle_start(struct cycle *c) {
     c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     if (c->fd < 0) {
@@ -288,71 +293,79 @@ static void cycle_start(struct cycle *c) {
     int one = 1;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     c->in_len = 0;
-    struct epoll_event ev = {.data.ptr = c};
+    c->step = CONNECTING;
     if (connect(c->fd, (struct sockaddr *) &cycle_server, sizeof cycle_server) == 0) {
         cycle_write(c, cycle_request, cycle_request_len);
         c->step = READING_HEAD;
-        ev.events = EPOLLIN;
-    } else if (errno == EINPROGRESS) {
-        c->step = CONNECTING;
-        ev.events = EPOLLOUT;
-    } else {
+    } else if (errno != EINPROGRESS) {
         fail("connect");
     }
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = c};
     if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
         fail("epoll_ctl add");
     }
 }
 
-static void cycle_step(struct cycle *c) {
+/*
+ * Reads what has arrived, all of it (edge-triggered): 1 if the peer closed, 0 otherwise. A short read took all there
+ * was, and EPOLLRDHUP says whether the peer's FIN came with it, so no read is spent on EAGAIN.
+ */
+static int cycle_read(struct cycle *c, uint32_t events) {
+    for (;;) {
+        size_t room = sizeof c->in - c->in_len - 1;
+        ssize_t n = read(c->fd, c->in + c->in_len, room);
+        if (n < 0) {
+            if (errno == EAGAIN) {
+                return 0;
+            }
+            fail("read");
+        }
+        if (n == 0) {
+            return 1;
+        }
+        c->in_len += (size_t) n;
+        if ((size_t) n < room) {
+            return (events & EPOLLRDHUP) != 0;
+        }
+        if (c->in_len == sizeof c->in - 1) {
+            errno = 0;
+            fail("response longer than the read buffer");
+        }
+    }
+}
+
+static void cycle_step(struct cycle *c, uint32_t events) {
     static const unsigned char close_1000[] = {0x88, 0x82, 0, 0, 0, 0, 0x03, 0xE8};
     if (c->step == CONNECTING) {
-        int error = 0;
-        socklen_t len = sizeof error;
-        getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &error, &len);
-        if (error != 0) {
-            errno = error;
+        if (events & (EPOLLERR | EPOLLHUP)) {
+            errno = ECONNREFUSED;
             fail("connect");
         }
-        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
-        epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
-        cycle_write(c, cycle_request, cycle_request_len);
-        c->step = READING_HEAD;
-        return;
-    }
-    ssize_t n = read(c->fd, c->in + c->in_len, sizeof c->in - c->in_len - 1);
-    if (n < 0) {
-        if (errno == EAGAIN) {
+        if (!(events & EPOLLOUT)) {
             return;
         }
-        fail("read");
+        cycle_write(c, cycle_request, cycle_request_len);
+        c->step = READING_HEAD;
+        return; /* the answer comes with a later EPOLLIN edge */
     }
-    if (n == 0) {
-        if (c->step != AWAITING_EOF) {
-            errno = 0;
-            fail("server closed the connection before its Close");
-        }
-        close(c->fd); /* also leaves the epoll set */
-        cycles_done++;
-        cycle_start(c);
-        return;
+    if (!(events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP))) {
+        return; /* an EPOLLOUT edge: nothing to read */
     }
-    c->in_len += (size_t) n;
+    int eof = cycle_read(c, events);
     if (c->step == READING_HEAD) {
         c->in[c->in_len] = 0;
         char *end = strstr(c->in, "\r\n\r\n");
-        if (end == NULL) {
-            return;
+        if (end != NULL) {
+            if (strncmp(c->in, "HTTP/1.1 101", 12) != 0) {
+                errno = 0;
+                fail("not upgraded");
+            }
+            size_t head = (size_t) (end + 4 - c->in);
+            memmove(c->in, c->in + head, c->in_len - head); /* nothing should follow the head before our Close */
+            c->in_len -= head;
+            cycle_write(c, close_1000, sizeof close_1000);
+            c->step = READING_CLOSE;
         }
-        if (strncmp(c->in, "HTTP/1.1 101", 12) != 0) {
-            errno = 0;
-            fail("not upgraded");
-        }
-        size_t head = (size_t) (end + 4 - c->in);
-        memmove(c->in, c->in + head, c->in_len - head); /* nothing should follow the head before our Close */
-        c->in_len -= head;
-        cycle_write(c, close_1000, sizeof close_1000);
-        c->step = READING_CLOSE;
     }
     if (c->step == READING_CLOSE && c->in_len >= 2) {
         size_t length = c->in[1] & 0x7F;
@@ -366,6 +379,15 @@ static void cycle_step(struct cycle *c) {
             errno = 0;
             fail("data after the Close");
         }
+    }
+    if (eof) {
+        if (c->step != AWAITING_EOF) {
+            errno = 0;
+            fail("server closed the connection before its Close");
+        }
+        close(c->fd); /* also leaves the epoll set */
+        cycles_done++;
+        cycle_start(c);
     }
 }
 
@@ -410,7 +432,7 @@ static int handshakes(int argc, char **argv) {
             fail("epoll_wait");
         }
         for (int i = 0; i < n; i++) {
-            cycle_step(ready[i].data.ptr);
+            cycle_step(ready[i].data.ptr, ready[i].events);
         }
     }
     double elapsed = (double) (now_ns() - measured_from) / 1e9;

@@ -43,11 +43,15 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * PORT} (Jetty accepts permessage-deflate by
  * default, so the same {@code jetty} serves the compressed runs).
  * Prints {@code ready} when it listens, then, each second that echoed messages, {@code alloc B/msg N} (the heap bytes
- * every thread of the server allocated that second, per echoed message, and the message count); runs until killed.
+ * every thread of the server allocated that second, per echoed message, and the message count), and each second that
+ * mostly opened connections, {@code alloc-open B/connection N} (the same per opened connection: a handshake + close
+ * cycle's allocation in the handshake runs); runs until killed.
  */
 public final class EchoServers {
     /** Messages echoed, for the allocation probe; every server's echo handler counts. */
     private static final LongAdder ECHOED = new LongAdder();
+    /** WebSocket connections opened, for the allocation probe; every server's open hook counts. */
+    private static final LongAdder OPENED = new LongAdder();
 
     private EchoServers() {
     }
@@ -80,17 +84,24 @@ public final class EchoServers {
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long bytesBefore = threads.getTotalThreadAllocatedBytes();
         long echoedBefore = ECHOED.sum();
+        long openedBefore = OPENED.sum();
         while (true) {
             Thread.sleep(1000);
             long bytes = threads.getTotalThreadAllocatedBytes();
             long echoed = ECHOED.sum();
+            long opened = OPENED.sum();
             if (echoed - echoedBefore >= 1000) {
                 System.out.printf("alloc %.1f %d%n", (double) (bytes - bytesBefore) / (echoed - echoedBefore),
                         echoed - echoedBefore);
                 System.out.flush();
+            } else if (opened - openedBefore >= 1000) {
+                System.out.printf("alloc-open %.1f %d%n", (double) (bytes - bytesBefore) / (opened - openedBefore),
+                        opened - openedBefore);
+                System.out.flush();
             }
             bytesBefore = bytes;
             echoedBefore = echoed;
+            openedBefore = opened;
         }
     }
 
@@ -114,6 +125,7 @@ public final class EchoServers {
                     @Override
                     public void onOpen(WebSocket ws) {
                         all.add(ws);
+                        OPENED.increment();
                     }
 
                     @Override
@@ -186,6 +198,7 @@ public final class EchoServers {
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 all.add(ctx.channel());
+                OPENED.increment();
             }
             super.userEventTriggered(ctx, event);
         }
@@ -221,6 +234,7 @@ public final class EchoServers {
                         .setMaxWebSocketFrameSize(1 << 20).setMaxWebSocketMessageSize(1 << 20))
                 .webSocketHandler(ws -> {
                     all.add(ws);
+                    OPENED.increment();
                     ws.closeHandler(v -> all.remove(ws));
                     ws.textMessageHandler(text -> {
                         Broadcast order = Broadcast.parse(text);
@@ -251,6 +265,7 @@ public final class EchoServers {
             @Override
             public void onOpen(org.java_websocket.WebSocket conn,
                     org.java_websocket.handshake.ClientHandshake handshake) {
+                OPENED.increment();
             }
 
             @Override
@@ -321,6 +336,7 @@ public final class EchoServers {
         public void onWebSocketOpen(Session session) {
             this.session = session;
             all.add(session);
+            OPENED.increment();
         }
 
         @Override
