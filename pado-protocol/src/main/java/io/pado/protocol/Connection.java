@@ -6,7 +6,6 @@ import io.pado.protocol.frame.Masking;
 import io.pado.protocol.frame.Opcode;
 import io.pado.protocol.message.MessageBuffer;
 import io.pado.protocol.message.Utf8Decoder;
-import io.pado.protocol.message.Utf8Encoder;
 import io.pado.protocol.message.Utf8Validator;
 
 import java.nio.ByteBuffer;
@@ -526,28 +525,24 @@ public final class Connection {
 
     /** Queues a text message, cut into frames of at most {@link Settings#maxSendFrameBytes()}. */
     public void sendText(CharSequence text) {
-        if (extensions.isEmpty() && text.length() < COPY_BELOW_BYTES / 3) {
-            // Short and uncompressed: one frame, the UTF-8 written straight behind its header (no byte[] between).
-            int length = Utf8Encoder.encodedLength(text);
-            if (length > settings.maxSendFrameBytes()) {
-                sendMessage(Opcode.TEXT, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)),
-                        false);
-                return;
-            }
+        byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
+        if (extensions.isEmpty() && utf8.length < COPY_BELOW_BYTES && utf8.length <= settings.maxSendFrameBytes()) {
+            // Short and uncompressed: one frame, the UTF-8 copied straight behind its header (no ByteBuffer between).
+            // The JDK's encoder into an array and one bulk copy beat encoding char by char into the frame.
             requireMessageStart();
             boolean masked = role == Role.CLIENT;
             int key = masked ? maskKeys.getAsInt() : 0;
-            int headerBytes = FrameWriter.headerBytes(length, masked);
-            ByteBuffer frame = frameBuffers.take(headerBytes + length);
-            FrameWriter.writeHeader(frame, 0x80 | Opcode.TEXT, length, masked, key);
-            Utf8Encoder.encode(text, frame, headerBytes);
+            int headerBytes = FrameWriter.headerBytes(utf8.length, masked);
+            ByteBuffer frame = frameBuffers.take(headerBytes + utf8.length);
+            FrameWriter.writeHeader(frame, 0x80 | Opcode.TEXT, utf8.length, masked, key);
+            frame.put(headerBytes, utf8);
             if (masked) {
-                Masking.mask(frame, headerBytes, headerBytes + length, key, 0);
+                Masking.mask(frame, headerBytes, headerBytes + utf8.length, key, 0);
             }
             output.add(frame.position(0));
             return;
         }
-        sendMessage(Opcode.TEXT, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)), false);
+        sendMessage(Opcode.TEXT, ByteBuffer.wrap(utf8), false);
     }
 
     /**

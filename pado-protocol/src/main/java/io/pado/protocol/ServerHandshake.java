@@ -45,8 +45,9 @@ public final class ServerHandshake {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     /**
-     * A SHA-1 digest never used itself, only cloned: a clone costs less than {@link MessageDigest#getInstance}'s
-     * provider lookup on every handshake, and cloning an unused digest is safe from any thread.
+     * A SHA-1 digest never used itself, only cloned: {@link MessageDigest#getInstance} looks up a provider and checks
+     * algorithm constraints on every call, a clone copies a few arrays, and cloning a digest that never changes is
+     * safe from any thread.
      */
     private static final MessageDigest SHA1 = newSha1();
 
