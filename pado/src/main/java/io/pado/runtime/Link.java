@@ -731,7 +731,7 @@ final class Link implements BinaryReceiver {
                 loop.framePool().giveBack(unsent);
             }
             session.ended();
-            // Only when a send waits: an exception's stack trace costs more than the rest of a close
+            // Only when a send waits, as few do at close: filling in an exception's stack trace is not cheap
             ClosedException closed = pendingHead == null ? null
                     : new ClosedException(session.closeCode(), "WebSocket closed before the send");
             PendingSend p;
