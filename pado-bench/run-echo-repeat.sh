@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# One echo scenario of the matrix, repeated in turns so that every server meets the same noise: each round starts
+# every server afresh, warms it with the scenario itself, then measures it. Prints each run, then the median per
+# server, and writes pado-bench/target/echo-repeat.tsv. Same pinning, JVM flags and generators as run-load.sh.
+#   pado-bench/run-echo-repeat.sh [--deflate] CONNECTIONS IN_FLIGHT PAYLOAD [ROUNDS] [SERVER...]
+#   pado-bench/run-echo-repeat.sh 1000 1 512 3 pado netty vertx
+#   pado-bench/run-echo-repeat.sh --deflate 100 4 16384 3 pado-deflate pado-deflate-context netty-deflate jetty
+# --deflate: the client offers permessage-deflate (the Java generator; the C one does not compress). Default
+# servers: pado netty vertx. Build first: mvn -B -ntp -q package -DskipTests. Loopback only; about 30 s per run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+java_bin="$(bin/java21)"
+jar=pado-bench/target/benchmarks.jar
+[[ -f "$jar" ]] || { echo "run-echo-repeat: build first: mvn -B -ntp -q package -DskipTests" >&2; exit 2; }
+deflate=false
+if [[ "${1:-}" == --deflate ]]; then deflate=true; shift; fi
+[[ $# -ge 3 ]] || { sed -n '5,7p' "$0" >&2; exit 2; }
+conns=$1 inflight=$2 payload=$3; shift 3
+rounds=${1:-3}; shift || true
+servers=("$@")
+[[ ${#servers[@]} -gt 0 ]] || servers=(pado netty vertx)
+jvm=(-Xms1g -Xmx1g -XX:+UseParallelGC)
+seconds=8 warmup=5
+c_generator=false
+if ! $deflate && command -v cc > /dev/null && cc -O2 -o pado-bench/target/loadgen pado-bench/src/main/c/loadgen.c
+then
+    c_generator=true
+fi
+
+# load PORT: one warm-up-then-measure run of the scenario; prints "messages/s p50 p99 p999 generator_cpu"
+load() {
+    if $c_generator; then
+        taskset -c 1 pado-bench/target/loadgen "$1" "$conns" "$inflight" "$payload" "$seconds" "$warmup" | tail -1
+    else
+        taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.deflate="$deflate" -cp "$jar" \
+            io.pado.bench.load.LoadGenerator "$1" "$conns" "$inflight" "$payload" "$seconds" "$warmup" | tail -1
+    fi
+}
+
+out=pado-bench/target/echo-repeat.tsv
+: > "$out"
+port=9270
+for round in $(seq "$rounds"); do
+    for server in "${servers[@]}"; do
+        log=$(mktemp)
+        taskset -c 0 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.EchoServers "$server" "$port" > "$log" 2>&1 &
+        pid=$!
+        for _ in $(seq 100); do grep -q '^ready' "$log" && break; sleep 0.1; done
+        ticks_before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat"); started=$(date +%s%N)
+        result=$(load "$port")
+        # The server's CPU over the run (warm-up included), in % of one core
+        server_cpu=$(( ($(awk '{ print $14 + $15 }' "/proc/$pid/stat") - ticks_before) * 100 * 1000000000 \
+            / $(getconf CLK_TCK) / ($(date +%s%N) - started) ))
+        kill "$pid"; wait "$pid" 2>/dev/null || true
+        rm -f "$log"
+        read -r rate _ _ _ gen_cpu <<< "$result"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$rate" "$server_cpu" "$gen_cpu" | tee -a "$out"
+        port=$((port + 1))
+    done
+done
+python3 - "$out" "$conns x $inflight x $payload B$($deflate && echo ', deflate')" <<'EOF'
+import statistics, sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+print()
+print(f"Echo {sys.argv[2]}, runs in turns:")
+print()
+print("| server | messages/s (median) | runs | server CPU % (median) | generator CPU % (median) |")
+print("|---|---:|---|---:|---:|")
+for server in dict.fromkeys(r[1] for r in rows):
+    mine = [r for r in rows if r[1] == server]
+    med = lambda i: statistics.median(float(r[i]) for r in mine)
+    runs = " · ".join(f"{float(r[2]):,.0f}" for r in mine)
+    print(f"| {server} | {med(2):,.0f} | {runs} | {med(3):.0f} | {med(4):.0f} |")
+EOF
