@@ -15,9 +15,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code pado serve}: a WebSocket echo server at every path, and optionally a directory's files over HTTP. */
+/** {@code pado serve}: a WebSocket echo server at one path ({@code --path}), and optionally a directory's files. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a WebSocket echo (any path) and, with --dir, static files over HTTP on the same port.")
+        description = "Serve a WebSocket echo at --path (/ by default) and, with --dir, static files over HTTP on the"
+                + " same port.")
 final class Serve implements Callable<Integer> {
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
             "css", "text/css; charset=utf-8", "js", "text/javascript; charset=utf-8", "json", "application/json",
