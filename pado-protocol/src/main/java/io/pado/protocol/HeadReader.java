@@ -21,6 +21,8 @@ final class HeadReader {
     private final int maxHeadBytes;
     private byte[] line = new byte[128];
     private int lineLength;
+    /** The last {@link #readLine} ended a line: the next one starts a new line. */
+    private boolean lineDone;
     private int headBytes;
     private final List<String> names = new ArrayList<>();
     private final List<String> values = new ArrayList<>();
@@ -34,12 +36,19 @@ final class HeadReader {
     }
 
     /**
-     * The next whole line without its line end, or null when {@code in} ran out first; consumes what it reads and
-     * nothing after the line end. Bytes are read as ISO-8859-1, so each char is one byte.
+     * Reads up to the end of the next line, and says whether it got there: then the line, without its line end, is
+     * what {@link #lineIsEmpty}, {@link #lineText} and {@link #field} look at, until the next call. False when
+     * {@code in} ran out first. Consumes what it reads and nothing after the line end. Bytes are read as
+     * ISO-8859-1, so each char is one byte. The line stays bytes until a caller needs it as text: a header field
+     * becomes its name and value and nothing else.
      *
      * @throws HandshakeException when the head passes the limit, or on a CR not followed by LF
      */
-    String nextLine(ByteBuffer in) throws HandshakeException {
+    boolean readLine(ByteBuffer in) throws HandshakeException {
+        if (lineDone) {
+            lineDone = false;
+            lineLength = 0;
+        }
         while (in.hasRemaining()) {
             byte b = in.get();
             if (++headBytes > maxHeadBytes) {
@@ -48,9 +57,11 @@ final class HeadReader {
             boolean afterCr = lineLength > 0 && line[lineLength - 1] == '\r';
             if (b == '\n') {
                 // RFC 9112 §2.2: a recipient MAY take a bare LF as a line end and ignore a CR before it.
-                String text = new String(line, 0, afterCr ? lineLength - 1 : lineLength, StandardCharsets.ISO_8859_1);
-                lineLength = 0;
-                return text;
+                if (afterCr) {
+                    lineLength--;
+                }
+                lineDone = true;
+                return true;
             }
             if (afterCr) {
                 // RFC 9112 §2.2: a bare CR MUST be treated as invalid (or replaced, which we do not do).
@@ -61,28 +72,54 @@ final class HeadReader {
             }
             line[lineLength++] = b;
         }
-        return null;
+        return false;
     }
 
-    /** Reads one header field line (RFC 9112 §5), not the empty line that ends the head. */
-    void field(String text) throws HandshakeException {
-        if (Http.isWhitespace(text.charAt(0))) {
-            foldedLine(text);
+    /** Whether the line just read is empty. */
+    boolean lineIsEmpty() {
+        return lineLength == 0;
+    }
+
+    /** The line just read, as text. */
+    String lineText() {
+        return text(0, lineLength);
+    }
+
+    private String text(int from, int to) {
+        return new String(line, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads the line just read as a header field line (RFC 9112 §5); it must not be the empty line. */
+    void field() throws HandshakeException {
+        if (Http.isWhitespace(line[0])) {
+            foldedLine(lineText());
             return;
         }
-        int colon = text.indexOf(':');
-        if (colon < 0) {
-            throw malformed("header line without a colon: " + Http.quote(text));
+        int colon = 0;
+        while (colon < lineLength && line[colon] != ':') {
+            colon++;
         }
-        String name = text.substring(0, colon);
-        if (!name.isEmpty() && Http.isWhitespace(name.charAt(name.length() - 1))) {
+        if (colon == lineLength) {
+            throw malformed("header line without a colon: " + Http.quote(lineText()));
+        }
+        if (colon > 0 && Http.isWhitespace(line[colon - 1])) {
             // RFC 9112 §5.1: a server MUST reject whitespace between a field name and the colon with 400.
-            throw malformed("whitespace between header name and colon: " + Http.quote(text));
+            throw malformed("whitespace between header name and colon: " + Http.quote(lineText()));
         }
+        String name = text(0, colon);
         if (!Http.isToken(name)) {
             throw malformed("bad header name: " + Http.quote(name));
         }
-        String value = Http.trimWhitespace(text.substring(colon + 1));
+        // The value without leading and trailing whitespace (RFC 9110 §5.5)
+        int from = colon + 1;
+        int to = lineLength;
+        while (from < to && Http.isWhitespace(line[from])) {
+            from++;
+        }
+        while (to > from && Http.isWhitespace(line[to - 1])) {
+            to--;
+        }
+        String value = text(from, to);
         checkValue(name, value);
         names.add(name);
         values.add(value);

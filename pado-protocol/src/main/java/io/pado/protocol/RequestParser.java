@@ -63,17 +63,16 @@ public final class RequestParser {
             throw new IllegalStateException("the request head was already parsed");
         }
         try {
-            String line;
-            while ((line = reader.nextLine(in)) != null) {
+            while (reader.readLine(in)) {
                 if (method == null) {
-                    if (!line.isEmpty()) { // RFC 9112 §2.2: SHOULD ignore empty lines before the request line
-                        requestLine(line);
+                    if (!reader.lineIsEmpty()) { // RFC 9112 §2.2: SHOULD ignore empty lines before the request line
+                        requestLine(reader.lineText());
                     }
-                } else if (line.isEmpty()) {
+                } else if (reader.lineIsEmpty()) {
                     done = true;
                     return new RequestHead(method, target, version, reader.headers());
                 } else {
-                    reader.field(line);
+                    reader.field();
                 }
             }
             return null;

@@ -46,15 +46,14 @@ public final class ResponseParser {
             throw new IllegalStateException("the response head was already parsed");
         }
         try {
-            String line;
-            while ((line = reader.nextLine(in)) != null) {
+            while (reader.readLine(in)) {
                 if (version == null) {
-                    statusLine(line);
-                } else if (line.isEmpty()) {
+                    statusLine(reader.lineText());
+                } else if (reader.lineIsEmpty()) {
                     done = true;
                     return new ResponseHead(version, status, reason, reader.headers());
                 } else {
-                    reader.field(line);
+                    reader.field();
                 }
             }
             return null;
