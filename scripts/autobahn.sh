@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs the Autobahn|Testsuite (RFC 6455 conformance) against pado when a checkout of the suite is present.
-#
-# The suite is not part of this repository and this script never installs or builds it: point AUTOBAHN_TESTSUITE at
-# an existing checkout and have a Python with its dependencies. Run with -h for the usage text.
+# pado's conformance driver: checks pado's server or client against the Autobahn|Testsuite's fuzzing client or
+# server, and summarises the report with scripts/autobahn-summary.py. The suite is an outside tool: this script
+# finds an existing checkout through AUTOBAHN_TESTSUITE, runs its wstest module as it is, and never fetches,
+# installs or builds it. Run with -h for the usage text.
 set -euo pipefail
 
 usage() {
@@ -23,19 +23,6 @@ usage:
   cases: comma-separated case patterns, default "1.*,2.*,...,10.*" (sections 1-10; the suite
          has no section 11, so "11.*" matches nothing).  Compression is "12.*,13.*"; "*" is all.
 
-  Client protocol of the fuzzing server (base URL ws://127.0.0.1:PORT; each step is one
-  WebSocket connection; wait for the server to close it before the next):
-    1. ws://127.0.0.1:PORT/getCaseCount          -> one text message: the case count N (JSON int)
-    2. for i in 1..N:
-         ws://127.0.0.1:PORT/getCaseInfo?case=i  (optional) -> text JSON {"id": "1.1.1", "description": ...}
-         ws://127.0.0.1:PORT/runCase?case=i&agent=AGENT
-                                                 -> act as an echo client: send every text/binary
-                                                    message back as it came, answer pings, close
-                                                    as the protocol requires
-    3. ws://127.0.0.1:PORT/updateReports?agent=AGENT[&shutdownOnComplete=true]
-                                                 -> server writes the reports, closes (and exits)
-  Case numbers i are 1-based indexes into the server's sorted case list for this run.
-
 environment:
   AUTOBAHN_TESTSUITE   suite checkout (required): the repository root, or the directory holding
                        the autobahntestsuite package
@@ -48,8 +35,9 @@ environment:
   AUTOBAHN_TIMEOUT     seconds before the run is abandoned (default 1800)
   AUTOBAHN_SUMMARY_ARGS  extra arguments for scripts/autobahn-summary.py (e.g. --allow-non-strict)
 
-Every socket is on loopback: the server URL must name 127.0.0.1, localhost or [::1], and the
-fuzzing server is bound to 127.0.0.1 (the suite itself would bind every interface).
+Every socket is on loopback: the server URL must name 127.0.0.1, localhost or [::1]; the suite's
+fuzzing server, which listens on every interface, runs with the client driver in a network
+namespace that has only a loopback interface (unshare and ip; as root, or with user namespaces).
 Exit status: that of scripts/autobahn-summary.py (0 all passed, 1 failing cases, 2 no results),
 or 2 on a usage or set-up error.
 EOF
@@ -67,6 +55,15 @@ case "$mode" in
   server|client) ;;
   *) usage >&2; die "unknown mode '$mode'" ;;
 esac
+
+# The suite's fuzzing server listens on every interface. In client mode the whole run, suite and client driver, goes
+# into a network namespace of its own whose only interface is loopback, so nothing in it can be reached from outside.
+if [[ "$mode" == client && -z "${PADO_AUTOBAHN_NETNS:-}" ]]; then
+  command -v unshare >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 \
+    || die "client mode needs unshare and ip (util-linux, iproute2) to keep the suite's server on loopback"
+  exec unshare --net --map-root-user env PADO_AUTOBAHN_NETNS=1 \
+    bash -c 'ip link set lo up && exec "$0" client "$@"' "$0" "$@"
+fi
 
 default_cases="1.*,2.*,3.*,4.*,5.*,6.*,7.*,8.*,9.*,10.*"
 agent="${AUTOBAHN_AGENT:-pado}"
@@ -130,31 +127,6 @@ command -v "$python" >/dev/null 2>&1 || die "AUTOBAHN_PYTHON=$python not found"
   python3-twisted python3-txaio python3-jinja2, and use /usr/bin/python3)"
 command -v timeout >/dev/null 2>&1 || die "needs coreutils 'timeout'"
 
-# Our own launcher around the suite's wstest entry point (the suite's files are left untouched):
-#  - every TCP listener it opens on "all interfaces" is bound to 127.0.0.1 instead;
-#  - the case reports are written with bytes values (e.g. a close reason on older autobahn
-#    releases) decoded as UTF-8, which the suite's json.dumps call otherwise rejects and then
-#    hangs without writing the per-case reports.
-read -r -d '' launcher <<'PY' || true
-import json, sys, types
-from twisted.internet import posixbase
-_listen_tcp = posixbase.PosixReactorBase.listenTCP
-def _loopback_listen_tcp(self, port, factory, backlog=50, interface="127.0.0.1"):
-    if interface in ("", "0.0.0.0", "::"):
-        interface = "127.0.0.1"
-    return _listen_tcp(self, port, factory, backlog, interface)
-posixbase.PosixReactorBase.listenTCP = _loopback_listen_tcp
-sys.argv[0] = "wstest"
-from autobahntestsuite import wstest, fuzzing
-def _json_default(o):
-    if isinstance(o, (bytes, bytearray)):
-        return bytes(o).decode("utf-8", "replace")
-    raise TypeError("not JSON serialisable: %s" % type(o).__name__)
-fuzzing.json = types.SimpleNamespace(
-    loads=json.loads, dumps=lambda o, **kw: json.dumps(o, default=_json_default, **kw))
-wstest.run()
-PY
-
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 report="$out/report"
@@ -176,9 +148,26 @@ summarise() {
   return "$rc"
 }
 
-run_wstest() { # args for wstest; runs from $out so nothing lands in the caller's directory
-  (cd "$out" && PYTHONPATH="$suite_path${PYTHONPATH:+:$PYTHONPATH}" \
-     exec timeout "$timeout_s" "$python" -c "$launcher" "$@")
+run_wstest() { # args for wstest; call it in a subshell: it execs; from $out, so nothing lands in the caller's directory
+  cd "$out"
+  PYTHONPATH="$suite_path${PYTHONPATH:+:$PYTHONPATH}" exec timeout "$timeout_s" "$python" -m autobahntestsuite.wstest "$@"
+}
+
+# Stops wstest (pid $1) once its report index is whole. With some autobahn releases (Debian 12's 22.7.1), wstest fails
+# on a per-case report written after the index (a close reason that is bytes) and then hangs instead of exiting; the
+# index, which the summary reads, is complete by then. Polls once a second; the run's own timeout bounds it.
+stop_when_reported() {
+  while kill -0 "$1" 2>/dev/null; do
+    # the file first: no Python start-up a second beside the suite, which some cases time
+    if [[ -f "$report/index.json" ]] \
+        && "$python" -c 'import json, sys; json.load(open(sys.argv[1]))' "$report/index.json" 2>/dev/null; then
+      for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done # 5 s to exit by itself
+      echo "autobahn.sh: wstest had not exited 5 s after writing $report/index.json; stopping it" >&2
+      kill "$1" 2>/dev/null || true
+      return 0
+    fi
+    sleep 1
+  done
 }
 
 # ---- server under test: the suite is the client ---------------------------------------------------
@@ -195,10 +184,13 @@ EOF
   echo "autobahn: fuzzing client -> $url, agent $agent, cases $cases (log: $log)"
   start=$SECONDS
   rc=0
-  run_wstest -m fuzzingclient -s "$spec" >"$log" 2>&1 || rc=$?
+  run_wstest -m fuzzingclient -s "$spec" >"$log" 2>&1 &
+  wstest_pid=$!
+  stop_when_reported "$wstest_pid"
+  wait "$wstest_pid" || rc=$?
   if [[ $rc -eq 124 ]]; then
     echo "autobahn.sh: wstest did not finish within ${timeout_s}s; see $log" >&2
-  elif [[ $rc -ne 0 ]]; then
+  elif [[ $rc -ne 0 && $rc -ne 143 ]]; then # 143: stopped after its report, above
     echo "autobahn.sh: wstest exited with status $rc; see $log" >&2
   fi
   if grep -q "^Connection to .* failed" "$log"; then
@@ -219,9 +211,8 @@ cat >"$spec" <<EOF
   "exclude-agent-cases": {}
 }
 EOF
-# a direct child that execs timeout, so $! is the pid that forwards a TERM to wstest
-(cd "$out" && PYTHONPATH="$suite_path${PYTHONPATH:+:$PYTHONPATH}" \
-   exec timeout "$timeout_s" "$python" -c "$launcher" -m fuzzingserver -s "$spec" -u 0) >"$log" 2>&1 &
+# In the background the function runs in a subshell, which execs timeout: $! is the pid that passes a TERM to wstest
+run_wstest -m fuzzingserver -s "$spec" -u 0 >"$log" 2>&1 &
 server_pid=$!
 stop_server() {
   if kill -0 "$server_pid" 2>/dev/null; then
@@ -229,7 +220,11 @@ stop_server() {
     wait "$server_pid" 2>/dev/null || true
   fi
 }
-trap stop_server EXIT
+# The driver asks for the reports at its end and waits for the server to close that connection: stop a server that
+# hangs after writing them, so that the driver's wait ends
+stop_when_reported "$server_pid" &
+watcher_pid=$!
+trap 'kill "$watcher_pid" 2>/dev/null; stop_server' EXIT
 trap 'echo; echo "autobahn: interrupted"; stop_server' INT TERM
 
 # wait until it listens (or dies)
@@ -254,18 +249,15 @@ if [[ ${#client_cmd[@]} -gt 0 ]]; then
   AUTOBAHN_URL="$url" AUTOBAHN_AGENT="$agent" AUTOBAHN_CASE_COUNT="${count:-}" \
     "${client_cmd[@]}" || status=$?
   [[ $status -eq 0 ]] || echo "autobahn.sh: client driver exited with status $status" >&2
-  # give a just-requested report generation a moment, then stop the server
-  for _ in $(seq 1 50); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    [[ -f "$report/index.json" ]] && grep -q "Report generation complete" "$log" && break
-    sleep 0.1
-  done
+  # a report the driver asked for is written, and a hung server stopped, by the watcher: give it 10 s
+  for _ in $(seq 1 100); do kill -0 "$watcher_pid" 2>/dev/null || break; sleep 0.1; done
   stop_server
 else
   echo "autobahn: waiting for the client (Ctrl-C to stop) ..."
   wait "$server_pid" || true
 fi
 trap - EXIT INT TERM
+kill "$watcher_pid" 2>/dev/null || true
 stop_server
 
 rc=0
