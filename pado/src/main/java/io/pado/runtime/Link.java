@@ -545,8 +545,13 @@ final class Link implements BinaryReceiver {
     }
 
     private void completeWritten() {
+        settlePending(writtenTotal, null);
+    }
+
+    /** Settles, in order, the waiting sends whose bytes end at or before {@code upTo}; {@code failure} null: success. */
+    private void settlePending(long upTo, Throwable failure) {
         PendingSend p;
-        while ((p = pendingHead) != null && p.mark <= writtenTotal) {
+        while ((p = pendingHead) != null && p.mark <= upTo) {
             pendingHead = p.next;
             if (pendingHead == null) {
                 pendingTail = null;
@@ -556,7 +561,7 @@ final class Link implements BinaryReceiver {
             long counted = p.countedBytes;
             loop.givePendingSend(p);
             session.release(counted);
-            settle(future, callback, null);
+            settle(future, callback, failure);
         }
     }
 
@@ -732,19 +737,10 @@ final class Link implements BinaryReceiver {
             }
             session.ended();
             // Only when a send waits, as few do at close: filling in an exception's stack trace is not cheap
-            ClosedException closed = pendingHead == null ? null
-                    : new ClosedException(session.closeCode(), "WebSocket closed before the send");
-            PendingSend p;
-            while ((p = pendingHead) != null) {
-                pendingHead = p.next;
-                CompletableFuture<Void> future = p.future;
-                SendCallback callback = p.callback;
-                long counted = p.countedBytes;
-                loop.givePendingSend(p);
-                session.release(counted);
-                settle(future, callback, closed);
+            if (pendingHead != null) {
+                settlePending(Long.MAX_VALUE,
+                        new ClosedException(session.closeCode(), "WebSocket closed before the send"));
             }
-            pendingTail = null;
         }
     }
 
