@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 java_bin="$(bin/java21)"
 jar=pado-bench/target/benchmarks.jar
+source pado-bench/bench-lib.sh
 [[ -f "$jar" ]] || { echo "run-echo-repeat: build first: mvn -B -ntp -q package -DskipTests" >&2; exit 2; }
 deflate=false
 if [[ "${1:-}" == --deflate ]]; then deflate=true; shift; fi
@@ -19,11 +20,9 @@ conns=$1 inflight=$2 payload=$3; shift 3
 rounds=${1:-3}; shift || true
 servers=("$@")
 [[ ${#servers[@]} -gt 0 ]] || servers=(pado netty vertx)
-jvm=(-Xms1g -Xmx1g -XX:+UseParallelGC)
 seconds=8 warmup=5
 c_generator=false
-if ! $deflate && command -v cc > /dev/null && cc -O2 -o pado-bench/target/loadgen pado-bench/src/main/c/loadgen.c
-then
+if ! $deflate && build_c_generator; then
     c_generator=true
 fi
 
@@ -43,15 +42,12 @@ port=9270
 for round in $(seq "$rounds"); do
     for server in "${servers[@]}"; do
         log=$(mktemp)
-        taskset -c 0 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.EchoServers "$server" "$port" > "$log" 2>&1 &
-        pid=$!
-        for _ in $(seq 100); do grep -q '^ready' "$log" && break; sleep 0.1; done
-        ticks_before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat"); started=$(date +%s%N)
+        start_server "$server" "$port" "$log"
+        ticks_before=$(cpu_ticks "$server_pid"); started=$(date +%s%N)
         result=$(load "$port")
         # The server's CPU over the run (warm-up included), in % of one core
-        server_cpu=$(( ($(awk '{ print $14 + $15 }' "/proc/$pid/stat") - ticks_before) * 100 * 1000000000 \
-            / $(getconf CLK_TCK) / ($(date +%s%N) - started) ))
-        kill "$pid"; wait "$pid" 2>/dev/null || true
+        server_cpu=$(server_cpu_since "$ticks_before" "$started" "$server_pid")
+        kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
         rm -f "$log"
         read -r rate _ _ _ gen_cpu <<< "$result"
         printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$rate" "$server_cpu" "$gen_cpu" | tee -a "$out"

@@ -10,13 +10,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 java_bin="$(bin/java21)"
 jar=pado-bench/target/benchmarks.jar
+source pado-bench/bench-lib.sh
 [[ -f "$jar" ]] || { echo "run-repeat: build first: mvn -B -ntp -q package -DskipTests" >&2; exit 2; }
 rounds=${1:-3}; shift || true
 servers=("$@")
 [[ ${#servers[@]} -gt 0 ]] || servers=(pado pado-vt netty vertx java-websocket)
-jvm=(-Xms1g -Xmx1g -XX:+UseParallelGC)
 c_generator=false
-if command -v cc > /dev/null && cc -O2 -o pado-bench/target/loadgen pado-bench/src/main/c/loadgen.c; then
+if build_c_generator; then
     c_generator=true
 fi
 
@@ -35,26 +35,23 @@ port=9170
 for round in $(seq "$rounds"); do
     for server in "${servers[@]}"; do
         log=$(mktemp)
-        taskset -c 0 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.EchoServers "$server" "$port" > "$log" 2>&1 &
-        pid=$!
-        for _ in $(seq 100); do grep -q '^ready' "$log" && break; sleep 0.1; done
+        start_server "$server" "$port" "$log"
         # Warm-up: the echo path's JIT, as in run-load.sh where these scenarios follow the echo runs
         echo_load "$port" 100 4 512 5 0 0 > /dev/null
         # 10 s of warm-up: a JIT takes that long to settle on a server's handshake path (Netty's does). The server's
         # CPU time is taken over the whole handshake run, as in run-load.sh.
-        ticks_before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat"); started=$(date +%s%N)
+        ticks_before=$(cpu_ticks "$server_pid"); started=$(date +%s%N)
         if $c_generator; then
             cycles=$(taskset -c 1 pado-bench/target/loadgen --handshakes "$port" 64 6 10 | tail -1)
         else
             cycles=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.HandshakeLoad "$port" 64 6 10 \
                 | tail -1)
         fi
-        hs_cpu=$(( ($(awk '{ print $14 + $15 }' "/proc/$pid/stat") - ticks_before) * 100 * 1000000000 \
-            / $(getconf CLK_TCK) / ($(date +%s%N) - started) ))
+        hs_cpu=$(server_cpu_since "$ticks_before" "$started" "$server_pid")
         hs_alloc=$(grep '^alloc-open' "$log" | awk '{ print $2 }' | sort -n \
             | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "nan" }')
         latency=$(echo_load "$port" 100 1 512 10 5 20000 | tail -1)
-        kill "$pid"; wait "$pid" 2>/dev/null || true
+        kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
         rm -f "$log"
         read -r hs hs_gen <<< "$cycles"
         read -r rate p50 p99 p999 _ <<< "$latency"
