@@ -2,7 +2,9 @@ package io.pado;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pado.protocol.PerMessageDeflate;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Handlers on the event loop get views of the loop's read buffer, which the next read reuses. Sending such a view back
- * as it is must still send the bytes that arrived, whatever the size and however many connections share the loop.
+ * Handlers on the event loop get views of the loop's read buffer, which the next read reuses, or of a pooled buffer
+ * that a message arriving in pieces was gathered in, which the next such message reuses. Sending such a view back as
+ * it is must still send the bytes that arrived, whatever the size, however the message came (split across reads,
+ * fragmented, compressed) and however many connections share the loop.
  */
 class LoopEchoTest {
     static final int CONNECTIONS = 16;
@@ -78,10 +82,62 @@ class LoopEchoTest {
         assertThat(echo.failures).isEmpty();
     }
 
-    private static void echoesArriveIntact(Handler echo) throws Exception {
+    @Test
+    void compressedMessagesSentBackFromTheLoopArriveIntact() throws Exception {
+        echoesArriveIntact(new ViewEcho(), PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT));
+    }
+
+    @Test
+    void fragmentedMessagesFromTheJdkClientReachTheLoopWholeAndComeBackIntact() throws Exception {
         var options = ServerOptions.DEFAULT.withEventLoops(1).withDispatch(Dispatch.EVENT_LOOP);
+        var http = HttpClient.newHttpClient();
+        try (Server server = Server.create(options).endpoint("/echo", new ViewEcho()).start()) {
+            URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/echo");
+            var sockets = new ArrayList<java.net.http.WebSocket>();
+            var listeners = new ArrayList<JdkListener>();
+            for (int c = 0; c < 4; c++) {
+                var listener = new JdkListener();
+                listeners.add(listener);
+                sockets.add(http.newWebSocketBuilder().buildAsync(uri, listener).get(10, TimeUnit.SECONDS));
+            }
+            for (int n = 0; n < MESSAGES; n++) {
+                // Each connection sends its message in three frames, the connections' frames interleaved
+                var parts = new ArrayList<ByteBuffer[]>();
+                for (int c = 0; c < sockets.size(); c++) {
+                    ByteBuffer whole = message(c, n);
+                    int third = whole.remaining() / 3;
+                    parts.add(new ByteBuffer[] {whole.slice(0, third), whole.slice(third, third),
+                            whole.slice(2 * third, whole.remaining() - 2 * third)});
+                }
+                for (int part = 0; part < 3; part++) {
+                    for (int c = 0; c < sockets.size(); c++) {
+                        sockets.get(c).sendBinary(parts.get(c)[part], part == 2).get(10, TimeUnit.SECONDS);
+                    }
+                }
+            }
+            for (int c = 0; c < sockets.size(); c++) {
+                for (int n = 0; n < MESSAGES; n++) {
+                    assertThat((byte[]) listeners.get(c).next())
+                            .as("connection " + c + " message " + n).isEqualTo(Recorder.bytes(message(c, n)));
+                }
+            }
+        }
+    }
+
+    private static void echoesArriveIntact(Handler echo) throws Exception {
+        echoesArriveIntact(echo, null);
+    }
+
+    /** CONNECTIONS clients send MESSAGES each at once; {@code deflate}, if not null, compresses every message. */
+    private static void echoesArriveIntact(Handler echo, PerMessageDeflate deflate) throws Exception {
+        var options = ServerOptions.DEFAULT.withEventLoops(1).withDispatch(Dispatch.EVENT_LOOP);
+        var clientOptions = ClientOptions.DEFAULT;
+        if (deflate != null) {
+            options = options.withExtensions(deflate);
+            clientOptions = clientOptions.withExtensions(deflate);
+        }
         try (Server server = Server.create(options).endpoint("/echo", echo).start();
-                Client client = Client.create(ClientOptions.DEFAULT)) {
+                Client client = Client.create(clientOptions)) {
             URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/echo");
             var done = new ArrayList<CompletableFuture<List<String>>>();
             for (int c = 0; c < CONNECTIONS; c++) {

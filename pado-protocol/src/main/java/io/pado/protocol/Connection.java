@@ -50,6 +50,9 @@ public final class Connection {
     /** Unmasked payloads up to this size are copied behind their header, so the frame is written as one buffer. */
     private static final int COPY_BELOW_BYTES = 4096;
     private static final int MAX_CONTROL_PAYLOAD = 125;
+    /** The first buffer a gathered message takes holds up to this much, or the frame's payload if it is smaller. */
+    private static final int FIRST_GATHER_BYTES = 64 << 10;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final int MAX_CLOSE_REASON_BYTES = 123;
 
     /** Where the closing handshake stands. */
@@ -102,6 +105,14 @@ public final class Connection {
     private int messageOpcode = -1;
     private Extension messageDecoder;
     private long messageBytes;
+    /**
+     * A binary message bound for the receiver that does not arrive whole in one piece of input (fragmented, split
+     * across reads, or compressed) is gathered here, in a buffer from {@link #frameBuffers} that goes back once the
+     * receiver has returned; null when no such message is under way.
+     */
+    private ByteBuffer gathered;
+    /** Whether the current message is gathered in {@link #gathered} (decided when it starts). */
+    private boolean gatherForReceiver;
     private ByteBuffer controlPayload;
 
     /** Opcode of the message being sent in parts, or -1. */
@@ -164,10 +175,12 @@ public final class Connection {
 
     /**
      * Hands whole binary messages to {@code receiver} during {@link #receive} instead of queueing {@link Event.Binary}
-     * events, for those it can take in order: an unfragmented, uncompressed message that arrives while no other event
-     * waits to be polled. Others (fragmented, compressed, or behind a waiting event) still come as events, so the
-     * order of everything received is kept. {@code receiver} may send on this connection (it runs inside
-     * {@code receive}, between two frames); null goes back to events only.
+     * events, for those it can take in order: a message that ends while no other event waits to be polled. One
+     * behind a waiting event still comes as an event, so the order of everything received is kept. A message that
+     * does not arrive whole in one piece of input (fragmented, split across reads, or compressed) is gathered in a
+     * buffer from the {@link #useFrameBuffers frame buffers}, given back once the receiver returns. With
+     * {@link Delivery#PARTS} it has no effect. {@code receiver} may send on this connection (it runs inside
+     * {@code receive}, between two frames); null goes back to events only, from the next message on.
      */
     public void deliverBinaryTo(BinaryReceiver receiver) {
         this.binaryReceiver = receiver;
@@ -303,6 +316,8 @@ public final class Connection {
     private void startMessage(int opcode, int rsv) {
         messageOpcode = opcode;
         messageBytes = 0;
+        gatherForReceiver = opcode == Opcode.BINARY && binaryReceiver != null
+                && settings.delivery() == Delivery.MESSAGES;
         messageDecoder = null;
         utf8.reset();
         if (rsv != 0) {
@@ -366,9 +381,31 @@ public final class Connection {
         }
         if (settings.delivery() == Delivery.PARTS) {
             deliverPart(bytes, false);
+        } else if (gatherForReceiver) {
+            gather(bytes);
         } else {
             message.append(bytes);
         }
+    }
+
+    /**
+     * Appends {@code bytes} to {@link #gathered}, taking a bigger buffer when it is full. It grows with what arrives
+     * (at most doubling), never to a length a frame header merely announces.
+     */
+    private void gather(ByteBuffer bytes) {
+        int needed = bytes.remaining();
+        if (gathered == null) {
+            long known = needed + reader.payloadRemaining(); // this frame's payload, all of it if unfragmented
+            gathered = frameBuffers.take((int) Math.min(known, Math.max(needed, FIRST_GATHER_BYTES)));
+        } else if (gathered.remaining() < needed) {
+            long known = (long) gathered.position() + needed + reader.payloadRemaining();
+            long wanted = Math.max(Math.min((long) gathered.capacity() * 2, known), (long) gathered.position() + needed);
+            ByteBuffer bigger = frameBuffers.take((int) wanted);
+            bigger.put(gathered.flip());
+            frameBuffers.giveBack(gathered);
+            gathered = bigger;
+        }
+        gathered.put(bytes);
     }
 
     private void checkUtf8(ByteBuffer bytes) {
@@ -394,11 +431,33 @@ public final class Connection {
             // The gathered bytes only feed the String: the buffer is kept for the next message
             events.add(new Event.Text(utf8Decoder.decode(message.array(), 0, message.size(), utf8.isAscii())));
             message.recycle();
+        } else if (gatherForReceiver) {
+            deliverGathered();
+            return;
         } else {
             deliverWhole(message.takeAll());
         }
         messageOpcode = -1;
         messageDecoder = null;
+    }
+
+    /** Hands the gathered binary message to the receiver, or as an event if one waits, and gives its buffer back. */
+    private void deliverGathered() {
+        ByteBuffer all = gathered != null ? gathered.flip() : EMPTY;
+        gathered = null;
+        messageOpcode = -1; // the message is over before the receiver runs, whatever it does
+        messageDecoder = null;
+        gatherForReceiver = false;
+        try {
+            if (events.isEmpty()) {
+                binaryReceiver.onBinary(all, 0, all.limit());
+            } else {
+                // The buffer goes back to the pool: the event gets bytes of its own
+                events.add(new Event.Binary(copyOf(all)));
+            }
+        } finally {
+            frameBuffers.giveBack(all);
+        }
     }
 
     private void deliverWhole(ByteBuffer payload) {
@@ -789,6 +848,10 @@ public final class Connection {
         }
         finished = true;
         inputDone = true;
+        if (gathered != null) {
+            frameBuffers.giveBack(gathered); // a message that never ended
+            gathered = null;
+        }
         state = State.CLOSED;
         tcpCloseDue = true;
         deadlineArmed = false;

@@ -3,9 +3,10 @@ package io.pado.protocol;
 import java.nio.ByteBuffer;
 
 /**
- * Where a {@link Connection} gets the buffers it writes outgoing frames into. The default, {@link #HEAP}, allocates
- * a new heap buffer for each; a runtime can pool them instead and take each buffer back once
- * {@link Connection#pollOutput()} has handed it out and its bytes are written, so that sending allocates nothing.
+ * Where a {@link Connection} gets the buffers it writes outgoing frames into, and those it gathers a received binary
+ * message in for a {@link BinaryReceiver}. The default, {@link #HEAP}, allocates a new heap buffer for each; a runtime
+ * can pool them instead and take each buffer back once {@link Connection#pollOutput()} has handed it out and its bytes
+ * are written, or once the engine {@link #giveBack gives it back}, so that sending and receiving allocate nothing.
  */
 @FunctionalInterface
 public interface FrameBuffers {
@@ -17,6 +18,14 @@ public interface FrameBuffers {
      * Its content is undefined.
      */
     ByteBuffer take(int bytes);
+
+    /**
+     * Takes back a buffer from {@link #take} that the engine is done with: one it gathered a received message in. The
+     * engine never hands such a buffer out in an event or through {@link Connection#pollOutput()}. The default lets it
+     * go to the garbage collector.
+     */
+    default void giveBack(ByteBuffer buffer) {
+    }
 
     /**
      * A read-only buffer over the same bytes as {@code input} (a buffer given to {@link Connection#receive}), with

@@ -667,18 +667,148 @@ class ConnectionTest {
             assertThat(receiver.messages).containsExactly(a);
         }
 
+        /** Frame buffers that count what the engine takes and gives back, and fill new buffers with junk. */
+        final class CountingBuffers implements FrameBuffers {
+            final List<Integer> taken = new java.util.ArrayList<>();
+            final java.util.Set<ByteBuffer> lent = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            int givenBack;
+
+            @Override
+            public ByteBuffer take(int bytes) {
+                taken.add(bytes);
+                ByteBuffer b = ByteBuffer.allocate(bytes);
+                Arrays.fill(b.array(), (byte) 0x5A);
+                lent.add(b);
+                return b;
+            }
+
+            @Override
+            public void giveBack(ByteBuffer buffer) {
+                assertThat(lent.remove(buffer)).as("given back once, and only what was taken").isTrue();
+                givenBack++;
+            }
+        }
+
         @Test
-        void fragmentedAndTextMessagesStillComeAsEvents() {
+        void fragmentedBinaryGoesToTheReceiverThroughABufferThatIsGivenBackAndTextStaysAnEvent() {
             Engine server = Engine.server();
+            var buffers = new CountingBuffers();
+            server.connection.useFrameBuffers(buffers);
             var receiver = new Receiver();
             server.connection.deliverBinaryTo(receiver);
             byte[] a = repeat(300);
             byte[] b = repeat(20);
             byte[] input = concat(RawFrame.binary(a).fin(false).maskedWith(KEY).bytes(),
                     RawFrame.continuation(b).maskedWith(KEY).bytes(), RawFrame.text("t").maskedWith(KEY).bytes());
+            assertThat(server.receive(input)).containsExactly(new Event.Text("t"));
+            assertThat(receiver.messages).containsExactly(concat(a, b));
+            assertThat(buffers.lent).isEmpty();
+            assertThat(buffers.givenBack).isPositive();
+        }
+
+        @Test
+        void aMessageSplitAcrossReadsIsGatheredOnceAtItsLength() {
+            Engine server = Engine.server();
+            var buffers = new CountingBuffers();
+            server.connection.useFrameBuffers(buffers);
+            var receiver = new Receiver();
+            server.connection.deliverBinaryTo(receiver);
+            byte[] a = repeat(16384);
+            byte[] b = repeat(16384);
+            byte[] input = concat(RawFrame.binary(a).maskedWith(KEY).bytes(), RawFrame.binary(b).maskedWith(KEY).bytes());
+            assertThat(server.receiveSplit(input, 5000)).isEmpty();
+            assertThat(receiver.messages).containsExactly(a, b);
+            assertThat(buffers.taken).containsExactly(16384, 16384);
+            assertThat(buffers.lent).isEmpty();
+        }
+
+        @Test
+        void aBigFragmentedMessageGrowsItsBufferAndGivesEveryOneBack() {
+            Engine server = Engine.server();
+            var buffers = new CountingBuffers();
+            server.connection.useFrameBuffers(buffers);
+            var receiver = new Receiver();
+            server.connection.deliverBinaryTo(receiver);
+            byte[] whole = repeat(150_000);
+            byte[] input = concat(
+                    RawFrame.binary(Arrays.copyOfRange(whole, 0, 50_000)).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(Arrays.copyOfRange(whole, 50_000, 100_000)).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(Arrays.copyOfRange(whole, 100_000, 150_000)).maskedWith(KEY).bytes());
+            assertThat(server.receiveSplit(input, 7000)).isEmpty();
+            assertThat(receiver.messages).containsExactly(whole);
+            assertThat(buffers.taken.size()).isGreaterThan(1);
+            assertThat(buffers.givenBack).isEqualTo(buffers.taken.size());
+            assertThat(buffers.lent).isEmpty();
+        }
+
+        @Test
+        void aHeaderThatAnnouncesAHugePayloadDoesNotReserveIt() {
+            var limits = new Limits(64 << 20, 64 << 20, Limits.DEFAULT.closeTimeout());
+            Engine server = Engine.server(Settings.DEFAULT.withLimits(limits));
+            var buffers = new CountingBuffers();
+            server.connection.useFrameBuffers(buffers);
+            server.connection.deliverBinaryTo(new Receiver());
+            byte[] frame = RawFrame.binary(repeat(40 << 20)).maskedWith(KEY).bytes();
+            assertThat(server.receive(Arrays.copyOf(frame, 1000))).isEmpty();
+            assertThat(buffers.taken).hasSize(1);
+            assertThat(buffers.taken.get(0)).isLessThanOrEqualTo(64 << 10);
+        }
+
+        @Test
+        void aGatheredMessageBehindAWaitingEventIsAnEventWithBytesOfItsOwn() {
+            Engine server = Engine.server();
+            var buffers = new CountingBuffers();
+            server.connection.useFrameBuffers(buffers);
+            var receiver = new Receiver();
+            server.connection.deliverBinaryTo(receiver);
+            byte[] a = repeat(100);
+            byte[] b = repeat(50);
+            byte[] input = concat(RawFrame.binary(a).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.pong("p").maskedWith(KEY).bytes(), RawFrame.continuation(b).maskedWith(KEY).bytes());
             assertThat(server.receive(input))
-                    .containsExactly(new Event.Binary(ByteBuffer.wrap(concat(a, b))), new Event.Text("t"));
+                    .containsExactly(new Event.Pong(bytes("p")), new Event.Binary(ByteBuffer.wrap(concat(a, b))));
             assertThat(receiver.messages).isEmpty();
+            assertThat(buffers.lent).isEmpty(); // (a Pong, unlike a Ping, sends nothing that would hold a buffer)
+        }
+
+        @Test
+        void aMessageCutOffByTheEndOfInputGivesItsBufferBack() {
+            Engine server = Engine.server();
+            var buffers = new CountingBuffers();
+            server.connection.useFrameBuffers(buffers);
+            var receiver = new Receiver();
+            server.connection.deliverBinaryTo(receiver);
+            byte[] frame = RawFrame.binary(repeat(3000)).maskedWith(KEY).bytes();
+            server.receive(Arrays.copyOf(frame, 1000));
+            assertThat(buffers.lent).hasSize(1);
+            server.connection.receiveEof();
+            assertThat(buffers.lent).isEmpty();
+            assertThat(receiver.messages).isEmpty();
+        }
+
+        @Test
+        void aDecodedMessageGoesToTheReceiverToo() {
+            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT, List.of(new XorExtension()));
+            var buffers = new CountingBuffers();
+            server.connection.useFrameBuffers(buffers);
+            var receiver = new Receiver();
+            server.connection.deliverBinaryTo(receiver);
+            byte[] plain = repeat(500);
+            assertThat(server.receive(RawFrame.binary(XorExtension.xor(plain)).rsv(0x40).maskedWith(KEY).bytes()))
+                    .isEmpty();
+            assertThat(receiver.messages).containsExactly(plain);
+            assertThat(buffers.lent).isEmpty();
+        }
+
+        @Test
+        void anEmptyFragmentedMessageReachesTheReceiver() {
+            Engine server = Engine.server();
+            var receiver = new Receiver();
+            server.connection.deliverBinaryTo(receiver);
+            byte[] input = concat(RawFrame.binary(new byte[0]).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(new byte[0]).maskedWith(KEY).bytes());
+            assertThat(server.receive(input)).isEmpty();
+            assertThat(receiver.messages).containsExactly(new byte[0]);
         }
 
         @Test

@@ -8,7 +8,9 @@ import java.util.IdentityHashMap;
 /**
  * One event loop's reusable frame buffers: the engines of its links write outgoing frames into them, and a link gives
  * each back once the socket has taken its bytes. In a steady stream of messages, sending then allocates nothing, and
- * the buffers are direct, so the socket write copies nothing either. Loop thread only.
+ * the buffers are direct, so the socket write copies nothing either. An engine also gathers a received binary message
+ * that comes in pieces (split across reads, fragmented or compressed) in one, and gives it back once the loop handler
+ * has returned. Loop thread only.
  *
  * <p>Frames up to {@link #LARGEST} bytes come from the pool, in five sizes; larger ones are plain heap buffers. The
  * pool remembers which buffers it lent, so that buffers it did not lend (a broadcast frame, a slice of a large payload,
@@ -88,7 +90,8 @@ final class FramePool implements FrameBuffers {
     }
 
     /** Takes back a buffer whose bytes are written or no longer wanted; ignores buffers the pool did not lend. */
-    void giveBack(ByteBuffer buffer) {
+    @Override
+    public void giveBack(ByteBuffer buffer) {
         Integer size = lent.remove(buffer);
         if (size != null && idle[size].size() < MAX_IDLE_OF[size]) {
             idle[size].add(buffer);
