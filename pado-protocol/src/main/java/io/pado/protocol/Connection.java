@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -83,6 +84,8 @@ public final class Connection {
     private final Utf8Validator utf8 = new Utf8Validator();
     private final Utf8Decoder utf8Decoder = new Utf8Decoder();
     private final MessageBuffer message = new MessageBuffer();
+    /** Where extensions put decoded bytes: made once, not per frame. */
+    private final Consumer<ByteBuffer> onMessageBytes = this::onMessageBytes;
     // Small at first: an idle connection holds these, a busy one grows them once.
     private final ArrayDeque<Event> events = new ArrayDeque<>(3);
     private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>(3);
@@ -338,7 +341,7 @@ public final class Connection {
         }
         boolean messageDone = frameDone && reader.fin();
         if (messageDecoder != null) {
-            messageDecoder.decode(data.slice(from, length), messageDone, this::onMessageBytes);
+            messageDecoder.decode(data.slice(from, length), messageDone, onMessageBytes);
         } else if (messageDone && messageBytes == 0 && settings.delivery() == Delivery.MESSAGES) {
             // The usual case: a whole, unfragmented message in the read buffer, handed out without a copy
             messageBytes = length;
@@ -737,16 +740,30 @@ public final class Connection {
     private void sendMessage(int opcode, ByteBuffer payload, boolean copy) {
         requireMessageStart();
         int rsv = 0;
+        ByteBuffer encoded = null;
         // Indexed: an iterator per message is an allocation the JIT does not always remove
         for (int i = 0; i < extensions.size(); i++) {
             Extension extension = extensions.get(i);
-            ByteBuffer encoded = extension.encode(payload);
+            encoded = extension.encode(payload, frameBuffers);
             if (encoded != null) {
-                payload = encoded;
                 rsv = extension.rsvBits();
                 break;
             }
         }
+        if (encoded == null) {
+            writeFrames(opcode, rsv, payload, copy);
+            return;
+        }
+        try {
+            // The encoded bytes are copied into the frames, so that their buffer can go back at once
+            writeFrames(opcode, rsv, encoded, true);
+        } finally {
+            frameBuffers.giveBack(encoded);
+        }
+    }
+
+    /** Queues {@code payload} as one message of frames of at most the configured size; the first carries {@code rsv}. */
+    private void writeFrames(int opcode, int rsv, ByteBuffer payload, boolean copy) {
         int maxFrame = settings.maxSendFrameBytes();
         int frameOpcode = opcode;
         int from = payload.position();

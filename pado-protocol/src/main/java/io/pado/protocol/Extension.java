@@ -42,6 +42,18 @@ public interface Extension {
      */
     ByteBuffer encode(ByteBuffer message);
 
+    /**
+     * {@link #encode(ByteBuffer)}, but with the result in a buffer from {@code buffers} where the extension can: the
+     * caller copies the encoded bytes into its frames at once and then gives the buffer back to {@code buffers}, so
+     * that encoding allocates nothing. The default returns {@code encode(message)}, a buffer {@code buffers} did not
+     * lend and ignores when it is given back.
+     *
+     * @param message the payload; not modified, its position does not move
+     */
+    default ByteBuffer encode(ByteBuffer message, FrameBuffers buffers) {
+        return encode(message);
+    }
+
     /** Frees what the extension holds (native compressor memory). Called once, when the connection ends. */
     void close();
 }

@@ -3,8 +3,8 @@ package io.pado.protocol;
 import java.nio.ByteBuffer;
 
 /**
- * Where a {@link Connection} gets the buffers it writes outgoing frames into, and those it gathers a received binary
- * message in for a {@link BinaryReceiver}. The default, {@link #HEAP}, allocates a new heap buffer for each; a runtime
+ * Where a {@link Connection} gets the buffers it writes outgoing frames into, those it gathers a received binary
+ * message in for a {@link BinaryReceiver}, and those its extensions encode a message into before it is framed. The default, {@link #HEAP}, allocates a new heap buffer for each; a runtime
  * can pool them instead and take each buffer back once {@link Connection#pollOutput()} has handed it out and its bytes
  * are written, or once the engine {@link #giveBack gives it back}, so that sending and receiving allocate nothing.
  */
@@ -21,8 +21,8 @@ public interface FrameBuffers {
 
     /**
      * Takes back a buffer from {@link #take} that the engine is done with: one it gathered a received message in. The
-     * engine never hands such a buffer out in an event or through {@link Connection#pollOutput()}. The default lets it
-     * go to the garbage collector.
+     * engine never hands such a buffer out in an event or through {@link Connection#pollOutput()}. A buffer this did
+     * not lend may come back too, and is to be ignored. The default lets every buffer go to the garbage collector.
      */
     default void giveBack(ByteBuffer buffer) {
     }

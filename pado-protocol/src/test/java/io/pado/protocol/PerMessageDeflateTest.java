@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Random;
 
@@ -301,6 +303,57 @@ class PerMessageDeflateTest {
             assertThat(server.output()[0]).isEqualTo((byte) 0xC1);
             assertThat(codec.holdsNativeMemory()).isFalse();
             assertThat(POOLED.idleCodecs()).isPositive();
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {600, 200_000})
+        void aCompressedSendBorrowsItsBufferFromTheFrameBuffersAndGivesItBack(int messageBytes) {
+            var taken = Collections.newSetFromMap(new IdentityHashMap<ByteBuffer, Boolean>());
+            var givenBack = Collections.newSetFromMap(new IdentityHashMap<ByteBuffer, Boolean>());
+            FrameBuffers recording = new FrameBuffers() {
+                @Override
+                public ByteBuffer take(int bytes) {
+                    ByteBuffer b = ByteBuffer.allocateDirect(bytes); // as a runtime's pool would lend them
+                    taken.add(b);
+                    return b;
+                }
+
+                @Override
+                public void giveBack(ByteBuffer buffer) {
+                    assertThat(taken).as("only what was lent").contains(buffer);
+                    assertThat(givenBack.add(buffer)).as("given back once").isTrue();
+                }
+            };
+            for (PerMessageDeflate factory : List.of(POOLED, CONTEXT)) {
+                taken.clear();
+                givenBack.clear();
+                Engine server = server(factory, "permessage-deflate");
+                server.connection.useFrameBuffers(recording);
+                var random = new Random(messageBytes);
+                var text = new StringBuilder();
+                while (text.length() < messageBytes) {
+                    text.append(random.nextInt(1000)).append(' '); // compressible, but not to nothing
+                }
+                server.connection.sendText(text);
+                var frames = new ArrayList<ByteBuffer>();
+                for (ByteBuffer b; (b = server.connection.pollOutput()) != null; ) {
+                    frames.add(b);
+                }
+                assertThat(givenBack).as("the compressed payload's buffers").isNotEmpty();
+                assertThat(givenBack).doesNotContainAnyElementsOf(frames);
+                assertThat(taken).hasSize(givenBack.size() + frames.size());
+                Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT,
+                        List.of(factory.acceptResponse(factory.acceptOffers(
+                                ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow().response())));
+                var bytes = new java.io.ByteArrayOutputStream();
+                for (ByteBuffer frame : frames) {
+                    byte[] a = new byte[frame.remaining()];
+                    frame.get(a);
+                    bytes.writeBytes(a);
+                }
+                assertThat(bytes.toByteArray()[0]).isEqualTo((byte) 0xC1);
+                assertThat(client.receive(bytes.toByteArray())).containsExactly(new Event.Text(text.toString()));
+            }
         }
 
         @Test

@@ -2,6 +2,7 @@ package io.pado.protocol.extension;
 
 import io.pado.protocol.CloseCode;
 import io.pado.protocol.Extension;
+import io.pado.protocol.FrameBuffers;
 import io.pado.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
@@ -65,12 +66,15 @@ public final class DeflateCodec implements Extension {
             chunk = pool.borrowChunk(CHUNK_BYTES);
         }
         messageHasInput |= payload.hasRemaining();
-        inflate(payload, out);
+        inflater.setInput(payload);
+        inflate(out);
+        payload.position(payload.limit());
         if (endOfMessage) {
             // An empty payload with RSV1 is an empty message. The tail alone is not one (its 0x00 would start a
             // stored block), and with context takeover it would garble every later message: fuzz finding.
             if (messageHasInput) {
-                inflate(ByteBuffer.wrap(TAIL), out);
+                inflater.setInput(TAIL); // an array, not a buffer wrapped per message
+                inflate(out);
             }
             messageHasInput = false;
             if (inflater.finished()) {
@@ -86,9 +90,8 @@ public final class DeflateCodec implements Extension {
         }
     }
 
-    /** Inflates all of {@code input}, handing out at most a chunk at a time so the caller can stop a bomb. */
-    private void inflate(ByteBuffer input, Consumer<ByteBuffer> out) {
-        inflater.setInput(input);
+    /** Inflates all the inflater's input, handing out at most a chunk at a time so the caller can stop a bomb. */
+    private void inflate(Consumer<ByteBuffer> out) {
         try {
             while (true) {
                 chunk.clear();
@@ -104,11 +107,16 @@ public final class DeflateCodec implements Extension {
         } catch (DataFormatException e) {
             throw new ProtocolException(CloseCode.INVALID_PAYLOAD, "invalid compressed data");
         }
-        input.position(input.limit());
     }
 
     @Override
     public ByteBuffer encode(ByteBuffer message) {
+        return encode(message, FrameBuffers.HEAP);
+    }
+
+    /** Compresses into buffers from {@code buffers}: the caller gives the result back once it has copied it. */
+    @Override
+    public ByteBuffer encode(ByteBuffer message, FrameBuffers buffers) {
         int length = message.remaining();
         if (length < minMessageBytes || length > maxCompressedMessageBytes) {
             return null;
@@ -116,7 +124,7 @@ public final class DeflateCodec implements Extension {
         if (deflater == null) {
             deflater = pool.borrowDeflater();
         }
-        ByteBuffer compressed = compress(deflater, message);
+        ByteBuffer compressed = compress(deflater, message, buffers);
         if (!sendContextTakeover) {
             pool.giveBack(deflater);
             deflater = null;
@@ -129,14 +137,22 @@ public final class DeflateCodec implements Extension {
      * (RFC 7692 §7.2.1). The message's position does not move; the result is a new buffer.
      */
     public static ByteBuffer compress(Deflater deflater, ByteBuffer message) {
+        return compress(deflater, message, FrameBuffers.HEAP);
+    }
+
+    /** {@link #compress(Deflater, ByteBuffer)} into buffers from {@code buffers}; those outgrown go back at once. */
+    private static ByteBuffer compress(Deflater deflater, ByteBuffer message, FrameBuffers buffers) {
         deflater.setInput(message.duplicate());
-        ByteBuffer compressed = ByteBuffer.allocate(Math.max(64, message.remaining() / 2 + 16));
+        ByteBuffer compressed = buffers.take(Math.max(64, message.remaining() / 2 + 16));
         while (true) {
             deflater.deflate(compressed, Deflater.SYNC_FLUSH);
             if (compressed.hasRemaining()) {
                 break;
             }
-            compressed = ByteBuffer.allocate(compressed.capacity() * 2).put(compressed.flip());
+            ByteBuffer bigger = buffers.take((int) Math.min((long) compressed.limit() * 2, Integer.MAX_VALUE - 8));
+            bigger.put(compressed.flip());
+            buffers.giveBack(compressed);
+            compressed = bigger;
         }
         compressed.flip();
         compressed.limit(compressed.limit() - TAIL.length);
