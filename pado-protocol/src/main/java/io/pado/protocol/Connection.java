@@ -402,7 +402,8 @@ public final class Connection {
             gathered = frameBuffers.take((int) Math.min(known, Math.max(needed, FIRST_GATHER_BYTES)));
         } else if (gathered.remaining() < needed) {
             long known = (long) gathered.position() + needed + reader.payloadRemaining();
-            long wanted = Math.max(Math.min((long) gathered.capacity() * 2, known), (long) gathered.position() + needed);
+            long least = (long) gathered.position() + needed;
+            long wanted = Math.max(Math.min((long) gathered.capacity() * 2, known), least);
             ByteBuffer bigger = frameBuffers.take((int) wanted);
             bigger.put(gathered.flip());
             frameBuffers.giveBack(gathered);
@@ -452,10 +453,11 @@ public final class Connection {
         messageDecoder = null;
         gatherForReceiver = false;
         try {
-            if (events.isEmpty()) {
+            if (binaryReceiver != null && events.isEmpty()) {
                 binaryReceiver.onBinary(all, 0, all.limit());
             } else {
-                // The buffer goes back to the pool: the event gets bytes of its own
+                // Behind a waiting event, or the receiver was removed meanwhile. The buffer goes back to the pool:
+                // the event gets bytes of its own
                 events.add(new Event.Binary(copyOf(all)));
             }
         } finally {
@@ -762,7 +764,7 @@ public final class Connection {
         }
     }
 
-    /** Queues {@code payload} as one message of frames of at most the configured size; the first carries {@code rsv}. */
+    /** Queues {@code payload} as one message in frames of at most the configured size; the first has {@code rsv}. */
     private void writeFrames(int opcode, int rsv, ByteBuffer payload, boolean copy) {
         int maxFrame = settings.maxSendFrameBytes();
         int frameOpcode = opcode;

@@ -4,9 +4,10 @@ import java.nio.ByteBuffer;
 
 /**
  * Where a {@link Connection} gets the buffers it writes outgoing frames into, those it gathers a received binary
- * message in for a {@link BinaryReceiver}, and those its extensions encode a message into before it is framed. The default, {@link #HEAP}, allocates a new heap buffer for each; a runtime
- * can pool them instead and take each buffer back once {@link Connection#pollOutput()} has handed it out and its bytes
- * are written, or once the engine {@link #giveBack gives it back}, so that sending and receiving allocate nothing.
+ * message in for a {@link BinaryReceiver}, and those its extensions encode a message into before it is framed. The
+ * default, {@link #HEAP}, allocates a new heap buffer for each; a runtime can pool them instead and take each buffer
+ * back once {@link Connection#pollOutput()} has handed it out and its bytes are written, or once the engine
+ * {@link #giveBack gives it back}, so that sending and receiving allocate nothing.
  */
 @FunctionalInterface
 public interface FrameBuffers {
@@ -20,9 +21,10 @@ public interface FrameBuffers {
     ByteBuffer take(int bytes);
 
     /**
-     * Takes back a buffer from {@link #take} that the engine is done with: one it gathered a received message in. The
-     * engine never hands such a buffer out in an event or through {@link Connection#pollOutput()}. A buffer this did
-     * not lend may come back too, and is to be ignored. The default lets every buffer go to the garbage collector.
+     * Takes back a buffer from {@link #take} that the engine is done with: one it gathered a received message in, or
+     * one an extension encoded a message into. The engine never hands such a buffer out in an event or through
+     * {@link Connection#pollOutput()}. A buffer this did not lend may come back too, and is to be ignored. The default
+     * lets every buffer go to the garbage collector.
      */
     default void giveBack(ByteBuffer buffer) {
     }

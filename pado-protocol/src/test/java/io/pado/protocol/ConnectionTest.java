@@ -715,7 +715,8 @@ class ConnectionTest {
             server.connection.deliverBinaryTo(receiver);
             byte[] a = repeat(16384);
             byte[] b = repeat(16384);
-            byte[] input = concat(RawFrame.binary(a).maskedWith(KEY).bytes(), RawFrame.binary(b).maskedWith(KEY).bytes());
+            byte[] input = concat(RawFrame.binary(a).maskedWith(KEY).bytes(),
+                    RawFrame.binary(b).maskedWith(KEY).bytes());
             assertThat(server.receiveSplit(input, 5000)).isEmpty();
             assertThat(receiver.messages).containsExactly(a, b);
             assertThat(buffers.taken).containsExactly(16384, 16384);
@@ -730,10 +731,12 @@ class ConnectionTest {
             var receiver = new Receiver();
             server.connection.deliverBinaryTo(receiver);
             byte[] whole = repeat(150_000);
-            byte[] input = concat(
-                    RawFrame.binary(Arrays.copyOfRange(whole, 0, 50_000)).fin(false).maskedWith(KEY).bytes(),
-                    RawFrame.continuation(Arrays.copyOfRange(whole, 50_000, 100_000)).fin(false).maskedWith(KEY).bytes(),
-                    RawFrame.continuation(Arrays.copyOfRange(whole, 100_000, 150_000)).maskedWith(KEY).bytes());
+            byte[] first = Arrays.copyOfRange(whole, 0, 50_000);
+            byte[] second = Arrays.copyOfRange(whole, 50_000, 100_000);
+            byte[] third = Arrays.copyOfRange(whole, 100_000, 150_000);
+            byte[] input = concat(RawFrame.binary(first).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(second).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(third).maskedWith(KEY).bytes());
             assertThat(server.receiveSplit(input, 7000)).isEmpty();
             assertThat(receiver.messages).containsExactly(whole);
             assertThat(buffers.taken.size()).isGreaterThan(1);
@@ -797,6 +800,23 @@ class ConnectionTest {
             assertThat(server.receive(RawFrame.binary(XorExtension.xor(plain)).rsv(0x40).maskedWith(KEY).bytes()))
                     .isEmpty();
             assertThat(receiver.messages).containsExactly(plain);
+            assertThat(buffers.lent).isEmpty();
+        }
+
+        @Test
+        void aReceiverRemovedInsideAGatheredMessageGetsNothingAndTheMessageIsAnEvent() {
+            Engine server = Engine.server();
+            var buffers = new CountingBuffers();
+            server.connection.useFrameBuffers(buffers);
+            var receiver = new Receiver();
+            server.connection.deliverBinaryTo(receiver);
+            byte[] a = repeat(10);
+            byte[] b = repeat(20);
+            assertThat(server.receive(RawFrame.binary(a).fin(false).maskedWith(KEY).bytes())).isEmpty();
+            server.connection.deliverBinaryTo(null);
+            assertThat(server.receive(RawFrame.continuation(b).maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Binary(ByteBuffer.wrap(concat(a, b))));
+            assertThat(receiver.messages).isEmpty();
             assertThat(buffers.lent).isEmpty();
         }
 
