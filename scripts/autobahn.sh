@@ -135,10 +135,23 @@ log="$out/wstest.log"
 rm -rf "$report"
 mkdir -p "$report"
 
-# The suite waits closeHandshakeTimeout (1 s by default) for the answer to a Close it sends, but autobahn's timers
-# (txaio's batched timer) round the due time down to a whole second: the wait is anywhere from 0 to 1 s, and a Close
-# sent just before a second ticks over times out however fast the answer comes. 2 s makes the wait at least 1 s.
-suite_options='{"closeHandshakeTimeout": 2}'
+# write_spec: the run description wstest reads (-s), made from this script's settings. closeHandshakeTimeout: the
+# suite waits this long for the answer to a Close it sends, but its timers fire on whole seconds, so its default of
+# 1 s is anywhere from 0 to 1 s and a fast answer can still be late; 2 s makes the wait at least 1 s.
+write_spec() {
+  "$python" - "$spec" "$mode" "$url" "$agent" "$report" "$cases_json" "$exclude_json" <<'PY'
+import json, sys
+path, mode, url, agent, report, cases, exclude = sys.argv[1:]
+spec = {"outdir": report, "cases": json.loads(cases), "exclude-cases": json.loads(exclude),
+        "options": {"closeHandshakeTimeout": 2}}
+if mode == "server":
+    spec["servers"] = [{"agent": agent, "url": url}]
+else:
+    spec["url"] = url
+with open(path, "w", encoding="utf-8") as out:
+    json.dump(spec, out, indent=2)
+PY
+}
 
 summarise() {
   local -a extra=()
@@ -177,16 +190,7 @@ stop_when_reported() {
 
 # ---- server under test: the suite is the client ---------------------------------------------------
 if [[ "$mode" == server ]]; then
-  cat >"$spec" <<EOF
-{
-  "outdir": "$report",
-  "servers": [{"agent": "$agent", "url": "$url"}],
-  "cases": $cases_json,
-  "exclude-cases": $exclude_json,
-  "exclude-agent-cases": {},
-  "options": $suite_options
-}
-EOF
+  write_spec
   echo "autobahn: fuzzing client -> $url, agent $agent, cases $cases (log: $log)"
   start=$SECONDS
   rc=0
@@ -208,16 +212,7 @@ EOF
 fi
 
 # ---- client under test: the suite is the server ----------------------------------------------------
-cat >"$spec" <<EOF
-{
-  "url": "$url",
-  "outdir": "$report",
-  "cases": $cases_json,
-  "exclude-cases": $exclude_json,
-  "exclude-agent-cases": {},
-  "options": $suite_options
-}
-EOF
+write_spec
 # In the background the function runs in a subshell, which execs timeout: $! is the pid that passes a TERM to wstest
 run_wstest -m fuzzingserver -s "$spec" -u 0 >"$log" 2>&1 &
 server_pid=$!
@@ -243,12 +238,7 @@ done
 (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { cat "$log" >&2; die "the fuzzing server is not listening on 127.0.0.1:$port"; }
 count="$(sed -n 's/^Ok, will run \([0-9]*\) test cases.*/\1/p' "$log" | head -n1)"
 
-cat <<EOF
-autobahn: fuzzing server listening on $url (pid $server_pid), ${count:-?} cases ($cases), log: $log
-  1. $url/getCaseCount
-  2. $url/runCase?case=I&agent=$agent   for I = 1..${count:-N}
-  3. $url/updateReports?agent=$agent&shutdownOnComplete=true
-EOF
+echo "autobahn: fuzzing server listening on $url (pid $server_pid), ${count:-?} cases ($cases), log: $log"
 
 status=0
 if [[ ${#client_cmd[@]} -gt 0 ]]; then
