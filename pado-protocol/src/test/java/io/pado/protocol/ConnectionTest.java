@@ -9,7 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import static io.pado.protocol.Engine.bytes;
@@ -641,36 +644,10 @@ class ConnectionTest {
             }
         }
 
-        @Test
-        void wholeBinaryMessagesGoToTheReceiverInOrderAndNoEventIsQueued() {
-            Engine server = Engine.server();
-            var receiver = new Receiver();
-            server.connection.deliverBinaryTo(receiver);
-            byte[] a = repeat(10);
-            byte[] b = repeat(70000);
-            assertThat(server.receive(concat(RawFrame.binary(a).maskedWith(KEY).bytes(),
-                    RawFrame.binary(b).maskedWith(KEY).bytes()))).isEmpty();
-            assertThat(receiver.messages).containsExactly(a, b);
-        }
-
-        @Test
-        void aMessageBehindAWaitingEventComesAsAnEventSoTheOrderHolds() {
-            Engine server = Engine.server();
-            var receiver = new Receiver();
-            server.connection.deliverBinaryTo(receiver);
-            byte[] a = repeat(5);
-            byte[] b = repeat(6);
-            byte[] input = concat(RawFrame.binary(a).maskedWith(KEY).bytes(), RawFrame.ping("p").maskedWith(KEY).bytes(),
-                    RawFrame.binary(b).maskedWith(KEY).bytes());
-            assertThat(server.receive(input))
-                    .containsExactly(new Event.Ping(bytes("p")), new Event.Binary(ByteBuffer.wrap(b)));
-            assertThat(receiver.messages).containsExactly(a);
-        }
-
         /** Frame buffers that count what the engine takes and gives back, and fill new buffers with junk. */
         final class CountingBuffers implements FrameBuffers {
             final List<Integer> taken = new java.util.ArrayList<>();
-            final java.util.Set<ByteBuffer> lent = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            final Set<ByteBuffer> lent = Collections.newSetFromMap(new IdentityHashMap<>());
             int givenBack;
 
             @Override
@@ -689,13 +666,43 @@ class ConnectionTest {
             }
         }
 
+        final Receiver receiver = new Receiver();
+        final CountingBuffers buffers = new CountingBuffers();
+
+        /** {@code engine} with its binary messages going to {@link #receiver} and its buffers from {@link #buffers}. */
+        Engine pooled(Engine engine) {
+            engine.connection.useFrameBuffers(buffers);
+            engine.connection.deliverBinaryTo(receiver);
+            return engine;
+        }
+
+        @Test
+        void wholeBinaryMessagesGoToTheReceiverInOrderAndNoEventIsQueued() {
+            Engine server = Engine.server();
+            server.connection.deliverBinaryTo(receiver);
+            byte[] a = repeat(10);
+            byte[] b = repeat(70000);
+            assertThat(server.receive(concat(RawFrame.binary(a).maskedWith(KEY).bytes(),
+                    RawFrame.binary(b).maskedWith(KEY).bytes()))).isEmpty();
+            assertThat(receiver.messages).containsExactly(a, b);
+        }
+
+        @Test
+        void aMessageBehindAWaitingEventComesAsAnEventSoTheOrderHolds() {
+            Engine server = Engine.server();
+            server.connection.deliverBinaryTo(receiver);
+            byte[] a = repeat(5);
+            byte[] b = repeat(6);
+            byte[] input = concat(RawFrame.binary(a).maskedWith(KEY).bytes(), RawFrame.ping("p").maskedWith(KEY).bytes(),
+                    RawFrame.binary(b).maskedWith(KEY).bytes());
+            assertThat(server.receive(input))
+                    .containsExactly(new Event.Ping(bytes("p")), new Event.Binary(ByteBuffer.wrap(b)));
+            assertThat(receiver.messages).containsExactly(a);
+        }
+
         @Test
         void fragmentedBinaryGoesToTheReceiverThroughABufferThatIsGivenBackAndTextStaysAnEvent() {
-            Engine server = Engine.server();
-            var buffers = new CountingBuffers();
-            server.connection.useFrameBuffers(buffers);
-            var receiver = new Receiver();
-            server.connection.deliverBinaryTo(receiver);
+            Engine server = pooled(Engine.server());
             byte[] a = repeat(300);
             byte[] b = repeat(20);
             byte[] input = concat(RawFrame.binary(a).fin(false).maskedWith(KEY).bytes(),
@@ -708,11 +715,7 @@ class ConnectionTest {
 
         @Test
         void aMessageSplitAcrossReadsIsGatheredOnceAtItsLength() {
-            Engine server = Engine.server();
-            var buffers = new CountingBuffers();
-            server.connection.useFrameBuffers(buffers);
-            var receiver = new Receiver();
-            server.connection.deliverBinaryTo(receiver);
+            Engine server = pooled(Engine.server());
             byte[] a = repeat(16384);
             byte[] b = repeat(16384);
             byte[] input = concat(RawFrame.binary(a).maskedWith(KEY).bytes(),
@@ -725,11 +728,7 @@ class ConnectionTest {
 
         @Test
         void aBigFragmentedMessageGrowsItsBufferAndGivesEveryOneBack() {
-            Engine server = Engine.server();
-            var buffers = new CountingBuffers();
-            server.connection.useFrameBuffers(buffers);
-            var receiver = new Receiver();
-            server.connection.deliverBinaryTo(receiver);
+            Engine server = pooled(Engine.server());
             byte[] whole = repeat(150_000);
             byte[] first = Arrays.copyOfRange(whole, 0, 50_000);
             byte[] second = Arrays.copyOfRange(whole, 50_000, 100_000);
@@ -747,10 +746,7 @@ class ConnectionTest {
         @Test
         void aHeaderThatAnnouncesAHugePayloadDoesNotReserveIt() {
             var limits = new Limits(64 << 20, 64 << 20, Limits.DEFAULT.closeTimeout());
-            Engine server = Engine.server(Settings.DEFAULT.withLimits(limits));
-            var buffers = new CountingBuffers();
-            server.connection.useFrameBuffers(buffers);
-            server.connection.deliverBinaryTo(new Receiver());
+            Engine server = pooled(Engine.server(Settings.DEFAULT.withLimits(limits)));
             byte[] frame = RawFrame.binary(repeat(40 << 20)).maskedWith(KEY).bytes();
             assertThat(server.receive(Arrays.copyOf(frame, 1000))).isEmpty();
             assertThat(buffers.taken).hasSize(1);
@@ -759,11 +755,7 @@ class ConnectionTest {
 
         @Test
         void aGatheredMessageBehindAWaitingEventIsAnEventWithBytesOfItsOwn() {
-            Engine server = Engine.server();
-            var buffers = new CountingBuffers();
-            server.connection.useFrameBuffers(buffers);
-            var receiver = new Receiver();
-            server.connection.deliverBinaryTo(receiver);
+            Engine server = pooled(Engine.server());
             byte[] a = repeat(100);
             byte[] b = repeat(50);
             byte[] input = concat(RawFrame.binary(a).fin(false).maskedWith(KEY).bytes(),
@@ -776,11 +768,7 @@ class ConnectionTest {
 
         @Test
         void aMessageCutOffByTheEndOfInputGivesItsBufferBack() {
-            Engine server = Engine.server();
-            var buffers = new CountingBuffers();
-            server.connection.useFrameBuffers(buffers);
-            var receiver = new Receiver();
-            server.connection.deliverBinaryTo(receiver);
+            Engine server = pooled(Engine.server());
             byte[] frame = RawFrame.binary(repeat(3000)).maskedWith(KEY).bytes();
             server.receive(Arrays.copyOf(frame, 1000));
             assertThat(buffers.lent).hasSize(1);
@@ -791,11 +779,7 @@ class ConnectionTest {
 
         @Test
         void aDecodedMessageGoesToTheReceiverToo() {
-            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT, List.of(new XorExtension()));
-            var buffers = new CountingBuffers();
-            server.connection.useFrameBuffers(buffers);
-            var receiver = new Receiver();
-            server.connection.deliverBinaryTo(receiver);
+            Engine server = pooled(Engine.of(Role.SERVER, Settings.DEFAULT, List.of(new XorExtension())));
             byte[] plain = repeat(500);
             assertThat(server.receive(RawFrame.binary(XorExtension.xor(plain)).rsv(0x40).maskedWith(KEY).bytes()))
                     .isEmpty();
@@ -805,11 +789,7 @@ class ConnectionTest {
 
         @Test
         void aReceiverRemovedInsideAGatheredMessageGetsNothingAndTheMessageIsAnEvent() {
-            Engine server = Engine.server();
-            var buffers = new CountingBuffers();
-            server.connection.useFrameBuffers(buffers);
-            var receiver = new Receiver();
-            server.connection.deliverBinaryTo(receiver);
+            Engine server = pooled(Engine.server());
             byte[] a = repeat(10);
             byte[] b = repeat(20);
             assertThat(server.receive(RawFrame.binary(a).fin(false).maskedWith(KEY).bytes())).isEmpty();
@@ -823,7 +803,6 @@ class ConnectionTest {
         @Test
         void anEmptyFragmentedMessageReachesTheReceiver() {
             Engine server = Engine.server();
-            var receiver = new Receiver();
             server.connection.deliverBinaryTo(receiver);
             byte[] input = concat(RawFrame.binary(new byte[0]).fin(false).maskedWith(KEY).bytes(),
                     RawFrame.continuation(new byte[0]).maskedWith(KEY).bytes());
@@ -834,7 +813,6 @@ class ConnectionTest {
         @Test
         void theReceiverMaySendWhileTheInputIsParsed() {
             Engine server = Engine.server();
-            var receiver = new Receiver();
             receiver.echoOn = server.connection;
             server.connection.deliverBinaryTo(receiver);
             byte[] a = repeat(3);
@@ -847,7 +825,6 @@ class ConnectionTest {
         @Test
         void withoutAReceiverMessagesAreEventsAgain() {
             Engine server = Engine.server();
-            var receiver = new Receiver();
             server.connection.deliverBinaryTo(receiver);
             server.connection.deliverBinaryTo(null);
             byte[] a = repeat(7);
