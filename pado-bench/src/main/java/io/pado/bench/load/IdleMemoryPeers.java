@@ -19,11 +19,16 @@ import java.util.regex.Pattern;
  * Memory per idle WebSocket on the echo servers of {@link EchoServers} (pado and its peers), measured the same way
  * for all: the server runs in a child JVM with a fixed, pre-touched heap (so RSS growth is native memory); N
  * connections are opened with raw sockets, each sends one 2 KiB message (compressed with permessage-deflate in the
- * "-deflate" runs) and reads its echo. The child's heap in use after a full GC ({@code jcmd GC.run} and
- * {@code GC.heap_info}) and its RSS ({@code /proc/PID/status}) are read when half of the connections are open and
- * again when all are: the growth over the second half, per connection, is the cost of one more idle connection. The
- * first half absorbs one-time costs that would otherwise be counted per connection (the JIT compiler's arenas, which
- * alone are megabytes of RSS; pools; tables growing).
+ * "-deflate" runs) and reads its echo. The child's live heap ({@code jcmd GC.class_histogram}, which counts the
+ * objects left after a full GC at one safepoint) and its RSS ({@code /proc/PID/status}, read after
+ * {@code jcmd System.trim_native_heap} has handed freed malloc memory back) are read when half of the connections
+ * are open and again when all are: the growth over the second half, per connection, is the cost of one more idle
+ * connection.
+ *
+ * <p>One-time costs would otherwise be counted per connection: the JIT compiler's code and arenas (megabytes of
+ * RSS), pools, tables growing. A warm-up of as many connections as will be measured, each opened, echoed once and
+ * closed, lets the hot paths be compiled first, and the first half absorbs the rest. Trimming matters because glibc
+ * keeps what the compiler freed, in amounts that moved the figure by kilobytes per connection from run to run.
  *
  * <p>Usage: {@code IdleMemoryPeers CONNECTIONS SERVER...}, servers as {@link EchoServers} names them, e.g.
  * {@code pado pado-deflate netty netty-deflate jetty jetty-deflate} ({@code jetty-deflate} is the {@code jetty}
@@ -31,6 +36,8 @@ import java.util.regex.Pattern;
  */
 public final class IdleMemoryPeers {
     private static final int PAYLOAD_BYTES = 2048;
+    private static final int RSS_SETTLE_SECONDS = 6;
+    private static final long RSS_SETTLED_KIB = 64;
 
     private IdleMemoryPeers() {
     }
@@ -70,7 +77,7 @@ public final class IdleMemoryPeers {
                 // log lines until the server listens
             }
             Thread.ofVirtual().start(() -> out.lines().forEach(l -> { })); // keep draining its output
-            for (int i = 0; i < 50; i++) { // warm up: load classes and pools
+            for (int i = 0; i < connections / 2; i++) { // warm up: classes, pools and compiled code
                 connect(port, deflate).close();
             }
             for (int i = 0; i < connections / 2; i++) {
@@ -125,23 +132,47 @@ public final class IdleMemoryPeers {
         return socket;
     }
 
-    /** The child's heap in use after a full GC, and its RSS, in bytes. */
+    /** The child's live heap and its RSS once freed native memory is trimmed, in bytes. */
     private static long[] memory(long pid) throws Exception {
-        Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
-        run(jcmd.toString(), Long.toString(pid), "GC.run");
-        String heapInfo = run(jcmd.toString(), Long.toString(pid), "GC.heap_info");
-        long heapKib = 0;
-        Matcher m = Pattern.compile("used (\\d+)K").matcher(heapInfo);
-        while (m.find()) {
-            heapKib += Long.parseLong(m.group(1)); // ParallelGC prints young and old generations
+        String jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd")
+                .toString();
+        String histogram = run(jcmd, Long.toString(pid), "GC.class_histogram");
+        Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(histogram);
+        if (!total.find()) {
+            throw new IOException("no total in the class histogram: " + histogram.lines().reduce((a, b) -> b));
         }
-        long rssKib = 0;
+        long heapBytes = Long.parseLong(total.group(1));
+        return new long[] {heapBytes, settledRssKib(jcmd, pid) * 1024};
+    }
+
+    /**
+     * RSS once freed native memory has been handed back and stays handed back. The JIT compiler frees its arenas on a
+     * timer of a few seconds, so one trim may come before the next release: trim every second until RSS has not
+     * dropped by more than {@link #RSS_SETTLED_KIB} over {@link #RSS_SETTLE_SECONDS} seconds (at most 30 s).
+     */
+    private static long settledRssKib(String jcmd, long pid) throws Exception {
+        var readings = new ArrayList<Long>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            run(jcmd, Long.toString(pid), "System.trim_native_heap");
+            readings.add(rssKib(pid));
+            int n = readings.size();
+            boolean settled = n > RSS_SETTLE_SECONDS
+                    && readings.get(n - 1 - RSS_SETTLE_SECONDS) - readings.get(n - 1) <= RSS_SETTLED_KIB;
+            if (settled || System.nanoTime() > deadline) {
+                return readings.get(n - 1);
+            }
+            Thread.sleep(1000); // the pace of the readings, not a wait for an event
+        }
+    }
+
+    private static long rssKib(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmRSS:")) {
-                rssKib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
-        return new long[] {heapKib * 1024, rssKib * 1024};
+        throw new IOException("no VmRSS in /proc/" + pid + "/status");
     }
 
     private static String run(String... command) throws Exception {
