@@ -81,8 +81,9 @@ public final class Connection {
     private final int extensionRsv;
 
     private final FrameReader reader = new FrameReader();
-    private final Utf8Validator utf8 = new Utf8Validator();
-    private final Utf8Decoder utf8Decoder = new Utf8Decoder();
+    // Made at the first text message: a connection that only carries binary never needs them
+    private Utf8Validator utf8;
+    private Utf8Decoder utf8Decoder;
     private final MessageBuffer message = new MessageBuffer();
     /** Where extensions put decoded bytes: made once, not per frame. */
     private final Consumer<ByteBuffer> onMessageBytes = this::onMessageBytes;
@@ -322,7 +323,13 @@ public final class Connection {
         gatherForReceiver = opcode == Opcode.BINARY && binaryReceiver != null
                 && settings.delivery() == Delivery.MESSAGES;
         messageDecoder = null;
-        utf8.reset();
+        if (opcode == Opcode.TEXT) {
+            if (utf8 == null) {
+                utf8 = new Utf8Validator();
+                utf8Decoder = new Utf8Decoder();
+            }
+            utf8.reset();
+        }
         if (rsv != 0) {
             for (Extension extension : extensions) {
                 if ((extension.rsvBits() & rsv) != 0) {

@@ -7,7 +7,6 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -75,12 +74,9 @@ final class Acceptor {
                 closeQuietly(channel);
                 continue;
             }
-            var released = new AtomicBoolean();
-            Runnable release = () -> {
-                if (released.compareAndSet(false, true)) {
-                    admission.releaseConnection(address);
-                }
-            };
+            // Runs exactly once: from Link.close, or below if the socket never became a link. No guard object, as
+            // one would be kept per open connection
+            Runnable release = () -> admission.releaseConnection(address);
             EventLoop loop = loops.next();
             Runnable register = () -> {
                 try {

@@ -114,7 +114,8 @@ final class ServerOpening implements Opening {
         List<Extension> extensions = List.copyOf(negotiated);
         link.write(response);
         Connection engine = Connection.server(link.config.settings(), extensions, System::nanoTime);
-        Session session = new Session(link, endpoint.handler(), server.virtualThreads(), server, head.path(),
+        // The endpoint's path equals the request's and is one string for all of its connections
+        Session session = new Session(link, endpoint.handler(), server.virtualThreads(), server, endpoint.path(),
                 head.headers(), subprotocol, extensions, endpoint.slowConsumerPolicy());
         LOG.log(System.Logger.Level.DEBUG, "WebSocket open: {0} {1}", link, head.path());
         link.open(engine, session, rest);
