@@ -474,6 +474,29 @@ class ConnectionTest {
         }
 
         @Test
+        void textAfterBinaryOnlyTrafficIsStillChecked() {
+            // The validator is made at the first text message: binary before it must not let bad text through
+            byte[] input = concat(RawFrame.binary(new byte[] {(byte) 0xE2, (byte) 0x82}).maskedWith(KEY).bytes(),
+                    RawFrame.text(new byte[] {'a', (byte) 0xFF}).maskedWith(KEY).bytes());
+            assertEverySplit(Engine::server, input,
+                    List.of(new Event.Binary(ByteBuffer.wrap(new byte[] {(byte) 0xE2, (byte) 0x82})),
+                            new Event.Closed(1007, "invalid UTF-8 in text message")),
+                    RawFrame.close(1007, "invalid UTF-8 in text message").bytes());
+        }
+
+        @Test
+        void binaryBytesBetweenTextMessagesDoNotReachTheValidator() {
+            // An unfinished code point in binary is just bytes; the next text starts from a clean state
+            byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+            byte[] input = concat(RawFrame.text("ok").maskedWith(KEY).bytes(),
+                    RawFrame.binary(new byte[] {euro[0], euro[1]}).maskedWith(KEY).bytes(),
+                    RawFrame.text(euro).maskedWith(KEY).bytes());
+            assertEverySplit(Engine::server, input, List.of(new Event.Text("ok"),
+                    new Event.Binary(ByteBuffer.wrap(new byte[] {euro[0], euro[1]})), new Event.Text("€")),
+                    new byte[0]);
+        }
+
+        @Test
         void multiByteTextIsDecoded() {
             String text = "파도 🌊 wave ünïcödé";
             assertEverySplit(Engine::server, RawFrame.text(text).maskedWith(KEY).bytes(),
