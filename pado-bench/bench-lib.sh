@@ -1,4 +1,5 @@
-# What run-repeat.sh and run-echo-repeat.sh share; sourced from the repository root, after java_bin and jar are set.
+# What run-load.sh, run-repeat.sh and run-echo-repeat.sh share; sourced from the repository root, after java_bin and
+# jar are set.
 # The JVM flags and pinning are run-load.sh's: each server on CPU 0, the load generator on CPU 1.
 
 jvm=(-Xms1g -Xmx1g -XX:+UseParallelGC)
@@ -25,3 +26,19 @@ cpu_ticks() {
 server_cpu_since() {
     echo $(( ($(cpu_ticks "$3") - $1) * 100 * 1000000000 / $(getconf CLK_TCK) / ($(date +%s%N) - $2) ))
 }
+
+# handshake_load PORT SECONDS WARMUP: handshake + close cycles against PORT, 64 at once (with fewer, round trips rather
+# than either side's CPU set the rate), with the C generator if $c_generator is true, else HandshakeLoad; prints
+# "cycles/s generator-CPU%".
+handshake_load() {
+    if $c_generator; then
+        taskset -c 1 pado-bench/target/loadgen --handshakes "$1" 64 "$2" "$3"
+    else
+        taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.HandshakeLoad "$1" 64 "$2" "$3"
+    fi
+}
+
+# Netty's handshake path needed 10-15 s of cycles to reach its full rate here (5k, 14k, then 30k cycles/s in
+# successive 5 s windows after an echo warm-up): handshake runs warm up this long, in a run of their own, so that a
+# measured window never catches a server's ramp.
+handshake_warmup_seconds=15

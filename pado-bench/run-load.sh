@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 java_bin="$(bin/java21)"
 jar=pado-bench/target/benchmarks.jar
 [[ -f "$jar" ]] || { echo "run-load: build first: mvn -B -ntp -q package -DskipTests" >&2; exit 2; }
-jvm=(-Xms1g -Xmx1g -XX:+UseParallelGC)
-seconds=10; warmup=5; hs_warmup=15; broadcasts=1000
+source pado-bench/bench-lib.sh
+seconds=10; warmup=5; hs_warmup=$handshake_warmup_seconds; broadcasts=1000
 plain_servers=(pado pado-vt netty jetty vertx java-websocket)
 plain_scenarios=("100 4 16" "100 4 512" "100 4 16384" "1000 1 512")
 deflate_servers=(pado-deflate pado-deflate-context netty-deflate jetty)
@@ -23,36 +23,26 @@ out=pado-bench/target/load.tsv
 # The C load generator (loadgen.c) for the uncompressed echo, fixed-rate and handshake runs when a C compiler is
 # there: no JIT or GC of its own to add to the latencies, and less CPU per message or handshake than the Java one,
 # which the compressed runs still use (they need a deflater) and which stands in when there is no compiler.
-loadgen=()
-if command -v cc > /dev/null && cc -O2 -o pado-bench/target/loadgen pado-bench/src/main/c/loadgen.c; then
-    loadgen=(pado-bench/target/loadgen)
-fi
-echo "load generator: ${loadgen[*]:-Java (LoadGenerator, HandshakeLoad)} for uncompressed echo, fixed rate and" \
-    "handshakes; Java for compressed"
-echo
 mkdir -p pado-bench/target
+c_generator=false
+if build_c_generator; then
+    c_generator=true
+fi
+if $c_generator; then
+    echo "load generator: C (pado-bench/target/loadgen) for uncompressed echo, fixed rate and handshakes; Java for" \
+        "compressed"
+else
+    echo "load generator: Java (LoadGenerator, HandshakeLoad) for everything: no C compiler"
+fi
+echo
 : > "$out"
 echo "| server | compression | connections | in flight | payload | messages/s | p50 µs | p99 µs | p99.9 µs | server CPU % | generator CPU % | server alloc B/msg |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-
-# CPU time (user + system, in clock ticks) that process PID has used so far.
-cpu_ticks() {
-    awk '{ print $14 + $15 }' "/proc/$1/stat"
-}
 
 # The median of the server's per-second "alloc B/msg" lines in LOG after line FROM, the warm-up seconds skipped.
 alloc_per_message() {
     tail -n +"$(($2 + 1))" "$1" | grep '^alloc' | tail -n +"$((warmup + 1))" | awk '{ print $2 }' | sort -n \
         | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
-}
-
-# handshake_load SECONDS WARMUP: handshake + close cycles against $port, 64 at once; prints "cycles/s generator-CPU%"
-handshake_load() {
-    if [[ ${#loadgen[@]} -gt 0 ]]; then
-        taskset -c 1 "${loadgen[@]}" --handshakes "$port" 64 "$1" "$2"
-    else
-        taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.HandshakeLoad "$port" 64 "$1" "$2"
-    fi
 }
 
 # run SERVER DEFLATE(true|false) SCENARIO...
@@ -67,9 +57,9 @@ run() {
         read -r conns inflight payload <<< "$scenario"
         local ticks_before ticks_after started ended
         ticks_before=$(cpu_ticks "$pid"); started=$(date +%s%N); log_from=$(wc -l < "$log")
-        if [[ "$deflate" == false && ${#loadgen[@]} -gt 0 ]]; then
-            result=$(taskset -c 1 "${loadgen[@]}" "$port" "$conns" "$inflight" "$payload" "$seconds" "$warmup" \
-                | tail -1)
+        if [[ "$deflate" == false ]] && $c_generator; then
+            result=$(taskset -c 1 pado-bench/target/loadgen "$port" "$conns" "$inflight" "$payload" "$seconds" \
+                "$warmup" | tail -1)
         else
             result=$(taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.deflate="$deflate" -cp "$jar" \
                 io.pado.bench.load.LoadGenerator "$port" "$conns" "$inflight" "$payload" "$seconds" "$warmup" \
@@ -86,22 +76,19 @@ run() {
         echo "| $server | $deflate | $conns | $inflight | $payload | $rate | $p50 | $p99 | $p999 | $server_cpu | $gen_cpu | $alloc |"
     done
     if [[ "$deflate" == false ]]; then
-        # 64 cycles at once: with fewer, round trips rather than either side's CPU set the rate. The warm-up is a
-        # run of its own, longer than the echo runs': Netty's handshake path took 10-15 s of cycles to reach its
-        # full rate here (5k, 14k, then 30k cycles/s in successive 5 s windows), and a window that caught its ramp
-        # would favour the others. The server's CPU is then taken over the measured run alone.
-        handshake_load "$hs_warmup" 0 > /dev/null
+        # The handshake warm-up is a run of its own, longer than the echo runs' (see bench-lib.sh); the server's CPU
+        # is then taken over the measured run alone.
+        handshake_load "$port" "$hs_warmup" 0 > /dev/null
         local hs_ticks_before hs_started hs_log_from
         hs_ticks_before=$(cpu_ticks "$pid"); hs_started=$(date +%s%N); hs_log_from=$(wc -l < "$log")
-        cycles=$(handshake_load "$seconds" 0 | tail -1)
+        cycles=$(handshake_load "$port" "$seconds" 0 | tail -1)
         # The server's CPU over the measured run, in % of one core, and the median heap it allocated per opened
         # connection (the probe's alloc-open lines)
-        cycles="$cycles $(( ($(cpu_ticks "$pid") - hs_ticks_before) * 100 * 1000000000 / $(getconf CLK_TCK) \
-            / ($(date +%s%N) - hs_started) ))"
+        cycles="$cycles $(server_cpu_since "$hs_ticks_before" "$hs_started" "$pid")"
         cycles="$cycles $(tail -n +"$((hs_log_from + 1))" "$log" | grep '^alloc-open' | awk '{ print $2 }' | sort -n \
             | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')"
-        if [[ ${#loadgen[@]} -gt 0 ]]; then
-            latency=$(taskset -c 1 "${loadgen[@]}" "$port" 100 1 512 "$seconds" "$warmup" 20000 | tail -1)
+        if $c_generator; then
+            latency=$(taskset -c 1 pado-bench/target/loadgen "$port" 100 1 512 "$seconds" "$warmup" 20000 | tail -1)
         else
             latency=$(taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.rate=20000 -cp "$jar" \
                 io.pado.bench.load.LoadGenerator "$port" 100 1 512 "$seconds" "$warmup" | tail -1)

@@ -38,15 +38,11 @@ for round in $(seq "$rounds"); do
         start_server "$server" "$port" "$log"
         # Warm-up: the echo path's JIT, as in run-load.sh where these scenarios follow the echo runs
         echo_load "$port" 100 4 512 5 0 0 > /dev/null
-        # 10 s of warm-up: a JIT takes that long to settle on a server's handshake path (Netty's does). The server's
-        # CPU time is taken over the whole handshake run, as in run-load.sh.
+        # As in run-load.sh: a handshake warm-up run of its own, then the measured run, with the server's CPU
+        # taken over the measured run alone
+        handshake_load "$port" "$handshake_warmup_seconds" 0 > /dev/null
         ticks_before=$(cpu_ticks "$server_pid"); started=$(date +%s%N)
-        if $c_generator; then
-            cycles=$(taskset -c 1 pado-bench/target/loadgen --handshakes "$port" 64 6 10 | tail -1)
-        else
-            cycles=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.HandshakeLoad "$port" 64 6 10 \
-                | tail -1)
-        fi
+        cycles=$(handshake_load "$port" 10 0 | tail -1)
         hs_cpu=$(server_cpu_since "$ticks_before" "$started" "$server_pid")
         hs_alloc=$(grep '^alloc-open' "$log" | awk '{ print $2 }' | sort -n \
             | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "nan" }')
