@@ -17,8 +17,8 @@ usage:
       9001) and wait for a client under test to drive it.  With "-- command", run that command
       (the client's test driver) once the server listens, with AUTOBAHN_URL, AUTOBAHN_AGENT and
       AUTOBAHN_CASE_COUNT in its environment, then stop the server.  Without a command, wait
-      until the server stops (the client ends with
-      /updateReports?agent=AGENT&shutdownOnComplete=true) or Ctrl-C.
+      until the server stops (the client's last request asks it to write the reports and shut
+      down) or Ctrl-C.
 
   cases: comma-separated case patterns, default "1.*,2.*,...,10.*" (sections 1-10; the suite
          has no section 11, so "11.*" matches nothing).  Compression is "12.*,13.*"; "*" is all.
@@ -96,22 +96,6 @@ else
   url="ws://127.0.0.1:$port"
 fi
 
-json_list() { # "a,b" -> ["a","b"], each a case pattern of digits, dots and stars
-  local list="$1" item sep="" res="["
-  local -a items
-  IFS=',' read -r -a items <<<"$list"
-  for item in "${items[@]}"; do
-    item="${item//[[:space:]]/}"
-    [[ -n "$item" ]] || continue
-    [[ "$item" =~ ^[0-9.*]+$ ]] || die "bad case pattern '$item' (use e.g. 1.*,7.1.1)"
-    res+="$sep\"$item\""; sep=","
-  done
-  echo "$res]"
-}
-cases_json="$(json_list "$cases")"
-[[ "$cases_json" != "[]" ]] || die "no case patterns given"
-exclude_json="$(json_list "${AUTOBAHN_EXCLUDE:-}")"
-
 # ---- the suite ---------------------------------------------------------------------------------
 [[ -n "${AUTOBAHN_TESTSUITE:-}" ]] || die "AUTOBAHN_TESTSUITE is not set; point it at a checkout of
   the Autobahn|Testsuite (e.g. a clone of github.com/ricardo-valero/autobahn-testsuite)"
@@ -135,15 +119,31 @@ log="$out/wstest.log"
 rm -rf "$report"
 mkdir -p "$report"
 
-# write_spec: the run description wstest reads (-s), made from this script's settings. closeHandshakeTimeout: the
-# suite waits this long for the answer to a Close it sends, but its timers fire on whole seconds, so its default of
-# 1 s is anywhere from 0 to 1 s and a fast answer can still be late; 2 s makes the wait at least 1 s.
+# write_spec: the run description wstest reads (-s), made from this script's settings; exits 2 on a bad case pattern.
+# closeHandshakeTimeout: the suite waits this long for the answer to a Close it sends, but its timers fire on whole
+# seconds, so its default of 1 s is anywhere from 0 to 1 s and a fast answer can still be late; 2 s makes the wait at
+# least 1 s.
 write_spec() {
-  "$python" - "$spec" "$mode" "$url" "$agent" "$report" "$cases_json" "$exclude_json" <<'PY'
-import json, sys
-path, mode, url, agent, report, cases, exclude = sys.argv[1:]
-spec = {"outdir": report, "cases": json.loads(cases), "exclude-cases": json.loads(exclude),
-        "options": {"closeHandshakeTimeout": 2}}
+  "$python" - "$spec" "$mode" "$url" "$agent" "$report" "$cases" "${AUTOBAHN_EXCLUDE:-}" <<'PY'
+import json, re, sys
+path, mode, url, agent, report, cases, excluded = sys.argv[1:]
+
+def fail(message):
+    print(f"autobahn.sh: {message}", file=sys.stderr)
+    sys.exit(2)
+
+def patterns(text):
+    found = [p.strip() for p in text.split(",") if p.strip()]
+    for p in found:
+        if not re.fullmatch(r"[0-9.*]+", p):
+            fail(f"bad case pattern '{p}' (use e.g. 1.*,7.1.1)")
+    return found
+
+spec = {"outdir": report, "cases": patterns(cases), "options": {"closeHandshakeTimeout": 2}}
+if not spec["cases"]:
+    fail("no case patterns given")
+if patterns(excluded):
+    spec["exclude-cases"] = patterns(excluded)
 if mode == "server":
     spec["servers"] = [{"agent": agent, "url": url}]
 else:
