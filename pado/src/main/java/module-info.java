@@ -4,7 +4,7 @@
  * {@link io.pado.Handler}. The RFC itself is implemented by the sans-I/O engine in {@code io.pado.protocol}.
  */
 module io.pado {
-    requires transitive io.pado.protocol;
+    requires io.pado.protocol;
 
     exports io.pado;
 }

@@ -44,7 +44,7 @@ public final class Client implements AutoCloseable {
      * Connects to {@code uri} and performs the opening handshake. The future completes with the open WebSocket
      * (after which {@code handler} gets {@link Handler#onOpen}) or fails with:
      * <ul>
-     *   <li>{@link io.pado.protocol.HandshakeException} if the server refused or answered wrongly: its
+     *   <li>{@link HandshakeException} if the server refused or answered wrongly: its
      *       {@code status()} and {@code headers()} are the server's for a non-101 answer, and its message names the
      *       wrong header otherwise;</li>
      *   <li>{@link java.net.SocketTimeoutException} if connecting and the handshake took longer than the options'
@@ -83,7 +83,7 @@ public final class Client implements AutoCloseable {
      *     public void onReconnecting(WebSocket ws, int attempt, Duration delay, Throwable cause) {
      *         System.err.println("attempt " + attempt + " in " + delay + ": " + cause.getMessage());
      *     }
-     * }, Reconnect.DEFAULT.withMaxDelay(Duration.ofSeconds(10))).join();
+     * }, Reconnect.builder().maxDelay(Duration.ofSeconds(10)).build()).join();
      * }
      *
      * @throws IllegalArgumentException if {@code uri} is not a {@code ws://} or {@code wss://} URI with a host
@@ -102,7 +102,7 @@ public final class Client implements AutoCloseable {
      */
     @Override
     public void close() {
-        core.close(options.limits().closeTimeout().plusSeconds(1));
+        core.close(options.connection().closeTimeout().plusSeconds(1));
     }
 
     /** Like {@link #close()}, waiting at most {@code timeout}. */

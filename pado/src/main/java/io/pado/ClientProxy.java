@@ -29,9 +29,11 @@ import java.util.Optional;
  * <p>Immutable and thread-safe. {@link #toString()} never shows the password.
  *
  * {@snippet :
- * var options = ClientOptions.DEFAULT
- *         .withProxy(ClientProxy.http("proxy.internal", 3128).withBasicAuth("alice", "secret"));
- * var system = ClientOptions.DEFAULT.withProxy(ClientProxy.SYSTEM); // -Dhttps.proxyHost=… -Dhttps.proxyPort=…
+ * var options = ClientOptions.builder()
+ *         .proxy(ClientProxy.http("proxy.internal", 3128).withBasicAuth("alice", "secret"))
+ *         .build();
+ * // -Dhttps.proxyHost=… -Dhttps.proxyPort=…
+ * var system = ClientOptions.builder().proxy(ClientProxy.SYSTEM).build();
  * }
  */
 public final class ClientProxy {

@@ -19,8 +19,9 @@ import javax.net.ssl.TrustManagerFactory;
  * TLS 1.3 or 1.2, ALPN {@code http/1.1}. Immutable and thread-safe.
  *
  * {@snippet :
- * var client = Client.create(ClientOptions.DEFAULT
- *         .withTls(ClientTls.trustingPem(Path.of("internal-ca.pem"))));
+ * var client = Client.create(ClientOptions.builder()
+ *         .tls(ClientTls.trustingPem(Path.of("internal-ca.pem")))
+ *         .build());
  * }
  */
 public final class ClientTls {

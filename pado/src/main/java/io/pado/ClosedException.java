@@ -6,8 +6,8 @@ import java.io.IOException;
  * The WebSocket is closed (or closing) so the operation could not be done: a send after {@code close}, a send that
  * raced with the peer's Close, or a wait for writability that ended because the connection went away.
  *
- * <p>{@link #code()} is the close code that ended the connection as far as it is known, or {@value
- * io.pado.protocol.CloseCode#ABNORMAL_CLOSURE} when the connection ended without a closing handshake.
+ * <p>{@link #code()} is the close code that ended the connection as far as it is known, or 1006 (abnormal
+ * closure) when the connection ended without a closing handshake.
  */
 public final class ClosedException extends IOException {
     private static final long serialVersionUID = 1L;

@@ -8,39 +8,28 @@ import java.util.Set;
 
 /**
  * A WebSocket endpoint of a {@link Server}: the request path it answers, its {@link Handler}, the subprotocols it
- * speaks and the web origins allowed to connect.
+ * speaks and the web origins allowed to connect. Immutable; {@link #of(String, Handler)} for the common case,
+ * {@link #builder(String, Handler)} for the rest.
  *
  * <p><b>Origin.</b> Browsers send the page's origin with every WebSocket request, and any page may try to connect
  * to any server: checking it stops other sites from using your users' cookies against you (RFC 6455 §10.2). By
  * default ({@link OriginRule#SAME_ORIGIN}) only the page's own origin is allowed (the {@code Origin} whose host and
  * port are the request's {@code Host}, whatever host name or address the server is reached by), plus any origins
- * listed with {@link #withAllowedOrigins}; others are refused with 403. Clients that are not browsers usually send no
- * {@code Origin}; such requests are accepted. With {@link OriginRule#LISTED}, only the listed origins are allowed,
+ * listed with {@link Builder#allowedOrigins}; others are refused with 403. Clients that are not browsers usually send
+ * no {@code Origin}; such requests are accepted. With {@link OriginRule#LISTED}, only the listed origins are allowed,
  * and an empty list accepts every origin: the way to open an endpoint to pages of any site.
  *
  * <p><b>Subprotocols.</b> With {@link SubprotocolRule#REQUIRED}, a client that offers none of the endpoint's
  * subprotocols is refused with 400 and a message naming them, instead of being connected without one.
  *
  * {@snippet :
- * var chat = Endpoint.of("/chat", handler)
- *         .withSubprotocols("chat.v2", "chat.v1")
- *         .withAllowedOrigins("https://example.com");
+ * var chat = Endpoint.builder("/chat", handler)
+ *         .subprotocols("chat.v2", "chat.v1")
+ *         .allowedOrigins("https://example.com")
+ *         .build();
  * }
- *
- * @param path           the exact request path, starting with {@code /}; the query is ignored when routing
- * @param handler        receives the connections' events
- * @param subprotocols   the subprotocols this endpoint speaks, most preferred first (RFC 6455 §1.9); the first of
- *                       these that the client offers is chosen; empty for none
- * @param allowedOrigins the {@code Origin} values allowed, compared exactly (e.g. {@code https://example.com});
- *                       empty to allow any (unless {@code originRule} is {@link OriginRule#SAME_ORIGIN})
- * @param subprotocolRule whether a client must offer one of {@code subprotocols}; default OPTIONAL
- * @param originRule      SAME_ORIGIN (default): the page's own origin and {@code allowedOrigins}; LISTED: only
- *                        {@code allowedOrigins}, any origin when that is empty
- * @param slowConsumerPolicy what a send does when the peer reads too slowly; default
- *                        {@link SlowConsumerPolicy#FAIL_SEND}
  */
-public record Endpoint(String path, Handler handler, List<String> subprotocols, Set<String> allowedOrigins,
-        SubprotocolRule subprotocolRule, OriginRule originRule, SlowConsumerPolicy slowConsumerPolicy) {
+public final class Endpoint {
 
     /** Whether a client must agree on a subprotocol. */
     public enum SubprotocolRule { OPTIONAL, REQUIRED }
@@ -48,17 +37,25 @@ public record Endpoint(String path, Handler handler, List<String> subprotocols, 
     /** Which browser origins are allowed besides the listed ones. */
     public enum OriginRule { LISTED, SAME_ORIGIN }
 
-    public Endpoint {
-        Objects.requireNonNull(path, "path");
+    private final String path;
+    private final Handler handler;
+    private final List<String> subprotocols;
+    private final Set<String> allowedOrigins;
+    private final SubprotocolRule subprotocolRule;
+    private final OriginRule originRule;
+    private final Optional<SlowConsumerPolicy> slowConsumerPolicy;
+
+    private Endpoint(Builder b) {
+        path = Objects.requireNonNull(b.path, "path");
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("path must start with '/': " + path);
         }
-        Objects.requireNonNull(handler, "handler");
-        subprotocols = List.copyOf(subprotocols);
-        allowedOrigins = Set.copyOf(allowedOrigins);
-        Objects.requireNonNull(subprotocolRule, "subprotocolRule");
-        Objects.requireNonNull(originRule, "originRule");
-        Objects.requireNonNull(slowConsumerPolicy, "slowConsumerPolicy");
+        handler = Objects.requireNonNull(b.handler, "handler");
+        subprotocols = List.copyOf(b.subprotocols);
+        allowedOrigins = Set.copyOf(b.allowedOrigins);
+        subprotocolRule = Objects.requireNonNull(b.subprotocolRule, "subprotocolRule");
+        originRule = Objects.requireNonNull(b.originRule, "originRule");
+        slowConsumerPolicy = Objects.requireNonNull(b.slowConsumerPolicy, "slowConsumerPolicy");
         if (subprotocolRule == SubprotocolRule.REQUIRED && subprotocols.isEmpty()) {
             throw new IllegalArgumentException("a required subprotocol needs at least one subprotocol: " + path);
         }
@@ -69,37 +66,118 @@ public record Endpoint(String path, Handler handler, List<String> subprotocols, 
      * that send no {@code Origin}).
      */
     public static Endpoint of(String path, Handler handler) {
-        return new Endpoint(path, handler, List.of(), Set.of(), SubprotocolRule.OPTIONAL, OriginRule.SAME_ORIGIN,
-                SlowConsumerPolicy.FAIL_SEND);
+        return builder(path, handler).build();
     }
 
-    /** A copy that speaks these subprotocols, most preferred first. */
-    public Endpoint withSubprotocols(String... subprotocols) {
-        return new Endpoint(path, handler, List.of(subprotocols), allowedOrigins, subprotocolRule, originRule,
-                slowConsumerPolicy);
+    /** A builder for an endpoint at {@code path}, the exact request path (the query is ignored when routing). */
+    public static Builder builder(String path, Handler handler) {
+        return new Builder(path, handler);
     }
 
-    /** A copy that accepts only requests from these origins (and requests without {@code Origin}). */
-    public Endpoint withAllowedOrigins(String... origins) {
-        return new Endpoint(path, handler, subprotocols, Set.of(origins), subprotocolRule, originRule,
-                slowConsumerPolicy);
+    /** A builder holding this endpoint's settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    /** A copy that refuses (400) clients offering none of its subprotocols, or that does not. */
-    public Endpoint withSubprotocolRule(SubprotocolRule rule) {
-        return new Endpoint(path, handler, subprotocols, allowedOrigins, rule, originRule,
-                slowConsumerPolicy);
+    /** The exact request path, starting with {@code /}. */
+    public String path() {
+        return path;
     }
 
-    /** A copy that also allows the page's own origin ({@link OriginRule#SAME_ORIGIN}), or only the listed ones. */
-    public Endpoint withOriginRule(OriginRule rule) {
-        return new Endpoint(path, handler, subprotocols, allowedOrigins, subprotocolRule, rule,
-                slowConsumerPolicy);
+    /** Receives the connections' events. */
+    public Handler handler() {
+        return handler;
     }
 
-    /** A copy whose connections' sends follow {@code policy} when the peer reads too slowly. */
-    public Endpoint withSlowConsumerPolicy(SlowConsumerPolicy policy) {
-        return new Endpoint(path, handler, subprotocols, allowedOrigins, subprotocolRule, originRule, policy);
+    /** The subprotocols this endpoint speaks, most preferred first (RFC 6455 §1.9); empty for none. */
+    public List<String> subprotocols() {
+        return subprotocols;
+    }
+
+    /** The {@code Origin} values allowed besides those the {@link #originRule()} allows, compared exactly. */
+    public Set<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
+    /** Whether a client must offer one of {@link #subprotocols()}; default OPTIONAL. */
+    public SubprotocolRule subprotocolRule() {
+        return subprotocolRule;
+    }
+
+    /** SAME_ORIGIN (default): the page's own origin and the listed ones; LISTED: only the listed ones. */
+    public OriginRule originRule() {
+        return originRule;
+    }
+
+    /** The slow-consumer policy of this endpoint's connections, if not the server's. */
+    public Optional<SlowConsumerPolicy> slowConsumerPolicy() {
+        return slowConsumerPolicy;
+    }
+
+    /** Builds an {@link Endpoint}; not thread-safe. */
+    public static final class Builder {
+        private final String path;
+        private final Handler handler;
+        private List<String> subprotocols = List.of();
+        private Set<String> allowedOrigins = Set.of();
+        private SubprotocolRule subprotocolRule = SubprotocolRule.OPTIONAL;
+        private OriginRule originRule = OriginRule.SAME_ORIGIN;
+        private Optional<SlowConsumerPolicy> slowConsumerPolicy = Optional.empty();
+
+        private Builder(String path, Handler handler) {
+            this.path = path;
+            this.handler = handler;
+        }
+
+        private Builder(Endpoint e) {
+            path = e.path;
+            handler = e.handler;
+            subprotocols = e.subprotocols;
+            allowedOrigins = e.allowedOrigins;
+            subprotocolRule = e.subprotocolRule;
+            originRule = e.originRule;
+            slowConsumerPolicy = e.slowConsumerPolicy;
+        }
+
+        /** Speaks these subprotocols, most preferred first: the first the client offers is chosen. */
+        public Builder subprotocols(String... subprotocols) {
+            this.subprotocols = List.of(subprotocols);
+            return this;
+        }
+
+        /** Also accepts requests from these origins (e.g. {@code https://example.com}). */
+        public Builder allowedOrigins(String... origins) {
+            this.allowedOrigins = Set.of(origins);
+            return this;
+        }
+
+        /** Refuses (400) clients offering none of the subprotocols, or not (the default). */
+        public Builder subprotocolRule(SubprotocolRule rule) {
+            this.subprotocolRule = rule;
+            return this;
+        }
+
+        /** Also allows the page's own origin ({@link OriginRule#SAME_ORIGIN}, the default), or only the listed. */
+        public Builder originRule(OriginRule rule) {
+            this.originRule = rule;
+            return this;
+        }
+
+        /** This endpoint's sends follow {@code policy} when the peer reads too slowly, whatever the server's. */
+        public Builder slowConsumerPolicy(SlowConsumerPolicy policy) {
+            this.slowConsumerPolicy = Optional.of(policy);
+            return this;
+        }
+
+        /**
+         * The endpoint.
+         *
+         * @throws IllegalArgumentException if the path does not start with {@code /}, or a subprotocol is required
+         *                                  but none is given
+         */
+        public Endpoint build() {
+            return new Endpoint(this);
+        }
     }
 
     /**

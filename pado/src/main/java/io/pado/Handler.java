@@ -60,9 +60,8 @@ public interface Handler {
      * The connection ended; the last callback for {@code ws} (for a {@link ReconnectingWebSocket}, the last of this
      * connection: {@link #onReconnecting} and a new {@link #onOpen} may follow). {@code code} is the peer's close code
      * when the closing handshake happened (or when we started it, the code we sent and the peer echoed), the code of
-     * the failure when pado failed the connection (1002, 1007, 1009, ...), {@value
-     * io.pado.protocol.CloseCode#NO_STATUS_RECEIVED} when the Close had no code, and {@value
-     * io.pado.protocol.CloseCode#ABNORMAL_CLOSURE} when the TCP connection ended without a Close.
+     * the failure when pado failed the connection (1002, 1007, 1009, ...), 1005 when the
+     * Close had no code, and 1006 when the TCP connection ended without a Close.
      */
     default void onClose(WebSocket ws, int code, String reason) {
     }
@@ -83,8 +82,8 @@ public interface Handler {
     }
 
     /**
-     * The connection failed below the WebSocket protocol: a socket error such as a reset. {@link #onClose} with
-     * {@value io.pado.protocol.CloseCode#ABNORMAL_CLOSURE} follows.
+     * The connection failed below the WebSocket protocol: a socket error such as a reset. {@link #onClose} with 1006
+     * follows.
      */
     default void onError(WebSocket ws, Throwable error) {
     }

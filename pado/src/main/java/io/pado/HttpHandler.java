@@ -1,6 +1,5 @@
 package io.pado;
 
-import io.pado.protocol.RequestHead;
 
 /**
  * Answers plain HTTP requests (those that are not WebSocket upgrades) on a {@link Server}'s port, so that a web page
@@ -21,5 +20,5 @@ import io.pado.protocol.RequestHead;
 public interface HttpHandler {
 
     /** The response to {@code request}. */
-    HttpResponse handle(RequestHead request) throws Exception;
+    HttpResponse handle(HttpRequest request) throws Exception;
 }

@@ -1,6 +1,5 @@
 package io.pado;
 
-import io.pado.protocol.Headers;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 

@@ -3,29 +3,31 @@ package io.pado;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Checks shared by {@link ServerOptions} and {@link ClientOptions}. */
+/** Checks shared by the options types. */
 final class Options {
     private Options() {
     }
 
-    static void requirePositive(Duration d, String name) {
+    static Duration requirePositive(Duration d, String name) {
         Objects.requireNonNull(d, name);
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be positive: " + d);
         }
+        return d;
     }
 
-    static void requireNotNegative(Duration d, String name) {
+    static Duration requireNotNegative(Duration d, String name) {
         Objects.requireNonNull(d, name);
         if (d.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative: " + d);
         }
+        return d;
     }
 
-    static void requireWaterMarks(long low, long high, long max) {
-        if (low < 0 || high < low || max < high) {
-            throw new IllegalArgumentException("need 0 <= lowWaterBytes <= highWaterBytes <= maxQueuedBytes: "
-                    + low + ", " + high + ", " + max);
+    static int requireRange(int value, int min, int max, String name) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be " + min + " to " + max + ": " + value);
         }
+        return value;
     }
 }

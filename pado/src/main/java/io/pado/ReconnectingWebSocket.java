@@ -28,7 +28,7 @@ public interface ReconnectingWebSocket extends WebSocket {
     /**
      * Completes when reconnecting has stopped: normally after {@link #close}, {@link #abort()} or
      * {@link Client#close()}; with a {@link ClosedException} holding the code when the server closed with a final
-     * code; with the last attempt's exception (a {@link io.pado.protocol.HandshakeException}, say) when it cannot
+     * code; with the last attempt's exception (a {@link HandshakeException}, say) when it cannot
      * succeed by waiting; with an {@link java.io.IOException} "gave up" whose cause is the last failure after
      * {@code maxAttempts} failed attempts.
      */

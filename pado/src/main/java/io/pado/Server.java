@@ -26,7 +26,7 @@ import java.util.Objects;
  * {@link #start()}; they apply to requests that arrive afterwards.
  *
  * {@snippet :
- * try (Server server = Server.create(ServerOptions.DEFAULT.withPort(8080))) {
+ * try (Server server = Server.create(ServerOptions.builder().port(8080).build())) {
  *     server.endpoint(Endpoint.of("/echo", new Handler() {
  *         @Override
  *         public void onText(WebSocket ws, String text) {
@@ -84,7 +84,7 @@ public final class Server implements AutoCloseable {
      * Swaps the TLS certificate without a restart: connections accepted from now on use {@code tls}, open ones keep
      * theirs. Use it when a certificate is renewed.
      *
-     * @throws IllegalStateException if the server was created without {@link ServerOptions#withTls TLS}
+     * @throws IllegalStateException if the server was created without {@link ServerOptions.Builder#tls TLS}
      */
     public void reloadCertificate(ServerTls tls) {
         core.reloadCertificate(Objects.requireNonNull(tls, "tls"));
@@ -154,7 +154,7 @@ public final class Server implements AutoCloseable {
 
     /** {@link #stop(Duration)} with the close timeout of the options' limits, plus one second. */
     public void stop() {
-        stop(options.limits().closeTimeout().plusSeconds(1));
+        stop(options.connection().closeTimeout().plusSeconds(1));
     }
 
     /** Same as {@link #stop()}. */

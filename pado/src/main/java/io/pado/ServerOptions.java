@@ -1,251 +1,237 @@
 package io.pado;
 
-import io.pado.protocol.ExtensionFactory;
-import io.pado.protocol.Limits;
-import io.pado.protocol.PerMessageDeflate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * Where a {@link Server} listens, its threads, and every limit and timeout it applies to a connection. Immutable;
- * start from {@link #DEFAULT} and change what you need with the {@code with…} methods.
+ * Where a {@link Server} listens, its threads, TLS, what it admits, and how its connections behave
+ * ({@link ConnectionOptions}). Immutable; built with {@link #builder()}, changed with {@link #toBuilder()}.
  *
  * {@snippet :
- * var options = ServerOptions.DEFAULT
- *         .withHost("0.0.0.0")
- *         .withPort(8080)
- *         .withLimits(Limits.DEFAULT.withMaxMessageBytes(16 << 20));
+ * var options = ServerOptions.builder()
+ *         .host("0.0.0.0")
+ *         .port(8080)
+ *         .connection(c -> c.maxMessageBytes(16 << 20))
+ *         .build();
  * }
  *
- * @param host                the address to listen on: a host name or IP literal; {@code 0.0.0.0} for all IPv4
- *                            interfaces
- * @param port                the TCP port; 0 picks a free one, see {@link Server#port()}
- * @param eventLoops          how many event-loop threads own the sockets; default one per core
- * @param dispatch            where handler callbacks run; default {@link Dispatch#VIRTUAL_THREADS}
- * @param limits              frame and message size limits and the close timeout, enforced by the protocol engine:
- *                            a frame or message over the limit closes the connection with 1009
- * @param maxRequestHeadBytes the largest HTTP request head (request line and headers) read; a bigger one is
- *                            answered with 431
- * @param handshakeTimeout    how long a new connection may take to send its request head; after that the socket is
- *                            closed
- * @param idleTimeout         a WebSocket that receives nothing for this long is closed with 1001; {@link
- *                            Duration#ZERO} (the default) for never
- * @param lowWaterBytes       a WebSocket above the high-water mark becomes writable again when its queued bytes
- *                            drain to this
- * @param highWaterBytes      above this many queued bytes a WebSocket is not {@linkplain WebSocket#isWritable()
- *                            writable}; received data waiting for a slow handler above this stops reading from the
- *                            socket until it drains
- * @param maxQueuedBytes      a send that would queue more than this fails and queues nothing: the memory bound per
- *                            connection
- * @param extensions          extensions to negotiate, in order of preference; none by default (see
- *                            {@link #withExtensions})
- * @param tls                 the certificate for {@code wss://}; empty (the default) for plain {@code ws://}. The
- *                            handshake timeout covers the TLS handshake too
- * @param pingInterval        a WebSocket that has received nothing for this long is sent a Ping (RFC 6455 §5.5.2);
- *                            default 30 s, {@link Duration#ZERO} for never
- * @param pongTimeout         if nothing (a Pong or anything else) arrives this long after that Ping, the peer is
- *                            taken for dead: pado sends Close 1001 "ping timeout", does not wait for the answer (the
- *                            socket closes once that Close is written, at the latest after the close timeout), and the
- *                            handler gets {@code onClose(1001, "ping timeout")}, not 1006; default 10 s
- * @param writeTimeout          a slow consumer: when queued bytes have been waiting this long and the socket took none
- *                            of them, the peer is not reading. pado reports {@code onClose(1008, "slow consumer")} and
- *                            drops the connection (a Close could not get through); default 30 s, {@link Duration#ZERO}
- *                            for never. Sends beyond {@code maxQueuedBytes} fail at once either way
- * @param maxConnectionsPerAddress at most this many sockets from one remote IP address at a time, counted from
- *                            accept to close; a socket over the limit is closed at once, before anything is read
- *                            (an HTTP answer would need the request read, holding the very socket the limit is
- *                            there to refuse). 0 (the default) for no limit: clients behind one NAT or proxy share
- *                            an address
- * @param handshakeRate       WebSocket upgrades the whole server accepts, as a token bucket; a request over it is
- *                            answered {@code 503 Service Unavailable} with {@code Retry-After} (whole seconds until a
- *                            token is back) and closed, before any handshake work. Open connections are not
- *                            affected. Default 10,000 a second in bursts of 10,000; empty for no limit
+ * <p>The defaults: {@code 127.0.0.1} on a free port, one event loop per core, no TLS, 8 KiB request heads, no limit
+ * of connections per address, at most 10,000 WebSocket handshakes a second (in bursts of 10,000), and
+ * {@link ConnectionOptions#DEFAULT}.
  */
-public record ServerOptions(String host, int port, int eventLoops, Dispatch dispatch, Limits limits,
-        int maxRequestHeadBytes, Duration handshakeTimeout, Duration idleTimeout, long lowWaterBytes,
-        long highWaterBytes, long maxQueuedBytes, List<ExtensionFactory> extensions, Optional<ServerTls> tls,
-        Duration pingInterval, Duration pongTimeout, Duration writeTimeout, int maxConnectionsPerAddress,
-        Optional<RateLimit> handshakeRate) {
+public final class ServerOptions {
+
+    /** The defaults listed above. */
+    public static final ServerOptions DEFAULT = builder().build();
 
     /**
-     * Listens on {@code 127.0.0.1} on a free port, one event loop per core, handlers on virtual threads,
-     * {@link Limits#DEFAULT} (1 MiB messages, 5 s close timeout), 8 KiB request heads, 10 s handshake timeout, no
-     * idle timeout, water marks 64 KiB / 1 MiB, at most 32 MiB queued per connection, no extensions, no TLS, a
-     * Ping after 30 s without input and 10 s for the answer, 30 s write
-     * timeout, no limit of connections per address, at most 10,000 WebSocket handshakes a second (in bursts of
-     * 10,000).
+     * At most {@code permits} events per {@code period}, in bursts of up to {@code permits}: a token bucket that holds
+     * {@code permits} tokens and gains one every {@code period / permits}.
+     *
+     * @param permits at least 1
+     * @param period  positive, at most one day
      */
-    public static final ServerOptions DEFAULT = new ServerOptions("127.0.0.1", 0,
-            Runtime.getRuntime().availableProcessors(), Dispatch.VIRTUAL_THREADS, Limits.DEFAULT, 8 << 10,
-            Duration.ofSeconds(10), Duration.ZERO, 64 << 10, 1 << 20, 32 << 20, List.of(), Optional.empty(),
-            Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 0,
-            Optional.of(RateLimit.perSecond(10_000)));
-
-    public ServerOptions {
-        Objects.requireNonNull(host, "host");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("bad port: " + port);
+    public record HandshakeRate(int permits, Duration period) {
+        public HandshakeRate {
+            if (permits < 1) {
+                throw new IllegalArgumentException("permits must be positive: " + permits);
+            }
+            Options.requirePositive(period, "period");
+            if (period.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("period must be at most one day: " + period);
+            }
         }
-        if (eventLoops < 1) {
-            throw new IllegalArgumentException("eventLoops must be positive: " + eventLoops);
+
+        /** {@code permits} a second, in bursts of up to {@code permits}. */
+        public static HandshakeRate perSecond(int permits) {
+            return new HandshakeRate(permits, Duration.ofSeconds(1));
         }
-        Objects.requireNonNull(dispatch, "dispatch");
-        Objects.requireNonNull(limits, "limits");
-        if (maxRequestHeadBytes < 256) {
-            throw new IllegalArgumentException("maxRequestHeadBytes below 256: " + maxRequestHeadBytes);
-        }
-        Options.requirePositive(handshakeTimeout, "handshakeTimeout");
-        Options.requireNotNegative(idleTimeout, "idleTimeout");
-        Options.requireWaterMarks(lowWaterBytes, highWaterBytes, maxQueuedBytes);
-        extensions = List.copyOf(extensions);
-        Objects.requireNonNull(tls, "tls");
-        Options.requireNotNegative(pingInterval, "pingInterval");
-        Options.requirePositive(pongTimeout, "pongTimeout");
-        Options.requireNotNegative(writeTimeout, "writeTimeout");
-        if (maxConnectionsPerAddress < 0) {
-            throw new IllegalArgumentException("maxConnectionsPerAddress must not be negative: "
-                    + maxConnectionsPerAddress);
-        }
-        Objects.requireNonNull(handshakeRate, "handshakeRate");
     }
 
-    /** A copy listening on another host. */
-    public ServerOptions withHost(String host) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, handshakeRate);
+    private final String host;
+    private final int port;
+    private final int eventLoops;
+    private final Optional<ServerTls> tls;
+    private final int maxRequestHeadBytes;
+    private final int maxConnectionsPerAddress;
+    private final Optional<HandshakeRate> handshakeRate;
+    private final ConnectionOptions connection;
+
+    private ServerOptions(Builder b) {
+        host = Objects.requireNonNull(b.host, "host");
+        port = Options.requireRange(b.port, 0, 65535, "port");
+        eventLoops = Options.requireRange(b.eventLoops, 1, 1024, "eventLoops");
+        tls = Objects.requireNonNull(b.tls, "tls");
+        maxRequestHeadBytes = Options.requireRange(b.maxRequestHeadBytes, 256, 1 << 20, "maxRequestHeadBytes");
+        maxConnectionsPerAddress = Options.requireRange(b.maxConnectionsPerAddress, 0, Integer.MAX_VALUE,
+                "maxConnectionsPerAddress");
+        handshakeRate = Objects.requireNonNull(b.handshakeRate, "handshakeRate");
+        connection = Objects.requireNonNull(b.connection, "connection");
     }
 
-    /** A copy listening on another port; 0 for any free port. */
-    public ServerOptions withPort(int port) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, handshakeRate);
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** A copy with another number of event loops. */
-    public ServerOptions withEventLoops(int eventLoops) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, handshakeRate);
+    /** A builder holding these options, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    /** A copy whose handlers run elsewhere. */
-    public ServerOptions withDispatch(Dispatch dispatch) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, handshakeRate);
+    /** The address to listen on: a host name or IP literal; {@code 0.0.0.0} for all IPv4 interfaces. */
+    public String host() {
+        return host;
     }
 
-    /** A copy with other frame and message limits and close timeout. */
-    public ServerOptions withLimits(Limits limits) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, handshakeRate);
+    /** The TCP port; 0 picks a free one, see {@link Server#port()}. */
+    public int port() {
+        return port;
     }
 
-    /** A copy with another maximum request-head size. */
-    public ServerOptions withMaxRequestHeadBytes(int bytes) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, bytes, handshakeTimeout, idleTimeout,
-                lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, handshakeRate);
+    /** How many event-loop threads own the sockets. */
+    public int eventLoops() {
+        return eventLoops;
     }
 
-    /** A copy with another handshake timeout. */
-    public ServerOptions withHandshakeTimeout(Duration timeout) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, timeout, idleTimeout,
-                lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, handshakeRate);
+    /** The certificate for {@code wss://}; empty for plain {@code ws://}. The handshake timeout covers TLS too. */
+    public Optional<ServerTls> tls() {
+        return tls;
     }
 
-    /** A copy with another idle timeout; {@link Duration#ZERO} for none. */
-    public ServerOptions withIdleTimeout(Duration timeout) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                timeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, handshakeRate);
-    }
-
-    /** A copy with other low- and high-water marks. */
-    public ServerOptions withWaterMarks(long lowWaterBytes, long highWaterBytes) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, handshakeRate);
-    }
-
-    /** A copy with another bound on queued bytes per connection. */
-    public ServerOptions withMaxQueuedBytes(long bytes) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, bytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, handshakeRate);
+    /** The largest HTTP request head (request line and headers) read; a bigger one is answered with 431. */
+    public int maxRequestHeadBytes() {
+        return maxRequestHeadBytes;
     }
 
     /**
-     * A copy that negotiates these extensions, in order of preference, for example permessage-deflate:
-     * {@snippet :
-     * options.withExtensions(PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT))
-     * }
-     * Keep one factory per server: a {@link PerMessageDeflate} shares its pool of compressors across connections.
+     * At most this many sockets from one remote IP address at a time, counted from accept to close; a socket over
+     * the limit is closed at once, before anything is read (an HTTP answer would need the request read, holding the
+     * very socket the limit is there to refuse). 0 for no limit: clients behind one NAT or proxy share an address.
      */
-    public ServerOptions withExtensions(ExtensionFactory... factories) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, List.of(factories), tls, pingInterval,
-                pongTimeout, writeTimeout, maxConnectionsPerAddress, handshakeRate);
-    }
-
-    /** A copy that speaks {@code wss://} (TLS) with this certificate; see {@link ServerTls}. */
-    public ServerOptions withTls(ServerTls tls) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, Optional.of(tls), pingInterval,
-                pongTimeout, writeTimeout, maxConnectionsPerAddress, handshakeRate);
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
     }
 
     /**
-     * A copy that pings a connection after {@code interval} without input; {@link Duration#ZERO} turns pings (and
-     * the pong timeout) off.
+     * WebSocket upgrades the whole server accepts; a request over it is answered {@code 503 Service Unavailable}
+     * with {@code Retry-After} (whole seconds until a token is back), before any handshake work. Open connections
+     * are not affected. Empty for no limit.
      */
-    public ServerOptions withPingInterval(Duration interval) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, interval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, handshakeRate);
+    public Optional<HandshakeRate> handshakeRate() {
+        return handshakeRate;
     }
 
-    /** A copy that gives up on a peer that has sent nothing for this long after our Ping. */
-    public ServerOptions withPongTimeout(Duration timeout) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, timeout,
-                writeTimeout, maxConnectionsPerAddress, handshakeRate);
+    /** How each connection behaves: limits, timeouts, keep-alive, water marks, dispatch, compression. */
+    public ConnectionOptions connection() {
+        return connection;
     }
 
-    /**
-     * A copy that allows at most {@code max} sockets from one remote IP address at a time; 0 for no limit. Behind a
-     * reverse proxy every client has the proxy's address: limit there instead.
-     */
-    public ServerOptions withMaxConnectionsPerAddress(int max) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, max, handshakeRate);
+    @Override
+    public String toString() {
+        return "ServerOptions[host=" + host + ", port=" + port + ", eventLoops=" + eventLoops + ", tls="
+                + tls.isPresent() + ", maxRequestHeadBytes=" + maxRequestHeadBytes + ", maxConnectionsPerAddress="
+                + maxConnectionsPerAddress + ", handshakeRate=" + handshakeRate + ", connection=" + connection + "]";
     }
 
-    /** A copy that accepts WebSocket handshakes at most at {@code rate}, across the server. */
-    public ServerOptions withHandshakeRate(RateLimit rate) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, Optional.of(rate));
-    }
+    /** Builds {@link ServerOptions}; not thread-safe. {@link #build()} checks the values. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private int eventLoops = Runtime.getRuntime().availableProcessors();
+        private Optional<ServerTls> tls = Optional.empty();
+        private int maxRequestHeadBytes = 8 << 10;
+        private int maxConnectionsPerAddress;
+        private Optional<HandshakeRate> handshakeRate = Optional.of(HandshakeRate.perSecond(10_000));
+        private ConnectionOptions connection = ConnectionOptions.DEFAULT;
 
-    /** A copy that accepts WebSocket handshakes as fast as they come (for benchmarks behind their own limits). */
-    public ServerOptions withoutHandshakeRate() {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                writeTimeout, maxConnectionsPerAddress, Optional.empty());
-    }
+        private Builder() {
+        }
 
-    /** A copy that closes a slow consumer after this long without write progress; {@link Duration#ZERO} for never. */
-    public ServerOptions withWriteTimeout(Duration timeout) {
-        return new ServerOptions(host, port, eventLoops, dispatch, limits, maxRequestHeadBytes, handshakeTimeout,
-                idleTimeout, lowWaterBytes, highWaterBytes, maxQueuedBytes, extensions, tls, pingInterval, pongTimeout,
-                timeout, maxConnectionsPerAddress, handshakeRate);
+        private Builder(ServerOptions o) {
+            host = o.host;
+            port = o.port;
+            eventLoops = o.eventLoops;
+            tls = o.tls;
+            maxRequestHeadBytes = o.maxRequestHeadBytes;
+            maxConnectionsPerAddress = o.maxConnectionsPerAddress;
+            handshakeRate = o.handshakeRate;
+            connection = o.connection;
+        }
+
+        /** See {@link ServerOptions#host()}; default {@code 127.0.0.1}. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** See {@link ServerOptions#port()}; default 0, any free port. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** See {@link ServerOptions#eventLoops()}; default one per core. */
+        public Builder eventLoops(int count) {
+            this.eventLoops = count;
+            return this;
+        }
+
+        /** Serves {@code wss://} with this certificate; see {@link ServerTls}. */
+        public Builder tls(ServerTls tls) {
+            this.tls = Optional.of(tls);
+            return this;
+        }
+
+        /** See {@link ServerOptions#maxRequestHeadBytes()}; default 8 KiB. */
+        public Builder maxRequestHeadBytes(int bytes) {
+            this.maxRequestHeadBytes = bytes;
+            return this;
+        }
+
+        /**
+         * See {@link ServerOptions#maxConnectionsPerAddress()}; default 0, no limit. Behind a reverse proxy every
+         * client has the proxy's address: limit there instead.
+         */
+        public Builder maxConnectionsPerAddress(int max) {
+            this.maxConnectionsPerAddress = max;
+            return this;
+        }
+
+        /** Accepts at most {@code permits} WebSocket handshakes per {@code period}, across the server. */
+        public Builder handshakeRate(int permits, Duration period) {
+            this.handshakeRate = Optional.of(new HandshakeRate(permits, period));
+            return this;
+        }
+
+        /** Accepts WebSocket handshakes as fast as they come. */
+        public Builder unlimitedHandshakeRate() {
+            this.handshakeRate = Optional.empty();
+            return this;
+        }
+
+        /** How each connection behaves; see {@link ConnectionOptions}. */
+        public Builder connection(ConnectionOptions connection) {
+            this.connection = connection;
+            return this;
+        }
+
+        /** Changes some of the connection options: {@code .connection(c -> c.idleTimeout(Duration.ofMinutes(5)))}. */
+        public Builder connection(Consumer<ConnectionOptions.Builder> changes) {
+            this.connection = connection.toBuilder().apply(changes).build();
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException if a value is out of range
+         * @throws NullPointerException     if a value is null
+         */
+        public ServerOptions build() {
+            return new ServerOptions(this);
+        }
     }
 }

@@ -16,13 +16,13 @@ import javax.net.ssl.SSLContext;
  * run by the event loops with the JDK's {@link javax.net.ssl.SSLEngine}, ALPN {@code http/1.1}.
  *
  * <p>Load it from PEM files ({@link #fromPem}), a {@link KeyStore} ({@link #fromKeyStore}) or any
- * {@link SSLContext} ({@link #of}); give it to {@link ServerOptions#withTls}. To renew a certificate without a
+ * {@link SSLContext} ({@link #of}); give it to {@link ServerOptions.Builder#tls}. To renew a certificate without a
  * restart, load the new one and call {@link Server#reloadCertificate}: new connections use it, open ones keep theirs.
  * Immutable and thread-safe.
  *
  * {@snippet :
  * var tls = ServerTls.fromPem(Path.of("/etc/pado/fullchain.pem"), Path.of("/etc/pado/key.pem"));
- * Server server = Server.create(ServerOptions.DEFAULT.withPort(8443).withTls(tls));
+ * Server server = Server.create(ServerOptions.builder().port(8443).tls(tls).build());
  * }
  */
 public final class ServerTls {

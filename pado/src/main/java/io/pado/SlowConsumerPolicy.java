@@ -2,12 +2,13 @@ package io.pado;
 
 /**
  * What a send does when the peer reads slower than the application writes, so that the connection's outbound queue
- * grows: fail the send, make the sender wait, drop the message, or close the connection. Chosen per {@link Endpoint}
- * on a server ({@link Endpoint#withSlowConsumerPolicy}) and in {@link ClientOptions} on a client.
+ * grows: fail the send, make the sender wait, drop the message, or close the connection. Chosen in
+ * {@link ConnectionOptions} (server-wide or client-wide), and per {@link Endpoint} on a server
+ * ({@link Endpoint.Builder#slowConsumerPolicy}).
  *
  * <p>Whatever the policy, a peer that takes none of the queued bytes for the write timeout is not reading at all:
- * pado closes it with 1008 "slow consumer" ({@link ServerOptions#writeTimeout()}). The queue never holds more than
- * {@link ServerOptions#maxQueuedBytes()}.
+ * pado closes it with 1008 "slow consumer" ({@link ConnectionOptions#writeTimeout()}). The queue never holds more
+ * than {@link ConnectionOptions#maxQueuedBytes()}.
  *
  * <table>
  *   <caption>When each policy acts</caption>

@@ -1,6 +1,5 @@
 package io.pado;
 
-import io.pado.protocol.Headers;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -22,9 +21,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Back-pressure.</b> Queued bytes are counted ({@link #queuedBytes()}). Above the high-water mark
  * {@link #isWritable()} is false; {@link #whenWritable()} and {@link #awaitWritable()} wait until the queue has
- * drained to the low-water mark. A send that would take the queue beyond the maximum (see {@link ServerOptions},
- * {@link ClientOptions}) fails at once and queues nothing, so a slow reader can never make memory grow without
- * bound.
+ * drained to the low-water mark. A send that would take the queue beyond the maximum
+ * ({@link ConnectionOptions#maxQueuedBytes()}) fails at once and queues nothing, so a slow reader can never make
+ * memory grow without bound.
  *
  * <p><b>Buffers.</b> A {@link ByteBuffer} passed to a send is read from its position to its limit; its position
  * does not move. It must not be modified until the returned future completes.

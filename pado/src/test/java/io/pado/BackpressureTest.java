@@ -18,7 +18,10 @@ class BackpressureTest {
     @Test
     void queueStopsGrowingAndSenderWaitsForTheLowWaterMark() throws Exception {
         var recorder = new Recorder();
-        var options = ServerOptions.DEFAULT.withEventLoops(1).withWaterMarks(LOW, HIGH).withMaxQueuedBytes(MAX);
+        var options = ServerOptions.builder()
+                .eventLoops(1)
+                .connection(c -> c.waterMarks(LOW, HIGH).maxQueuedBytes(MAX))
+                .build();
         try (var server = Server.create(options).endpoint("/ws", recorder).start();
                 var raw = RawSocket.open(server.port(), "/ws")) {
             WebSocket ws = recorder.awaitOpen();
@@ -79,7 +82,10 @@ class BackpressureTest {
     @Test
     void blockingSenderOnAVirtualThreadKeepsMemoryBounded() throws Exception {
         var recorder = new Recorder();
-        var options = ServerOptions.DEFAULT.withEventLoops(1).withWaterMarks(LOW, HIGH).withMaxQueuedBytes(MAX);
+        var options = ServerOptions.builder()
+                .eventLoops(1)
+                .connection(c -> c.waterMarks(LOW, HIGH).maxQueuedBytes(MAX))
+                .build();
         try (var server = Server.create(options).endpoint("/ws", recorder).start();
                 var raw = RawSocket.open(server.port(), "/ws")) {
             WebSocket ws = recorder.awaitOpen();
@@ -123,7 +129,10 @@ class BackpressureTest {
                 count.incrementAndGet();
             }
         };
-        var options = ServerOptions.DEFAULT.withEventLoops(1).withWaterMarks(LOW, HIGH).withMaxQueuedBytes(MAX);
+        var options = ServerOptions.builder()
+                .eventLoops(1)
+                .connection(c -> c.waterMarks(LOW, HIGH).maxQueuedBytes(MAX))
+                .build();
         try (var server = Server.create(options).endpoint("/ws", slow).start();
                 var raw = RawSocket.open(server.port(), "/ws")) {
             raw.socket.setSoTimeout(2_000);

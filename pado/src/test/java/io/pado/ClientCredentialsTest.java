@@ -3,7 +3,7 @@ package io.pado;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pado.protocol.Headers;
+import io.pado.Headers;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +18,7 @@ class ClientCredentialsTest {
     /** Connects with {@code options} and returns the request headers the server saw. */
     static Headers seenByServer(ClientOptions options) throws Exception {
         var seen = new CompletableFuture<Headers>();
-        try (Server server = Server.create(ServerOptions.DEFAULT.withPort(0)).endpoint("/ws", new Handler() {
+        try (Server server = Server.create(ServerOptions.builder().port(0).build()).endpoint("/ws", new Handler() {
             @Override
             public void onOpen(WebSocket ws) {
                 seen.complete(ws.handshakeHeaders());
@@ -34,29 +34,31 @@ class ClientCredentialsTest {
     class Basic { // RFC 7617
         @Test
         void serverSeesBase64OfUserColonPasswordInUtf8() throws Exception {
-            Headers headers = seenByServer(ClientOptions.DEFAULT.withBasicAuth("Aladdin", "open sesame"));
+            Headers headers = seenByServer(ClientOptions.builder().basicAuth("Aladdin", "open sesame").build());
             assertThat(headers.all("Authorization")).containsExactly("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
 
             // RFC 7617 §2.1: UTF-8, so "ü" is two bytes
-            assertThat(ClientOptions.DEFAULT.withBasicAuth("ü", "x").headers().first("Authorization"))
+            assertThat(ClientOptions.builder().basicAuth("ü", "x").build().headers().first("Authorization"))
                     .hasValue("Basic w7w6eA==");
         }
 
         @Test
         void replacesAnAuthorizationHeaderSetBefore() {
-            var options = ClientOptions.DEFAULT.withHeaders(Headers.of("authorization", "Bearer old", "X-A", "1"))
-                    .withBasicAuth("u", "p");
+            var options = ClientOptions.builder()
+                    .headers(Headers.of("authorization", "Bearer old", "X-A", "1"))
+                    .basicAuth("u", "p")
+                    .build();
             assertThat(options.headers().all("Authorization")).containsExactly("Basic dTpw");
             assertThat(options.headers().first("X-A")).hasValue("1");
         }
 
         @Test
         void colonInUserAndLineBreaksAreRefused() {
-            assertThatThrownBy(() -> ClientOptions.DEFAULT.withBasicAuth("a:b", "p"))
+            assertThatThrownBy(() -> ClientOptions.builder().basicAuth("a:b", "p").build())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("':'");
-            assertThatThrownBy(() -> ClientOptions.DEFAULT.withBasicAuth("u", "p\r\nX-Evil: 1"))
+            assertThatThrownBy(() -> ClientOptions.builder().basicAuth("u", "p\r\nX-Evil: 1").build())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("password");
-            assertThatThrownBy(() -> ClientOptions.DEFAULT.withBasicAuth("u\n", "p"))
+            assertThatThrownBy(() -> ClientOptions.builder().basicAuth("u\n", "p").build())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user name");
         }
     }
@@ -66,14 +68,14 @@ class ClientCredentialsTest {
         @Test
         void serverSeesTheToken() throws Exception {
             String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc-_~+/==";
-            Headers headers = seenByServer(ClientOptions.DEFAULT.withBasicAuth("u", "p").withBearerToken(jwt));
+            Headers headers = seenByServer(ClientOptions.builder().basicAuth("u", "p").bearerToken(jwt).build());
             assertThat(headers.all("Authorization")).containsExactly("Bearer " + jwt);
         }
 
         @Test
         void tokensOutsideTheGrammarAreRefused() {
             for (String bad : new String[] {"", "a b", "tok\r\nX: 1", "=abc", "a=b", "t\u00e9"}) {
-                assertThatThrownBy(() -> ClientOptions.DEFAULT.withBearerToken(bad))
+                assertThatThrownBy(() -> ClientOptions.builder().bearerToken(bad).build())
                         .as(bad).isInstanceOf(IllegalArgumentException.class);
             }
         }
@@ -86,25 +88,27 @@ class ClientCredentialsTest {
             var cookies = new LinkedHashMap<String, String>();
             cookies.put("session", "abc123");
             cookies.put("theme", "\"dark\"");
-            Headers headers = seenByServer(ClientOptions.DEFAULT.withCookies(cookies));
+            Headers headers = seenByServer(ClientOptions.builder().cookies(cookies).build());
             assertThat(headers.all("Cookie")).containsExactly("session=abc123; theme=\"dark\"");
         }
 
         @Test
         void replaceAndClear() {
-            var options = ClientOptions.DEFAULT.withHeaders(Headers.of("Cookie", "old=1"))
-                    .withCookies(Map.of("new", "2"));
+            var options = ClientOptions.builder()
+                    .headers(Headers.of("Cookie", "old=1"))
+                    .cookies(Map.of("new", "2"))
+                    .build();
             assertThat(options.headers().all("Cookie")).containsExactly("new=2");
-            assertThat(options.withCookies(Map.of()).headers().contains("Cookie")).isFalse();
+            assertThat(options.toBuilder().cookies(Map.of()).build().headers().contains("Cookie")).isFalse();
         }
 
         @Test
         void valuesThatWouldSplitTheHeaderAreRefused() {
             for (String bad : new String[] {"a;b", "a b", "a,b", "a\\b", "a\"b", "x\r\nSet: 1"}) {
-                assertThatThrownBy(() -> ClientOptions.DEFAULT.withCookies(Map.of("n", bad)))
+                assertThatThrownBy(() -> ClientOptions.builder().cookies(Map.of("n", bad)).build())
                         .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cookie n");
             }
-            assertThatThrownBy(() -> ClientOptions.DEFAULT.withCookies(Map.of("a b", "1")))
+            assertThatThrownBy(() -> ClientOptions.builder().cookies(Map.of("a b", "1")).build())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a token");
         }
     }

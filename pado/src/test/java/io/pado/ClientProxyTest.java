@@ -35,9 +35,11 @@ class ClientProxyTest {
     @BeforeAll
     static void startServers(@TempDir Path dir) throws Exception {
         cert = TestCertificates.create(dir, "localhost", "dns:localhost,ip:127.0.0.1");
-        plain = Server.create(ServerOptions.DEFAULT.withPort(0)).endpoint("/echo", new Echo()).start();
-        secure = Server.create(ServerOptions.DEFAULT.withPort(0)
-                .withTls(ServerTls.fromPem(cert.certificatePem(), cert.keyPem()))).endpoint("/echo", new Echo()).start();
+        plain = Server.create(ServerOptions.builder().port(0).build()).endpoint("/echo", new Echo()).start();
+        secure = Server.create(ServerOptions.builder()
+                .port(0)
+                .tls(ServerTls.fromPem(cert.certificatePem(), cert.keyPem()))
+                .build()).endpoint("/echo", new Echo()).start();
     }
 
     @AfterAll
@@ -69,8 +71,8 @@ class ClientProxyTest {
         return URI.create("wss://localhost:" + secure.port() + "/echo");
     }
 
-    static ClientOptions trusting() throws Exception {
-        return ClientOptions.DEFAULT.withTls(ClientTls.trustingPem(cert.certificatePem()));
+    static ClientOptions.Builder trusting() throws Exception {
+        return ClientOptions.builder().tls(ClientTls.trustingPem(cert.certificatePem()));
     }
 
     @Nested
@@ -84,7 +86,8 @@ class ClientProxyTest {
         @Test
         void wsAndWssGoThroughTheTunnel(@TempDir Path dir) throws Exception {
             try (var proxy = Tinyproxy.start(binary(), dir);
-                    Client client = Client.create(trusting().withProxy(ClientProxy.http("127.0.0.1", proxy.port())))) {
+                    Client client = Client.create(
+                            trusting().proxy(ClientProxy.http("127.0.0.1", proxy.port())).build())) {
                 // The socket's other end is the proxy, and the proxy logged the tunnels: no direct connection.
                 assertThat(echo(client, ws()).remoteAddress().getPort()).isEqualTo(proxy.port());
                 assertThat(echo(client, wss()).remoteAddress().getPort()).isEqualTo(proxy.port());
@@ -97,9 +100,9 @@ class ClientProxyTest {
         void basicAuthIsSentToTheProxyOnly(@TempDir Path dir) throws Exception {
             try (var proxy = Tinyproxy.start(binary(), dir, "alice", "s3cret")) {
                 var at = ClientProxy.http("127.0.0.1", proxy.port());
-                try (Client good = Client.create(trusting().withProxy(at.withBasicAuth("alice", "s3cret")));
-                        Client none = Client.create(trusting().withProxy(at));
-                        Client wrong = Client.create(trusting().withProxy(at.withBasicAuth("alice", "guess")))) {
+                try (Client good = Client.create(trusting().proxy(at.withBasicAuth("alice", "s3cret")).build());
+                        Client none = Client.create(trusting().proxy(at).build());
+                        Client wrong = Client.create(trusting().proxy(at.withBasicAuth("alice", "guess")).build())) {
                     assertThat(echo(good, wss()).handshakeHeaders().contains("Proxy-Authorization")).isFalse();
                     // RFC 9110 says 407; tinyproxy 1.11 answers CONNECT without credentials with 401
                     assertThat(failure(none, ws())).isInstanceOfSatisfying(ProxyException.class, e -> {
@@ -121,8 +124,9 @@ class ClientProxyTest {
                 closedPort = s.getLocalPort();
             }
             try (var proxy = Tinyproxy.start(binary(), dir);
-                    Client client = Client.create(ClientOptions.DEFAULT.withProxy(
-                            ClientProxy.http("127.0.0.1", proxy.port())))) {
+                    Client client = Client.create(ClientOptions.builder()
+                            .proxy(ClientProxy.http("127.0.0.1", proxy.port()))
+                            .build())) {
                 Throwable e = failure(client, URI.create("ws://127.0.0.1:" + closedPort + "/"));
                 assertThat(e).isInstanceOf(ProxyException.class)
                         .hasMessageContaining("to CONNECT 127.0.0.1:" + closedPort);
@@ -138,7 +142,7 @@ class ClientProxyTest {
                 saved[i] = System.getProperty(keys[i]);
             }
             try (var proxy = Tinyproxy.start(binary(), dir);
-                    Client client = Client.create(ClientOptions.DEFAULT.withProxy(ClientProxy.SYSTEM))) {
+                    Client client = Client.create(ClientOptions.builder().proxy(ClientProxy.SYSTEM).build())) {
                 System.setProperty("http.proxyHost", "127.0.0.1");
                 System.setProperty("http.proxyPort", String.valueOf(proxy.port()));
                 // Empty: not even the default exemptions (localhost, 127.*) apply, so the loopback server is proxied.
@@ -165,8 +169,8 @@ class ClientProxyTest {
         void connectNamesTheTargetAndCarriesCredentialsFromTheProxyUri() throws Exception {
             try (var proxy = new ScriptedHttp(head -> "HTTP/1.1 407 Proxy Authentication Required\r\n"
                     + "Proxy-Authenticate: Basic realm=\"corp\"\r\nContent-Length: 0\r\n\r\n");
-                    Client client = Client.create(ClientOptions.DEFAULT.withProxy(ClientProxy.http(
-                            URI.create("http://bob:p%40s+s@127.0.0.1:" + proxy.port()))))) {
+                    Client client = Client.create(ClientOptions.builder().proxy(ClientProxy.http(
+                            URI.create("http://bob:p%40s+s@127.0.0.1:" + proxy.port()))).build())) {
                 Throwable e = failure(client, URI.create("ws://server.invalid:8080/x"));
 
                 String head = proxy.nextHead();
@@ -186,8 +190,9 @@ class ClientProxyTest {
         void forbiddenAndBadGatewayCarryTheStatus() throws Exception {
             for (int status : new int[] {403, 502}) {
                 try (var proxy = new ScriptedHttp(head -> "HTTP/1.1 " + status + " No\r\n\r\n");
-                        Client client = Client.create(ClientOptions.DEFAULT.withProxy(
-                                ClientProxy.http("127.0.0.1", proxy.port())))) {
+                        Client client = Client.create(ClientOptions.builder()
+                                .proxy(ClientProxy.http("127.0.0.1", proxy.port()))
+                                .build())) {
                     assertThat(failure(client, ws())).isInstanceOfSatisfying(ProxyException.class,
                             e -> assertThat(e.status()).isEqualTo(status));
                 }
@@ -204,8 +209,10 @@ class ClientProxyTest {
                     Thread.currentThread().interrupt();
                 }
                 return "";
-            }); Client client = Client.create(ClientOptions.DEFAULT.withHandshakeTimeout(Duration.ofMillis(300))
-                    .withProxy(ClientProxy.http("127.0.0.1", proxy.port())))) {
+            }); Client client = Client.create(ClientOptions.builder()
+                    .proxy(ClientProxy.http("127.0.0.1", proxy.port()))
+                    .connection(c -> c.handshakeTimeout(Duration.ofMillis(300)))
+                    .build())) {
                 assertThat(failure(client, ws())).isInstanceOf(SocketTimeoutException.class)
                         .hasMessageContaining("did not answer CONNECT");
             } finally {
@@ -216,8 +223,10 @@ class ClientProxyTest {
         @Test
         void theProxysAnswerIsSizeBounded() throws Exception {
             try (var proxy = new ScriptedHttp(head -> "HTTP/1.1 200 OK\r\nX-Pad: " + "a".repeat(4000) + "\r\n\r\n");
-                    Client client = Client.create(ClientOptions.DEFAULT.withMaxResponseHeadBytes(1024)
-                            .withProxy(ClientProxy.http("127.0.0.1", proxy.port())))) {
+                    Client client = Client.create(ClientOptions.builder()
+                            .maxResponseHeadBytes(1024)
+                            .proxy(ClientProxy.http("127.0.0.1", proxy.port()))
+                            .build())) {
                 assertThat(failure(client, ws())).isInstanceOfSatisfying(ProxyException.class, e -> {
                     assertThat(e.status()).isZero();
                     assertThat(e).hasMessageContaining("longer than 1024 bytes");
@@ -228,8 +237,9 @@ class ClientProxyTest {
         @Test
         void bytesBeforeTheTunnelIsUsedAreRefused() throws Exception {
             try (var proxy = new ScriptedHttp(head -> "HTTP/1.1 200 OK\r\n\r\nHTTP/1.1 101 forged\r\n\r\n");
-                    Client client = Client.create(ClientOptions.DEFAULT.withProxy(
-                            ClientProxy.http("127.0.0.1", proxy.port())))) {
+                    Client client = Client.create(ClientOptions.builder()
+                            .proxy(ClientProxy.http("127.0.0.1", proxy.port()))
+                            .build())) {
                 assertThat(failure(client, ws())).isInstanceOf(ProxyException.class)
                         .hasMessageContaining("bytes after its answer");
             }
@@ -241,8 +251,9 @@ class ClientProxyTest {
             try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 closedPort = s.getLocalPort();
             }
-            try (Client client = Client.create(ClientOptions.DEFAULT.withProxy(
-                    ClientProxy.http("127.0.0.1", closedPort)))) {
+            try (Client client = Client.create(ClientOptions.builder()
+                    .proxy(ClientProxy.http("127.0.0.1", closedPort))
+                    .build())) {
                 assertThat(failure(client, ws())).isInstanceOf(ConnectException.class)
                         .hasMessageContaining("cannot connect to proxy 127.0.0.1:" + closedPort);
             }

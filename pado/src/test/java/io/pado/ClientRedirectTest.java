@@ -5,7 +5,6 @@ import static io.pado.ScriptedHttp.redirect;
 import static io.pado.ScriptedHttp.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pado.protocol.HandshakeException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,11 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientRedirectTest {
     Server server;
     /** The request headers the WebSocket server saw, per connection. */
-    CompletableFuture<io.pado.protocol.Headers> seen = new CompletableFuture<>();
+    CompletableFuture<Headers> seen = new CompletableFuture<>();
 
     @BeforeEach
     void startServer() throws Exception {
-        server = Server.create(ServerOptions.DEFAULT.withPort(0)).endpoint("/ws", new Handler() {
+        server = Server.create(ServerOptions.builder().port(0).build()).endpoint("/ws", new Handler() {
             @Override
             public void onOpen(WebSocket ws) {
                 seen.complete(ws.handshakeHeaders());
@@ -50,8 +49,10 @@ class ClientRedirectTest {
             case "/r1" -> redirect(301, "r2?x=1#frag"); // relative, with a fragment to drop
             case "/r2?x=1" -> redirect(308, "http://127.0.0.1:" + wsPort + "/ws"); // http becomes ws
             default -> "HTTP/1.1 404 Not Found\r\n\r\n";
-        }); Client client = Client.create(ClientOptions.DEFAULT.withBasicAuth("u", "p")
-                .withCookies(Map.of("sid", "42")))) {
+        }); Client client = Client.create(ClientOptions.builder()
+                .basicAuth("u", "p")
+                .cookies(Map.of("sid", "42"))
+                .build())) {
             WebSocket ws = client.connect(URI.create("ws://127.0.0.1:" + redirector.port() + "/r1"), new Recorder())
                     .get(10, TimeUnit.SECONDS);
 
@@ -75,7 +76,7 @@ class ClientRedirectTest {
     void anotherHostNameOnTheSamePortAlsoLosesCredentials() throws Exception {
         try (var redirector = new ScriptedHttp(head -> target(head).equals("/a")
                 ? redirect(307, "ws://localhost:" + portOf(head) + "/b") : "HTTP/1.1 404 Not Found\r\n\r\n");
-                Client client = Client.create(ClientOptions.DEFAULT.withBearerToken("t0k"))) {
+                Client client = Client.create(ClientOptions.builder().bearerToken("t0k").build())) {
             var future = client.connect(URI.create("ws://127.0.0.1:" + redirector.port() + "/a"), new Recorder());
 
             assertThat(failure(future)).isInstanceOf(HandshakeException.class)
@@ -97,7 +98,7 @@ class ClientRedirectTest {
         try (var redirector = new ScriptedHttp(head -> {
             int n = Integer.parseInt(target(head).substring("/hop".length()));
             return redirect(302, "/hop" + (n + 1));
-        }); Client client = Client.create(ClientOptions.DEFAULT.withMaxRedirects(3))) {
+        }); Client client = Client.create(ClientOptions.builder().maxRedirects(3).build())) {
             var future = client.connect(URI.create("ws://127.0.0.1:" + redirector.port() + "/hop0"), new Recorder());
 
             Throwable e = failure(future);
@@ -126,7 +127,7 @@ class ClientRedirectTest {
     @Test
     void zeroTurnsRedirectsOff() throws Exception {
         try (var redirector = new ScriptedHttp(head -> redirect(302, "/elsewhere"));
-                Client client = Client.create(ClientOptions.DEFAULT.withMaxRedirects(0))) {
+                Client client = Client.create(ClientOptions.builder().maxRedirects(0).build())) {
             Throwable e = failure(client.connect(URI.create("ws://127.0.0.1:" + redirector.port() + "/"),
                     new Recorder()));
 
@@ -155,8 +156,9 @@ class ClientRedirectTest {
                 .getServerSocketFactory();
         int wsPort = server.port();
         try (var redirector = new ScriptedHttp(tls, head -> redirect(301, "http://localhost:" + wsPort + "/ws"));
-                Client client = Client.create(ClientOptions.DEFAULT.withTls(
-                        ClientTls.trustingPem(cert.certificatePem())))) {
+                Client client = Client.create(ClientOptions.builder()
+                        .tls(ClientTls.trustingPem(cert.certificatePem()))
+                        .build())) {
             Throwable e = failure(client.connect(URI.create("wss://localhost:" + redirector.port() + "/"),
                     new Recorder()));
 

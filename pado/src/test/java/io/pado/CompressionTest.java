@@ -2,8 +2,6 @@ package io.pado;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pado.protocol.Limits;
-import io.pado.protocol.PerMessageDeflate;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,10 +28,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** permessage-deflate (RFC 7692) end to end: pado with itself, a hand-made peer, Jetty, and broadcasts. */
 class CompressionTest {
     private static final byte[] TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};
-    private static final Limits BIG = new Limits(4 << 20, 4 << 20, java.time.Duration.ofSeconds(5));
+    /** 4 MiB messages, compressed with {@code memory}. */
+    private static ConnectionOptions big(Compression compression) {
+        return ConnectionOptions.builder().maxMessageBytes(4 << 20).compression(compression).build();
+    }
 
-    private static PerMessageDeflate deflate(PerMessageDeflate.Memory memory) {
-        return PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT.withMemory(memory));
+    private static Compression deflate(Compression.Memory memory) {
+        return Compression.DEFAULT.withMemory(memory);
     }
 
     private static String compressible(int bytes) {
@@ -44,8 +45,8 @@ class CompressionTest {
         return text.toString();
     }
 
-    private static Server echoServer(PerMessageDeflate.Memory memory, List<WebSocket> opened) throws Exception {
-        return Server.create(ServerOptions.DEFAULT.withLimits(BIG).withExtensions(deflate(memory)))
+    private static Server echoServer(Compression.Memory memory, List<WebSocket> opened) throws Exception {
+        return Server.create(ServerOptions.builder().connection(big(deflate(memory))).build())
                 .endpoint("/echo", new Echo() {
                     @Override
                     public void onOpen(WebSocket ws) {
@@ -78,12 +79,12 @@ class CompressionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(PerMessageDeflate.Memory.class)
-    void padoClientAndServerCompressInEveryMode(PerMessageDeflate.Memory serverMemory) throws Exception {
-        for (PerMessageDeflate.Memory clientMemory : PerMessageDeflate.Memory.values()) {
+    @EnumSource(Compression.Memory.class)
+    void padoClientAndServerCompressInEveryMode(Compression.Memory serverMemory) throws Exception {
+        for (Compression.Memory clientMemory : Compression.Memory.values()) {
             try (Server server = echoServer(serverMemory, new CopyOnWriteArrayList<>());
-                 Client client = Client.create(ClientOptions.DEFAULT.withLimits(BIG)
-                         .withExtensions(deflate(clientMemory)))) {
+                 Client client = Client.create(ClientOptions.builder()
+                         .connection(big(deflate(clientMemory))).build())) {
                 var inbox = new Inbox();
                 WebSocket ws = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), inbox)
                         .get(10, TimeUnit.SECONDS);
@@ -105,7 +106,7 @@ class CompressionTest {
 
     @Test
     void aHandMadePeerSeesCompressedFramesBothWays() throws Exception {
-        try (Server server = echoServer(PerMessageDeflate.Memory.POOLED, new CopyOnWriteArrayList<>());
+        try (Server server = echoServer(Compression.Memory.POOLED, new CopyOnWriteArrayList<>());
              RawSocket raw = RawSocket.connect(server.port())) {
             raw.write(RawSocket.upgradeRequest("/echo",
                     "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate\r\n"));
@@ -123,10 +124,10 @@ class CompressionTest {
     @Test
     void broadcastIsCompressedOnceForCompressingPeersAndPlainForOthers() throws Exception {
         var opened = new CopyOnWriteArrayList<WebSocket>();
-        try (Server server = echoServer(PerMessageDeflate.Memory.POOLED, opened);
+        try (Server server = echoServer(Compression.Memory.POOLED, opened);
              RawSocket raw = RawSocket.connect(server.port());
-             Client client = Client.create(ClientOptions.DEFAULT.withLimits(BIG)
-                     .withExtensions(deflate(PerMessageDeflate.Memory.POOLED)))) {
+             Client client = Client.create(ClientOptions.builder()
+                     .connection(big(deflate(Compression.Memory.POOLED))).build())) {
             raw.write(RawSocket.upgradeRequest("/echo",
                     "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate\r\n"));
             assertThat(raw.readHead()).startsWith("HTTP/1.1 101");
@@ -169,9 +170,9 @@ class CompressionTest {
             container.addMapping("/echo", (request, response, callback) -> new JettyInteropTest.JettyEcho());
         }));
         jetty.start();
-        var deflate = PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT
-                .withMemory(PerMessageDeflate.Memory.CONTEXT_TAKEOVER).withServerWindowBitsToAsk(serverWindowBitsToAsk));
-        try (Client client = Client.create(ClientOptions.DEFAULT.withLimits(BIG).withExtensions(deflate))) {
+        var deflate = Compression.DEFAULT.withMemory(Compression.Memory.CONTEXT_TAKEOVER)
+                .withServerWindowBitsToAsk(serverWindowBitsToAsk);
+        try (Client client = Client.create(ClientOptions.builder().connection(big(deflate)).build())) {
             var inbox = new Inbox();
             WebSocket ws = client.connect(URI.create("ws://127.0.0.1:" + connector.getLocalPort() + "/echo"), inbox)
                     .get(10, TimeUnit.SECONDS);
@@ -191,7 +192,7 @@ class CompressionTest {
         var jetty = new WebSocketClient();
         jetty.setMaxTextMessageSize(4 << 20);
         jetty.start();
-        try (Server server = echoServer(PerMessageDeflate.Memory.CONTEXT_TAKEOVER, new CopyOnWriteArrayList<>())) {
+        try (Server server = echoServer(Compression.Memory.CONTEXT_TAKEOVER, new CopyOnWriteArrayList<>())) {
             var listener = new JettyInbox();
             var texts = listener.texts;
             var request = new ClientUpgradeRequest();

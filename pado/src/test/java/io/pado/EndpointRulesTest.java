@@ -23,8 +23,10 @@ class EndpointRulesTest {
 
     @Test
     void clientOfferingNoKnownSubprotocolIsRefusedWith400NamingThem() throws Exception {
-        Endpoint chat = Endpoint.of("/chat", new Echo()).withSubprotocols("superchat", "chat")
-                .withSubprotocolRule(Endpoint.SubprotocolRule.REQUIRED);
+        Endpoint chat = Endpoint.builder("/chat", new Echo())
+                .subprotocols("superchat", "chat")
+                .subprotocolRule(Endpoint.SubprotocolRule.REQUIRED)
+                .build();
         try (Server server = Server.create(ServerOptions.DEFAULT).endpoint(chat).start()) {
             String host = "127.0.0.1:" + server.port();
             assertThat(handshake(server.port(), host, "Sec-WebSocket-Protocol: mqtt\r\n"))
@@ -37,8 +39,10 @@ class EndpointRulesTest {
 
     @Test
     void sameOriginAcceptsThePagesOwnOriginByAnyHostNameAndRefusesOthers() throws Exception {
-        Endpoint chat = Endpoint.of("/chat", new Echo()).withOriginRule(Endpoint.OriginRule.SAME_ORIGIN)
-                .withAllowedOrigins("https://partner.example");
+        Endpoint chat = Endpoint.builder("/chat", new Echo())
+                .originRule(Endpoint.OriginRule.SAME_ORIGIN)
+                .allowedOrigins("https://partner.example")
+                .build();
         try (Server server = Server.create(ServerOptions.DEFAULT).endpoint(chat).start()) {
             int port = server.port();
             assertThat(handshake(port, "127.0.0.1:" + port, "Origin: http://127.0.0.1:" + port + "\r\n"))
@@ -58,7 +62,7 @@ class EndpointRulesTest {
 
     @Test
     void originRulesCompareDefaultPortsAndIpv6() {
-        Endpoint same = Endpoint.of("/", new Echo()).withOriginRule(Endpoint.OriginRule.SAME_ORIGIN);
+        Endpoint same = Endpoint.builder("/", new Echo()).originRule(Endpoint.OriginRule.SAME_ORIGIN).build();
         assertThat(same.allowsOrigin(Optional.of("http://example.com"), "example.com:80")).isTrue();
         assertThat(same.allowsOrigin(Optional.of("https://example.com"), "example.com:443")).isTrue();
         assertThat(same.allowsOrigin(Optional.of("https://example.com"), "example.com:80")).isFalse();
@@ -69,15 +73,15 @@ class EndpointRulesTest {
         assertThat(byDefault.originRule()).as("the safe default").isEqualTo(Endpoint.OriginRule.SAME_ORIGIN);
         assertThat(byDefault.allowsOrigin(Optional.of("https://evil.example"), "example.com:443")).isFalse();
         assertThat(byDefault.allowsOrigin(Optional.of("https://example.com"), "example.com:443")).isTrue();
-        Endpoint alsoListed = byDefault.withAllowedOrigins("https://a.example");
+        Endpoint alsoListed = byDefault.toBuilder().allowedOrigins("https://a.example").build();
         assertThat(alsoListed.allowsOrigin(Optional.of("https://a.example"), "example.com:443")).isTrue();
         assertThat(alsoListed.allowsOrigin(Optional.of("https://example.com"), "example.com:443")).isTrue();
-        Endpoint any = byDefault.withOriginRule(Endpoint.OriginRule.LISTED);
+        Endpoint any = byDefault.toBuilder().originRule(Endpoint.OriginRule.LISTED).build();
         assertThat(any.allowsOrigin(Optional.of("https://evil.example"), "example.com")).isTrue();
-        Endpoint listed = any.withAllowedOrigins("https://a.example");
+        Endpoint listed = any.toBuilder().allowedOrigins("https://a.example").build();
         assertThat(listed.allowsOrigin(Optional.of("https://evil.example"), "example.com")).isFalse();
         assertThat(listed.allowsOrigin(Optional.of("https://example.com"), "example.com:443")).isFalse();
-        assertThatThrownBy(() -> any.withSubprotocolRule(Endpoint.SubprotocolRule.REQUIRED))
+        assertThatThrownBy(() -> any.toBuilder().subprotocolRule(Endpoint.SubprotocolRule.REQUIRED).build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -19,12 +19,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HandlerTest {
 
     static Server server(Dispatch dispatch, Handler handler) throws Exception {
-        return Server.create(ServerOptions.DEFAULT.withEventLoops(1).withDispatch(dispatch))
+        return Server.create(ServerOptions.builder().eventLoops(1).connection(c -> c.dispatch(dispatch)).build())
                 .endpoint("/ws", handler).start();
     }
 
     static Client client(Dispatch dispatch) {
-        return Client.create(ClientOptions.DEFAULT.withDispatch(dispatch));
+        return Client.create(ClientOptions.builder().connection(c -> c.dispatch(dispatch)).build());
     }
 
     static URI uri(Server server) {

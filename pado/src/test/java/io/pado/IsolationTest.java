@@ -12,7 +12,7 @@ class IsolationTest {
 
     @Test
     void badPeersGetTheirStatusOrCloseCodeWhileAGoodOneKeepsEchoing() throws Exception {
-        try (var server = Server.create(ServerOptions.DEFAULT.withEventLoops(1)).endpoint("/echo", new Echo())
+        try (var server = Server.create(ServerOptions.builder().eventLoops(1).build()).endpoint("/echo", new Echo())
                 .start()) {
             var listener = new JdkListener();
             var good = HttpClient.newHttpClient().newWebSocketBuilder()

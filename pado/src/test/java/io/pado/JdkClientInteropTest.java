@@ -28,11 +28,16 @@ class JdkClientInteropTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = Server.create(ServerOptions.DEFAULT.withEventLoops(2)
-                        .withLimits(new Limits(BIG, BIG, Duration.ofSeconds(5)))
-                        .withMaxQueuedBytes(4L * BIG))
-                .endpoint(Endpoint.of("/echo", new Echo()).withSubprotocols("chat.v2", "chat.v1"))
-                .endpoint(Endpoint.of("/strict", new Echo()).withAllowedOrigins("https://good.example"))
+        server = Server.create(ServerOptions.builder()
+                .eventLoops(2)
+                .connection(c -> c
+                        .maxFrameBytes(BIG)
+                        .maxMessageBytes(BIG)
+                        .closeTimeout(Duration.ofSeconds(5))
+                        .maxQueuedBytes(4L * BIG))
+                .build())
+                .endpoint(Endpoint.builder("/echo", new Echo()).subprotocols("chat.v2", "chat.v1").build())
+                .endpoint(Endpoint.builder("/strict", new Echo()).allowedOrigins("https://good.example").build())
                 .endpoint("/recorded", new Handler() {
                     @Override
                     public void onOpen(WebSocket ws) {

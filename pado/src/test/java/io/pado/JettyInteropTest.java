@@ -2,8 +2,8 @@ package io.pado;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pado.protocol.HandshakeException;
-import io.pado.protocol.Headers;
+import io.pado.HandshakeException;
+import io.pado.Headers;
 import io.pado.protocol.Limits;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -71,9 +71,11 @@ class JettyInteropTest {
         }));
         jetty.start();
         port = connector.getLocalPort();
-        client = Client.create(ClientOptions.DEFAULT.withLimits(Limits.DEFAULT.withMaxMessageBytes(BIG))
-                .withSubprotocols("v1", "v2")
-                .withHeaders(Headers.of("X-Test", "from pado")));
+        client = Client.create(ClientOptions.builder()
+                .subprotocols("v1", "v2")
+                .headers(Headers.of("X-Test", "from pado"))
+                .connection(c -> c.maxMessageBytes(BIG))
+                .build());
     }
 
     @AfterAll

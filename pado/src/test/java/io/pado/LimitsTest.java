@@ -2,7 +2,6 @@ package io.pado;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pado.protocol.Limits;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -10,23 +9,27 @@ import org.junit.jupiter.api.Test;
 class LimitsTest {
 
     static Server start(ServerOptions options, Handler handler) throws Exception {
-        return Server.create(options.withEventLoops(1)).endpoint("/ws", handler).start();
+        return Server.create(options.toBuilder().eventLoops(1).build()).endpoint("/ws", handler).start();
     }
 
     @Test
     void defaultsAreSafe() {
         var d = ServerOptions.DEFAULT;
         assertThat(d.host()).isEqualTo("127.0.0.1");
-        assertThat(d.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(d.connection().handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(d.maxRequestHeadBytes()).isEqualTo(8192);
-        assertThat(d.limits()).isEqualTo(Limits.DEFAULT);
-        assertThat(d.idleTimeout()).isEqualTo(Duration.ZERO);
-        assertThat(d.maxQueuedBytes()).isGreaterThan(d.highWaterBytes());
+        assertThat(d.connection().maxMessageBytes()).isEqualTo(1 << 20);
+        assertThat(d.connection().maxFrameBytes()).isEqualTo(1 << 20);
+        assertThat(d.connection().closeTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(d.connection().idleTimeout()).isEqualTo(Duration.ZERO);
+        assertThat(d.connection().maxQueuedBytes()).isGreaterThan(d.connection().highWaterBytes());
     }
 
     @Test
     void silentConnectionIsClosedAfterTheHandshakeTimeout() throws Exception {
-        try (var server = start(ServerOptions.DEFAULT.withHandshakeTimeout(Duration.ofMillis(300)), new Recorder());
+        try (var server = start(ServerOptions.builder()
+                .connection(c -> c.handshakeTimeout(Duration.ofMillis(300)))
+                .build(), new Recorder());
                 var raw = RawSocket.connect(server.port())) {
             raw.write("GET /ws HTTP/1.1\r\n"); // and then nothing
             long t0 = System.nanoTime();
@@ -38,7 +41,7 @@ class LimitsTest {
 
     @Test
     void requestHeadOverTheLimitGets431() throws Exception {
-        try (var server = start(ServerOptions.DEFAULT.withMaxRequestHeadBytes(1024), new Recorder());
+        try (var server = start(ServerOptions.builder().maxRequestHeadBytes(1024).build(), new Recorder());
                 var raw = RawSocket.connect(server.port())) {
             raw.write(RawSocket.upgradeRequest("/ws", "Sec-WebSocket-Version: 13\r\nX-Big: " + "a".repeat(2000)
                     + "\r\n"));
@@ -50,7 +53,9 @@ class LimitsTest {
     @Test
     void frameOverTheLimitClosesWith1009() throws Exception {
         var recorder = new Recorder();
-        try (var server = start(ServerOptions.DEFAULT.withLimits(new Limits(1024, 4096, Duration.ofSeconds(5))),
+        try (var server = start(ServerOptions.builder()
+                .connection(c -> c.maxFrameBytes(1024).maxMessageBytes(4096).closeTimeout(Duration.ofSeconds(5)))
+                .build(),
                 recorder); var raw = RawSocket.open(server.port(), "/ws")) {
             raw.write(RawSocket.frame(0x82, new byte[1025]));
             var close = raw.readFrame();
@@ -64,7 +69,9 @@ class LimitsTest {
     @Test
     void messageOverTheLimitClosesWith1009() throws Exception {
         var recorder = new Recorder();
-        try (var server = start(ServerOptions.DEFAULT.withLimits(new Limits(1024, 2048, Duration.ofSeconds(5))),
+        try (var server = start(ServerOptions.builder()
+                .connection(c -> c.maxFrameBytes(1024).maxMessageBytes(2048).closeTimeout(Duration.ofSeconds(5)))
+                .build(),
                 recorder); var raw = RawSocket.open(server.port(), "/ws")) {
             raw.write(RawSocket.frame(0x02, new byte[1000])); // binary, not final
             raw.write(RawSocket.frame(0x00, new byte[1000])); // continuation
@@ -78,7 +85,7 @@ class LimitsTest {
     @Test
     void peerThatNeverAnswersTheCloseIsDroppedAfterTheCloseTimeout() throws Exception {
         var recorder = new Recorder();
-        var options = ServerOptions.DEFAULT.withLimits(Limits.DEFAULT.withCloseTimeout(Duration.ofMillis(300)));
+        var options = ServerOptions.builder().connection(c -> c.closeTimeout(Duration.ofMillis(300))).build();
         try (var server = start(options, recorder); var raw = RawSocket.open(server.port(), "/ws")) {
             WebSocket ws = recorder.awaitOpen();
             long t0 = System.nanoTime();
@@ -95,7 +102,9 @@ class LimitsTest {
     @Test
     void idleConnectionIsClosedWith1001() throws Exception {
         var recorder = new Recorder();
-        try (var server = start(ServerOptions.DEFAULT.withIdleTimeout(Duration.ofMillis(300)), recorder);
+        try (var server = start(ServerOptions.builder()
+                .connection(c -> c.idleTimeout(Duration.ofMillis(300)))
+                .build(), recorder);
                 var raw = RawSocket.open(server.port(), "/ws")) {
             recorder.awaitOpen();
             long t0 = System.nanoTime();
@@ -110,7 +119,7 @@ class LimitsTest {
 
     @Test
     void activeConnectionIsNotIdle() throws Exception {
-        var options = ServerOptions.DEFAULT.withIdleTimeout(Duration.ofMillis(400));
+        var options = ServerOptions.builder().connection(c -> c.idleTimeout(Duration.ofMillis(400))).build();
         try (var server = start(options, new Echo()); var raw = RawSocket.open(server.port(), "/ws")) {
             long end = System.nanoTime() + Duration.ofMillis(1200).toNanos();
             while (System.nanoTime() < end) {
@@ -126,12 +135,14 @@ class LimitsTest {
 
     @Test
     void badOptionsAreRefusedAtOnce() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerOptions.DEFAULT.withWaterMarks(10, 5))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerOptions.builder()
+                .connection(c -> c.waterMarks(10, 5))
+                .build())
                 .isInstanceOf(IllegalArgumentException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerOptions.DEFAULT.withPort(70000))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerOptions.builder().port(70000).build())
                 .isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> ServerOptions.DEFAULT.withHandshakeTimeout(Duration.ZERO))
+                () -> ServerOptions.builder().connection(c -> c.handshakeTimeout(Duration.ZERO)).build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -13,7 +13,10 @@ class LivenessTest {
     static final Duration PONG_TIMEOUT = Duration.ofMillis(300);
 
     static ServerOptions serverOptions() {
-        return ServerOptions.DEFAULT.withEventLoops(1).withPingInterval(INTERVAL).withPongTimeout(PONG_TIMEOUT);
+        return ServerOptions.builder()
+                .eventLoops(1)
+                .connection(c -> c.pingInterval(INTERVAL).pongTimeout(PONG_TIMEOUT))
+                .build();
     }
 
     @Test
@@ -71,8 +74,9 @@ class LivenessTest {
     @Test
     void clientPingsTheServerAndGivesUpOnASilentOne() throws Exception {
         try (var listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
-                Client client = Client.create(ClientOptions.DEFAULT.withPingInterval(INTERVAL)
-                        .withPongTimeout(PONG_TIMEOUT))) {
+                Client client = Client.create(ClientOptions.builder()
+                        .connection(c -> c.pingInterval(INTERVAL).pongTimeout(PONG_TIMEOUT))
+                        .build())) {
             var recorder = new Recorder();
             var connecting = client.connect(URI.create("ws://127.0.0.1:" + listener.getLocalPort() + "/"), recorder);
             try (var socket = listener.accept()) {

@@ -2,7 +2,6 @@ package io.pado;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pado.protocol.PerMessageDeflate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
@@ -84,12 +83,12 @@ class LoopEchoTest {
 
     @Test
     void compressedMessagesSentBackFromTheLoopArriveIntact() throws Exception {
-        echoesArriveIntact(new ViewEcho(), PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT));
+        echoesArriveIntact(new ViewEcho(), Compression.DEFAULT);
     }
 
     @Test
     void fragmentedMessagesFromTheJdkClientReachTheLoopWholeAndComeBackIntact() throws Exception {
-        var options = ServerOptions.DEFAULT.withEventLoops(1).withDispatch(Dispatch.EVENT_LOOP);
+        var options = ServerOptions.builder().eventLoops(1).connection(c -> c.dispatch(Dispatch.EVENT_LOOP)).build();
         var http = HttpClient.newHttpClient();
         try (Server server = Server.create(options).endpoint("/echo", new ViewEcho()).start()) {
             URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/echo");
@@ -129,12 +128,12 @@ class LoopEchoTest {
     }
 
     /** CONNECTIONS clients send MESSAGES each at once; {@code deflate}, if not null, compresses every message. */
-    private static void echoesArriveIntact(Handler echo, PerMessageDeflate deflate) throws Exception {
-        var options = ServerOptions.DEFAULT.withEventLoops(1).withDispatch(Dispatch.EVENT_LOOP);
+    private static void echoesArriveIntact(Handler echo, Compression deflate) throws Exception {
+        var options = ServerOptions.builder().eventLoops(1).connection(c -> c.dispatch(Dispatch.EVENT_LOOP)).build();
         var clientOptions = ClientOptions.DEFAULT;
         if (deflate != null) {
-            options = options.withExtensions(deflate);
-            clientOptions = clientOptions.withExtensions(deflate);
+            options = options.toBuilder().connection(c -> c.compression(deflate)).build();
+            clientOptions = clientOptions.toBuilder().connection(c -> c.compression(deflate)).build();
         }
         try (Server server = Server.create(options).endpoint("/echo", echo).start();
                 Client client = Client.create(clientOptions)) {

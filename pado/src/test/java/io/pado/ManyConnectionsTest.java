@@ -63,7 +63,7 @@ class ManyConnectionsTest {
                 + (2 * CONNECTIONS + 300) + " (ulimit -n), have " + maxFds);
 
         try (Server server = Server.create(ServerOptions.DEFAULT).endpoint("/echo", new Echo()).start();
-                Client client = Client.create(ClientOptions.DEFAULT.withEventLoops(2))) {
+                Client client = Client.create(ClientOptions.builder().eventLoops(2).build())) {
             var uri = URI.create("ws://127.0.0.1:" + server.port() + "/echo");
             var done = new CountDownLatch(CONNECTIONS * MESSAGES);
             var mismatches = new AtomicInteger();

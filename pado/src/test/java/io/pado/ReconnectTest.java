@@ -3,7 +3,7 @@ package io.pado;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pado.protocol.HandshakeException;
+import io.pado.HandshakeException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -30,7 +30,7 @@ class ReconnectTest {
 
     /** Records subscriptions; "close N" makes the server close with code N. */
     Server start(int port) throws IOException {
-        return Server.create(ServerOptions.DEFAULT.withPort(port)).endpoint("/feed", new Handler() {
+        return Server.create(ServerOptions.builder().port(port).build()).endpoint("/feed", new Handler() {
             @Override
             public void onOpen(WebSocket ws) {
                 opens.incrementAndGet();
@@ -79,8 +79,11 @@ class ReconnectTest {
     }
 
     /** 50, 100, 200, 400 ms... with the random fixed at 0, so that the delays are exact. */
-    static final Reconnect FAST = Reconnect.DEFAULT.withInitialDelay(Duration.ofMillis(50))
-            .withMaxDelay(Duration.ofSeconds(2)).withRandom(() -> 0.0);
+    static final Reconnect FAST = Reconnect.builder()
+            .initialDelay(Duration.ofMillis(50))
+            .maxDelay(Duration.ofSeconds(2))
+            .random(() -> 0.0)
+            .build();
 
     @Test
     void reconnectsAfterTheServerRestartsOnTheSamePortAndResubscribes() throws Exception {
@@ -130,7 +133,7 @@ class ReconnectTest {
     @Test
     void givesUpAfterMaxAttempts() throws Exception {
         var calls = new Recorder();
-        ReconnectingWebSocket ws = client.connect(uri(server.port()), calls, FAST.withMaxAttempts(3))
+        ReconnectingWebSocket ws = client.connect(uri(server.port()), calls, FAST.toBuilder().maxAttempts(3).build())
                 .get(10, TimeUnit.SECONDS);
         calls.awaitOpen();
         server.close();
@@ -178,7 +181,7 @@ class ReconnectTest {
         @Test
         void applicationCodesCanBeMadeFinal() throws Exception {
             var calls = new Recorder();
-            var policy = FAST.withFinalCloseCodes(code -> code >= 4000 && code <= 4999);
+            var policy = FAST.toBuilder().finalCloseCodes(code -> code >= 4000 && code <= 4999).build();
             ReconnectingWebSocket ws = client.connect(uri(server.port()), calls, policy).get(10, TimeUnit.SECONDS);
             calls.awaitOpen();
 
@@ -230,8 +233,10 @@ class ReconnectTest {
                 port = probe.getLocalPort();
             }
             var calls = new Recorder();
-            var future = client.connect(uri(port), calls, FAST.withMaxDelay(Duration.ofMinutes(1))
-                    .withInitialDelay(Duration.ofMinutes(1)));
+            var future = client.connect(uri(port), calls, FAST.toBuilder()
+                    .maxDelay(Duration.ofMinutes(1))
+                    .initialDelay(Duration.ofMinutes(1))
+                    .build());
             assertThat(calls.next(Recorder.Reconnecting.class).delay()).isEqualTo(Duration.ofMinutes(1));
 
             client.close();
@@ -246,25 +251,32 @@ class ReconnectTest {
         void growExponentiallyUpToTheMaximumWithJitterBelowTheBase() {
             double[] draws = {0.0, 0.5, 0.999, 0.0, 0.0};
             var next = new AtomicInteger();
-            var policy = Reconnect.DEFAULT.withInitialDelay(Duration.ofMillis(100)).withMultiplier(2)
-                    .withMaxDelay(Duration.ofSeconds(1)).withJitter(0.5)
-                    .withRandom(() -> draws[next.getAndIncrement()]);
+            var policy = Reconnect.builder()
+                    .initialDelay(Duration.ofMillis(100))
+                    .multiplier(2)
+                    .maxDelay(Duration.ofSeconds(1))
+                    .jitter(0.5)
+                    .random(() -> draws[next.getAndIncrement()])
+                    .build();
 
             assertThat(policy.delayBefore(1)).isEqualTo(Duration.ofMillis(100)); // r = 0: the base
             assertThat(policy.delayBefore(2)).isEqualTo(Duration.ofMillis(150)); // 200 × (1 − 0.5 × 0.5)
             assertThat(policy.delayBefore(5)).isEqualTo(Duration.ofNanos(500_500_000)); // capped 1 s × 0.5005
             assertThat(policy.delayBefore(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(1)); // no overflow
-            assertThat(policy.withMaxDelay(Duration.ofMillis(10)).delayBefore(1)).isEqualTo(Duration.ofMillis(10));
+            assertThat(policy.toBuilder().maxDelay(Duration.ofMillis(10)).build().delayBefore(1))
+                    .isEqualTo(Duration.ofMillis(10));
         }
 
         @Test
         void badPoliciesAreRefused() {
-            assertThatThrownBy(() -> Reconnect.DEFAULT.withJitter(1.5)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> Reconnect.DEFAULT.withMultiplier(0.5))
+            assertThatThrownBy(() -> Reconnect.builder()
+                    .jitter(1.5)
+                    .build()).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Reconnect.builder().multiplier(0.5).build())
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> Reconnect.DEFAULT.withMaxAttempts(0))
+            assertThatThrownBy(() -> Reconnect.builder().maxAttempts(0).build())
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> Reconnect.DEFAULT.withMaxDelay(Duration.ZERO))
+            assertThatThrownBy(() -> Reconnect.builder().maxDelay(Duration.ZERO).build())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDelay");
             assertThatThrownBy(() -> Reconnect.DEFAULT.delayBefore(0)).isInstanceOf(IllegalArgumentException.class);
         }

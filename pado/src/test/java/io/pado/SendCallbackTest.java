@@ -78,7 +78,7 @@ class SendCallbackTest {
                 ws.sendBinary(data, throwing);
             }
         };
-        var options = ServerOptions.DEFAULT.withDispatch(Dispatch.EVENT_LOOP);
+        var options = ServerOptions.builder().connection(c -> c.dispatch(Dispatch.EVENT_LOOP)).build();
         try (Server server = Server.create(options).endpoint("/p", echo).start();
                 Client client = Client.create(ClientOptions.DEFAULT)) {
             var clientSide = new Recorder();

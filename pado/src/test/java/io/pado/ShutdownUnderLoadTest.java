@@ -127,9 +127,13 @@ class ShutdownUnderLoadTest {
     @ParameterizedTest
     @EnumSource(Dispatch.class)
     void everyMessageReportedAsWrittenArrivesAndEveryOtherSendFails(Dispatch dispatch) throws Exception {
-        var server = Server.create(ServerOptions.DEFAULT.withEventLoops(2).withDispatch(dispatch)
-                .withWaterMarks(16 << 10, 64 << 10)).endpoint("/load", new ServerSide()).start();
-        var clientOptions = ClientOptions.DEFAULT.withDispatch(dispatch).withWaterMarks(16 << 10, 64 << 10);
+        var server = Server.create(ServerOptions.builder()
+                .eventLoops(2)
+                .connection(c -> c.dispatch(dispatch).waterMarks(16 << 10, 64 << 10))
+                .build()).endpoint("/load", new ServerSide()).start();
+        var clientOptions = ClientOptions.builder()
+                .connection(c -> c.dispatch(dispatch).waterMarks(16 << 10, 64 << 10))
+                .build();
         var closedByClient = Client.create(clientOptions);
         var stayingClient = Client.create(clientOptions);
         var clientSockets = new ArrayList<WebSocket>();
@@ -228,7 +232,10 @@ class ShutdownUnderLoadTest {
                 recorder.onClose(ws, code, reason);
             }
         };
-        var server = Server.create(ServerOptions.DEFAULT.withEventLoops(1).withWaterMarks(16 << 10, 64 << 10))
+        var server = Server.create(ServerOptions.builder()
+                .eventLoops(1)
+                .connection(c -> c.waterMarks(16 << 10, 64 << 10))
+                .build())
                 .endpoint("/flood", flood).start();
         try (var raw = RawSocket.open(server.port(), "/flood")) {
             WebSocket ws = pumping.get(10, TimeUnit.SECONDS);

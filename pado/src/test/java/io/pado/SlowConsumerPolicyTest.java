@@ -71,9 +71,16 @@ class SlowConsumerPolicyTest {
     }
 
     static Server start(SlowConsumerPolicy policy, Producer producer) throws IOException {
-        var options = ServerOptions.DEFAULT.withEventLoops(1).withWaterMarks(LOW_WATER, HIGH_WATER)
-                .withMaxQueuedBytes(MAX_QUEUED).withWriteTimeout(Duration.ofSeconds(60));
-        return Server.create(options).endpoint(Endpoint.of("/p", producer).withSlowConsumerPolicy(policy)).start();
+        var options = ServerOptions.builder()
+                .eventLoops(1)
+                .connection(c -> c
+                        .waterMarks(LOW_WATER, HIGH_WATER)
+                        .maxQueuedBytes(MAX_QUEUED)
+                        .writeTimeout(Duration.ofSeconds(60)))
+                .build();
+        return Server.create(options)
+                .endpoint(Endpoint.builder("/p", producer).slowConsumerPolicy(policy).build())
+                .start();
     }
 
     /** A raw client with a small receive buffer, so that not reading pushes back on the server soon. */
@@ -167,8 +174,12 @@ class SlowConsumerPolicyTest {
         try (var listener = new java.net.ServerSocket()) {
             listener.setReceiveBufferSize(16 << 10); // accepted sockets inherit it: the server pushes back soon
             listener.bind(new InetSocketAddress("127.0.0.1", 0));
-            var options = ClientOptions.DEFAULT.withSlowConsumerPolicy(SlowConsumerPolicy.BLOCK)
-                    .withWaterMarks(LOW_WATER, HIGH_WATER).withMaxQueuedBytes(MAX_QUEUED);
+            var options = ClientOptions.builder()
+                    .connection(c -> c
+                            .slowConsumerPolicy(SlowConsumerPolicy.BLOCK)
+                            .waterMarks(LOW_WATER, HIGH_WATER)
+                            .maxQueuedBytes(MAX_QUEUED))
+                    .build();
             try (Client client = Client.create(options)) {
                 var connecting = client.connect(java.net.URI.create("ws://127.0.0.1:" + listener.getLocalPort() + "/"),
                         new Handler() { });

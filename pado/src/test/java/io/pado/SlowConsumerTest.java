@@ -41,8 +41,13 @@ class SlowConsumerTest {
                 recorder.onClose(ws, code, reason);
             }
         };
-        var options = ServerOptions.DEFAULT.withEventLoops(1).withWaterMarks(256 << 10, 1 << 20)
-                .withMaxQueuedBytes(MAX_QUEUED).withWriteTimeout(Duration.ofMillis(500));
+        var options = ServerOptions.builder()
+                .eventLoops(1)
+                .connection(c -> c
+                        .waterMarks(256 << 10, 1 << 20)
+                        .maxQueuedBytes(MAX_QUEUED)
+                        .writeTimeout(Duration.ofMillis(500)))
+                .build();
         try (Server server = Server.create(options).endpoint("/flood", flood).endpoint("/echo", new Echo()).start();
                 Client client = Client.create(ClientOptions.DEFAULT);
                 RawSocket stalled = RawSocket.open(server.port(), "/flood")) {

@@ -90,10 +90,15 @@ class SoakTest {
     @Test
     @Timeout(90)
     void wellBehavedTrafficSurvivesHostileClientsAndNothingLeaks() throws Exception {
-        var options = ServerOptions.DEFAULT.withEventLoops(2).withHandshakeTimeout(Duration.ofMillis(500))
-                .withWriteTimeout(Duration.ofMillis(500)).withMaxQueuedBytes(1 << 20);
+        var options = ServerOptions.builder()
+                .eventLoops(2)
+                .connection(c -> c
+                        .handshakeTimeout(Duration.ofMillis(500))
+                        .writeTimeout(Duration.ofMillis(500))
+                        .maxQueuedBytes(1 << 20))
+                .build();
         try (Server server = Server.create(options).endpoint("/echo", new CountingEcho()).start();
-                Client client = Client.create(ClientOptions.DEFAULT.withEventLoops(2));
+                Client client = Client.create(ClientOptions.builder().eventLoops(2).build());
                 var hostile = Executors.newVirtualThreadPerTaskExecutor()) {
             int port = server.port();
             List<Future<?>> attacks = new ArrayList<>();

@@ -13,7 +13,7 @@ class StopTest {
     @Test
     void stopSendsGoingAwayAndWaitsForTheClosingHandshake() throws Exception {
         var recorder = new Recorder();
-        var server = Server.create(ServerOptions.DEFAULT.withEventLoops(2)).endpoint("/ws", recorder).start();
+        var server = Server.create(ServerOptions.builder().eventLoops(2).build()).endpoint("/ws", recorder).start();
         var listeners = new JdkListener[3];
         for (int i = 0; i < listeners.length; i++) {
             listeners[i] = new JdkListener();
@@ -43,7 +43,10 @@ class StopTest {
                 stopping.get().stop(Duration.ofSeconds(5)); // on the loop: must not wait for itself
             }
         };
-        var server = Server.create(ServerOptions.DEFAULT.withEventLoops(1).withDispatch(Dispatch.EVENT_LOOP))
+        var server = Server.create(ServerOptions.builder()
+                .eventLoops(1)
+                .connection(c -> c.dispatch(Dispatch.EVENT_LOOP))
+                .build())
                 .endpoint("/ws", stopOnMessage).start();
         stopping.set(server);
         var listener = new JdkListener();
@@ -75,7 +78,9 @@ class StopTest {
                     closed.complete(code);
                 }
             };
-            Client client = Client.create(ClientOptions.DEFAULT.withDispatch(Dispatch.EVENT_LOOP));
+            Client client = Client.create(ClientOptions.builder()
+                    .connection(c -> c.dispatch(Dispatch.EVENT_LOOP))
+                    .build());
             closing.set(client);
             client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), closeOnEcho)
                     .get(10, java.util.concurrent.TimeUnit.SECONDS).sendText("echo me");
@@ -86,7 +91,7 @@ class StopTest {
     @Test
     void stopDropsPeersThatDoNotAnswerAfterTheDeadline() throws Exception {
         var recorder = new Recorder();
-        var server = Server.create(ServerOptions.DEFAULT.withEventLoops(1)).endpoint("/ws", recorder).start();
+        var server = Server.create(ServerOptions.builder().eventLoops(1).build()).endpoint("/ws", recorder).start();
         try (var raw = RawSocket.open(server.port(), "/ws")) {
             recorder.awaitOpen();
             long t0 = System.nanoTime();

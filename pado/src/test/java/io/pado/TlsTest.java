@@ -28,10 +28,15 @@ class TlsTest {
     @BeforeAll
     static void start() throws Exception {
         local = TestCertificates.create(dir, "localhost", "dns:localhost,ip:127.0.0.1");
-        server = Server.create(ServerOptions.DEFAULT.withEventLoops(2)
-                        .withLimits(new Limits(BIG, BIG, Duration.ofSeconds(5)))
-                        .withMaxQueuedBytes(4L * BIG)
-                        .withTls(ServerTls.fromPem(local.certificatePem(), local.keyPem())))
+        server = Server.create(ServerOptions.builder()
+                .eventLoops(2)
+                .tls(ServerTls.fromPem(local.certificatePem(), local.keyPem()))
+                .connection(c -> c
+                        .maxFrameBytes(BIG)
+                        .maxMessageBytes(BIG)
+                        .closeTimeout(Duration.ofSeconds(5))
+                        .maxQueuedBytes(4L * BIG))
+                .build())
                 .endpoint("/echo", new Echo())
                 .start();
     }
@@ -46,8 +51,14 @@ class TlsTest {
     }
 
     static ClientOptions clientOptions(TestCertificates.Identity trusted) throws Exception {
-        return ClientOptions.DEFAULT.withTls(trusted.clientTls()).withLimits(new Limits(BIG, BIG,
-                Duration.ofSeconds(5))).withMaxQueuedBytes(4L * BIG);
+        return ClientOptions.builder()
+                .tls(trusted.clientTls())
+                .connection(c -> c
+                        .maxFrameBytes(BIG)
+                        .maxMessageBytes(BIG)
+                        .closeTimeout(Duration.ofSeconds(5))
+                        .maxQueuedBytes(4L * BIG))
+                .build();
     }
 
     @Test
@@ -85,7 +96,7 @@ class TlsTest {
     @Test
     void clientRefusesACertificateForAnotherHost() throws Exception {
         var other = TestCertificates.create(dir, "other", "dns:other.example");
-        try (Server wrong = Server.create(ServerOptions.DEFAULT.withTls(other.serverTls()))
+        try (Server wrong = Server.create(ServerOptions.builder().tls(other.serverTls()).build())
                 .endpoint("/echo", new Echo()).start();
                 Client client = Client.create(clientOptions(other))) {
             // Trusted, but issued for other.example, not for 127.0.0.1 (RFC 2818 §3.1).
@@ -109,7 +120,7 @@ class TlsTest {
     void reloadedCertificateServesNewConnectionsAndOpenOnesStay() throws Exception {
         var first = TestCertificates.create(dir, "first", "dns:localhost,ip:127.0.0.1");
         var second = TestCertificates.create(dir, "second", "dns:localhost,ip:127.0.0.1");
-        try (Server s = Server.create(ServerOptions.DEFAULT.withTls(first.serverTls()))
+        try (Server s = Server.create(ServerOptions.builder().tls(first.serverTls()).build())
                 .endpoint("/echo", new Echo()).start();
                 Client trustsFirst = Client.create(clientOptions(first));
                 Client trustsSecond = Client.create(clientOptions(second))) {

@@ -7,8 +7,8 @@ import io.pado.HttpResponse;
 import io.pado.Server;
 import io.pado.ServerOptions;
 import io.pado.WebSocket;
-import io.pado.protocol.ExtensionFactory;
-import io.pado.protocol.PerMessageDeflate;
+import io.pado.Compression;
+import io.pado.ConnectionOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -52,18 +52,19 @@ public final class IdleMemory {
         }
     }
 
-    private static ExtensionFactory[] extensions(String mode) {
+    private static ConnectionOptions connection(String mode) {
         if (mode.equals("plain")) {
-            return new ExtensionFactory[0];
+            return ConnectionOptions.DEFAULT;
         }
-        var options = PerMessageDeflate.Options.DEFAULT.withMemory(PerMessageDeflate.Memory.valueOf(mode));
-        return new ExtensionFactory[] {PerMessageDeflate.create(options)};
+        var compression = Compression.DEFAULT.withMemory(Compression.Memory.valueOf(mode));
+        return ConnectionOptions.builder().compression(compression).build();
     }
 
     /** The child: an echo server that reports its memory at GET /memory. */
     private static void serve(String mode) throws Exception {
-        Server server = Server.create(ServerOptions.DEFAULT.withEventLoops(1).withExtensions(extensions(mode))
-                        .withoutHandshakeRate()) // it opens thousands of connections at once
+        Server server = Server.create(ServerOptions.builder().eventLoops(1).connection(connection(mode))
+                        .unlimitedHandshakeRate() // it opens thousands of connections at once
+                        .build())
                 .endpoint("/echo", new Handler() {
                     @Override
                     public void onText(WebSocket ws, String text) {
@@ -117,7 +118,7 @@ public final class IdleMemory {
             URI memoryUri = URI.create("http://127.0.0.1:" + port + "/memory");
             URI echoUri = URI.create("ws://127.0.0.1:" + port + "/echo");
             String message = "pado wave 파도 ".repeat(150);
-            try (Client client = Client.create(ClientOptions.DEFAULT.withExtensions(extensions(mode)))) {
+            try (Client client = Client.create(ClientOptions.builder().connection(connection(mode)).build())) {
                 openAndClose(client, echoUri, message, 100); // warm up: classes, pools
                 var open = new ArrayList<WebSocket>();
                 var echoes = new CountDownLatch(connections);

@@ -5,7 +5,7 @@ import io.pado.HttpResponse;
 import io.pado.Server;
 import io.pado.ServerOptions;
 import io.pado.protocol.Limits;
-import io.pado.protocol.RequestHead;
+import io.pado.HttpRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -46,8 +46,14 @@ public final class ChatServer implements AutoCloseable {
 
     /** Starts the chat; with port 0 it picks a free port ({@link #port()}). */
     public static ChatServer start(ChatOptions options) throws IOException {
-        var serverOptions = ServerOptions.DEFAULT.withHost(options.host()).withPort(options.port())
-                .withLimits(new Limits(options.maxFrameBytes(), options.maxFrameBytes(), Duration.ofSeconds(5)));
+        var serverOptions = ServerOptions.builder()
+                .host(options.host())
+                .port(options.port())
+                .connection(c -> c
+                        .maxFrameBytes(options.maxFrameBytes())
+                        .maxMessageBytes(options.maxFrameBytes())
+                        .closeTimeout(Duration.ofSeconds(5)))
+                .build();
         var holder = new Server[1];
         Server server = Server.create(serverOptions);
         holder[0] = server;
@@ -68,10 +74,12 @@ public final class ChatServer implements AutoCloseable {
         // Same origin (the page this server serves, by whatever name it is reached), plus --allow-origin ones; a
         // client that speaks neither subprotocol is refused at the handshake (400) with their names.
         Set<String> origins = options.allowedOrigins();
-        server.endpoint(Endpoint.of("/chat", chat).withSubprotocols("superchat", "chat")
-                .withSubprotocolRule(Endpoint.SubprotocolRule.REQUIRED)
-                .withOriginRule(Endpoint.OriginRule.SAME_ORIGIN)
-                .withAllowedOrigins(origins.toArray(String[]::new)));
+        server.endpoint(Endpoint.builder("/chat", chat)
+                .subprotocols("superchat", "chat")
+                .subprotocolRule(Endpoint.SubprotocolRule.REQUIRED)
+                .originRule(Endpoint.OriginRule.SAME_ORIGIN)
+                .allowedOrigins(origins.toArray(String[]::new))
+                .build());
         server.http(request -> answer(request, files, polling, comparisons)).start();
         var started = new ChatServer(server, rooms, chat, options, origins, backplane);
         comparisons.target(started.url(), rooms);
@@ -79,7 +87,7 @@ public final class ChatServer implements AutoCloseable {
         return started;
     }
 
-    private static HttpResponse answer(RequestHead request, WebFiles files, Polling polling,
+    private static HttpResponse answer(HttpRequest request, WebFiles files, Polling polling,
             ComparisonRuns comparisons) throws Exception {
         if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
             return HttpResponse.text(405, "Method Not Allowed: the chat's HTTP API is GET only\n");

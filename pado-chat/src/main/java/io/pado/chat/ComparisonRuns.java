@@ -1,8 +1,8 @@
 package io.pado.chat;
 
 import io.pado.HttpResponse;
-import io.pado.protocol.Headers;
-import io.pado.protocol.RequestHead;
+import io.pado.Headers;
+import io.pado.HttpRequest;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ final class ComparisonRuns {
         this.rooms = rooms;
     }
 
-    HttpResponse handle(RequestHead request) {
+    HttpResponse handle(HttpRequest request) {
         if (target == null) {
             return HttpResponse.text(503, "starting\n");
         }

@@ -3,8 +3,8 @@ package io.pado.chat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pado.HttpResponse;
-import io.pado.protocol.Headers;
-import io.pado.protocol.RequestHead;
+import io.pado.Headers;
+import io.pado.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +41,7 @@ final class Polling {
         this.options = options;
     }
 
-    HttpResponse handle(RequestHead request) throws InterruptedException {
+    HttpResponse handle(HttpRequest request) throws InterruptedException {
         Query query = Query.parse(request.query());
         String roomName = query.get("room", ChatHandler.LOBBY);
         if (!Rooms.ROOM.matcher(roomName).matches()) {

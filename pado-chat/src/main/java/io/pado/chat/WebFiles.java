@@ -1,7 +1,7 @@
 package io.pado.chat;
 
 import io.pado.HttpResponse;
-import io.pado.protocol.Headers;
+import io.pado.Headers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

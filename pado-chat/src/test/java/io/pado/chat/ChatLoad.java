@@ -100,7 +100,7 @@ final class ChatLoad {
 
     /** One member: says timestamps, records how long every message took to arrive. */
     static final class LoadClient implements Handler, AutoCloseable {
-        private final Client client = Client.create(ClientOptions.DEFAULT.withSubprotocols("superchat"));
+        private final Client client = Client.create(ClientOptions.builder().subprotocols("superchat").build());
         private final String nick;
         private final WebSocket ws;
         private final Semaphore window = new Semaphore(0); // released by the join, then by each ack

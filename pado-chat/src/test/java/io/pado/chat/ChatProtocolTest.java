@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pado.ClientOptions;
-import io.pado.protocol.HandshakeException;
+import io.pado.HandshakeException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
@@ -252,7 +252,9 @@ class ChatProtocolTest {
     class Handshake {
         @Test
         void clientWithoutAKnownSubprotocolIsRefusedWith400NamingThem() {
-            for (ClientOptions options : List.of(ClientOptions.DEFAULT, ClientOptions.DEFAULT.withSubprotocols("mqtt"))) {
+            for (ClientOptions options : List.of(ClientOptions.DEFAULT, ClientOptions.builder()
+                    .subprotocols("mqtt")
+                    .build())) {
                 assertThatThrownBy(() -> TestClient.connect(server, options))
                         .isInstanceOf(CompletionException.class)
                         .cause().isInstanceOfSatisfying(HandshakeException.class, e -> {
@@ -264,7 +266,9 @@ class ChatProtocolTest {
 
         @Test
         void serverPrefersSuperchat() {
-            try (var c = TestClient.connect(server, ClientOptions.DEFAULT.withSubprotocols("chat", "superchat"))) {
+            try (var c = TestClient.connect(server, ClientOptions.builder()
+                    .subprotocols("chat", "superchat")
+                    .build())) {
                 assertThat(c.ws.subprotocol()).contains("superchat");
             }
         }
@@ -272,11 +276,13 @@ class ChatProtocolTest {
         @Test
         void foreignOriginIsRefusedWith403AndSameOriginAccepted() {
             assertThatThrownBy(() -> TestClient.connect(server,
-                    ClientOptions.DEFAULT.withSubprotocols("chat").withOrigin("https://evil.example")))
+                    ClientOptions.builder().subprotocols("chat").origin("https://evil.example").build()))
                     .isInstanceOf(CompletionException.class)
                     .cause().isInstanceOfSatisfying(HandshakeException.class, e -> assertThat(e.status()).isEqualTo(403));
-            try (var c = TestClient.connect(server, ClientOptions.DEFAULT.withSubprotocols("chat")
-                    .withOrigin("http://127.0.0.1:" + server.port()))) {
+            try (var c = TestClient.connect(server, ClientOptions.builder()
+                    .subprotocols("chat")
+                    .origin("http://127.0.0.1:" + server.port())
+                    .build())) {
                 assertThat(c.next()).startsWith("* welcome");
             }
         }

@@ -38,17 +38,17 @@ final class TestClient implements Handler, AutoCloseable {
     }
 
     static TestClient superchat(ChatServer server) {
-        return connect(server, ClientOptions.DEFAULT.withSubprotocols("superchat"));
+        return connect(server, ClientOptions.builder().subprotocols("superchat").build());
     }
 
     /** A superchat client of whatever listens on that port of 127.0.0.1 (a node in another JVM, a proxy). */
     static TestClient superchat(int port) {
-        return new TestClient(Client.create(ClientOptions.DEFAULT.withSubprotocols("superchat")),
+        return new TestClient(Client.create(ClientOptions.builder().subprotocols("superchat").build()),
                 URI.create("ws://127.0.0.1:" + port + "/chat"));
     }
 
     static TestClient chat(ChatServer server) {
-        return connect(server, ClientOptions.DEFAULT.withSubprotocols("chat"));
+        return connect(server, ClientOptions.builder().subprotocols("chat").build());
     }
 
     @Override

@@ -9,8 +9,8 @@ import io.pado.ProxyException;
 import io.pado.Reconnect;
 import io.pado.ReconnectingWebSocket;
 import io.pado.WebSocket;
-import io.pado.protocol.HandshakeException;
-import io.pado.protocol.Headers;
+import io.pado.HandshakeException;
+import io.pado.Headers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -94,32 +94,30 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
             System.err.println("pado connect: a close code must be 1000, 1001-1003, 1007-1014 or 3000-4999: " + closeCode);
             return 2;
         }
-        ClientOptions options = ClientOptions.DEFAULT.withSubprotocols(subprotocols.toArray(String[]::new))
-                .withHandshakeTimeout(Duration.ofSeconds(timeoutSeconds));
-        Headers extra = Headers.of();
+        ClientOptions.Builder options = ClientOptions.builder()
+                .subprotocols(subprotocols.toArray(String[]::new))
+                .connection(c -> c.handshakeTimeout(Duration.ofSeconds(timeoutSeconds)));
         for (String header : headers) {
             int colon = header.indexOf(':');
             if (colon <= 0) {
                 System.err.println("pado connect: a header is 'Name: value': " + header);
                 return 2;
             }
-            extra = extra.with(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+            options.header(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
         }
-        options = options.withHeaders(extra);
         if (origin != null) {
-            options = options.withOrigin(origin);
+            options.origin(origin);
         }
         if (proxy != null) {
             try {
-                options = options.withProxy(proxy.equals("system") ? ClientProxy.SYSTEM
-                        : ClientProxy.http(URI.create(proxy)));
+                options.proxy(proxy.equals("system") ? ClientProxy.SYSTEM : ClientProxy.http(URI.create(proxy)));
             } catch (IllegalArgumentException e) {
                 System.err.println("pado connect: --proxy must be http://[user:password@]host:port or system: "
                         + e.getMessage());
                 return 2;
             }
         }
-        try (Client client = Client.create(options)) {
+        try (Client client = Client.create(options.build())) {
             WebSocket ws;
             try {
                 if (reconnect) {
@@ -136,11 +134,11 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
                 }
             } catch (CompletionException e) {
                 Throwable cause = e.getCause();
-                if (cause instanceof HandshakeException h) {
-                    System.err.println("pado connect: refused with HTTP " + h.status() + ": " + h.getMessage());
-                } else if (cause instanceof ProxyException p) {
+                if (cause instanceof ProxyException p) {
                     System.err.println("pado connect: the proxy refused with HTTP " + p.status() + ": "
                             + p.getMessage());
+                } else if (cause instanceof HandshakeException h) {
+                    System.err.println("pado connect: refused with HTTP " + h.status() + ": " + h.getMessage());
                 } else {
                     System.err.println("pado connect: could not connect to " + url + ": " + cause);
                 }

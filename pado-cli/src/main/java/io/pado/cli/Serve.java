@@ -5,7 +5,7 @@ import io.pado.HttpResponse;
 import io.pado.Server;
 import io.pado.ServerOptions;
 import io.pado.WebSocket;
-import io.pado.protocol.RequestHead;
+import io.pado.HttpRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ final class Serve implements Callable<Integer> {
             System.err.println("pado serve: not a directory: " + dir);
             return 2;
         }
-        Server server = Server.create(ServerOptions.DEFAULT.withHost(host).withPort(port != null ? port : envPort()))
+        Server server = Server.create(ServerOptions.builder().host(host).port(port != null ? port : envPort()).build())
                 .endpoint(path, new Echo())
                 .http(request -> root == null ? HttpResponse.text(200, "pado echo: connect a WebSocket to " + path
                         + "\n") : file(root, request))
@@ -60,7 +60,7 @@ final class Serve implements Callable<Integer> {
         return env == null || env.isBlank() ? 8080 : Integer.parseInt(env.trim());
     }
 
-    private static HttpResponse file(Path root, RequestHead request) throws IOException {
+    private static HttpResponse file(Path root, HttpRequest request) throws IOException {
         String name = java.net.URLDecoder.decode(request.path(), java.nio.charset.StandardCharsets.UTF_8);
         Path file = root.resolve(name.substring(1)).normalize();
         if (!file.startsWith(root)) {

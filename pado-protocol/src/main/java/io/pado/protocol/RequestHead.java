@@ -27,26 +27,40 @@ public record RequestHead(String method, String target, String version, Headers 
      * empty path is {@code /}. Still percent-encoded.
      */
     public String path() {
-        String originForm = originForm();
-        int q = originForm.indexOf('?');
-        return q < 0 ? originForm : originForm.substring(0, q);
+        return pathOf(target);
     }
 
     /** What follows the first {@code ?} of the target, still percent-encoded; empty if there is no {@code ?}. */
     public Optional<String> query() {
-        String originForm = originForm();
+        return queryOf(target);
+    }
+
+    /** {@link #path()} of a request target. */
+    public static String pathOf(String target) {
+        String originForm = originForm(target);
+        int q = originForm.indexOf('?');
+        return q < 0 ? originForm : originForm.substring(0, q);
+    }
+
+    /** {@link #query()} of a request target. */
+    public static Optional<String> queryOf(String target) {
+        String originForm = originForm(target);
         int q = originForm.indexOf('?');
         return q < 0 ? Optional.empty() : Optional.of(originForm.substring(q + 1));
     }
 
     /** Whether the target is in absolute form, {@code scheme://authority/path?query} (RFC 9112 §3.2.2). */
     boolean isAbsoluteForm() {
+        return isAbsoluteForm(target);
+    }
+
+    private static boolean isAbsoluteForm(String target) {
         int colon = target.indexOf("://");
         return colon > 0 && target.charAt(0) != '/' && target.indexOf('/') > colon;
     }
 
-    private String originForm() {
-        if (!isAbsoluteForm()) {
+    private static String originForm(String target) {
+        if (!isAbsoluteForm(target)) {
             return target;
         }
         int authority = target.indexOf("://") + 3;

@@ -1,6 +1,6 @@
 package io.pado.runtime;
 
-import io.pado.RateLimit;
+import io.pado.ServerOptions.HandshakeRate;
 import java.net.InetAddress;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +29,7 @@ final class Admission {
      * @param maxPerAddress 0 for no limit
      * @param nanoClock     monotonic nanoseconds; tests pass a fake clock
      */
-    Admission(int maxPerAddress, Optional<RateLimit> handshakeRate, LongSupplier nanoClock) {
+    Admission(int maxPerAddress, Optional<HandshakeRate> handshakeRate, LongSupplier nanoClock) {
         this.maxPerAddress = maxPerAddress;
         this.nanoClock = nanoClock;
         this.periodNanos = handshakeRate.map(r -> r.period().toNanos()).orElse(0L);

@@ -7,8 +7,10 @@ import io.pado.Reconnect;
 import io.pado.ReconnectingWebSocket;
 import io.pado.WebSocket;
 import io.pado.protocol.ClientHandshake;
-import io.pado.protocol.HandshakeException;
-import io.pado.protocol.Headers;
+import io.pado.protocol.ExtensionFactory;
+import io.pado.HandshakeException;
+import io.pado.ProxyException;
+import io.pado.Headers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -34,6 +36,8 @@ public final class ClientCore {
 
     private final ClientOptions options;
     private final Config config;
+    /** The extensions to offer, made once: permessage-deflate shares its codec pool across connections. */
+    private final List<ExtensionFactory> extensions;
     private final LoopGroup loops;
     private final ThreadFactory virtualThreads = Thread.ofVirtual().name("pado-client-handler-", 0).factory();
     /** RFC 6455 §5.3: masking keys come from a strong source of entropy. Thread-safe. */
@@ -47,6 +51,7 @@ public final class ClientCore {
     public ClientCore(ClientOptions options) {
         this.options = options;
         this.config = Config.of(options);
+        this.extensions = Compressions.factories(options.connection().compression());
         this.loops = new LoopGroup("pado-client-loop-", options.eventLoops(), true);
         loops.start();
     }
@@ -56,7 +61,7 @@ public final class ClientCore {
     }
 
     SlowConsumerPolicy slowConsumerPolicy() {
-        return options.slowConsumerPolicy();
+        return options.connection().slowConsumerPolicy();
     }
 
     IntSupplier maskKeys() {
@@ -110,7 +115,8 @@ public final class ClientCore {
         attempt.whenComplete((ws, failure) -> {
             if (failure == null) {
                 result.complete(ws);
-            } else if (failure instanceof HandshakeException answer && Redirect.isRedirect(answer)
+            } else if (failure instanceof HandshakeException answer && !(answer instanceof ProxyException)
+                    && Redirect.isRedirect(answer)
                     && options.maxRedirects() > 0) {
                 follow(chain, headers, answer, handler, result);
             } else {
@@ -156,8 +162,18 @@ public final class ClientCore {
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("no host in " + uri);
         }
-        ClientHandshake.create(uri, options.subprotocols(), options.extensions(), options.headers(), options.origin(),
+        ClientHandshake.create(uri, options.subprotocols(), extensions, engineHeaders(options.headers()),
+                options.origin(),
                 ClientHandshake.newKey(random));
+    }
+
+    private static io.pado.protocol.Headers engineHeaders(Headers headers) {
+        var namesAndValues = new ArrayList<String>(2 * headers.size());
+        headers.forEach((name, value) -> {
+            namesAndValues.add(name);
+            namesAndValues.add(value);
+        });
+        return io.pado.protocol.Headers.of(namesAndValues.toArray(String[]::new));
     }
 
     private boolean isClosed() {
@@ -169,8 +185,8 @@ public final class ClientCore {
     /** Opens a connection to {@code uri} and runs one opening handshake on it; {@code result} says how it went. */
     private void dial(URI uri, Headers headers, Handler handler, CompletableFuture<WebSocket> result) {
         boolean secure = uri.getScheme().equalsIgnoreCase("wss");
-        ClientHandshake handshake = ClientHandshake.create(uri, options.subprotocols(), options.extensions(),
-                headers, options.origin(), ClientHandshake.newKey(random));
+        ClientHandshake handshake = ClientHandshake.create(uri, options.subprotocols(), extensions,
+                engineHeaders(headers), options.origin(), ClientHandshake.newKey(random));
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         int port = Redirect.port(uri);
         SSLContext tls = secure ? options.tls().context() : null;

@@ -52,7 +52,8 @@ final class ClientOpening implements Opening {
             }
             accepted = handshake.validate(head);
         } catch (HandshakeException e) {
-            fail(link, e);
+            fail(link, new io.pado.HandshakeException(e.status(), e.getMessage(),
+                    io.pado.Headers.of(e.headers().fields())));
             return;
         }
         link.handshakeDone();

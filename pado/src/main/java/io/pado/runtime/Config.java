@@ -1,8 +1,10 @@
 package io.pado.runtime;
 
 import io.pado.ClientOptions;
+import io.pado.ConnectionOptions;
 import io.pado.Dispatch;
 import io.pado.ServerOptions;
+import io.pado.protocol.Limits;
 import io.pado.protocol.Settings;
 
 /**
@@ -18,16 +20,18 @@ public record Config(Dispatch dispatch, Settings settings, int maxHeadBytes, lon
         long writeTimeoutNanos) {
 
     public static Config of(ServerOptions o) {
-        return new Config(o.dispatch(), Settings.DEFAULT.withLimits(o.limits()), o.maxRequestHeadBytes(),
-                o.handshakeTimeout().toNanos(), o.idleTimeout().toNanos(), o.limits().closeTimeout().toNanos(),
-                o.lowWaterBytes(), o.highWaterBytes(), o.maxQueuedBytes(), o.pingInterval().toNanos(),
-                o.pongTimeout().toNanos(), o.writeTimeout().toNanos());
+        return of(o.connection(), o.maxRequestHeadBytes());
     }
 
     public static Config of(ClientOptions o) {
-        return new Config(o.dispatch(), Settings.DEFAULT.withLimits(o.limits()), o.maxResponseHeadBytes(),
-                o.handshakeTimeout().toNanos(), o.idleTimeout().toNanos(), o.limits().closeTimeout().toNanos(),
-                o.lowWaterBytes(), o.highWaterBytes(), o.maxQueuedBytes(), o.pingInterval().toNanos(),
-                o.pongTimeout().toNanos(), o.writeTimeout().toNanos());
+        return of(o.connection(), o.maxResponseHeadBytes());
+    }
+
+    private static Config of(ConnectionOptions c, int maxHeadBytes) {
+        var limits = new Limits(c.maxFrameBytes(), c.maxMessageBytes(), c.closeTimeout());
+        return new Config(c.dispatch(), Settings.DEFAULT.withLimits(limits), maxHeadBytes,
+                c.handshakeTimeout().toNanos(), c.idleTimeout().toNanos(), c.closeTimeout().toNanos(),
+                c.lowWaterBytes(), c.highWaterBytes(), c.maxQueuedBytes(), c.pingInterval().toNanos(),
+                c.pongTimeout().toNanos(), c.writeTimeout().toNanos());
     }
 }

@@ -1,9 +1,9 @@
 package io.pado.runtime;
 
+import io.pado.Headers;
 import io.pado.ProxyException;
 import io.pado.WebSocket;
 import io.pado.protocol.HandshakeException;
-import io.pado.protocol.Headers;
 import io.pado.protocol.ResponseHead;
 import io.pado.protocol.ResponseParser;
 import java.io.IOException;
@@ -74,13 +74,13 @@ final class ProxyOpening implements Opening {
         if (status / 100 != 2) {
             fail(link, new ProxyException(status, "proxy " + proxy + " answered " + status
                     + (head.reason().isEmpty() ? "" : " " + head.reason()) + " to CONNECT " + target
-                    + (status == 407 || status == 401 ? credentialsHint() : ""), head.headers()));
+                    + (status == 407 || status == 401 ? credentialsHint() : ""), Headers.of(head.headers().fields())));
             return;
         }
         if (data.hasRemaining()) {
             // The server speaks only after our request (or our TLS hello): bytes now did not come from it.
             fail(link, new ProxyException(status, "proxy " + proxy + " sent " + data.remaining()
-                    + " bytes after its answer to CONNECT " + target, head.headers()));
+                    + " bytes after its answer to CONNECT " + target, Headers.of(head.headers().fields())));
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, "tunnel to {0} through proxy {1} open", target, proxy);

@@ -1,14 +1,14 @@
 package io.pado.runtime;
 
 import io.pado.ClosedException;
+import io.pado.HandshakeException;
+import io.pado.Headers;
 import io.pado.Handler;
 import io.pado.ProxyException;
 import io.pado.Reconnect;
 import io.pado.ReconnectingWebSocket;
 import io.pado.WebSocket;
 import io.pado.protocol.CloseCode;
-import io.pado.protocol.HandshakeException;
-import io.pado.protocol.Headers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -114,12 +114,12 @@ final class Reconnector implements ReconnectingWebSocket {
 
     /** Whether waiting may help: not for a refusal that the same request would get again. */
     private static boolean mayRetry(Throwable cause) {
+        if (cause instanceof ProxyException p) {
+            return p.status() != 401 && p.status() != 403 && p.status() != 407;
+        }
         if (cause instanceof HandshakeException h) {
             int s = h.status();
             return s == 0 || s == 408 || s == 429 || s >= 500;
-        }
-        if (cause instanceof ProxyException p) {
-            return p.status() != 401 && p.status() != 403 && p.status() != 407;
         }
         return cause instanceof IOException;
     }

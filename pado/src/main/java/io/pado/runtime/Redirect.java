@@ -1,6 +1,6 @@
 package io.pado.runtime;
 
-import io.pado.protocol.HandshakeException;
+import io.pado.HandshakeException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;

@@ -9,6 +9,7 @@ import io.pado.HttpHandler;
 import io.pado.HttpResponse;
 import io.pado.ServerOptions;
 import io.pado.ServerTls;
+import io.pado.SlowConsumerPolicy;
 import io.pado.protocol.PerMessageDeflate;
 import io.pado.protocol.ExtensionFactory;
 import io.pado.WebSocket;
@@ -35,6 +36,8 @@ public final class ServerCore {
     private static final System.Logger LOG = System.getLogger(ServerCore.class.getName());
 
     private final ServerOptions options;
+    /** The extensions to negotiate, made once: permessage-deflate shares its codec pool across connections. */
+    private final List<ExtensionFactory> extensions;
     private final Config config;
     private final Admission admission;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
@@ -59,6 +62,7 @@ public final class ServerCore {
     ServerCore(ServerOptions options, LongSupplier nanoClock) {
         this.options = options;
         this.config = Config.of(options);
+        this.extensions = Compressions.factories(options.connection().compression());
         this.admission = new Admission(options.maxConnectionsPerAddress(), options.handshakeRate(), nanoClock);
         this.tls = options.tls().map(ServerTls::context).orElse(null);
     }
@@ -70,7 +74,7 @@ public final class ServerCore {
      */
     public void reloadCertificate(ServerTls next) {
         if (tls == null) {
-            throw new IllegalStateException("server has no TLS: set ServerOptions.withTls to serve wss://");
+            throw new IllegalStateException("server has no TLS: set ServerOptions.Builder.tls to serve wss://");
         }
         tls = next.context();
         LOG.log(System.Logger.Level.INFO, "pado server on {0}: certificate reloaded", address);
@@ -103,7 +107,11 @@ public final class ServerCore {
     }
 
     List<ExtensionFactory> extensions() {
-        return options.extensions();
+        return extensions;
+    }
+
+    SlowConsumerPolicy slowConsumerPolicy() {
+        return options.connection().slowConsumerPolicy();
     }
 
     HttpHandler http() {
@@ -204,7 +212,7 @@ public final class ServerCore {
      */
     public int broadcast(Collection<? extends WebSocket> targets, long payloadBytes, Supplier<ByteBuffer> plain,
             Function<PerMessageDeflate, ByteBuffer> compressed) {
-        PerMessageDeflate deflate = options.extensions().stream()
+        PerMessageDeflate deflate = extensions.stream()
                 .filter(PerMessageDeflate.class::isInstance).map(PerMessageDeflate.class::cast)
                 .findFirst().orElse(null);
         ByteBuffer plainFrame = null;

@@ -3,6 +3,7 @@ package io.pado.runtime;
 import io.pado.Dispatch;
 import io.pado.Endpoint;
 import io.pado.HttpHandler;
+import io.pado.HttpRequest;
 import io.pado.HttpResponse;
 import io.pado.protocol.Connection;
 import io.pado.protocol.HandshakeException;
@@ -116,7 +117,8 @@ final class ServerOpening implements Opening {
         Connection engine = Connection.server(link.config.settings(), extensions, System::nanoTime);
         // The endpoint's path equals the request's and is one string for all of its connections
         Session session = new Session(link, endpoint.handler(), server.virtualThreads(), server, endpoint.path(),
-                head.headers(), subprotocol, extensions, endpoint.slowConsumerPolicy());
+                head.headers(), subprotocol, extensions,
+                endpoint.slowConsumerPolicy().orElse(server.slowConsumerPolicy()));
         LOG.log(System.Logger.Level.DEBUG, "WebSocket open: {0} {1}", link, head.path());
         link.open(engine, session, rest);
     }
@@ -135,7 +137,8 @@ final class ServerOpening implements Opening {
         Runnable call = () -> {
             HttpResponse response;
             try {
-                response = http.handle(head);
+                response = http.handle(new HttpRequest(head.method(), head.target(),
+                        io.pado.Headers.of(head.headers().fields()), new byte[0]));
                 if (response == null) {
                     throw new NullPointerException("HttpHandler returned null");
                 }

@@ -3,6 +3,7 @@ package io.pado.runtime;
 import io.pado.ClosedException;
 import io.pado.Dispatch;
 import io.pado.Handler;
+import io.pado.Headers;
 import io.pado.MessageDroppedException;
 import io.pado.SendCallback;
 import io.pado.SlowConsumerPolicy;
@@ -11,7 +12,6 @@ import io.pado.protocol.CloseCode;
 import io.pado.protocol.Extension;
 import io.pado.protocol.PerMessageDeflate;
 import io.pado.protocol.Event;
-import io.pado.protocol.Headers;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -61,7 +61,7 @@ public final class Session implements WebSocket {
     private final Dispatcher dispatcher; // null: handlers run on the loop
     private final Object owner; // the server or client this connection belongs to
     private final String path;
-    private final Headers handshakeHeaders;
+    private final io.pado.protocol.Headers handshakeHeaders;
     private final Optional<String> subprotocol;
     private final InetSocketAddress remoteAddress;
     private final SlowConsumerPolicy slowConsumerPolicy;
@@ -85,7 +85,7 @@ public final class Session implements WebSocket {
     private boolean closeDelivered;
 
     Session(Link link, Handler handler, ThreadFactory virtualThreads, Object owner, String path,
-            Headers handshakeHeaders, Optional<String> subprotocol, List<Extension> extensions,
+            io.pado.protocol.Headers handshakeHeaders, Optional<String> subprotocol, List<Extension> extensions,
             SlowConsumerPolicy slowConsumerPolicy) {
         this.link = link;
         this.slowConsumerPolicy = slowConsumerPolicy;
@@ -273,7 +273,7 @@ public final class Session implements WebSocket {
 
     @Override
     public Headers handshakeHeaders() {
-        return handshakeHeaders;
+        return Headers.of(handshakeHeaders.fields());
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.pado.ClientOptions;
 import io.pado.Echo;
 import io.pado.Handler;
 import io.pado.WebSocket;
-import io.pado.protocol.Limits;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -23,10 +22,7 @@ public final class AutobahnClient {
     public static void main(String[] args) throws Exception {
         String base = args.length > 0 ? args[0] : System.getenv().getOrDefault("AUTOBAHN_URL", "ws://127.0.0.1:9001");
         String agent = System.getenv().getOrDefault("AUTOBAHN_AGENT", "pado");
-        Limits limits = new Limits(32 << 20, 32 << 20, Duration.ofSeconds(5));
-        try (Client client = Client.create(ClientOptions.DEFAULT.withLimits(limits)
-                .withMaxQueuedBytes(256 << 20).withWaterMarks(64 << 20, 128 << 20)
-                .withExtensions(AutobahnServer.deflate()))) {
+        try (Client client = Client.create(ClientOptions.builder().connection(AutobahnServer.connection()).build())) {
             var count = new CompletableFuture<String>();
             run(client, URI.create(base + "/getCaseCount"), new Handler() {
                 @Override

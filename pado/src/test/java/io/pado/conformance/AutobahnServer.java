@@ -1,10 +1,10 @@
 package io.pado.conformance;
 
+import io.pado.Compression;
+import io.pado.ConnectionOptions;
 import io.pado.Echo;
 import io.pado.Server;
 import io.pado.ServerOptions;
-import io.pado.protocol.Limits;
-import io.pado.protocol.PerMessageDeflate;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -17,10 +17,7 @@ public final class AutobahnServer {
 
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 9002;
-        Limits limits = new Limits(32 << 20, 32 << 20, Duration.ofSeconds(5));
-        Server server = Server.create(ServerOptions.DEFAULT.withPort(port).withLimits(limits)
-                        .withMaxQueuedBytes(256 << 20).withWaterMarks(64 << 20, 128 << 20)
-                        .withExtensions(AutobahnServer.deflate()))
+        Server server = Server.create(ServerOptions.builder().port(port).connection(connection()).build())
                 .endpoint("/", new Echo())
                 .start();
         System.out.println("autobahn echo server on ws://127.0.0.1:" + server.port() + "/");
@@ -32,8 +29,14 @@ public final class AutobahnServer {
      * permessage-deflate for sections 12 and 13: every message compressed, in the memory mode named by
      * {@code PADO_DEFLATE_MEMORY} (POOLED by default, or CONTEXT_TAKEOVER).
      */
-    static PerMessageDeflate deflate() {
-        var memory = PerMessageDeflate.Memory.valueOf(System.getenv().getOrDefault("PADO_DEFLATE_MEMORY", "POOLED"));
-        return PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT.withMemory(memory).withMinMessageBytes(0));
+    /** Limits raised to the suite's largest messages, and permessage-deflate in the mode PADO_DEFLATE_MEMORY says. */
+    static ConnectionOptions connection() {
+        var memory = Compression.Memory.valueOf(System.getenv().getOrDefault("PADO_DEFLATE_MEMORY", "POOLED"));
+        return ConnectionOptions.builder()
+                .maxMessageBytes(32 << 20)
+                .maxQueuedBytes(256 << 20)
+                .waterMarks(64 << 20, 128 << 20)
+                .compression(Compression.DEFAULT.withMemory(memory).withMinMessageBytes(0))
+                .build();
     }
 }

@@ -17,10 +17,11 @@ public final class ChatRoom implements Handler {
 
     public static Server start(int port) throws IOException {
         var room = new ChatRoom();
-        room.server = Server.create(ServerOptions.DEFAULT.withPort(port))
-                .endpoint(Endpoint.of("/chat", room)
-                        .withSubprotocols("chat.v1")
-                        .withAllowedOrigins("https://chat.example"))
+        room.server = Server.create(ServerOptions.builder().port(port).build())
+                .endpoint(Endpoint.builder("/chat", room)
+                        .subprotocols("chat.v1")
+                        .allowedOrigins("https://chat.example")
+                        .build())
                 .http(request -> request.path().equals("/health")
                         ? HttpResponse.text(200, "ok\n")
                         : HttpResponse.notFound());

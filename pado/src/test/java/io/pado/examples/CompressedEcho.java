@@ -6,7 +6,7 @@ import io.pado.Handler;
 import io.pado.Server;
 import io.pado.ServerOptions;
 import io.pado.WebSocket;
-import io.pado.protocol.PerMessageDeflate;
+import io.pado.Compression;
 import java.io.IOException;
 
 /** The guide's permessage-deflate example: a server and a client that compress. */
@@ -15,8 +15,10 @@ public final class CompressedEcho {
     }
 
     public static Server start(int port) throws IOException {
-        PerMessageDeflate deflate = PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT); // pooled codecs
-        return Server.create(ServerOptions.DEFAULT.withPort(port).withExtensions(deflate))
+        return Server.create(ServerOptions.builder()
+                        .port(port)
+                        .connection(c -> c.compression(Compression.DEFAULT)) // pooled codecs
+                        .build())
                 .endpoint("/echo", new Handler() {
                     @Override
                     public void onText(WebSocket ws, String text) {
@@ -27,8 +29,7 @@ public final class CompressedEcho {
     }
 
     public static Client client() {
-        PerMessageDeflate deflate = PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT
-                .withMemory(PerMessageDeflate.Memory.CONTEXT_TAKEOVER));
-        return Client.create(ClientOptions.DEFAULT.withExtensions(deflate));
+        var deflate = Compression.DEFAULT.withMemory(Compression.Memory.CONTEXT_TAKEOVER);
+        return Client.create(ClientOptions.builder().connection(c -> c.compression(deflate)).build());
     }
 }

@@ -21,7 +21,7 @@ public final class EchoServer {
                 ws.sendBinary(data); // with the default dispatch, data is our own copy
             }
         };
-        return Server.create(ServerOptions.DEFAULT.withPort(port))
+        return Server.create(ServerOptions.builder().port(port).build())
                 .endpoint("/echo", echo)
                 .start();
     }

@@ -32,9 +32,9 @@ class GuideExamplesTest {
 
     @Test
     void chatRoomBroadcastsToEveryone() throws Exception {
-        var options = ClientOptions.DEFAULT.withSubprotocols("chat.v1");
+        var options = ClientOptions.builder().subprotocols("chat.v1").build();
         try (Server server = ChatRoom.start(0); Client client = Client.create(options);
-                Client evil = Client.create(options.withOrigin("https://evil.example"))) {
+                Client evil = Client.create(options.toBuilder().origin("https://evil.example").build())) {
             var uri = URI.create("ws://127.0.0.1:" + server.port() + "/chat");
             var alice = new LinkedBlockingQueue<String>();
             var bob = new LinkedBlockingQueue<String>();
@@ -49,7 +49,7 @@ class GuideExamplesTest {
             assertThat(bob.poll(10, TimeUnit.SECONDS)).isEqualTo("hi all");
 
             assertThat(evil.connect(uri, inbox(new LinkedBlockingQueue<>()))).failsWithin(10, TimeUnit.SECONDS)
-                    .withThrowableThat().havingCause().isInstanceOf(io.pado.protocol.HandshakeException.class)
+                    .withThrowableThat().havingCause().isInstanceOf(io.pado.HandshakeException.class)
                     .withMessageContaining("403");
         }
     }
@@ -88,7 +88,7 @@ class GuideExamplesTest {
                 ws.sendText(authorized ? text.substring("subscribe ".length()) + " 42" : "unauthorized");
             }
         };
-        Server server = Server.create(ServerOptions.DEFAULT.withPort(0)).endpoint("/prices", feed).start();
+        Server server = Server.create(ServerOptions.builder().port(0).build()).endpoint("/prices", feed).start();
         int port = server.port();
         try (Client client = ResilientClient.create("t0k", io.pado.ClientProxy.NONE)) {
             var ws = ResilientClient.subscribe(client, URI.create("ws://127.0.0.1:" + port + "/prices"), "ACME",
@@ -96,7 +96,7 @@ class GuideExamplesTest {
             assertThat(prices.poll(10, TimeUnit.SECONDS)).isEqualTo("ACME 42");
 
             server.close();
-            server = Server.create(ServerOptions.DEFAULT.withPort(port)).endpoint("/prices", feed).start();
+            server = Server.create(ServerOptions.builder().port(port).build()).endpoint("/prices", feed).start();
             assertThat(prices.poll(10, TimeUnit.SECONDS)).isEqualTo("ACME 42"); // subscribed again
 
             ws.close(1000, "bye");
@@ -118,7 +118,9 @@ class GuideExamplesTest {
     @Test
     void blockingProducerNeverQueuesMuchMore() throws Exception {
         int chunks = 500; // 8 MiB
-        try (Server server = Server.create(ServerOptions.DEFAULT.withWaterMarks(64 << 10, 256 << 10))
+        try (Server server = Server.create(ServerOptions.builder()
+                .connection(c -> c.waterMarks(64 << 10, 256 << 10))
+                .build())
                 .endpoint("/download", new BlockingProducer(chunks)).start();
                 Client client = Client.create(ClientOptions.DEFAULT)) {
             var received = new AtomicInteger();

@@ -16,11 +16,12 @@ import java.util.function.Consumer;
 public final class ResilientClient {
 
     public static Client create(String token, ClientProxy proxy) {
-        return Client.create(ClientOptions.DEFAULT
-                .withBearerToken(token)                  // Authorization: Bearer …
-                .withCookies(Map.of("region", "eu"))     // Cookie: region=eu
-                .withProxy(proxy)                        // NONE, SYSTEM, or ClientProxy.http("proxy", 3128)
-                .withMaxRedirects(3));                   // 0 turns redirects off
+        return Client.create(ClientOptions.builder()
+                .bearerToken(token)                      // Authorization: Bearer …
+                .cookies(Map.of("region", "eu"))         // Cookie: region=eu
+                .proxy(proxy)                            // NONE, SYSTEM, or ClientProxy.http("proxy", 3128)
+                .maxRedirects(3)                         // 0 turns redirects off
+                .build());
     }
 
     public static ReconnectingWebSocket subscribe(Client client, URI uri, String topic, Consumer<String> prices) {
@@ -39,10 +40,11 @@ public final class ResilientClient {
             public void onReconnecting(WebSocket ws, int attempt, Duration delay, Throwable cause) {
                 System.err.printf("attempt %d in %d ms: %s%n", attempt, delay.toMillis(), cause.getMessage());
             }
-        }, Reconnect.DEFAULT
-                .withInitialDelay(Duration.ofMillis(100))
-                .withMaxDelay(Duration.ofSeconds(5))
-                .withFinalCloseCodes(code -> code == 1008 || code >= 4000 && code <= 4999)).join();
+        }, Reconnect.builder()
+                .initialDelay(Duration.ofMillis(100))
+                .maxDelay(Duration.ofSeconds(5))
+                .finalCloseCodes(code -> code == 1008 || code >= 4000 && code <= 4999)
+                .build()).join();
     }
 
     public static void main(String[] args) {

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 public final class SecureEcho {
     public static Server start(int port, Path certificateChain, Path privateKey) throws Exception {
         var tls = ServerTls.fromPem(certificateChain, privateKey); // PEM: the chain, and a PKCS#8 key
-        return Server.create(ServerOptions.DEFAULT.withPort(port).withTls(tls))
+        return Server.create(ServerOptions.builder().port(port).tls(tls).build())
                 .endpoint("/echo", new Handler() {
                     @Override
                     public void onText(WebSocket ws, String text) {
@@ -28,7 +28,7 @@ public final class SecureEcho {
 
     public static String roundTrip(URI wssUri, Path trustedCertificate, String message) throws Exception {
         // ClientTls.SYSTEM (the default) trusts the JDK's CAs; here, a self-signed certificate instead.
-        var options = ClientOptions.DEFAULT.withTls(ClientTls.trustingPem(trustedCertificate));
+        var options = ClientOptions.builder().tls(ClientTls.trustingPem(trustedCertificate)).build();
         try (Client client = Client.create(options)) {
             var answer = new CompletableFuture<String>();
             WebSocket ws = client.connect(wssUri, new Handler() {

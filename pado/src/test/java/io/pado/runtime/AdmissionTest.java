@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pado.Endpoint;
 import io.pado.Handler;
-import io.pado.RateLimit;
 import io.pado.ServerOptions;
 import io.pado.WebSocket;
 import java.io.IOException;
@@ -28,7 +27,8 @@ class AdmissionTest {
 
         @Test
         void allowsABurstOfPermitsThenOneEveryPeriodOverPermits() {
-            var admission = new Admission(0, Optional.of(new RateLimit(4, Duration.ofSeconds(2))), now::get);
+            var rate = new ServerOptions.HandshakeRate(4, Duration.ofSeconds(2));
+            var admission = new Admission(0, Optional.of(rate), now::get);
             for (int i = 0; i < 4; i++) {
                 assertThat(admission.takeHandshake()).as("handshake %d", i).isZero();
             }
@@ -42,7 +42,7 @@ class AdmissionTest {
 
         @Test
         void refillsToTheBurstAndNoFurther() {
-            var admission = new Admission(0, Optional.of(RateLimit.perSecond(3)), now::get);
+            var admission = new Admission(0, Optional.of(ServerOptions.HandshakeRate.perSecond(3)), now::get);
             now.addAndGet(3600 * SECOND);
             for (int i = 0; i < 3; i++) {
                 assertThat(admission.takeHandshake()).isZero();
@@ -97,8 +97,10 @@ class AdmissionTest {
     @Test
     void serverRefusesHandshakesOverTheRateUntilTheClockRefillsTheBucket() throws Exception {
         var now = new AtomicLong(0);
-        var core = new ServerCore(ServerOptions.DEFAULT.withEventLoops(1)
-                .withHandshakeRate(new RateLimit(2, Duration.ofSeconds(10))), now::get);
+        var core = new ServerCore(ServerOptions.builder()
+                .eventLoops(1)
+                .handshakeRate(2, Duration.ofSeconds(10))
+                .build(), now::get);
         core.endpoint(Endpoint.of("/", new Handler() {
             @Override
             public void onText(WebSocket ws, String text) {

@@ -3,8 +3,8 @@ package io.pado.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pado.protocol.HandshakeException;
-import io.pado.protocol.Headers;
+import io.pado.HandshakeException;
+import io.pado.Headers;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

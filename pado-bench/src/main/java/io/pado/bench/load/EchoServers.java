@@ -22,7 +22,7 @@ import io.pado.SendCallback;
 import io.pado.Server;
 import io.pado.ServerOptions;
 import io.pado.WebSocket;
-import io.pado.protocol.PerMessageDeflate;
+import io.pado.Compression;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -111,15 +111,16 @@ public final class EchoServers {
      * @param compression "none", "pooled" (PerMessageDeflate's default) or "context" (context takeover)
      */
     private static void pado(int port, Dispatch dispatch, String compression) throws Exception {
-        ServerOptions options = ServerOptions.DEFAULT.withPort(port).withEventLoops(1).withDispatch(dispatch)
-                .withoutHandshakeRate(); // the peers it is compared with have no such limit
+        ServerOptions.Builder options = ServerOptions.builder()
+                .port(port)
+                .eventLoops(1)
+                .unlimitedHandshakeRate() // the peers it is compared with have no such limit
+                .connection(c -> c.dispatch(dispatch));
         if (!compression.equals("none")) {
-            var memory = compression.equals("pooled")
-                    ? PerMessageDeflate.Memory.POOLED : PerMessageDeflate.Memory.CONTEXT_TAKEOVER;
-            options = options.withExtensions(PerMessageDeflate.create(
-                    PerMessageDeflate.Options.DEFAULT.withMemory(memory)));
+            var memory = compression.equals("pooled") ? Compression.Memory.POOLED : Compression.Memory.CONTEXT_TAKEOVER;
+            options.connection(c -> c.compression(Compression.DEFAULT.withMemory(memory)));
         }
-        Server server = Server.create(options);
+        Server server = Server.create(options.build());
         Set<WebSocket> all = ConcurrentHashMap.newKeySet();
         server.endpoint("/echo", new Handler() {
                     @Override

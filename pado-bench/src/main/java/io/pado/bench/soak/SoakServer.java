@@ -1,5 +1,6 @@
 package io.pado.bench.soak;
 
+import io.pado.Compression;
 import io.pado.Handler;
 import io.pado.HttpResponse;
 import io.pado.Server;
@@ -58,10 +59,15 @@ public final class SoakServer {
     }
 
     private void start(int port) throws IOException {
-        ServerOptions options = ServerOptions.DEFAULT.withPort(port).withEventLoops(1)
-                .withHandshakeTimeout(HANDSHAKE_TIMEOUT).withWriteTimeout(WRITE_TIMEOUT)
-                .withMaxQueuedBytes(MAX_QUEUED_BYTES)
-                .withExtensions(PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT));
+        ServerOptions options = ServerOptions.builder()
+                .port(port)
+                .eventLoops(1)
+                .connection(c -> c
+                        .handshakeTimeout(HANDSHAKE_TIMEOUT)
+                        .writeTimeout(WRITE_TIMEOUT)
+                        .maxQueuedBytes(MAX_QUEUED_BYTES)
+                        .compression(Compression.DEFAULT))
+                .build();
         Server server = Server.create(options).endpoint("/echo", new Echo());
         server.http(request -> {
             if (!request.path().equals("/stats")) {
