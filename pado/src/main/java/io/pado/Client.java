@@ -1,6 +1,5 @@
 package io.pado;
 
-import io.pado.runtime.ClientCore;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,5 +1,7 @@
 package io.pado;
 
+import io.pado.protocol.PerMessageDeflate;
+
 /**
  * permessage-deflate (RFC 7692): messages compressed with zlib's deflate, negotiated in the opening handshake. Set
  * it with {@link ConnectionOptions.Builder#compression}; a server then accepts a client's offer, a client makes one.
@@ -42,6 +44,14 @@ public record Compression(Memory memory, int level, int minMessageBytes, int ser
         }
         Options.requireRange(serverWindowBitsToAsk, 8, 15, "serverWindowBitsToAsk");
         Options.requireRange(minWindowBits, 8, 15, "minWindowBits");
+    }
+
+    /** The engine's permessage-deflate for these settings: one per server or client, which shares its codec pool. */
+    PerMessageDeflate engineFactory() {
+        var engineMemory = memory == Memory.POOLED ? PerMessageDeflate.Memory.POOLED
+                : PerMessageDeflate.Memory.CONTEXT_TAKEOVER;
+        return PerMessageDeflate.create(new PerMessageDeflate.Options(engineMemory, level, minMessageBytes,
+                serverWindowBitsToAsk, minWindowBits));
     }
 
     public Compression withMemory(Memory memory) {

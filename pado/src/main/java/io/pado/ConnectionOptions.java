@@ -1,5 +1,8 @@
 package io.pado;
 
+import io.pado.protocol.Settings;
+import io.pado.runtime.Config;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -159,6 +162,19 @@ public final class ConnectionOptions {
     /** What a send does when the peer reads too slowly; default {@link SlowConsumerPolicy#FAIL_SEND}. */
     public SlowConsumerPolicy slowConsumerPolicy() {
         return slowConsumerPolicy;
+    }
+
+    /**
+     * What the event loops need of these options, in their units, for heads and bodies of the given sizes and a plain
+     * HTTP connection that waits {@code keepAliveNanos} for its next request.
+     */
+    Config runtimeConfig(int maxHeadBytes, int maxBodyBytes, long keepAliveNanos) {
+        var settings = new Settings(maxFrameBytes, maxMessageBytes, maxHeadBytes, maxBodyBytes,
+                Settings.Delivery.MESSAGES);
+        return new Config(settings, handshakeTimeout.toNanos(), keepAliveNanos, idleTimeout.toNanos(),
+                closeTimeout.toNanos(), lowWaterBytes, highWaterBytes, maxQueuedBytes, pingInterval.toNanos(),
+                pongTimeout.toNanos(), writeTimeout.toNanos(),
+                code -> new ClosedException(code, "WebSocket closed before the send"));
     }
 
     @Override

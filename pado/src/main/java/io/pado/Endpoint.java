@@ -1,6 +1,12 @@
 package io.pado;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,6 +28,16 @@ import java.util.Set;
  * <p><b>Subprotocols.</b> With {@link SubprotocolRule#REQUIRED}, a client that offers none of the endpoint's
  * subprotocols is refused with 400 and a message naming them, instead of being connected without one.
  *
+ * <p><b>Paths.</b> A path is matched exactly, or, if it has segments like {@code {room}}, as a template:
+ * {@code /rooms/{room}} answers {@code /rooms/blue} and {@code /rooms/red}, and the
+ * {@linkplain Upgrade#pathParameters() values} reach the endpoint's {@linkplain #upgradeCheck() upgrade check}. An
+ * exact path wins over a template; among templates, the first added wins.
+ *
+ * <p><b>Upgrade check.</b> An {@link UpgradeCheck} sees each request before it is accepted, after the origin and
+ * subprotocol rules: it may refuse it (authentication, say) or let it through with a subprotocol of its choosing,
+ * more response headers and an {@linkplain Upgrade#attach attachment}. It runs where handlers run: on a virtual
+ * thread by default, so it may block.
+ *
  * {@snippet :
  * var chat = Endpoint.builder("/chat", handler)
  *         .subprotocols("chat.v2", "chat.v1")
@@ -37,6 +53,18 @@ public final class Endpoint {
     /** Which browser origins are allowed besides the listed ones. */
     public enum OriginRule { LISTED, SAME_ORIGIN }
 
+    /** Decides about one upgrade request before the server accepts it; see {@link Upgrade}. */
+    @FunctionalInterface
+    public interface UpgradeCheck {
+        /**
+         * Looks at {@code upgrade} and returns to let it through, or throws to refuse it.
+         *
+         * @throws HandshakeException to refuse with its status (300-599), headers and message, which the client sees
+         * @throws Exception          anything else refuses with 500, and is logged
+         */
+        void check(Upgrade upgrade) throws Exception;
+    }
+
     private final String path;
     private final Handler handler;
     private final List<String> subprotocols;
@@ -44,6 +72,9 @@ public final class Endpoint {
     private final SubprotocolRule subprotocolRule;
     private final OriginRule originRule;
     private final Optional<SlowConsumerPolicy> slowConsumerPolicy;
+    private final Optional<UpgradeCheck> upgradeCheck;
+    /** The path's segments when it is a template, else null. */
+    private final String[] template;
 
     private Endpoint(Builder b) {
         path = Objects.requireNonNull(b.path, "path");
@@ -56,6 +87,8 @@ public final class Endpoint {
         subprotocolRule = Objects.requireNonNull(b.subprotocolRule, "subprotocolRule");
         originRule = Objects.requireNonNull(b.originRule, "originRule");
         slowConsumerPolicy = Objects.requireNonNull(b.slowConsumerPolicy, "slowConsumerPolicy");
+        upgradeCheck = Objects.requireNonNull(b.upgradeCheck, "upgradeCheck");
+        template = path.contains("{") ? template(path) : null;
         if (subprotocolRule == SubprotocolRule.REQUIRED && subprotocols.isEmpty()) {
             throw new IllegalArgumentException("a required subprotocol needs at least one subprotocol: " + path);
         }
@@ -114,6 +147,53 @@ public final class Endpoint {
         return slowConsumerPolicy;
     }
 
+    /** The check that sees each upgrade request before it is accepted, if any. */
+    public Optional<UpgradeCheck> upgradeCheck() {
+        return upgradeCheck;
+    }
+
+    /** Whether the path is a template with {@code {name}} segments. */
+    boolean isTemplate() {
+        return template != null;
+    }
+
+    /** The path parameters if {@code requestPath} matches this template, else null. */
+    Map<String, String> match(String requestPath) {
+        String[] segments = requestPath.split("/", -1);
+        if (segments.length != template.length) {
+            return null;
+        }
+        var parameters = new LinkedHashMap<String, String>();
+        for (int i = 0; i < segments.length; i++) {
+            String t = template[i];
+            if (t.startsWith("{")) {
+                if (segments[i].isEmpty()) {
+                    return null;
+                }
+                parameters.put(t.substring(1, t.length() - 1), URLDecoder.decode(segments[i].replace("+", "%2B"),
+                        StandardCharsets.UTF_8));
+            } else if (!t.equals(segments[i])) {
+                return null;
+            }
+        }
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    private static String[] template(String path) {
+        String[] segments = path.split("/", -1);
+        var names = new HashSet<String>();
+        for (String segment : segments) {
+            boolean parameter = segment.startsWith("{") && segment.endsWith("}") && segment.length() > 2;
+            if (segment.contains("{") || segment.contains("}")) {
+                if (!parameter || !names.add(segment) || segment.indexOf('{', 1) >= 0) {
+                    throw new IllegalArgumentException("a path parameter is a whole segment {name}, each name once: "
+                            + path);
+                }
+            }
+        }
+        return segments;
+    }
+
     /** Builds an {@link Endpoint}; not thread-safe. */
     public static final class Builder {
         private final String path;
@@ -123,6 +203,7 @@ public final class Endpoint {
         private SubprotocolRule subprotocolRule = SubprotocolRule.OPTIONAL;
         private OriginRule originRule = OriginRule.SAME_ORIGIN;
         private Optional<SlowConsumerPolicy> slowConsumerPolicy = Optional.empty();
+        private Optional<UpgradeCheck> upgradeCheck = Optional.empty();
 
         private Builder(String path, Handler handler) {
             this.path = path;
@@ -137,6 +218,7 @@ public final class Endpoint {
             subprotocolRule = e.subprotocolRule;
             originRule = e.originRule;
             slowConsumerPolicy = e.slowConsumerPolicy;
+            upgradeCheck = e.upgradeCheck;
         }
 
         /** Speaks these subprotocols, most preferred first: the first the client offers is chosen. */
@@ -169,11 +251,17 @@ public final class Endpoint {
             return this;
         }
 
+        /** Runs {@code check} on each upgrade request before it is accepted; see {@link Upgrade}. */
+        public Builder upgradeCheck(UpgradeCheck check) {
+            this.upgradeCheck = Optional.of(check);
+            return this;
+        }
+
         /**
          * The endpoint.
          *
-         * @throws IllegalArgumentException if the path does not start with {@code /}, or a subprotocol is required
-         *                                  but none is given
+         * @throws IllegalArgumentException if the path does not start with {@code /} or has a malformed parameter
+         *                                  segment, or a subprotocol is required but none is given
          */
         public Endpoint build() {
             return new Endpoint(this);

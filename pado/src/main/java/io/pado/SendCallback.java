@@ -1,5 +1,7 @@
 package io.pado;
 
+import java.util.function.Consumer;
+
 /**
  * Told once how a send ended: the alternative to the futures the {@code send…} methods return, for code that sends
  * many messages and wants to allocate nothing per message (pass the same callback every time). It runs on the event
@@ -12,7 +14,7 @@ package io.pado;
  * }
  */
 @FunctionalInterface
-public interface SendCallback {
+public interface SendCallback extends Consumer<Throwable> {
     /** For sends whose outcome nobody needs: a failed send still shows in the connection's close. */
     SendCallback IGNORE = failure -> {
     };
@@ -23,4 +25,10 @@ public interface SendCallback {
      *                send queue was full
      */
     void done(Throwable failure);
+
+    /** Calls {@link #done}: the event loop keeps a callback as a plain {@code Consumer}, with no wrapper around it. */
+    @Override
+    default void accept(Throwable failure) {
+        done(failure);
+    }
 }

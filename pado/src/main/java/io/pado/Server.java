@@ -1,7 +1,6 @@
 package io.pado;
 
 import io.pado.protocol.Connection;
-import io.pado.runtime.ServerCore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

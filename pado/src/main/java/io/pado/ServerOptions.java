@@ -17,8 +17,9 @@ import java.util.function.Consumer;
  *         .build();
  * }
  *
- * <p>The defaults: {@code 127.0.0.1} on a free port, one event loop per core, no TLS, 8 KiB request heads, no limit
- * of connections per address, at most 10,000 WebSocket handshakes a second (in bursts of 10,000), and
+ * <p>The defaults: {@code 127.0.0.1} on a free port, one event loop per core, no TLS, 8 KiB request heads, 1 MiB
+ * request bodies, plain HTTP connections kept alive 15 s between requests for up to 1,000 requests, no limit of
+ * connections per address, at most 10,000 WebSocket handshakes a second (in bursts of 10,000), and
  * {@link ConnectionOptions#DEFAULT}.
  */
 public final class ServerOptions {
@@ -55,6 +56,9 @@ public final class ServerOptions {
     private final int eventLoops;
     private final Optional<ServerTls> tls;
     private final int maxRequestHeadBytes;
+    private final int maxRequestBodyBytes;
+    private final Duration httpKeepAlive;
+    private final int maxRequestsPerConnection;
     private final int maxConnectionsPerAddress;
     private final Optional<HandshakeRate> handshakeRate;
     private final ConnectionOptions connection;
@@ -65,6 +69,11 @@ public final class ServerOptions {
         eventLoops = Options.requireRange(b.eventLoops, 1, 1024, "eventLoops");
         tls = Objects.requireNonNull(b.tls, "tls");
         maxRequestHeadBytes = Options.requireRange(b.maxRequestHeadBytes, 256, 1 << 20, "maxRequestHeadBytes");
+        maxRequestBodyBytes = Options.requireRange(b.maxRequestBodyBytes, 0, Integer.MAX_VALUE - 8,
+                "maxRequestBodyBytes");
+        httpKeepAlive = Options.requireNotNegative(b.httpKeepAlive, "httpKeepAlive");
+        maxRequestsPerConnection = Options.requireRange(b.maxRequestsPerConnection, 1, Integer.MAX_VALUE,
+                "maxRequestsPerConnection");
         maxConnectionsPerAddress = Options.requireRange(b.maxConnectionsPerAddress, 0, Integer.MAX_VALUE,
                 "maxConnectionsPerAddress");
         handshakeRate = Objects.requireNonNull(b.handshakeRate, "handshakeRate");
@@ -106,6 +115,24 @@ public final class ServerOptions {
         return maxRequestHeadBytes;
     }
 
+    /** The largest body of a plain HTTP request read; a bigger one is answered with 413. */
+    public int maxRequestBodyBytes() {
+        return maxRequestBodyBytes;
+    }
+
+    /**
+     * How long a plain HTTP connection stays open waiting for its next request (RFC 9112 §9.3, persistent
+     * connections); zero closes it after every answer.
+     */
+    public Duration httpKeepAlive() {
+        return httpKeepAlive;
+    }
+
+    /** How many plain HTTP requests one connection may make before the server closes it after the answer. */
+    public int maxRequestsPerConnection() {
+        return maxRequestsPerConnection;
+    }
+
     /**
      * At most this many sockets from one remote IP address at a time, counted from accept to close; a socket over
      * the limit is closed at once, before anything is read (an HTTP answer would need the request read, holding the
@@ -132,7 +159,9 @@ public final class ServerOptions {
     @Override
     public String toString() {
         return "ServerOptions[host=" + host + ", port=" + port + ", eventLoops=" + eventLoops + ", tls="
-                + tls.isPresent() + ", maxRequestHeadBytes=" + maxRequestHeadBytes + ", maxConnectionsPerAddress="
+                + tls.isPresent() + ", maxRequestHeadBytes=" + maxRequestHeadBytes + ", maxRequestBodyBytes="
+                + maxRequestBodyBytes + ", httpKeepAlive=" + httpKeepAlive + ", maxRequestsPerConnection="
+                + maxRequestsPerConnection + ", maxConnectionsPerAddress="
                 + maxConnectionsPerAddress + ", handshakeRate=" + handshakeRate + ", connection=" + connection + "]";
     }
 
@@ -143,6 +172,9 @@ public final class ServerOptions {
         private int eventLoops = Runtime.getRuntime().availableProcessors();
         private Optional<ServerTls> tls = Optional.empty();
         private int maxRequestHeadBytes = 8 << 10;
+        private int maxRequestBodyBytes = 1 << 20;
+        private Duration httpKeepAlive = Duration.ofSeconds(15);
+        private int maxRequestsPerConnection = 1000;
         private int maxConnectionsPerAddress;
         private Optional<HandshakeRate> handshakeRate = Optional.of(HandshakeRate.perSecond(10_000));
         private ConnectionOptions connection = ConnectionOptions.DEFAULT;
@@ -156,6 +188,9 @@ public final class ServerOptions {
             eventLoops = o.eventLoops;
             tls = o.tls;
             maxRequestHeadBytes = o.maxRequestHeadBytes;
+            maxRequestBodyBytes = o.maxRequestBodyBytes;
+            httpKeepAlive = o.httpKeepAlive;
+            maxRequestsPerConnection = o.maxRequestsPerConnection;
             maxConnectionsPerAddress = o.maxConnectionsPerAddress;
             handshakeRate = o.handshakeRate;
             connection = o.connection;
@@ -188,6 +223,24 @@ public final class ServerOptions {
         /** See {@link ServerOptions#maxRequestHeadBytes()}; default 8 KiB. */
         public Builder maxRequestHeadBytes(int bytes) {
             this.maxRequestHeadBytes = bytes;
+            return this;
+        }
+
+        /** See {@link ServerOptions#maxRequestBodyBytes()}; default 1 MiB. */
+        public Builder maxRequestBodyBytes(int bytes) {
+            this.maxRequestBodyBytes = bytes;
+            return this;
+        }
+
+        /** See {@link ServerOptions#httpKeepAlive()}; default 15 s, zero for none. */
+        public Builder httpKeepAlive(Duration idle) {
+            this.httpKeepAlive = idle;
+            return this;
+        }
+
+        /** See {@link ServerOptions#maxRequestsPerConnection()}; default 1,000. */
+        public Builder maxRequestsPerConnection(int count) {
+            this.maxRequestsPerConnection = count;
             return this;
         }
 

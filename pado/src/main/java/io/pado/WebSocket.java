@@ -124,4 +124,12 @@ public interface WebSocket {
 
     /** The address of the other end of the TCP connection. */
     InetSocketAddress remoteAddress();
+
+    /**
+     * What the endpoint's upgrade check attached to this connection ({@link Upgrade#attach}): the user it
+     * authenticated, say; null if nothing was attached (and on a client).
+     */
+    default Object attachment() {
+        return null;
+    }
 }

@@ -87,7 +87,7 @@ class ConnectionLimitsTest {
                 var good = RawSocket.open(server.port(), "/echo")) {
             // An HTTP handler that throws
             try (var raw = RawSocket.connect(server.port())) {
-                raw.write("GET /page HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                raw.write("GET /page HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
                 assertThat(raw.readHead()).startsWith("HTTP/1.1 500");
                 assertThat(body(raw.input())).isEqualTo("Internal Server Error\n");
             }

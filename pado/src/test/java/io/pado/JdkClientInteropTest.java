@@ -3,7 +3,6 @@ package io.pado;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pado.protocol.Limits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

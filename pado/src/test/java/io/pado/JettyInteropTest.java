@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pado.HandshakeException;
 import io.pado.Headers;
-import io.pado.protocol.Limits;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Random;

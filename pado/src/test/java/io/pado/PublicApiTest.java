@@ -32,7 +32,7 @@ class PublicApiTest {
             "ConnectionOptions", "Dispatch", "Endpoint", "HandshakeException", "Handler", "Headers", "HttpHandler",
             "HttpRequest", "HttpResponse", "MessageDroppedException", "ProxyException", "Reconnect",
             "ReconnectingWebSocket", "SendCallback", "Server", "ServerOptions", "ServerTls", "SlowConsumerPolicy",
-            "WebSocket");
+            "Upgrade", "WebSocket");
 
     @Test
     void thePublicTypesAreTheListedOnes() throws Exception {

@@ -2,7 +2,6 @@ package io.pado;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pado.protocol.Limits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;

@@ -2,10 +2,7 @@ package io.pado.bench;
 
 import io.pado.protocol.Connection;
 import io.pado.protocol.Headers;
-import io.pado.protocol.HandshakeException;
-import io.pado.protocol.RequestParser;
-import io.pado.protocol.ServerHandshake;
-import io.pado.protocol.UpgradeRequest;
+import io.pado.protocol.Event;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,11 +13,9 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.infra.Blackhole;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -74,18 +69,22 @@ public class HandshakeBenchmark {
     private ByteBuffer input;
 
     @Setup(Level.Trial)
-    public void setUp() throws HandshakeException {
+    public void setUp() {
         byte[] bytes = (request.equals("minimal") ? MINIMAL : BROWSER).getBytes(StandardCharsets.US_ASCII);
         input = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-        UpgradeRequest upgrade = ServerHandshake.validate(new RequestParser(8192).parse(input.clear()));
-        ByteBuffer padoAnswer = ServerHandshake.accept(upgrade, Optional.empty(), List.of(), Headers.of());
-        Payloads.check(StandardCharsets.US_ASCII.decode(padoAnswer).toString().startsWith("HTTP/1.1 101 "), "pado");
+        ByteBuffer answer = pado();
+        Payloads.check(StandardCharsets.US_ASCII.decode(answer).toString().startsWith("HTTP/1.1 101 "), "pado");
     }
 
+    /** The server's opening handshake in the engine: the request read, checked and answered, the engine open. */
     @Benchmark
-    public void pado(Blackhole out) throws HandshakeException {
-        UpgradeRequest upgrade = ServerHandshake.validate(new RequestParser(8192).parse(input.clear()));
-        out.consume(Connection.server(Peers.padoSettings(), List.of(), System::nanoTime));
-        out.consume(ServerHandshake.accept(upgrade, Optional.empty(), List.of(), Headers.of()));
+    public ByteBuffer pado() {
+        Connection server = Connection.server(Peers.padoSettings());
+        server.receive(input.clear());
+        if (!(server.pollEvent() instanceof Event.Upgrade)) {
+            throw new IllegalStateException("not an upgrade");
+        }
+        server.accept(Optional.empty(), Optional.empty(), Headers.of());
+        return server.pollOutput();
     }
 }

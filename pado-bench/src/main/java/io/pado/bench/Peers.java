@@ -5,15 +5,21 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.pado.protocol.ClientHandshake;
 import io.pado.protocol.Connection;
-import io.pado.protocol.Limits;
+import io.pado.protocol.Event;
+import io.pado.protocol.Headers;
+import io.pado.protocol.ServerHandshake;
 import io.pado.protocol.Settings;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.internal.Parser;
 
-import java.time.Duration;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /** The codecs under test, configured alike: 2 MiB frame and message limits, no extensions. */
 final class Peers {
@@ -23,15 +29,40 @@ final class Peers {
     }
 
     static Settings padoSettings() {
-        return Settings.DEFAULT.withLimits(new Limits(MAX_BYTES, MAX_BYTES, Duration.ofSeconds(5)));
+        return Settings.DEFAULT.withMaxMessageBytes(MAX_BYTES).withMaxFrameBytes(MAX_BYTES);
     }
 
+    /** A server engine through its opening handshake, as the runtime drives it: open, its 101 taken out. */
     static Connection padoServer() {
-        return Connection.server(padoSettings(), List.of(), System::nanoTime);
+        Connection server = Connection.server(padoSettings());
+        server.receive(ascii("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        Payloads.check(server.pollEvent() instanceof Event.Upgrade, "pado upgrade");
+        server.accept(Optional.empty(), Optional.empty(), Headers.of());
+        drain(server);
+        return server;
     }
 
+    /** A client engine through its opening handshake: open, its request taken out. */
     static Connection padoClient(Payloads.Keys keys) {
-        return Connection.client(padoSettings(), List.of(), System::nanoTime, keys::next);
+        var handshake = ClientHandshake.create(URI.create("ws://127.0.0.1/"), List.of(), Optional.empty(),
+                Headers.of(), Optional.empty(), new byte[16]);
+        Connection client = Connection.client(padoSettings(), handshake, keys::next);
+        drain(client);
+        client.receive(ascii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: " + ServerHandshake.acceptValue(handshake.key()) + "\r\n\r\n"));
+        Payloads.check(client.pollEvent() instanceof Event.Opened, "pado opened");
+        return client;
+    }
+
+    private static ByteBuffer ascii(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static void drain(Connection c) {
+        while (c.pollOutput() != null) {
+            // the handshake's bytes
+        }
     }
 
     /**

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pado.Handler;
 import io.pado.WebSocket;
-import io.pado.protocol.CloseCode;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +47,7 @@ final class ChatHandler implements Handler {
         if (protocol == null) {
             // The endpoint requires a subprotocol, so this is not expected; the chat cannot talk without one.
             LOG.log(System.Logger.Level.DEBUG, "chat: refused {0}: no known subprotocol", ws.remoteAddress());
-            ws.close(CloseCode.POLICY_VIOLATION.code(), "no subprotocol: offer superchat or chat");
+            ws.close(1008, "no subprotocol: offer superchat or chat");
             return;
         }
         var peer = new Peer(ws, protocol, new RateLimit(options.messagesPerSecond(), options.burst(),
@@ -110,7 +109,7 @@ final class ChatHandler implements Handler {
             case CLOSE -> {
                 LOG.log(System.Logger.Level.DEBUG, "chat: closing flooding client {0}", peer.ws.remoteAddress());
                 error(peer, "flooding", "too many messages over the rate limit: closing");
-                peer.ws.close(CloseCode.POLICY_VIOLATION.code(), "flooding");
+                peer.ws.close(1008, "flooding");
                 yield false;
             }
         };

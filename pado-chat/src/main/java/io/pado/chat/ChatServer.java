@@ -4,7 +4,6 @@ import io.pado.Endpoint;
 import io.pado.HttpResponse;
 import io.pado.Server;
 import io.pado.ServerOptions;
-import io.pado.protocol.Limits;
 import io.pado.HttpRequest;
 import java.io.IOException;
 import java.net.URI;

@@ -187,7 +187,7 @@ public final class Comparison {
             c.connections.incrementAndGet();
             c.requests.incrementAndGet();
             byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + address.getPort()
-                    + "\r\nUser-Agent: pado-compare\r\nAccept: application/json\r\n\r\n")
+                    + "\r\nUser-Agent: pado-compare\r\nAccept: application/json\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1);
             socket.getOutputStream().write(request);
             c.headerBytes.addAndGet(request.length);

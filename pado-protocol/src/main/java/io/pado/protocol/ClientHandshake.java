@@ -1,5 +1,8 @@
 package io.pado.protocol;
 
+import io.pado.protocol.extension.Extension;
+import io.pado.protocol.extension.ExtensionFactory;
+import io.pado.protocol.extension.ExtensionOffer;
 import io.pado.protocol.handshake.Http;
 
 import java.net.URI;
@@ -74,7 +77,17 @@ public final class ClientHandshake {
      * @throws IllegalArgumentException naming the bad value, if any rule above is broken or a value holds anything
      *                                  but visible US-ASCII, SP and HTAB
      */
-    public static ClientHandshake create(URI uri, List<String> subprotocols, List<ExtensionFactory> extensions,
+    /**
+     * {@link #create(URI, List, List, Headers, Optional, byte[])} offering permessage-deflate if {@code compression}
+     * is given.
+     */
+    public static ClientHandshake create(URI uri, List<String> subprotocols, Optional<PerMessageDeflate> compression,
+                                         Headers extraHeaders, Optional<String> origin, byte[] key16) {
+        return create(uri, subprotocols, compression.<List<ExtensionFactory>>map(List::of).orElse(List.of()),
+                extraHeaders, origin, key16);
+    }
+
+    static ClientHandshake create(URI uri, List<String> subprotocols, List<ExtensionFactory> extensions,
                                          Headers extraHeaders, Optional<String> origin, byte[] key16) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(extraHeaders, "extraHeaders");

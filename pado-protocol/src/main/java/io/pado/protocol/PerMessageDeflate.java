@@ -1,5 +1,8 @@
 package io.pado.protocol;
 
+import io.pado.protocol.extension.Extension;
+import io.pado.protocol.extension.ExtensionFactory;
+import io.pado.protocol.extension.ExtensionOffer;
 import io.pado.protocol.extension.CodecPool;
 import io.pado.protocol.extension.DeflateCodec;
 import io.pado.protocol.frame.FrameWriter;

@@ -1,5 +1,8 @@
 package io.pado.protocol;
 
+import io.pado.protocol.extension.Extension;
+import io.pado.protocol.extension.ExtensionFactory;
+import io.pado.protocol.extension.ExtensionOffer;
 import io.pado.protocol.handshake.Http;
 
 import java.nio.ByteBuffer;

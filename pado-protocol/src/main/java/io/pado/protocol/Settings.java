@@ -1,46 +1,60 @@
 package io.pado.protocol;
 
-import java.util.Objects;
-
 /**
- * How one engine behaves, besides its {@link Role}: limits, delivery and the automatic Pong.
+ * The limits and choices of one engine, besides its {@link Role}. Immutable.
  *
- * @param limits        frame and message size limits and the close timeout
- * @param delivery      whole messages or parts as they arrive
- * @param autoPong      answer each Ping with a Pong of the same payload (RFC 6455 §5.5.2); on by default
- * @param maxSendFrameBytes messages sent whole are cut into frames of at most this many payload bytes
+ * @param maxFrameBytes   the largest frame payload accepted; at least 125 so that every control frame fits. A bigger
+ *                        frame fails the connection with 1009, decided from its header before the payload is read
+ * @param maxMessageBytes the largest message accepted, after decompression; at least {@code maxFrameBytes}
+ * @param maxHeadBytes    the largest HTTP head of the opening handshake: a request (server) or response (client)
+ * @param maxBodyBytes    the largest body of a plain HTTP request a server reads; a bigger one is answered 413
+ * @param delivery        received messages whole, or in parts as they arrive
  */
-public record Settings(Limits limits, Delivery delivery, AutoPong autoPong, int maxSendFrameBytes) {
+public record Settings(int maxFrameBytes, int maxMessageBytes, int maxHeadBytes, int maxBodyBytes,
+        Delivery delivery) {
 
-    /** Whether the engine answers Pings by itself. */
-    public enum AutoPong { ON, OFF }
-
-    /** {@link Limits#DEFAULT}, whole messages, automatic Pongs, no fragmentation of sent messages. */
-    public static final Settings DEFAULT =
-            new Settings(Limits.DEFAULT, Delivery.MESSAGES, AutoPong.ON, Integer.MAX_VALUE);
-
-    public Settings {
-        Objects.requireNonNull(limits, "limits");
-        Objects.requireNonNull(delivery, "delivery");
-        Objects.requireNonNull(autoPong, "autoPong");
-        if (maxSendFrameBytes < 1) {
-            throw new IllegalArgumentException("maxSendFrameBytes must be positive: " + maxSendFrameBytes);
-        }
+    /** How received data messages are reported. */
+    public enum Delivery {
+        /** Each message once, whole: {@link Event.Text}, {@link Event.Binary}. */
+        MESSAGES,
+        /** Each piece as it arrives: {@link Event.TextPart}, {@link Event.BinaryPart}, for large messages. */
+        PARTS
     }
 
-    public Settings withLimits(Limits limits) {
-        return new Settings(limits, delivery, autoPong, maxSendFrameBytes);
+    /** 1 MiB frames and messages, 8 KiB heads, 1 MiB request bodies, whole messages. */
+    public static final Settings DEFAULT = new Settings(1 << 20, 1 << 20, 8 << 10, 1 << 20, Delivery.MESSAGES);
+
+    public Settings {
+        if (maxFrameBytes < 125 || maxMessageBytes < maxFrameBytes) {
+            throw new IllegalArgumentException("need 125 <= maxFrameBytes <= maxMessageBytes: " + maxFrameBytes
+                    + ", " + maxMessageBytes);
+        }
+        if (maxHeadBytes < 64) {
+            throw new IllegalArgumentException("maxHeadBytes below 64: " + maxHeadBytes);
+        }
+        if (maxBodyBytes < 0) {
+            throw new IllegalArgumentException("negative maxBodyBytes: " + maxBodyBytes);
+        }
+        java.util.Objects.requireNonNull(delivery, "delivery");
+    }
+
+    public Settings withMaxMessageBytes(int bytes) {
+        return new Settings(Math.min(maxFrameBytes, bytes), bytes, maxHeadBytes, maxBodyBytes, delivery);
+    }
+
+    public Settings withMaxFrameBytes(int bytes) {
+        return new Settings(bytes, Math.max(maxMessageBytes, bytes), maxHeadBytes, maxBodyBytes, delivery);
+    }
+
+    public Settings withMaxHeadBytes(int bytes) {
+        return new Settings(maxFrameBytes, maxMessageBytes, bytes, maxBodyBytes, delivery);
+    }
+
+    public Settings withMaxBodyBytes(int bytes) {
+        return new Settings(maxFrameBytes, maxMessageBytes, maxHeadBytes, bytes, delivery);
     }
 
     public Settings withDelivery(Delivery delivery) {
-        return new Settings(limits, delivery, autoPong, maxSendFrameBytes);
-    }
-
-    public Settings withAutoPong(AutoPong autoPong) {
-        return new Settings(limits, delivery, autoPong, maxSendFrameBytes);
-    }
-
-    public Settings withMaxSendFrameBytes(int bytes) {
-        return new Settings(limits, delivery, autoPong, bytes);
+        return new Settings(maxFrameBytes, maxMessageBytes, maxHeadBytes, maxBodyBytes, delivery);
     }
 }

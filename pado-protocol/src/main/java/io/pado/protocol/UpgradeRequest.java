@@ -1,5 +1,6 @@
 package io.pado.protocol;
 
+import io.pado.protocol.extension.ExtensionOffer;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

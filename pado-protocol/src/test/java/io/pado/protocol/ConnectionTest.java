@@ -1,5 +1,7 @@
 package io.pado.protocol;
 
+import io.pado.protocol.frame.CloseCode;
+import io.pado.protocol.extension.Extension;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -223,16 +225,6 @@ class ConnectionTest {
         }
 
         @Test
-        void pingIsNotAnsweredWhenAutoPongIsOff() {
-            Engine server = Engine.server(Settings.DEFAULT.withAutoPong(Settings.AutoPong.OFF));
-            assertThat(server.receive(RawFrame.ping("x").maskedWith(KEY).bytes()))
-                    .containsExactly(new Event.Ping(bytes("x")));
-            assertThat(server.output()).isEmpty();
-            server.connection.sendPong(bytes("x"));
-            assertThat(server.output()).isEqualTo(RawFrame.pong("x").bytes());
-        }
-
-        @Test
         void unsolicitedPongIsReported() {
             assertEverySplit(Engine::server, RawFrame.pong("beat").maskedWith(KEY).bytes(),
                     List.of(new Event.Pong(bytes("beat"))), new byte[0]);
@@ -304,7 +296,7 @@ class ConnectionTest {
             Engine server = Engine.server();
             server.connection.close(1000, "done");
             assertThat(server.output()).isEqualTo(RawFrame.close(1000, "done").bytes());
-            assertThat(server.connection.state()).isEqualTo(Connection.State.CLOSING);
+            assertThat(server.connection.state()).isEqualTo(Connection.State.LOCAL_CLOSING);
             assertThat(server.connection.isOutputOpen()).isFalse();
             assertThatThrownBy(() -> server.connection.sendText("more")).isInstanceOf(IllegalStateException.class);
             // data still arrives while the peer has not closed
@@ -325,17 +317,17 @@ class ConnectionTest {
         }
 
         @Test
-        void closeTimeoutEndsTheConnectionWith1006() {
+        void aCloseThatIsNeverAnsweredEndsWith1006WhenTheRuntimeGivesUp() {
+            // The engine keeps no clock: the runtime times the wait for LOCAL_CLOSING and ends it
             Engine server = Engine.server();
             server.connection.close(1001, "going away");
             server.output();
-            assertThat(server.connection.nextDeadlineNanos()).isEqualTo(server.nowNanos + 5_000_000_000L);
-            server.advance(Duration.ofMillis(4_999));
-            assertThat(server.events()).isEmpty();
-            server.advance(Duration.ofMillis(1));
+            assertThat(server.connection.state()).isEqualTo(Connection.State.LOCAL_CLOSING);
+            assertThat(server.connection.tcpCloseDue()).isFalse();
+            server.connection.receiveEof("close timeout");
             assertThat(server.events()).containsExactly(new Event.Closed(1006, "close timeout"));
             assertThat(server.connection.tcpCloseDue()).isTrue();
-            assertThat(server.connection.nextDeadlineNanos()).isEqualTo(Long.MAX_VALUE);
+            assertThat(server.connection.state()).isEqualTo(Connection.State.CLOSED);
         }
 
         @Test
@@ -345,7 +337,8 @@ class ConnectionTest {
                     .containsExactly(new Event.Closed(1001, "restart"));
             assertThat(client.output()).isEqualTo(RawFrame.close(1001).maskedWith(Engine.CLIENT_KEY).bytes());
             assertThat(client.connection.tcpCloseDue()).isFalse();
-            client.connection.receiveEof();
+            assertThat(client.connection.state()).isEqualTo(Connection.State.CLOSED);
+            client.connection.receiveEof("");
             assertThat(client.connection.tcpCloseDue()).isTrue();
             assertThat(client.events()).isEmpty();
         }
@@ -356,15 +349,17 @@ class ConnectionTest {
             client.connection.close(1000, "");
             client.receive(RawFrame.close(1000).bytes());
             assertThat(client.connection.tcpCloseDue()).isFalse();
-            client.advance(Limits.DEFAULT.closeTimeout());
+            assertThat(client.connection.state()).isEqualTo(Connection.State.CLOSED);
+            client.connection.receiveEof("close timeout"); // the runtime's close timeout, waiting for the server
             assertThat(client.connection.tcpCloseDue()).isTrue();
+            assertThat(client.events()).as("the Close was reported already").isEmpty();
         }
 
         @Test
         void endOfInputWithoutCloseIsReportedAs1006() {
             Engine server = Engine.server();
             server.receive(RawFrame.text("a").fin(false).maskedWith(KEY).bytes());
-            server.connection.receiveEof();
+            server.connection.receiveEof("");
             assertThat(server.events()).containsExactly(new Event.Closed(1006, ""));
             assertThat(server.connection.tcpCloseDue()).isTrue();
             assertThat(server.connection.isOutputOpen()).isFalse();
@@ -391,12 +386,18 @@ class ConnectionTest {
         @Test
         void messageJustBeforeAViolationCanStillBeAnswered() { // Autobahn 3.2, 5.15
             Engine server = Engine.server();
-            server.connection.receive(ByteBuffer.wrap(concat(RawFrame.text("Hello").maskedWith(KEY).bytes(),
-                    RawFrame.text("x").rsv(0x20).maskedWith(KEY).bytes())));
+            ByteBuffer input = ByteBuffer.wrap(concat(RawFrame.text("Hello").maskedWith(KEY).bytes(),
+                    RawFrame.text("x").rsv(0x20).maskedWith(KEY).bytes()));
+            server.connection.receive(input);
             assertThat(server.connection.pollEvent()).isEqualTo(new Event.Text("Hello"));
             assertThat(server.connection.isOutputOpen()).isTrue();
             server.connection.sendText("Hello");
+            server.connection.receive(input);
             assertThat(server.connection.pollEvent()).isEqualTo(new Event.Closed(1002, "reserved bits set"));
+            // The failure's Close waits until the runtime says the answers before it are queued
+            assertThat(server.connection.state()).isEqualTo(Connection.State.REMOTE_CLOSING);
+            assertThat(server.connection.tcpCloseDue()).isFalse();
+            server.connection.answerClose();
             assertThat(server.output()).isEqualTo(concat(RawFrame.text("Hello").bytes(),
                     RawFrame.close(1002, "reserved bits set").bytes()));
             assertThat(server.connection.tcpCloseDue()).isTrue();
@@ -405,12 +406,18 @@ class ConnectionTest {
         @Test
         void messageJustBeforeACloseCanStillBeAnswered() {
             Engine client = Engine.client();
-            client.connection.receive(ByteBuffer.wrap(concat(RawFrame.text("last").bytes(),
-                    RawFrame.close(1001).bytes())));
+            ByteBuffer input = ByteBuffer.wrap(concat(RawFrame.text("last").bytes(), RawFrame.close(1001).bytes()));
+            client.connection.receive(input);
             assertThat(client.connection.pollEvent()).isEqualTo(new Event.Text("last"));
             client.connection.sendText("reply");
+            client.connection.receive(input);
             assertThat(client.connection.pollEvent()).isEqualTo(new Event.Closed(1001, ""));
+            assertThat(client.connection.state()).isEqualTo(Connection.State.REMOTE_CLOSING);
+            client.connection.sendText("still open for answers");
+            client.connection.answerClose();
+            assertThatThrownBy(() -> client.connection.sendText("too late")).isInstanceOf(IllegalStateException.class);
             assertThat(client.output()).isEqualTo(concat(RawFrame.text("reply").maskedWith(Engine.CLIENT_KEY).bytes(),
+                    RawFrame.text("still open for answers").maskedWith(Engine.CLIENT_KEY).bytes(),
                     RawFrame.close(1001).maskedWith(Engine.CLIENT_KEY).bytes()));
             assertThat(client.connection.state()).isEqualTo(Connection.State.CLOSED);
         }
@@ -418,11 +425,11 @@ class ConnectionTest {
         @Test
         void failSendsItsCodeAndAsksToCloseTcp() {
             Engine server = Engine.server();
-            server.connection.fail(CloseCode.INTERNAL_ERROR, "handler failed");
+            server.connection.fail(1011, "handler failed");
             assertThat(server.events()).containsExactly(new Event.Closed(1011, "handler failed"));
             assertThat(server.output()).isEqualTo(RawFrame.close(1011, "handler failed").bytes());
             assertThat(server.connection.tcpCloseDue()).isTrue();
-            server.connection.fail(CloseCode.INTERNAL_ERROR, "again");
+            server.connection.fail(1011, "again");
             assertThat(server.events()).isEmpty();
             assertThat(server.output()).isEmpty();
         }
@@ -506,8 +513,7 @@ class ConnectionTest {
 
     @Nested
     class SizeLimits {
-        private final Settings small = Settings.DEFAULT.withLimits(
-                new Limits(1000, 2000, Duration.ofSeconds(1)));
+        private final Settings small = Engine.limits(1000, 2000);
 
         @Test
         void frameOverTheLimitFailsWith1009FromItsHeader() {
@@ -536,21 +542,23 @@ class ConnectionTest {
 
         @Test
         void limitsAreValidated() {
-            assertThatThrownBy(() -> new Limits(124, 1000, Duration.ZERO))
+            var d = Settings.DEFAULT;
+            assertThatThrownBy(() -> new Settings(124, 1000, 8192, 0, d.delivery()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("124");
-            assertThatThrownBy(() -> new Limits(1000, 999, Duration.ZERO))
+            assertThatThrownBy(() -> new Settings(1000, 999, 8192, 0, d.delivery()))
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Limits(1000, 1000, Duration.ofSeconds(-1)))
+            assertThatThrownBy(() -> new Settings(1000, 1000, 63, 0, d.delivery()))
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThat(Limits.DEFAULT.withMaxMessageBytes(500).maxFrameBytes()).isEqualTo(500);
-            assertThat(Limits.DEFAULT.withMaxFrameBytes(4 << 20).maxMessageBytes()).isEqualTo(4 << 20);
-            assertThat(Limits.DEFAULT.withCloseTimeout(Duration.ZERO).closeTimeout()).isZero();
+            assertThatThrownBy(() -> new Settings(1000, 1000, 8192, -1, d.delivery()))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(d.withMaxMessageBytes(500).maxFrameBytes()).isEqualTo(500);
+            assertThat(d.withMaxFrameBytes(4 << 20).maxMessageBytes()).isEqualTo(4 << 20);
         }
     }
 
     @Nested
     class PartsDelivery {
-        private final Settings parts = Settings.DEFAULT.withDelivery(Delivery.PARTS);
+        private final Settings parts = Settings.DEFAULT.withDelivery(Settings.Delivery.PARTS);
 
         @Test
         void textPartsEndOnCodePointBoundaries() {
@@ -577,33 +585,10 @@ class ConnectionTest {
     @Nested
     class Sending { // RFC 6455 §5.4, §6.1
         @Test
-        void messagesAreCutIntoFramesOfTheMaximumSize() {
-            Engine server = Engine.server(Settings.DEFAULT.withMaxSendFrameBytes(4));
-            server.connection.sendText("abcdefghij");
-            assertThat(server.output()).isEqualTo(concat(RawFrame.text("abcd").fin(false).bytes(),
-                    RawFrame.continuation("efgh").fin(false).bytes(), RawFrame.continuation("ij").bytes()));
-        }
-
-        @Test
         void emptyMessageIsOneFrame() {
             Engine server = Engine.server();
             server.connection.sendBinary(ByteBuffer.allocate(0));
             assertThat(server.output()).isEqualTo(RawFrame.binary(new byte[0]).bytes());
-        }
-
-        @Test
-        void partsBecomeFragmentsAndControlFramesMayGoBetween() {
-            Engine server = Engine.server();
-            server.connection.sendTextPart("Hel", Connection.Fin.MORE);
-            server.connection.sendPing(bytes("p"));
-            assertThatThrownBy(() -> server.connection.sendText("x")).isInstanceOf(IllegalStateException.class);
-            assertThatThrownBy(() -> server.connection.sendBinaryPart(ByteBuffer.allocate(1), Connection.Fin.LAST))
-                    .isInstanceOf(IllegalStateException.class);
-            server.connection.sendTextPart("lo", Connection.Fin.LAST);
-            server.connection.sendBinaryPart(ByteBuffer.wrap(new byte[] {9}), Connection.Fin.LAST);
-            assertThat(server.output()).isEqualTo(concat(RawFrame.text("Hel").fin(false).bytes(),
-                    RawFrame.ping("p").bytes(), RawFrame.continuation("lo").bytes(),
-                    RawFrame.binary(new byte[] {9}).bytes()));
         }
 
         @Test
@@ -632,7 +617,7 @@ class ConnectionTest {
 
         @Test
         void clientAndServerTalkToEachOther() {
-            Engine client = Engine.client(Settings.DEFAULT.withMaxSendFrameBytes(100));
+            Engine client = Engine.client();
             Engine server = Engine.server();
             client.connection.sendText("x".repeat(250));
             client.connection.sendPing(bytes("hb"));
@@ -643,30 +628,14 @@ class ConnectionTest {
             assertThat(server.receive(client.output())).containsExactly(new Event.Closed(4000, "app done"));
             assertThat(client.receive(server.output())).containsExactly(new Event.Closed(4000, ""));
             assertThat(server.connection.tcpCloseDue()).isTrue();
-            client.connection.receiveEof();
+            client.connection.receiveEof("");
             assertThat(client.connection.tcpCloseDue()).isTrue();
             assertThat(client.connection.role()).isEqualTo(Role.CLIENT);
         }
     }
 
     @Nested
-    class DirectBinaryDelivery {
-        /** Records what a BinaryReceiver is given, copied; optionally echoes each message from inside the call. */
-        final class Receiver implements BinaryReceiver {
-            final List<byte[]> messages = new java.util.ArrayList<>();
-            Connection echoOn;
-
-            @Override
-            public void onBinary(ByteBuffer input, int from, int length) {
-                byte[] copy = new byte[length];
-                input.get(from, copy);
-                messages.add(copy);
-                if (echoOn != null) {
-                    echoOn.sendBinaryCopy(input.slice(from, length));
-                }
-            }
-        }
-
+    class PooledBinaryMessages {
         /** Frame buffers that count what the engine takes and gives back, and fill new buffers with junk. */
         final class CountingBuffers implements FrameBuffers {
             final List<Integer> taken = new java.util.ArrayList<>();
@@ -689,49 +658,56 @@ class ConnectionTest {
             }
         }
 
-        final Receiver receiver = new Receiver();
         final CountingBuffers buffers = new CountingBuffers();
 
-        /** {@code engine} with its binary messages going to {@link #receiver} and its buffers from {@link #buffers}. */
         Engine pooled(Engine engine) {
             engine.connection.useFrameBuffers(buffers);
-            engine.connection.deliverBinaryTo(receiver);
             return engine;
         }
 
         @Test
-        void wholeBinaryMessagesGoToTheReceiverInOrderAndNoEventIsQueued() {
+        void aWholeMessageIsAViewOfTheInputAndTheEventObjectIsReused() {
+            var view = new ByteBuffer[1];
             Engine server = Engine.server();
-            server.connection.deliverBinaryTo(receiver);
+            // A runtime that reads into one buffer shows every message through one view
+            server.connection.useFrameBuffers(new FrameBuffers() {
+                @Override
+                public ByteBuffer take(int bytes) {
+                    return ByteBuffer.allocate(bytes);
+                }
+
+                @Override
+                public ByteBuffer readOnlyView(ByteBuffer source) {
+                    if (view[0] == null) {
+                        view[0] = source.duplicate().clear().asReadOnlyBuffer();
+                    }
+                    return view[0];
+                }
+            });
             byte[] a = repeat(10);
             byte[] b = repeat(70000);
-            assertThat(server.receive(concat(RawFrame.binary(a).maskedWith(KEY).bytes(),
-                    RawFrame.binary(b).maskedWith(KEY).bytes()))).isEmpty();
-            assertThat(receiver.messages).containsExactly(a, b);
+            ByteBuffer input = ByteBuffer.wrap(concat(RawFrame.binary(a).maskedWith(KEY).bytes(),
+                    RawFrame.binary(b).maskedWith(KEY).bytes()));
+            server.connection.receive(input);
+            Event first = server.connection.pollEvent();
+            assertThat(first).isEqualTo(new Event.Binary(ByteBuffer.wrap(a)));
+            assertThat(((Event.Binary) first).data().isReadOnly()).isTrue();
+            assertThat(input.hasRemaining()).as("receive stops after the event").isTrue();
+            server.connection.receive(input);
+            Event second = server.connection.pollEvent();
+            assertThat(second).isSameAs(first).isEqualTo(new Event.Binary(ByteBuffer.wrap(b)));
+            assertThat(input.hasRemaining()).isFalse();
         }
 
         @Test
-        void aMessageBehindAWaitingEventComesAsAnEventSoTheOrderHolds() {
-            Engine server = Engine.server();
-            server.connection.deliverBinaryTo(receiver);
-            byte[] a = repeat(5);
-            byte[] b = repeat(6);
-            byte[] input = concat(RawFrame.binary(a).maskedWith(KEY).bytes(), RawFrame.ping("p").maskedWith(KEY).bytes(),
-                    RawFrame.binary(b).maskedWith(KEY).bytes());
-            assertThat(server.receive(input))
-                    .containsExactly(new Event.Ping(bytes("p")), new Event.Binary(ByteBuffer.wrap(b)));
-            assertThat(receiver.messages).containsExactly(a);
-        }
-
-        @Test
-        void fragmentedBinaryGoesToTheReceiverThroughABufferThatIsGivenBackAndTextStaysAnEvent() {
+        void fragmentedBinaryIsGatheredInABufferThatGoesBackAtTheNextReceive() {
             Engine server = pooled(Engine.server());
             byte[] a = repeat(300);
             byte[] b = repeat(20);
             byte[] input = concat(RawFrame.binary(a).fin(false).maskedWith(KEY).bytes(),
                     RawFrame.continuation(b).maskedWith(KEY).bytes(), RawFrame.text("t").maskedWith(KEY).bytes());
-            assertThat(server.receive(input)).containsExactly(new Event.Text("t"));
-            assertThat(receiver.messages).containsExactly(concat(a, b));
+            assertThat(server.receive(input)).containsExactly(new Event.Binary(ByteBuffer.wrap(concat(a, b))),
+                    new Event.Text("t"));
             assertThat(buffers.lent).isEmpty();
             assertThat(buffers.givenBack).isPositive();
         }
@@ -743,9 +719,11 @@ class ConnectionTest {
             byte[] b = repeat(16384);
             byte[] input = concat(RawFrame.binary(a).maskedWith(KEY).bytes(),
                     RawFrame.binary(b).maskedWith(KEY).bytes());
-            assertThat(server.receiveSplit(input, 5000)).isEmpty();
-            assertThat(receiver.messages).containsExactly(a, b);
+            assertThat(server.receiveSplit(input, 5000)).containsExactly(new Event.Binary(ByteBuffer.wrap(a)),
+                    new Event.Binary(ByteBuffer.wrap(b)));
             assertThat(buffers.taken).containsExactly(16384, 16384);
+            assertThat(buffers.lent).as("the last one, until the next receive").hasSize(1);
+            server.receive(new byte[0]);
             assertThat(buffers.lent).isEmpty();
         }
 
@@ -759,17 +737,16 @@ class ConnectionTest {
             byte[] input = concat(RawFrame.binary(first).fin(false).maskedWith(KEY).bytes(),
                     RawFrame.continuation(second).fin(false).maskedWith(KEY).bytes(),
                     RawFrame.continuation(third).maskedWith(KEY).bytes());
-            assertThat(server.receiveSplit(input, 7000)).isEmpty();
-            assertThat(receiver.messages).containsExactly(whole);
+            assertThat(server.receiveSplit(input, 7000)).containsExactly(new Event.Binary(ByteBuffer.wrap(whole)));
             assertThat(buffers.taken.size()).isGreaterThan(1);
+            server.connection.receiveEof("");
             assertThat(buffers.givenBack).isEqualTo(buffers.taken.size());
             assertThat(buffers.lent).isEmpty();
         }
 
         @Test
         void aHeaderThatAnnouncesAHugePayloadDoesNotReserveIt() {
-            var limits = new Limits(64 << 20, 64 << 20, Limits.DEFAULT.closeTimeout());
-            Engine server = pooled(Engine.server(Settings.DEFAULT.withLimits(limits)));
+            Engine server = pooled(Engine.server(Engine.limits(64 << 20, 64 << 20)));
             byte[] frame = RawFrame.binary(repeat(40 << 20)).maskedWith(KEY).bytes();
             assertThat(server.receive(Arrays.copyOf(frame, 1000))).isEmpty();
             assertThat(buffers.taken).hasSize(1);
@@ -777,83 +754,49 @@ class ConnectionTest {
         }
 
         @Test
-        void aGatheredMessageBehindAWaitingEventIsAnEventWithBytesOfItsOwn() {
-            Engine server = pooled(Engine.server());
-            byte[] a = repeat(100);
-            byte[] b = repeat(50);
-            byte[] input = concat(RawFrame.binary(a).fin(false).maskedWith(KEY).bytes(),
-                    RawFrame.pong("p").maskedWith(KEY).bytes(), RawFrame.continuation(b).maskedWith(KEY).bytes());
-            assertThat(server.receive(input))
-                    .containsExactly(new Event.Pong(bytes("p")), new Event.Binary(ByteBuffer.wrap(concat(a, b))));
-            assertThat(receiver.messages).isEmpty();
-            assertThat(buffers.lent).isEmpty(); // (a Pong, unlike a Ping, sends nothing that would hold a buffer)
-        }
-
-        @Test
         void aMessageCutOffByTheEndOfInputGivesItsBufferBack() {
             Engine server = pooled(Engine.server());
             byte[] frame = RawFrame.binary(repeat(3000)).maskedWith(KEY).bytes();
-            server.receive(Arrays.copyOf(frame, 1000));
+            assertThat(server.receive(Arrays.copyOf(frame, 1000))).isEmpty();
             assertThat(buffers.lent).hasSize(1);
-            server.connection.receiveEof();
+            server.connection.receiveEof("");
             assertThat(buffers.lent).isEmpty();
-            assertThat(receiver.messages).isEmpty();
+            assertThat(server.events()).containsExactly(new Event.Closed(1006, ""));
         }
 
         @Test
-        void aDecodedMessageGoesToTheReceiverToo() {
+        void aDecodedMessageIsGatheredToo() {
             Engine server = pooled(Engine.of(Role.SERVER, Settings.DEFAULT, List.of(new XorExtension())));
             byte[] plain = repeat(500);
             assertThat(server.receive(RawFrame.binary(XorExtension.xor(plain)).rsv(0x40).maskedWith(KEY).bytes()))
-                    .isEmpty();
-            assertThat(receiver.messages).containsExactly(plain);
+                    .containsExactly(new Event.Binary(ByteBuffer.wrap(plain)));
+            server.receive(new byte[0]);
             assertThat(buffers.lent).isEmpty();
         }
 
         @Test
-        void aReceiverRemovedInsideAGatheredMessageGetsNothingAndTheMessageIsAnEvent() {
+        void anEmptyFragmentedMessageIsAnEmptyEvent() {
             Engine server = pooled(Engine.server());
-            byte[] a = repeat(10);
-            byte[] b = repeat(20);
-            assertThat(server.receive(RawFrame.binary(a).fin(false).maskedWith(KEY).bytes())).isEmpty();
-            server.connection.deliverBinaryTo(null);
-            assertThat(server.receive(RawFrame.continuation(b).maskedWith(KEY).bytes()))
-                    .containsExactly(new Event.Binary(ByteBuffer.wrap(concat(a, b))));
-            assertThat(receiver.messages).isEmpty();
-            assertThat(buffers.lent).isEmpty();
-        }
-
-        @Test
-        void anEmptyFragmentedMessageReachesTheReceiver() {
-            Engine server = Engine.server();
-            server.connection.deliverBinaryTo(receiver);
             byte[] input = concat(RawFrame.binary(new byte[0]).fin(false).maskedWith(KEY).bytes(),
                     RawFrame.continuation(new byte[0]).maskedWith(KEY).bytes());
-            assertThat(server.receive(input)).isEmpty();
-            assertThat(receiver.messages).containsExactly(new byte[0]);
+            assertThat(server.receive(input)).containsExactly(new Event.Binary(ByteBuffer.allocate(0)));
+            assertThat(buffers.lent).isEmpty();
         }
 
         @Test
-        void theReceiverMaySendWhileTheInputIsParsed() {
+        void theApplicationMaySendTheViewBackBetweenEvents() {
             Engine server = Engine.server();
-            receiver.echoOn = server.connection;
-            server.connection.deliverBinaryTo(receiver);
             byte[] a = repeat(3);
             byte[] b = repeat(200);
-            assertThat(server.receive(concat(RawFrame.binary(a).maskedWith(KEY).bytes(),
-                    RawFrame.binary(b).maskedWith(KEY).bytes()))).isEmpty();
+            ByteBuffer input = ByteBuffer.wrap(concat(RawFrame.binary(a).maskedWith(KEY).bytes(),
+                    RawFrame.binary(b).maskedWith(KEY).bytes()));
+            while (input.hasRemaining()) {
+                server.connection.receive(input);
+                for (Event e; (e = server.connection.pollEvent()) != null; ) {
+                    server.connection.sendBinaryCopy(((Event.Binary) e).data()); // an echo, as a loop handler does
+                }
+            }
             assertThat(server.output()).isEqualTo(concat(RawFrame.binary(a).bytes(), RawFrame.binary(b).bytes()));
-        }
-
-        @Test
-        void withoutAReceiverMessagesAreEventsAgain() {
-            Engine server = Engine.server();
-            server.connection.deliverBinaryTo(receiver);
-            server.connection.deliverBinaryTo(null);
-            byte[] a = repeat(7);
-            assertThat(server.receive(RawFrame.binary(a).maskedWith(KEY).bytes()))
-                    .containsExactly(new Event.Binary(ByteBuffer.wrap(a)));
-            assertThat(receiver.messages).isEmpty();
         }
     }
 
@@ -870,13 +813,13 @@ class ConnectionTest {
             assertThat(server.receive(input)).containsExactly(new Event.Text("secret"), new Event.Text("plain"));
             server.connection.sendText("out");
             assertThat(server.output()).isEqualTo(RawFrame.text(XorExtension.xor("out".getBytes())).rsv(0x40).bytes());
-            server.connection.receiveEof();
+            server.connection.receiveEof("");
             assertThat(extension.closed).isTrue();
         }
 
         @Test
         void decodedSizeIsLimited() {
-            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT.withLimits(Limits.DEFAULT.withMaxMessageBytes(200)),
+            Engine server = Engine.of(Role.SERVER, Engine.limits(200, 200),
                     List.of(new XorExtension()));
             byte[] input = RawFrame.binary(XorExtension.xor(repeat(150))).rsv(0x40).maskedWith(KEY).bytes();
             assertThat(server.receive(concat(input, input))).containsExactly(
@@ -889,7 +832,7 @@ class ConnectionTest {
 
         @Test
         void decodedBinaryPartsAreCopies() {
-            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT.withDelivery(Delivery.PARTS),
+            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT.withDelivery(Settings.Delivery.PARTS),
                     List.of(new XorExtension()));
             byte[] input = RawFrame.binary(XorExtension.xor(new byte[] {5, 6})).rsv(0x40).maskedWith(KEY).bytes();
             assertThat(server.receive(input)).containsExactly(
@@ -930,10 +873,16 @@ class ConnectionTest {
         }
 
         @Override
-        public ByteBuffer encode(ByteBuffer message) {
+        public int maxEncodedBytes(int messageBytes) {
+            return messageBytes;
+        }
+
+        @Override
+        public boolean encode(ByteBuffer message, ByteBuffer out) {
             byte[] bytes = new byte[message.remaining()];
             message.duplicate().get(bytes);
-            return ByteBuffer.wrap(xor(bytes));
+            out.put(xor(bytes));
+            return true;
         }
 
         @Override

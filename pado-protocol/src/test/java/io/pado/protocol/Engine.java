@@ -1,42 +1,48 @@
 package io.pado.protocol;
 
+import io.pado.protocol.extension.Extension;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A connection under test with a fake clock and fixed mask keys; collects events and output. */
+/**
+ * An open connection under test with fixed mask keys, driven the way a runtime drives it: receive until the input is
+ * read, take each event, and answer a Close once its event was taken (as a runtime whose handlers ran already does).
+ * Collects events (their buffers copied, since the engine reuses them) and output.
+ */
 final class Engine {
     static final int CLIENT_KEY = 0x37FA213D;
 
     final Connection connection;
-    long nowNanos = 1_000;
 
-    private Engine(Role role, Settings settings, List<Extension> extensions) {
-        this.connection = role == Role.SERVER
-                ? Connection.server(settings, extensions, () -> nowNanos)
-                : Connection.client(settings, extensions, () -> nowNanos, () -> CLIENT_KEY);
+    private Engine(Connection connection) {
+        this.connection = connection;
     }
 
     static Engine server() {
-        return new Engine(Role.SERVER, Settings.DEFAULT, List.of());
+        return of(Role.SERVER, Settings.DEFAULT, List.of());
     }
 
     static Engine server(Settings settings) {
-        return new Engine(Role.SERVER, settings, List.of());
+        return of(Role.SERVER, settings, List.of());
     }
 
     static Engine client() {
-        return new Engine(Role.CLIENT, Settings.DEFAULT, List.of());
+        return of(Role.CLIENT, Settings.DEFAULT, List.of());
     }
 
     static Engine client(Settings settings) {
-        return new Engine(Role.CLIENT, settings, List.of());
+        return of(Role.CLIENT, settings, List.of());
     }
 
     static Engine of(Role role, Settings settings, List<Extension> extensions) {
-        return new Engine(role, settings, extensions);
+        return new Engine(Connection.open(role, settings, extensions, role == Role.CLIENT ? () -> CLIENT_KEY : null));
+    }
+
+    /** Settings with these frame and message limits. */
+    static Settings limits(int maxFrameBytes, int maxMessageBytes) {
+        return Settings.DEFAULT.withMaxMessageBytes(maxMessageBytes).withMaxFrameBytes(maxFrameBytes);
     }
 
     /** Feeds all bytes at once; returns the events, their buffers copied. */
@@ -51,16 +57,10 @@ final class Engine {
             int n = Math.min(pieceBytes, bytes.length - at);
             byte[] piece = new byte[n];
             System.arraycopy(bytes, at, piece, 0, n);
-            ByteBuffer buf = ByteBuffer.wrap(piece);
-            connection.receive(buf);
-            if (buf.hasRemaining()) {
-                throw new AssertionError("receive left bytes unconsumed");
-            }
-            drainEvents(events);
+            feed(ByteBuffer.wrap(piece), events);
         }
         if (bytes.length == 0) {
-            connection.receive(ByteBuffer.allocate(0));
-            drainEvents(events);
+            feed(ByteBuffer.allocate(0), events);
         }
         return events;
     }
@@ -69,11 +69,21 @@ final class Engine {
     List<Event> receiveSplitAt(byte[] input, int at) {
         byte[] bytes = input.clone(); // the engine unmasks in place
         var events = new ArrayList<Event>();
-        connection.receive(ByteBuffer.wrap(bytes, 0, at).slice());
-        drainEvents(events);
-        connection.receive(ByteBuffer.wrap(bytes, at, bytes.length - at).slice());
-        drainEvents(events);
+        feed(ByteBuffer.wrap(bytes, 0, at).slice(), events);
+        feed(ByteBuffer.wrap(bytes, at, bytes.length - at).slice(), events);
         return events;
+    }
+
+    /** Feeds one buffer the way a runtime does: receive and take the events until the buffer is read. */
+    void feed(ByteBuffer buf, List<Event> into) {
+        do {
+            int before = buf.position();
+            connection.receive(buf);
+            int taken = drainEvents(into);
+            if (taken == 0 && buf.position() == before && buf.hasRemaining() && !connection.hasWaitingInput()) {
+                throw new AssertionError("receive made no progress");
+            }
+        } while (buf.hasRemaining() || connection.hasWaitingInput());
     }
 
     List<Event> events() {
@@ -82,10 +92,15 @@ final class Engine {
         return events;
     }
 
-    private void drainEvents(List<Event> into) {
-        for (Event e; (e = connection.pollEvent()) != null; ) {
+    private int drainEvents(List<Event> into) {
+        int n = 0;
+        for (Event e; (e = connection.pollEvent()) != null; n++) {
             into.add(copy(e));
+            if (e instanceof Event.Closed) {
+                connection.answerClose();
+            }
         }
+        return n;
     }
 
     /** Everything the engine wants written, concatenated. */
@@ -99,20 +114,19 @@ final class Engine {
         return out.toByteArray();
     }
 
-    void advance(Duration d) {
-        nowNanos += d.toNanos();
-        connection.tick(nowNanos);
-    }
-
     static Event copy(Event e) {
         return switch (e) {
             case Event.Binary b -> new Event.Binary(copy(b.data()));
             case Event.BinaryPart b -> new Event.BinaryPart(copy(b.data()), b.last());
             case Event.Ping p -> new Event.Ping(copy(p.data()));
             case Event.Pong p -> new Event.Pong(copy(p.data()));
+            case Event.Request r -> new Event.Request(r.head(), copy(r.body()));
             case Event.Text t -> t;
             case Event.TextPart t -> t;
             case Event.Closed c -> c;
+            case Event.Upgrade u -> u;
+            case Event.Opened o -> o;
+            case Event.Refused r -> r;
         };
     }
 

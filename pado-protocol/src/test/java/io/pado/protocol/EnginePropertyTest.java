@@ -1,5 +1,6 @@
 package io.pado.protocol;
 
+import io.pado.protocol.frame.CloseCode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -52,10 +53,11 @@ class EnginePropertyTest {
         long seed = System.nanoTime();
         var random = new Random(seed);
         for (int round = 0; round < 60; round++) {
-            Settings settings = Settings.DEFAULT.withMaxSendFrameBytes(1 + random.nextInt(5000));
-            Engine sender = random.nextBoolean() ? Engine.client(settings) : Engine.server(settings);
-            Engine receiver = sender.connection.role() == Role.CLIENT ? Engine.server() : Engine.client();
+            Engine sender = random.nextBoolean() ? Engine.client() : Engine.server();
+            boolean masked = sender.connection.role() == Role.CLIENT;
+            Engine receiver = masked ? Engine.server() : Engine.client();
             var expected = new ArrayList<Event>();
+            var traffic = new java.io.ByteArrayOutputStream();
             for (int i = random.nextInt(20); i >= 0; i--) {
                 switch (random.nextInt(4)) {
                     case 0 -> {
@@ -75,12 +77,15 @@ class EnginePropertyTest {
                         expected.add(new Event.Pong(ByteBuffer.wrap(data)));
                     }
                     default -> {
+                        // A fragmented message with a Ping between its parts, as other peers send them
                         String a = randomText(random);
                         String b = randomText(random);
-                        sender.connection.sendTextPart(a, Connection.Fin.MORE);
-                        sender.connection.sendPing(ByteBuffer.wrap(new byte[] {1}));
-                        sender.connection.sendTextPart(b, Connection.Fin.LAST);
-                        expected.add(new Event.Ping(ByteBuffer.wrap(new byte[] {1})));
+                        int key = random.nextInt();
+                        traffic.writeBytes(sender.output());
+                        traffic.writeBytes(frame(RawFrame.text(a).fin(false), masked, key));
+                        traffic.writeBytes(frame(RawFrame.ping("p"), masked, key));
+                        traffic.writeBytes(frame(RawFrame.continuation(b), masked, key));
+                        expected.add(new Event.Ping(ByteBuffer.wrap(new byte[] {'p'})));
                         expected.add(new Event.Text(a + b));
                     }
                 }
@@ -88,9 +93,14 @@ class EnginePropertyTest {
             int code = 3000 + random.nextInt(2000);
             sender.connection.close(code, "done");
             expected.add(new Event.Closed(code, "done"));
-            assertThat(feedRandomly(receiver, sender.output(), random)).as("seed %d round %d", seed, round)
+            traffic.writeBytes(sender.output());
+            assertThat(feedRandomly(receiver, traffic.toByteArray(), random)).as("seed %d round %d", seed, round)
                     .isEqualTo(expected);
         }
+    }
+
+    private static byte[] frame(RawFrame frame, boolean masked, int key) {
+        return masked ? frame.maskedWith(key).bytes() : frame.bytes();
     }
 
     @Test
@@ -100,8 +110,8 @@ class EnginePropertyTest {
         for (int round = 0; round < 3000; round++) {
             byte[] garbage = new byte[random.nextInt(300)];
             random.nextBytes(garbage);
-            Engine engine = random.nextBoolean() ? Engine.server(Settings.DEFAULT.withLimits(
-                    Limits.DEFAULT.withMaxMessageBytes(4096))) : Engine.client();
+            Engine engine = random.nextBoolean() ? Engine.server((
+                    Limits.DEFAULT.withMaxMessageBytes(4096)).settings()) : Engine.client();
             assertSaneOutcome(engine, feedRandomly(engine, garbage, random), "seed " + seed + " round " + round);
         }
     }
@@ -113,11 +123,13 @@ class EnginePropertyTest {
         for (int round = 0; round < 2000; round++) {
             Engine client = Engine.client();
             client.connection.sendText(randomText(random));
-            client.connection.sendBinaryPart(ByteBuffer.wrap(randomPayload(random)), Connection.Fin.MORE);
-            client.connection.sendPing(ByteBuffer.wrap(new byte[] {7, 7}));
-            client.connection.sendBinaryPart(ByteBuffer.wrap(randomPayload(random)), Connection.Fin.LAST);
+            int key = random.nextInt();
+            byte[] fragmented = RawFrame.concat(frame(RawFrame.binary(randomPayload(random)).fin(false), true, key),
+                    frame(RawFrame.of(0x9, new byte[] {7, 7}), true, key),
+                    frame(RawFrame.continuation(randomPayload(random)), true, key));
+            byte[] before = client.output();
             client.connection.close(1000, "ok");
-            byte[] traffic = client.output();
+            byte[] traffic = RawFrame.concat(before, fragmented, client.output());
             for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
                 traffic[random.nextInt(traffic.length)] ^= (byte) (1 << random.nextInt(8));
             }

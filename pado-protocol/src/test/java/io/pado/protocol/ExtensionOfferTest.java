@@ -1,5 +1,6 @@
 package io.pado.protocol;
 
+import io.pado.protocol.extension.ExtensionOffer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,8 @@
 package io.pado.protocol;
 
+import io.pado.protocol.extension.Extension;
+import io.pado.protocol.extension.ExtensionFactory;
+import io.pado.protocol.extension.ExtensionOffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +44,13 @@ final class FakeExtensions {
         }
 
         @Override
-        public ByteBuffer encode(ByteBuffer message) {
-            return null;
+        public int maxEncodedBytes(int messageBytes) {
+            return -1;
+        }
+
+        @Override
+        public boolean encode(ByteBuffer message, ByteBuffer out) {
+            return false;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.pado.protocol;
 
+import io.pado.protocol.extension.Extension;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ class FuzzFindingsTest {
 
     private static Engine deflateServer(Limits limits) {
         Extension codec = DEFLATE.acceptOffers(DEFLATE.clientOffers()).orElseThrow().extension();
-        return Engine.of(Role.SERVER, Settings.DEFAULT.withLimits(limits), List.of(codec));
+        return Engine.of(Role.SERVER, limits.settings(), List.of(codec));
     }
 
     /** The events for {@code input} fed whole and split at each byte: all the same, or the test fails. */

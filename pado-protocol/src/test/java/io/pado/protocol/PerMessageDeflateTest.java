@@ -1,5 +1,8 @@
 package io.pado.protocol;
 
+import io.pado.protocol.extension.Extension;
+import io.pado.protocol.extension.ExtensionFactory;
+import io.pado.protocol.extension.ExtensionOffer;
 import io.pado.protocol.extension.DeflateCodec;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PerMessageDeflateTest {
+    /** What {@code codec} makes of {@code message}, in a buffer of its own. */
+    static ByteBuffer encode(Extension codec, ByteBuffer message) {
+        ByteBuffer out = ByteBuffer.allocate(codec.maxEncodedBytes(message.remaining()));
+        assertThat(codec.encode(message, out)).isTrue();
+        return out.flip();
+    }
+
     private static final int KEY = 0x0A0B0C0D;
     private static final PerMessageDeflate POOLED = PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT);
     private static final PerMessageDeflate CONTEXT = PerMessageDeflate.create(
@@ -179,7 +189,7 @@ class PerMessageDeflateTest {
             Engine server = server(CONTEXT, "permessage-deflate");
             Extension codec = PerMessageDeflate.create(CONTEXT.options().withMinMessageBytes(0))
                     .acceptOffers(ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow().extension();
-            ByteBuffer encoded = codec.encode(ByteBuffer.wrap("Hello".getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer encoded = encode(codec, ByteBuffer.wrap("Hello".getBytes(StandardCharsets.US_ASCII)));
             byte[] bytes = new byte[encoded.remaining()];
             encoded.get(bytes);
             assertThat(HexFormat.of().formatHex(bytes)).isEqualTo("f248cdc9c90700");
@@ -263,7 +273,7 @@ class PerMessageDeflateTest {
         void inflatedSizeIsLimitedWhileInflating() {
             Extension codec = POOLED.acceptOffers(ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow()
                     .extension();
-            ByteBuffer bomb = codec.encode(ByteBuffer.allocate(10 << 20)); // 10 MiB of zeros
+            ByteBuffer bomb = encode(codec, ByteBuffer.allocate(10 << 20)); // 10 MiB of zeros
             byte[] payload = new byte[bomb.remaining()];
             bomb.get(payload);
             assertThat(payload.length).isLessThan(20_000);
@@ -371,8 +381,8 @@ class PerMessageDeflateTest {
                 server.connection.sendText("reply " + i + "-".repeat(100));
                 client.receive(server.output());
                 assertThat(codec.holdsNativeMemory()).isTrue();
-                server.connection.receiveEof();
-                client.connection.receiveEof();
+                server.connection.receiveEof("");
+                client.connection.receiveEof("");
                 assertThat(codec.holdsNativeMemory()).isFalse();
             }
             // 1500 leaked compressor pairs would hold ~500 MiB of native memory

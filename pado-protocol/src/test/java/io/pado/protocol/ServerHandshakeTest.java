@@ -1,5 +1,7 @@
 package io.pado.protocol;
 
+import io.pado.protocol.extension.Extension;
+import io.pado.protocol.extension.ExtensionOffer;
 import io.pado.protocol.FakeExtensions.Answer;
 import io.pado.protocol.FakeExtensions.Factory;
 import org.junit.jupiter.api.Nested;

@@ -7,13 +7,14 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.function.Function;
+import io.pado.protocol.Connection;
+import java.util.function.Supplier;
 
 /**
- * Accepts connections on the first loop of a group and hands each socket to the next loop, round-robin. Loop
- * thread only.
+ * Accepts connections on the first loop of a group and hands each socket to the next loop, round-robin, as a
+ * {@link Link} with a server engine and a listener from {@code openings}. Loop thread only.
  */
-final class Acceptor {
+public final class Acceptor implements LoopMember {
     private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
     /** Accept at most this many sockets per wakeup, so that one busy port does not starve the loop's sockets. */
     private static final int MAX_ACCEPTS = 64;
@@ -21,18 +22,18 @@ final class Acceptor {
     private final ServerSocketChannel server;
     private final LoopGroup loops;
     private final Config config;
-    private final Function<SocketChannel, Opening> openings;
+    private final Supplier<LinkListener> openings;
     private final TransportFactory transports;
     private final Admission admission;
     private SelectionKey key;
 
     /** Makes the transport of an accepted socket: plain, or TLS with the server's current certificate. */
     @FunctionalInterface
-    interface TransportFactory {
+    public interface TransportFactory {
         Transport create(SocketChannel channel) throws IOException;
     }
 
-    Acceptor(ServerSocketChannel server, LoopGroup loops, Config config, Function<SocketChannel, Opening> openings,
+    public Acceptor(ServerSocketChannel server, LoopGroup loops, Config config, Supplier<LinkListener> openings,
             TransportFactory transports, Admission admission) {
         this.server = server;
         this.admission = admission;
@@ -42,11 +43,21 @@ final class Acceptor {
         this.transports = transports;
     }
 
-    void register(EventLoop loop) throws IOException {
+    public void register(EventLoop loop) throws IOException {
         key = loop.register(server, SelectionKey.OP_ACCEPT, this);
     }
 
-    void accept() {
+    @Override
+    public void ready(SelectionKey k) {
+        accept();
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        close();
+    }
+
+    private void accept() {
         for (int i = 0; i < MAX_ACCEPTS; i++) {
             SocketChannel channel;
             InetAddress address;
@@ -82,7 +93,8 @@ final class Acceptor {
                 try {
                     channel.configureBlocking(false);
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                    Link link = new Link(loop, channel, transports.create(channel), config, openings.apply(channel));
+                    Link link = new Link(loop, channel, transports.create(channel),
+                            Connection.server(config.settings()), config, openings.get());
                     link.onClosed(release);
                     link.register(SelectionKey.OP_READ);
                 } catch (IOException e) {
@@ -100,7 +112,7 @@ final class Acceptor {
     }
 
     /** Stops accepting and closes the listening socket. Loop thread only. */
-    void close() {
+    public void close() {
         if (key != null) {
             key.cancel();
         }

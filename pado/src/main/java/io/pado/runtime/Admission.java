@@ -1,8 +1,6 @@
 package io.pado.runtime;
 
-import io.pado.ServerOptions.HandshakeRate;
 import java.net.InetAddress;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -11,7 +9,7 @@ import java.util.function.LongSupplier;
  * Who may connect and upgrade: a count of open sockets per remote address, and one token bucket for WebSocket
  * handshakes across the server. Thread-safe: every event loop calls it; it never blocks.
  */
-final class Admission {
+public final class Admission {
     private final int maxPerAddress;
     /** Sockets per address; an address leaves the map when its last socket closes, so the map cannot grow. */
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
@@ -27,13 +25,14 @@ final class Admission {
 
     /**
      * @param maxPerAddress 0 for no limit
+     * @param permits       handshakes per {@code periodNanos}, in bursts of up to that many; 0 for no limit
      * @param nanoClock     monotonic nanoseconds; tests pass a fake clock
      */
-    Admission(int maxPerAddress, Optional<HandshakeRate> handshakeRate, LongSupplier nanoClock) {
+    public Admission(int maxPerAddress, int permits, long periodNanos, LongSupplier nanoClock) {
         this.maxPerAddress = maxPerAddress;
         this.nanoClock = nanoClock;
-        this.periodNanos = handshakeRate.map(r -> r.period().toNanos()).orElse(0L);
-        this.intervalNanos = handshakeRate.map(r -> Math.max(1, periodNanos / r.permits())).orElse(0L);
+        this.periodNanos = permits == 0 ? 0 : periodNanos;
+        this.intervalNanos = permits == 0 ? 0 : Math.max(1, periodNanos / permits);
         this.fullAt = new AtomicLong(nanoClock.getAsLong());
     }
 
@@ -70,7 +69,7 @@ final class Admission {
      * Takes a token for one handshake: 0 if there was one, else how many nanoseconds until there will be (and
      * nothing is taken).
      */
-    long takeHandshake() {
+    public long takeHandshake() {
         if (intervalNanos == 0) {
             return 0;
         }

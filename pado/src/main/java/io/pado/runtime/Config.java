@@ -1,37 +1,21 @@
 package io.pado.runtime;
 
-import io.pado.ClientOptions;
-import io.pado.ConnectionOptions;
-import io.pado.Dispatch;
-import io.pado.ServerOptions;
-import io.pado.protocol.Limits;
 import io.pado.protocol.Settings;
+import java.util.function.IntFunction;
 
 /**
- * What a {@link Link} needs from the options, in the units the loop uses. Immutable.
+ * What a {@link Link} needs to know, in the units the loop uses; one per server or client. Immutable.
  *
- * @param idleTimeoutNanos  0 for none
- * @param pingIntervalNanos 0 for no pings
- * @param writeTimeoutNanos 0 for none
+ * @param settings            the engine's limits
+ * @param handshakeTimeoutNanos how long the opening handshake may take, TLS and proxy included
+ * @param keepAliveNanos      a server: how long a plain HTTP connection may wait for its next request
+ * @param idleTimeoutNanos    0 for none
+ * @param closeTimeoutNanos   how long to wait for the peer's Close, or for the server to close TCP
+ * @param pingIntervalNanos   0 for no pings
+ * @param writeTimeoutNanos   0 for none
+ * @param closedFailure       what a send that did not make it before the end fails with, by close code
  */
-public record Config(Dispatch dispatch, Settings settings, int maxHeadBytes, long handshakeTimeoutNanos,
-        long idleTimeoutNanos, long closeTimeoutNanos, long lowWaterBytes, long highWaterBytes,
-        long maxQueuedBytes, long pingIntervalNanos, long pongTimeoutNanos,
-        long writeTimeoutNanos) {
-
-    public static Config of(ServerOptions o) {
-        return of(o.connection(), o.maxRequestHeadBytes());
-    }
-
-    public static Config of(ClientOptions o) {
-        return of(o.connection(), o.maxResponseHeadBytes());
-    }
-
-    private static Config of(ConnectionOptions c, int maxHeadBytes) {
-        var limits = new Limits(c.maxFrameBytes(), c.maxMessageBytes(), c.closeTimeout());
-        return new Config(c.dispatch(), Settings.DEFAULT.withLimits(limits), maxHeadBytes,
-                c.handshakeTimeout().toNanos(), c.idleTimeout().toNanos(), c.closeTimeout().toNanos(),
-                c.lowWaterBytes(), c.highWaterBytes(), c.maxQueuedBytes(), c.pingInterval().toNanos(),
-                c.pongTimeout().toNanos(), c.writeTimeout().toNanos());
-    }
+public record Config(Settings settings, long handshakeTimeoutNanos, long keepAliveNanos, long idleTimeoutNanos,
+        long closeTimeoutNanos, long lowWaterBytes, long highWaterBytes, long maxQueuedBytes, long pingIntervalNanos,
+        long pongTimeoutNanos, long writeTimeoutNanos, IntFunction<Exception> closedFailure) {
 }

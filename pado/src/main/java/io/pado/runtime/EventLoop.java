@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * One thread with one {@link Selector}: it owns the sockets of the {@link Link}s registered with it, their engines
- * and buffers. Other threads reach it only through {@link #execute(Runnable)}.
+ * and buffers. Other threads reach it only through {@link #execute(Runnable)}. It drives its members through the
+ * {@link LoopMember} interface: readiness, the flush at the end of an iteration, timeouts, the drain at the end.
  *
  * <p>An iteration selects (with a timeout that is the earliest deadline), handles ready keys, runs queued commands,
  * then flushes each link that has output once ("cork": one gathering write per link per iteration), then applies
@@ -58,8 +59,8 @@ public final class EventLoop implements Runnable {
     private final Consumer<SelectionKey> onReady = this::ready;
     private PendingSend freePendingSends;
     private int freePendingSendCount;
-    private final Set<Link> links = new HashSet<>();
-    private final List<Link> dirty = new ArrayList<>();
+    private final Set<LoopMember> links = new HashSet<>();
+    private final List<LoopMember> dirty = new ArrayList<>();
     private long nextScanNanos = Long.MAX_VALUE;
     private CountDownLatch drained;
     /** Tasks waiting for their time, earliest first; {@code seq} keeps equal times in order. */
@@ -86,7 +87,7 @@ public final class EventLoop implements Runnable {
     }
 
     /** Whether the caller runs on this loop's thread. */
-    boolean inLoop() {
+    public boolean inLoop() {
         return Thread.currentThread() == thread;
     }
 
@@ -94,7 +95,7 @@ public final class EventLoop implements Runnable {
      * Whether the caller may act on the loop's links at once instead of through {@link #execute}: it runs on the loop
      * thread and no command is waiting, so nothing that happened before it can be overtaken.
      */
-    boolean mayRunNow() {
+    public boolean mayRunNow() {
         return inLoop() && commands.isEmpty();
     }
 
@@ -117,7 +118,7 @@ public final class EventLoop implements Runnable {
      * Runs {@code task} on the loop thread once {@code delayNanos} have passed (a little later: timeouts are scanned at
      * most every few milliseconds). Safe from any thread; a task still waiting when the loop ends never runs.
      */
-    void schedule(long delayNanos, Runnable task) {
+    public void schedule(long delayNanos, Runnable task) {
         long due = System.nanoTime() + delayNanos;
         execute(() -> {
             timers.add(new Timer(due, timerSeq++, task));
@@ -141,12 +142,12 @@ public final class EventLoop implements Runnable {
         return channel.register(selector, ops, attachment);
     }
 
-    void add(Link link) {
+    void add(LoopMember link) {
         links.add(link);
         linkCount = links.size();
     }
 
-    void remove(Link link) {
+    void remove(LoopMember link) {
         links.remove(link);
         linkCount = links.size();
         if (drained != null && links.isEmpty()) {
@@ -162,8 +163,8 @@ public final class EventLoop implements Runnable {
     void drain(CountDownLatch latch) {
         execute(() -> {
             drained = latch;
-            for (Link link : links()) {
-                link.goAway("going away");
+            for (LoopMember link : links()) {
+                link.goAway();
             }
             if (links.isEmpty()) {
                 latch.countDown();
@@ -178,7 +179,7 @@ public final class EventLoop implements Runnable {
     }
 
     /** The links this loop owns; a copy, so that callers may close them while iterating. */
-    List<Link> links() {
+    List<LoopMember> links() {
         return new ArrayList<>(links);
     }
 
@@ -190,7 +191,7 @@ public final class EventLoop implements Runnable {
         return gather;
     }
 
-    FramePool framePool() {
+    public FramePool framePool() {
         return framePool;
     }
 
@@ -220,7 +221,7 @@ public final class EventLoop implements Runnable {
     }
 
     /** Flush {@code link} at the end of this iteration. */
-    void markDirty(Link link) {
+    void markDirty(LoopMember link) {
         dirty.add(link);
     }
 
@@ -242,7 +243,7 @@ public final class EventLoop implements Runnable {
         } catch (Throwable e) {
             LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed", e);
         } finally {
-            for (Link link : links()) {
+            for (LoopMember link : links()) {
                 link.abort(null);
             }
             runCommands();
@@ -304,17 +305,13 @@ public final class EventLoop implements Runnable {
     }
 
     private void ready(SelectionKey key) {
-        Object a = key.attachment();
-        if (a instanceof Acceptor acceptor) {
-            acceptor.accept();
-        } else if (a instanceof Link link) {
-            try {
-                link.ready(key);
-            } catch (RuntimeException e) {
-                // A bug, or application code (an extension) that threw: it ends this link, not the loop
-                LOG.log(System.Logger.Level.ERROR, "connection " + link + " failed; closing it", e);
-                link.abort(e);
-            }
+        var member = (LoopMember) key.attachment();
+        try {
+            member.ready(key);
+        } catch (RuntimeException e) {
+            // A bug, or application code run inline that threw: it ends this member, not the loop
+            LOG.log(System.Logger.Level.ERROR, member + " failed; closing it", e);
+            member.abort(e);
         }
     }
 
@@ -343,7 +340,7 @@ public final class EventLoop implements Runnable {
 
     private void scanTimeouts(long now) {
         long next = Long.MAX_VALUE;
-        for (Link link : links()) {
+        for (LoopMember link : links()) {
             long d = link.checkTimeouts(now);
             if (d < next) {
                 next = d;

@@ -16,7 +16,7 @@ import java.util.IdentityHashMap;
  * pool remembers which buffers it lent, so that buffers it did not lend (a broadcast frame, a slice of a large payload,
  * handshake bytes) are never taken in, and keeps a few idle buffers of each size.
  */
-final class FramePool implements FrameBuffers {
+public final class FramePool implements FrameBuffers {
     private static final int[] SIZES = {256, 2048, 4096 + 16, 16384 + 16, 65536 + 16};
     static final int LARGEST = SIZES[SIZES.length - 1];
     /**
@@ -39,6 +39,8 @@ final class FramePool implements FrameBuffers {
     /** The input buffer last seen by {@link #readOnlyView} and its read-only twin. */
     private ByteBuffer viewSource;
     private ByteBuffer view;
+    /** Read-only twins of pooled buffers that messages were gathered in, made once per buffer. */
+    private final IdentityHashMap<ByteBuffer, ByteBuffer> twins = new IdentityHashMap<>();
 
     FramePool() {
         for (int i = 0; i < SIZES.length; i++) {
@@ -52,7 +54,7 @@ final class FramePool implements FrameBuffers {
         if (size < 0) {
             return ByteBuffer.allocate(bytes);
         }
-        ByteBuffer buffer = idle[size].poll();
+        ByteBuffer buffer = idle[size].pollFirst(); // the one given back last, still in the cache
         if (buffer == null) {
             buffer = ByteBuffer.allocateDirect(SIZES[size]);
         }
@@ -67,25 +69,31 @@ final class FramePool implements FrameBuffers {
      */
     @Override
     public ByteBuffer readOnlyView(ByteBuffer input) {
-        if (input != viewSource) {
-            viewSource = input;
-            view = input.duplicate().clear().asReadOnlyBuffer(); // the whole capacity, whatever the input's limit
+        if (input == viewSource) {
+            return view;
         }
+        if (lent.containsKey(input)) {
+            // A pooled buffer a message was gathered in: its twin lives as long as the buffer stays in the pool
+            return twins.computeIfAbsent(input, b -> b.duplicate().clear().asReadOnlyBuffer());
+        }
+        viewSource = input;
+        view = input.duplicate().clear().asReadOnlyBuffer(); // the whole capacity, whatever the input's limit
         return view;
     }
 
     /**
-     * A read-only buffer holding bytes {@code from} to {@code from + length} of {@code input}, from position 0, for a
+     * A read-only buffer holding the remaining bytes of {@code message} (an event's view), from position 0, for a
      * loop handler's call. Up to {@link #REUSED_VIEW_BYTES} they are copied into the loop's message buffer and the
      * same view of it is handed out every time: a small copy instead of an object per message, which is safe because
      * handlers on the loop run one at a time and their buffers are valid only during the call. Bigger messages get a
      * slice of the input, whose cost is small beside theirs.
      */
-    ByteBuffer messageView(ByteBuffer input, int from, int length) {
+    public ByteBuffer messageView(ByteBuffer message) {
+        int length = message.remaining();
         if (length > REUSED_VIEW_BYTES) {
-            return readOnlyView(input).slice(from, length);
+            return message.slice();
         }
-        messageBuffer.put(0, input, from, length);
+        messageBuffer.put(0, message, message.position(), length);
         return messageView.clear().limit(length);
     }
 
@@ -93,8 +101,13 @@ final class FramePool implements FrameBuffers {
     @Override
     public void giveBack(ByteBuffer buffer) {
         Integer size = lent.remove(buffer);
-        if (size != null && idle[size].size() < MAX_IDLE_OF[size]) {
-            idle[size].add(buffer);
+        if (size == null) {
+            return;
+        }
+        if (idle[size].size() < MAX_IDLE_OF[size]) {
+            idle[size].addFirst(buffer);
+        } else {
+            twins.remove(buffer);
         }
     }
 

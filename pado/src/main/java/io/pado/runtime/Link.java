@@ -1,86 +1,77 @@
 package io.pado.runtime;
 
-import io.pado.ClosedException;
-import io.pado.SendCallback;
-import io.pado.protocol.BinaryReceiver;
-import io.pado.protocol.CloseCode;
 import io.pado.protocol.Connection;
 import io.pado.protocol.Event;
+import io.pado.protocol.HandshakeException;
+import io.pado.protocol.Headers;
+import io.pado.protocol.PerMessageDeflate;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
- * One TCP connection owned by an {@link EventLoop}: its socket, its output queue, its timers, and, once the
- * WebSocket is open, its protocol engine ({@link Connection}) and its {@link Session}. Before that, an
- * {@link Opening} handles the bytes. Not thread-safe: every method runs on the loop thread; other threads go through
+ * One TCP connection owned by an {@link EventLoop}: its socket and {@link Transport}, its protocol engine, its
+ * {@link Outbox} and its {@link Deadlines}. It reads into the loop's buffer, feeds the engine until the input is
+ * read, and hands each event to its {@link LinkListener}; it writes what the engine and the sends queued, in one
+ * gathering write per loop iteration. The engine never calls out, and nothing here calls the listener back from a
+ * call the listener made: events go up only from {@link #read()}, timeouts and the end.
+ *
+ * <p>Not thread-safe: every method runs on the loop thread. Other threads reach a link through
  * {@link EventLoop#execute(Runnable)}.
  */
-final class Link implements BinaryReceiver {
+public final class Link implements LoopMember {
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
     /** Reads of already-buffered TLS input per readiness, before other links get a turn. */
     private static final int MAX_READ_ROUNDS = 4;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private enum Phase { OPENING, OPEN, CLOSED }
+    /** Reading is paused while a request waits for the application's answer. */
+    public static final int PAUSED_FOR_ANSWER = 1;
+    /** Reading is paused while the output queued is over the high-water mark. */
+    public static final int PAUSED_FOR_OUTPUT = 2;
+    /** Reading is paused while handlers on other threads are behind. */
+    public static final int PAUSED_FOR_HANDLERS = 4;
 
-    final EventLoop loop;
-    final SocketChannel channel;
-    final Config config;
-    /** Socket bytes go through it: the socket itself, or TLS; replaced once when a proxy's tunnel stands. */
-    private Transport transport;
+    private final EventLoop loop;
+    private final SocketChannel channel;
+    private final Transport transport;
+    private final Connection engine;
+    private final Config config;
+    private final Outbox outbox;
+    private final Deadlines deadlines;
+    private LinkListener listener;
+    /** Where sends are counted, from the moment the WebSocket opens. */
+    private Backlog backlog;
     private SelectionKey key;
-    private Phase phase = Phase.OPENING;
-    /** Where a Closed event stands in its wait for the handlers (loop thread only). */
-    private CloseWait closeWait = CloseWait.NONE;
-
-    private enum CloseWait { NONE, WAITING, DONE }
-    private Opening opening;
-    private Connection engine;
-    private Session session;
-
-    // Small at first: an idle connection holds these, a busy one grows them once.
-    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(3);
-    /** Sends whose bytes are not all written yet, oldest first: nodes from the loop's free list. */
-    private PendingSend pendingHead;
-    private PendingSend pendingTail;
-    private long enqueuedTotal;
-    private long writtenTotal;
-    private boolean dirty;
+    /** Why reading is paused, as bits; reading resumes when none is left. */
+    private int pausedBy;
+    private int closeCode = 1006;
+    private boolean closed;
     private boolean closeAfterFlush;
     private boolean inputEnded;
-    /** Whether pump() is on the stack: a handler run inline by it may send, and must not pump again. */
-    private boolean pumping;
-
-    private long openingDeadline;
-    private long lingerDeadline = Long.MAX_VALUE;
-    private long lastReadNanos;
-    /** When our keep-alive Ping went out, if it is still unanswered (nothing read since). */
-    private long pingSentNanos;
-    private boolean pingOutstanding;
-    /** Since when queued output has waited without the socket taking any of it (meaningful while out is not empty). */
-    private long writeWaitNanos;
+    private boolean dirty;
     /** Runs once the socket is closed: the acceptor's per-address count. */
     private Runnable onClosed;
 
-    Link(EventLoop loop, SocketChannel channel, Transport transport, Config config, Opening opening) {
+    public Link(EventLoop loop, SocketChannel channel, Transport transport, Connection engine, Config config,
+            LinkListener listener) {
         this.loop = loop;
         this.channel = channel;
         this.transport = transport;
+        this.engine = engine;
         this.config = config;
-        this.opening = opening;
-    }
-
-    /** Registers with the loop's selector and arms the handshake timeout. */
-    void register(int ops) throws IOException {
-        key = loop.register(channel, ops, this);
-        loop.add(this);
-        openingDeadline = System.nanoTime() + config.handshakeTimeoutNanos();
-        loop.deadline(openingDeadline);
+        this.listener = listener;
+        this.outbox = new Outbox(loop);
+        this.deadlines = new Deadlines(config, System.nanoTime());
+        engine.useFrameBuffers(loop.framePool());
     }
 
     /** Sets what to run once the socket is closed; call before {@link #register}. */
@@ -88,32 +79,59 @@ final class Link implements BinaryReceiver {
         this.onClosed = action;
     }
 
-    /** The head has been read: the handshake timeout no longer applies. */
-    void handshakeDone() {
-        openingDeadline = Long.MAX_VALUE;
+    /** Registers with the loop's selector for {@code ops} and arms the handshake timeout. */
+    void register(int ops) throws IOException {
+        key = loop.register(channel, ops, this);
+        loop.add(this);
+        loop.deadline(nextDeadline());
     }
 
-    boolean isClosed() {
-        return phase == Phase.CLOSED;
+    /** Client: starts connecting to {@code address} (the server or a proxy); the engine's request goes out then. */
+    public void connect(InetSocketAddress address) throws IOException {
+        boolean connected = channel.connect(address);
+        register(connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+        if (connected) {
+            drainOutput();
+        }
     }
 
-    Session session() {
-        return session;
+    public EventLoop loop() {
+        return loop;
     }
 
-    /** The selector says the socket is ready. */
-    void ready(SelectionKey k) {
+    /** The other end's address, or null once the socket is closed. Safe from any thread. */
+    public InetSocketAddress remoteAddress() {
+        try {
+            return (InetSocketAddress) channel.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether a frame compressed once for many may go to this connection for a message of {@code messageBytes}.
+     * Safe from any thread once the WebSocket is open: what it reads is settled by then.
+     */
+    public boolean takesSharedCompressedFrames(long messageBytes) {
+        return engine.takesSharedCompressedFrames(messageBytes);
+    }
+
+    // ------------------------------------------------------------------------------------------------ reading
+
+    @Override
+    public void ready(SelectionKey k) {
         try {
             if (k.isConnectable()) {
                 channel.finishConnect();
                 k.interestOps(SelectionKey.OP_READ);
-                opening.connected(this);
+                drainOutput(); // the request, or a TLS hello, waits
+                markDirty();
                 return;
             }
             if (k.isReadable()) {
                 read();
             }
-            if (phase != Phase.CLOSED && k.isValid() && k.isWritable()) {
+            if (!closed && k.isValid() && k.isWritable()) {
                 flush();
             }
         } catch (CancelledKeyException e) {
@@ -127,14 +145,14 @@ final class Link implements BinaryReceiver {
         // TLS may leave whole records unwrapped when the read buffer fills; the selector will not report them again.
         for (int round = 0; round < MAX_READ_ROUNDS; round++) {
             readOnce();
-            if (phase == Phase.CLOSED || inputEnded || !reading() || !transport.hasBufferedInput()) {
+            if (closed || inputEnded || pausedBy != 0 || !transport.hasBufferedInput()) {
                 break;
             }
             if (round == MAX_READ_ROUNDS - 1) {
                 loop.execute(this::readBuffered); // let other links have their turn first
             }
         }
-        if (phase != Phase.CLOSED && transport.flushAfterRead(!out.isEmpty())) {
+        if (!closed && transport.flushAfterRead(!outbox.isEmpty())) {
             markDirty();
         }
         // Answers to this input go out now rather than after every other ready link's: their pooled frames come
@@ -143,7 +161,7 @@ final class Link implements BinaryReceiver {
     }
 
     private void readBuffered() {
-        if (phase != Phase.CLOSED && reading() && transport.hasBufferedInput()) {
+        if (!closed && pausedBy == 0 && transport.hasBufferedInput()) {
             try {
                 read();
             } catch (IOException e) {
@@ -160,310 +178,66 @@ final class Link implements BinaryReceiver {
             endOfInput();
             return;
         }
-        if (n == 0) {
-            return;
-        }
-        buf.flip();
-        lastReadNanos = System.nanoTime();
-        if (phase == Phase.OPENING) {
-            opening.received(this, buf);
-        } else if (phase == Phase.OPEN) {
-            receive(buf);
-            pump();
+        if (n > 0) {
+            buf.flip();
+            deadlines.read(System.nanoTime());
+            feed(buf);
         }
     }
 
-    /**
-     * Feeds input to the engine. A loop handler may run inside (a binary message handed over without an event) and
-     * send: its pump then only moves output, and the pump after this takes the events, in order.
-     */
-    private void receive(ByteBuffer input) {
-        boolean wasPumping = pumping;
-        pumping = true;
-        try {
+    /** Feeds {@code input} to the engine until it is read, handing each event up as it comes. */
+    private void feed(ByteBuffer input) {
+        do {
             engine.receive(input);
-        } finally {
-            pumping = wasPumping;
+            pump();
+        } while (!closed && (input.hasRemaining() || engine.hasWaitingInput()));
+    }
+
+    /** Feeds what the engine kept from earlier input, once an answer lets it go on. */
+    private void readWaiting() {
+        if (!closed && engine.hasWaitingInput()) {
+            feed(EMPTY);
+            flushIfDirty();
         }
     }
 
-    /** The engine hands over a whole binary message while it parses (loop handlers only): straight to the handler. */
-    @Override
-    public void onBinary(ByteBuffer input, int from, int length) {
-        session.binaryOnLoop(input, from, length);
+    /** Hands the engine's events to the listener, then queues its output. */
+    private void pump() {
+        for (Event e; !closed && (e = engine.pollEvent()) != null; ) {
+            if (e instanceof Event.Request || e instanceof Event.Upgrade) {
+                awaitAnswer();
+            } else if (e instanceof Event.Closed c) {
+                closeCode = c.code();
+            }
+            listener.onEvent(this, e);
+        }
+        drainOutput();
     }
 
-    private boolean reading() {
-        return key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_READ) != 0;
+    private void awaitAnswer() {
+        pause(PAUSED_FOR_ANSWER);
+        deadlines.awaitingAnswer();
     }
 
     private void endOfInput() {
         inputEnded = true;
         setInterest(SelectionKey.OP_READ, false);
-        if (phase == Phase.OPENING) {
-            Opening o = opening;
-            close();
-            o.ended(this, null);
-        } else if (phase == Phase.OPEN) {
-            engine.receiveEof();
-            pump();
-            // The peer will send nothing more: once our output (a Close reply, perhaps) is out, we are done.
-            closeAfterFlush();
-        }
-    }
-
-    // ---- the opening handshake
-
-    /** Writes bytes that belong to no send (a handshake response or request). */
-    void write(ByteBuffer bytes) {
-        if (out.isEmpty()) {
-            writeWaitNanos = System.nanoTime();
-        }
-        out.add(bytes);
-        enqueuedTotal += bytes.remaining();
-        markDirty();
-    }
-
-    /**
-     * The handshake succeeded: from now on input goes to {@code engine}, events to {@code session}. {@code rest} holds
-     * the bytes received after the handshake (the peer's first frames), if any.
-     */
-    void open(Connection engine, Session session, ByteBuffer rest) {
-        this.engine = engine;
-        this.session = session;
-        this.opening = null;
-        engine.useFrameBuffers(loop.framePool());
-        if (!session.dispatchesToThreads()) {
-            engine.deliverBinaryTo(this); // no event object per binary message
-        }
-        this.phase = Phase.OPEN;
-        this.lastReadNanos = System.nanoTime();
-        session.opened();
-        if (rest != null && rest.hasRemaining()) {
-            receive(rest);
-        }
+        engine.receiveEof("");
         pump();
-        if (config.idleTimeoutNanos() > 0) {
-            loop.deadline(lastReadNanos + config.idleTimeoutNanos());
-        }
-        if (config.pingIntervalNanos() > 0) {
-            loop.deadline(lastReadNanos + config.pingIntervalNanos());
-        }
+        // The peer will send nothing more: once our output (a Close reply, perhaps) is out, we are done.
+        closeAfterFlush();
     }
 
-    /**
-     * A proxy's tunnel stands: from now on bytes go through {@code inTunnel} (TLS with the server, or the socket as
-     * before) and {@code next} runs the opening handshake with the server.
-     */
-    void tunnel(Transport inTunnel, Opening next) {
-        this.transport = inTunnel;
-        this.opening = next;
-        next.connected(this);
-    }
-
-    // ---- the open WebSocket
-
-    /** Moves the engine's events to the session and its output to the socket queue; closes TCP when it says so. */
-    void pump() {
-        if (pumping) {
-            drainEngine(); // the outer pump takes the remaining events, in order, without growing the stack
-            return;
-        }
-        pumping = true;
-        try {
-            pumpEvents();
-        } finally {
-            pumping = false;
-        }
-    }
-
-    private void pumpEvents() {
-        Event event;
-        while ((event = engine.peekEvent()) != null) {
-            if (event instanceof Event.Closed && closeWait != CloseWait.DONE && session.dispatchesToThreads()) {
-                // Taking Closed closes the output: first let the handlers answer the messages that came before it,
-                // and let their sends reach the loop. Later reads must not take it meanwhile.
-                if (closeWait == CloseWait.NONE) {
-                    closeWait = CloseWait.WAITING;
-                    session.afterHandlers(() -> loop.execute(this::closeWaitOver));
-                }
-                break;
-            }
-            engine.pollEvent();
-            session.event(event);
-        }
-        drainEngine();
-        if (engine.tcpCloseDue()) {
-            closeAfterFlush();
-        }
-        long deadline = engine.nextDeadlineNanos();
-        if (deadline != Long.MAX_VALUE) {
-            loop.deadline(deadline);
-        }
-    }
-
-    private void closeWaitOver() {
-        closeWait = CloseWait.DONE;
-        if (phase == Phase.OPEN) {
-            pump();
-        }
-    }
-
-    private void drainEngine() {
-        ByteBuffer b;
-        if (out.isEmpty() && engine.hasOutput()) {
-            writeWaitNanos = System.nanoTime();
-        }
-        while ((b = engine.pollOutput()) != null) {
-            out.add(b);
-            enqueuedTotal += b.remaining();
-        }
-        if (!out.isEmpty()) {
-            markDirty();
-        }
-    }
-
-    /**
-     * Runs a send on the loop: it goes to the engine, and {@code future} (null for a broadcast) completes once its
-     * bytes are written.
-     */
-    void send(Command command, CompletableFuture<Void> future, long countedBytes) {
-        send(Link::apply, command, future, null, countedBytes);
-    }
-
-    /**
-     * {@link #send} of a binary message from a loop handler: the bytes go into the frame now. Either {@code future}
-     * or {@code callback} is told the outcome.
-     */
-    void sendBinaryNow(ByteBuffer data, CompletableFuture<Void> future, SendCallback callback, long countedBytes) {
-        send(Connection::sendBinaryCopy, data, future, callback, countedBytes);
-    }
-
-    /** {@link #send} of a text message from a loop handler: encoded into the frame now. */
-    void sendTextNow(CharSequence text, CompletableFuture<Void> future, long countedBytes) {
-        send(Connection::sendText, text, future, null, countedBytes);
-    }
-
-    private static void apply(Connection engine, Command command) {
-        command.apply(engine);
-    }
-
-    /**
-     * Hands {@code message} to the engine with {@code op} and queues the send until its bytes are written. {@code op}
-     * is a method reference that captures nothing, so a send from a loop handler allocates no task for it.
-     */
-    private <T> void send(BiConsumer<Connection, T> op, T message, CompletableFuture<Void> future,
-            SendCallback callback, long countedBytes) {
-        if (!acceptsSend(future, callback, countedBytes)) {
-            return;
-        }
-        try {
-            op.accept(engine, message);
-        } catch (RuntimeException e) {
-            sendFailed(e, future, callback, countedBytes);
-            return;
-        }
-        sent(future, callback, countedBytes);
-    }
-
-    /** Whether the engine still takes sends; if not, the send's count is released and it fails. */
-    private boolean acceptsSend(CompletableFuture<Void> future, SendCallback callback, long countedBytes) {
-        if (phase == Phase.OPEN && engine.isOutputOpen()) {
-            return true;
-        }
-        sendFailed(new ClosedException(session.closeCode(), "WebSocket is closed"), future, callback, countedBytes);
-        return false;
-    }
-
-    private void sendFailed(Exception e, CompletableFuture<Void> future, SendCallback callback, long countedBytes) {
-        session.release(countedBytes);
-        settle(future, callback, e);
-    }
-
-    /** Tells a send's future or callback how it ended ({@code failure} null: written). */
-    private void settle(CompletableFuture<Void> future, SendCallback callback, Throwable failure) {
-        if (future != null) {
-            if (failure == null) {
-                future.complete(null);
-            } else {
-                future.completeExceptionally(failure);
-            }
-        }
-        if (callback != null) {
-            try {
-                callback.done(failure);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "a send callback on " + this + " failed", e);
-            }
-        }
-    }
-
-    /** The engine took the send: queue its frames, and its future or callback until they are written. */
-    private void sent(CompletableFuture<Void> future, SendCallback callback, long countedBytes) {
-        drainEngine();
-        PendingSend p = loop.takePendingSend();
-        p.mark = enqueuedTotal;
-        p.countedBytes = countedBytes;
-        p.future = future;
-        p.callback = callback;
-        if (pendingTail == null) {
-            pendingHead = p;
-        } else {
-            pendingTail.next = p;
-        }
-        pendingTail = p;
-        pump();
-    }
-
-    /** Starts the closing handshake; if our Close was already sent (the peer closed first), that is success. */
-    void sendClose(int code, String reason, CompletableFuture<Void> future, long countedBytes) {
-        if (phase != Phase.OPEN || !engine.isOutputOpen()) {
-            session.release(countedBytes);
-            future.complete(null);
-            return;
-        }
-        send(engine -> engine.close(code, reason), future, countedBytes);
-    }
-
-    /** A handler threw: close with 1011 and no details (STYLE §7). */
-    void failInternal() {
-        if (phase == Phase.OPEN && engine.isOutputOpen()) {
-            engine.close(CloseCode.INTERNAL_ERROR.code(), "internal error");
-            pump();
-        }
-    }
-
-    /**
-     * The slow-consumer policy closes this connection: the Close goes after what is already queued, and the socket
-     * closes when that is written or, at the latest, after the close timeout.
-     */
-    void closeSlowConsumer(CloseCode code) {
-        if (phase == Phase.OPEN && engine.state() != Connection.State.CLOSED) {
-            LOG.log(System.Logger.Level.DEBUG, "slow consumer {0}: {1} bytes waiting, closing with {2}", this,
-                    enqueuedTotal - writtenTotal, code.code());
-            engine.fail(code, "slow consumer");
-            pump(); // the engine asks for TCP to close once the Close is out: pump passes that on
-        }
-    }
-
-    /** Start the closing handshake with 1001 (server stop, idle). */
-    void goAway(String reason) {
-        if (phase == Phase.OPEN) {
-            if (engine.isOutputOpen()) {
-                engine.close(CloseCode.GOING_AWAY.code(), reason);
-                pump();
-            }
-        } else if (phase == Phase.OPENING) {
-            abort(null);
-        }
-    }
-
-    void pauseReading() {
+    /** Stops reading for {@code reason} (one of the {@code PAUSED_} bits) until {@link #resume} with it. */
+    public void pause(int reason) {
+        pausedBy |= reason;
         setInterest(SelectionKey.OP_READ, false);
     }
 
-    void resumeReading() {
-        if (!inputEnded) {
+    /** Reading may go on as far as {@code reason} is concerned. */
+    public void resume(int reason) {
+        pausedBy &= ~reason;
+        if (pausedBy == 0 && !inputEnded && !closed) {
             setInterest(SelectionKey.OP_READ, true);
             if (transport.hasBufferedInput()) {
                 loop.execute(this::readBuffered);
@@ -471,98 +245,194 @@ final class Link implements BinaryReceiver {
         }
     }
 
-    // ---- output
+    // ------------------------------------------------------------------------------------------------ opening
+
+    /** Answers the plain HTTP request the listener was given; the connection stays for the next one, or closes. */
+    public void respond(int status, Headers headers, byte[] body, Connection.Persistence persistence) {
+        if (closed) {
+            return;
+        }
+        engine.respond(status, headers, body, persistence);
+        deadlines.answered(System.nanoTime());
+        answered();
+    }
+
+    /**
+     * Accepts the upgrade request the listener was given and returns whether the WebSocket is open; {@link #open}
+     * follows then. If not, the engine refused (an extension that failed: 500) and the connection ends; the listener
+     * hears of it with the link's last events.
+     *
+     * @throws IllegalArgumentException if the subprotocol was not offered or a header cannot be sent
+     */
+    public boolean accept(Optional<String> subprotocol, Optional<PerMessageDeflate> compression,
+            Headers extraHeaders) {
+        if (closed) {
+            return false;
+        }
+        engine.accept(subprotocol, compression, extraHeaders);
+        drainOutput();
+        return engine.state() == Connection.State.OPEN;
+    }
+
+    /** Refuses the upgrade request the listener was given with {@code refusal}'s status; the connection ends. */
+    public void reject(HandshakeException refusal) {
+        if (!closed) {
+            engine.reject(refusal);
+            answered();
+        }
+    }
+
+    /**
+     * The WebSocket is open: from now on {@code delivery} gets the events, and sends are counted in {@code sends}.
+     * Input that came with the handshake is read next.
+     */
+    public void open(LinkListener delivery, Backlog sends) {
+        this.listener = delivery;
+        this.backlog = sends;
+        outbox.countIn(sends);
+        deadlines.opened(System.nanoTime());
+        answered();
+    }
+
+    private void answered() {
+        drainOutput();
+        resume(PAUSED_FOR_ANSWER);
+        // Not from here: the listener may be inside one of this link's events. The loop runs it next.
+        if (engine.hasWaitingInput()) {
+            loop.execute(this::readWaiting);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------- sending
+
+    /**
+     * Hands {@code message} to the engine with {@code op}; {@code future} or {@code callback} (either may be null) is
+     * told once its bytes are written, and {@code countedBytes} released from the backlog then. {@code op} is a
+     * method reference that captures nothing, so a send from a loop handler allocates no task for it.
+     */
+    public <T> void send(BiConsumer<Connection, T> op, T message, CompletableFuture<Void> future,
+            Consumer<Throwable> callback, long countedBytes) {
+        if (closed || !engine.isOutputOpen()) {
+            refuse(future, callback, countedBytes, config.closedFailure().apply(closeCode));
+            return;
+        }
+        try {
+            op.accept(engine, message);
+        } catch (RuntimeException e) {
+            refuse(future, callback, countedBytes, e);
+            return;
+        }
+        drainOutput();
+        outbox.await(future, callback, countedBytes);
+    }
+
+    private void refuse(CompletableFuture<Void> future, Consumer<Throwable> callback, long countedBytes,
+            Throwable failure) {
+        if (backlog != null) {
+            backlog.release(countedBytes);
+        }
+        Outbox.tell(future, callback, failure);
+    }
+
+    /**
+     * The application's close: starts the closing handshake, or answers the peer's Close; {@code future} completes once
+     * our Close is written, or at once if a Close already went (that is success too).
+     */
+    public void sendClose(int code, String reason, CompletableFuture<Void> future, long countedBytes) {
+        if (closed || !engine.isOutputOpen()) {
+            refuse(future, null, countedBytes, null);
+            return;
+        }
+        send((engine, r) -> engine.close(code, r), reason, future, null, countedBytes);
+    }
+
+    /** Starts the closing handshake (or answers the peer's Close); nothing if a Close was sent. */
+    public void close(int code, String reason) {
+        if (!closed) {
+            engine.close(code, reason);
+            drainOutput();
+        }
+    }
+
+    /** Sends our Close in answer to the peer's Close or violation, now that the handlers have seen it. */
+    public void answerClose() {
+        if (!closed) {
+            engine.answerClose();
+            drainOutput();
+        }
+    }
+
+    /**
+     * Fails the connection for the runtime's reasons (a policy, a slow consumer): a Close with {@code code} if one
+     * can still go, {@link Event.Closed} to the listener, and TCP closed once the Close is written.
+     */
+    public void fail(int code, String reason) {
+        if (!closed) {
+            engine.fail(code, reason);
+            pump();
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------- writing
+
+    private void drainOutput() {
+        if (engine.hasOutput()) {
+            long now = System.nanoTime();
+            for (ByteBuffer b; (b = engine.pollOutput()) != null; ) {
+                outbox.add(b, now);
+            }
+            markDirty();
+        }
+        Connection.State state = engine.state();
+        if (engine.tcpCloseDue()) {
+            closeAfterFlush();
+        } else if (state == Connection.State.LOCAL_CLOSING || state == Connection.State.CLOSED) {
+            deadlines.closing(System.nanoTime());
+        }
+        loop.deadline(nextDeadline());
+    }
 
     private void markDirty() {
-        if (!dirty && phase != Phase.CLOSED) {
+        if (!dirty && !closed) {
             dirty = true;
             loop.markDirty(this);
         }
     }
 
-    /** Close the socket once everything queued is written, or when the linger time is over. */
-    void closeAfterFlush() {
+    /** Closes the socket once everything queued is written, or when the close timeout is over. */
+    private void closeAfterFlush() {
         if (!closeAfterFlush) {
             closeAfterFlush = true;
-            lingerDeadline = System.nanoTime() + config.closeTimeoutNanos();
-            loop.deadline(lingerDeadline);
+            deadlines.linger(System.nanoTime());
         }
         markDirty();
     }
 
-    /** Flushes if output is waiting for this iteration's flush (the loop calls it for each link it marked). */
-    void flushIfDirty() {
+    @Override
+    public void flushIfDirty() {
         if (dirty) {
             flush();
         }
     }
 
-    /** Writes what is queued with gathering writes until done or the socket is full. */
-    void flush() {
+    private void flush() {
         dirty = false;
-        if (phase == Phase.CLOSED) {
+        if (closed) {
             return;
         }
-        ByteBuffer[] gather = loop.gather();
-        boolean finished = false;
+        boolean finished;
         try {
-            // Once even with nothing queued: a TLS transport may have handshake records of its own to write.
-            do {
-                int n = 0;
-                for (ByteBuffer b : out) {
-                    gather[n++] = b;
-                    if (n == gather.length) {
-                        break;
-                    }
-                }
-                long written = transport.write(gather, 0, n);
-                java.util.Arrays.fill(gather, 0, n, null);
-                writtenTotal += written;
-                if (written > 0) {
-                    writeWaitNanos = System.nanoTime();
-                }
-                while (!out.isEmpty() && !out.peekFirst().hasRemaining()) {
-                    loop.framePool().giveBack(out.pollFirst());
-                }
-                if (written == 0 || (!out.isEmpty() && n < gather.length)) {
-                    break; // the socket is full
-                }
-            } while (!out.isEmpty());
-            finished = out.isEmpty() && closeAfterFlush && transport.finishOutput();
+            finished = outbox.flush(transport, System.nanoTime()) && closeAfterFlush && transport.finishOutput();
         } catch (IOException e) {
             abort(e);
             return;
         }
-        completeWritten();
         if (finished) {
-            close();
+            close((Throwable) null);
             return;
         }
-        setInterest(SelectionKey.OP_WRITE, transport.wantsWritable(!out.isEmpty()));
-        if (!out.isEmpty() && config.writeTimeoutNanos() > 0) {
-            loop.deadline(writeWaitNanos + config.writeTimeoutNanos());
-        }
-    }
-
-    private void completeWritten() {
-        settlePending(writtenTotal, null);
-    }
-
-    /** Settles, in order, the waiting sends whose bytes end at or before {@code upTo}; {@code failure} null: success. */
-    private void settlePending(long upTo, Throwable failure) {
-        PendingSend p;
-        while ((p = pendingHead) != null && p.mark <= upTo) {
-            pendingHead = p.next;
-            if (pendingHead == null) {
-                pendingTail = null;
-            }
-            CompletableFuture<Void> future = p.future;
-            SendCallback callback = p.callback;
-            long counted = p.countedBytes;
-            loop.givePendingSend(p);
-            session.release(counted);
-            settle(future, callback, failure);
-        }
+        setInterest(SelectionKey.OP_WRITE, transport.wantsWritable(!outbox.isEmpty()));
+        loop.deadline(nextDeadline());
     }
 
     private void setInterest(int op, boolean on) {
@@ -576,133 +446,91 @@ final class Link implements BinaryReceiver {
         }
     }
 
-    // ---- timers
+    // ---------------------------------------------------------------------------------------------------- timers
 
-    /** Applies whatever timeout is due at {@code now}; returns the next deadline, or Long.MAX_VALUE. */
-    long checkTimeouts(long now) {
-        if (phase == Phase.CLOSED) {
-            return Long.MAX_VALUE;
+    private long nextDeadline() {
+        return deadlines.next(engine.state(), engine.tcpCloseDue(), outbox.waitingSince());
+    }
+
+    @Override
+    public long checkTimeouts(long now) {
+        for (int steps = 0; steps < 4 && !closed; steps++) {
+            switch (deadlines.due(now, engine.state(), engine.tcpCloseDue(), outbox.waitingSince())) {
+                case NOTHING -> {
+                    return nextDeadline();
+                }
+                case LINGER_OVER -> {
+                    LOG.log(System.Logger.Level.DEBUG, "closing {0}: output not written in time", this);
+                    abort(null);
+                }
+                case HANDSHAKE_OVER -> abort(new SocketTimeoutException("opening handshake timed out"));
+                case CLOSE_OVER -> {
+                    engine.receiveEof("close timeout");
+                    pump();
+                    close((Throwable) null);
+                }
+                case WRITE_OVER -> {
+                    // The peer takes none of our output: a Close could not get through the full queue either
+                    LOG.log(System.Logger.Level.DEBUG, "slow consumer {0}: {1} bytes waiting, closing", this,
+                            outbox.waitingBytes());
+                    engine.fail(1008, "slow consumer");
+                    pump();
+                    abort(null);
+                }
+                case PONG_OVER -> {
+                    LOG.log(System.Logger.Level.DEBUG, "no answer to a ping on {0}: closing", this);
+                    // Taken for dead: say why (1001), but wait for neither its Close nor the close timeout
+                    fail(1001, "ping timeout");
+                }
+                case SEND_PING -> {
+                    // RFC 6455 §5.5.2: a Ping "may serve either as a keepalive or as a means to verify that the
+                    // remote endpoint is still responsive"; its payload is the send time, for anyone tracing pongs
+                    engine.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, now));
+                    deadlines.pingSent(now);
+                    drainOutput();
+                }
+                case IDLE_OVER -> {
+                    LOG.log(System.Logger.Level.DEBUG, "idle timeout on {0}", this);
+                    close(1001, "idle timeout");
+                }
+            }
         }
-        if (now >= lingerDeadline) {
-            LOG.log(System.Logger.Level.DEBUG, "closing {0}: output not drained in time", this);
+        return closed ? Deadlines.NEVER : nextDeadline();
+    }
+
+    // ------------------------------------------------------------------------------------------------- the end
+
+    @Override
+    public void goAway() {
+        if (engine.state() == Connection.State.CONNECTING) {
             abort(null);
-            return Long.MAX_VALUE;
+        } else {
+            close(1001, "going away");
         }
-        long next = lingerDeadline;
-        if (phase == Phase.OPENING) {
-            if (now >= openingDeadline) {
-                LOG.log(System.Logger.Level.DEBUG, "handshake timeout on {0}", this);
-                opening.timedOut(this);
-                return phase == Phase.CLOSED ? Long.MAX_VALUE : Math.min(next, lingerDeadline);
-            }
-            return Math.min(next, openingDeadline);
-        }
-        if (engine.nextDeadlineNanos() <= now) {
-            engine.tick(now);
-            pump();
-        }
-        next = Math.min(next, engine.nextDeadlineNanos());
-        if (config.writeTimeoutNanos() > 0 && !out.isEmpty()) {
-            long giveUp = writeWaitNanos + config.writeTimeoutNanos();
-            if (now - giveUp >= 0) {
-                slowConsumer();
-                return Long.MAX_VALUE;
-            }
-            next = Math.min(next, giveUp);
-        }
-        if (config.pingIntervalNanos() > 0 && engine.state() == Connection.State.OPEN) {
-            next = Math.min(next, keepAlive(now));
-        }
-        long idle = config.idleTimeoutNanos();
-        if (idle > 0 && engine.state() == Connection.State.OPEN) {
-            long idleDeadline = lastReadNanos + idle;
-            if (now >= idleDeadline) {
-                LOG.log(System.Logger.Level.DEBUG, "idle timeout on {0}", this);
-                goAway("idle timeout");
-                next = Math.min(next, engine.nextDeadlineNanos());
-            } else {
-                next = Math.min(next, idleDeadline);
-            }
-        }
-        return Math.min(next, lingerDeadline);
     }
 
-    /**
-     * Pings a connection that has been silent for the ping interval; gives up on one that stays silent for the pong
-     * timeout after the Ping. Any input counts as an answer: it proves the peer is there. Returns the next deadline.
-     */
-    private long keepAlive(long now) {
-        if (pingOutstanding && lastReadNanos - pingSentNanos >= 0) {
-            pingOutstanding = false; // answered
-        }
-        if (pingOutstanding) {
-            long giveUp = pingSentNanos + config.pongTimeoutNanos();
-            if (now - giveUp < 0) {
-                return giveUp;
-            }
-            LOG.log(System.Logger.Level.DEBUG, "no answer to a ping on {0}: closing", this);
-            pingOutstanding = false;
-            // The peer is taken for dead: say why (1001), but wait for neither its Close nor the close timeout.
-            engine.fail(CloseCode.GOING_AWAY, "ping timeout");
-            pump();
-            closeAfterFlush();
-            return Long.MAX_VALUE;
-        }
-        long due = lastReadNanos + config.pingIntervalNanos();
-        if (now - due < 0) {
-            return due;
-        }
-        // RFC 6455 §5.5.2: a Ping "may serve either as a keepalive or as a means to verify that the remote endpoint
-        // is still responsive". The payload is ours to choose: the send time, for anyone tracing pongs.
-        engine.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, now));
-        pingSentNanos = now;
-        pingOutstanding = true;
-        pump();
-        return now + config.pongTimeoutNanos();
-    }
-
-    /**
-     * The peer has taken none of our output for the write timeout: it is not reading. A Close could not get through
-     * the full queue, so report 1008 and drop the connection; the queue's memory goes with it.
-     */
-    private void slowConsumer() {
-        LOG.log(System.Logger.Level.DEBUG, "slow consumer {0}: {1} bytes waiting, closing", this, enqueuedTotal
-                - writtenTotal);
-        if (engine.state() != Connection.State.CLOSED) {
-            engine.fail(CloseCode.POLICY_VIOLATION, "slow consumer");
-        }
-        abort(null);
-    }
-
-    // ---- the end
-
-    /** Drops the connection now; {@code cause} (null if none) goes to the handler's onError. */
-    void abort(Throwable cause) {
-        if (phase == Phase.CLOSED) {
+    @Override
+    public void abort(Throwable cause) {
+        if (closed) {
             return;
         }
         if (cause != null) {
             LOG.log(System.Logger.Level.DEBUG, "connection {0} failed: {1}", this, cause.toString());
+            listener.onFailure(this, cause);
         }
-        if (phase == Phase.OPENING) {
-            Opening o = opening;
-            close();
-            o.ended(this, cause);
-            return;
-        }
-        if (cause != null) {
-            session.error(cause);
-        }
-        close();
+        close(cause);
     }
 
-    /** Closes the socket and settles everything that waited on it. */
-    private void close() {
-        if (phase == Phase.CLOSED) {
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the socket; reports the end to the engine and the listener, and fails whatever waited on it. */
+    private void close(Throwable cause) {
+        if (closed) {
             return;
         }
-        Phase was = phase;
-        phase = Phase.CLOSED;
+        closed = true;
         dirty = false;
         loop.remove(this);
         if (key != null) {
@@ -716,40 +544,31 @@ final class Link implements BinaryReceiver {
         if (onClosed != null) {
             onClosed.run();
         }
-        for (ByteBuffer b : out) {
-            loop.framePool().giveBack(b);
+        // No Closed event yet means the connection ended without a closing handshake: the engine reports 1006
+        engine.receiveEof("");
+        for (Event e; (e = engine.pollEvent()) != null; ) {
+            if (e instanceof Event.Closed c) {
+                closeCode = c.code();
+            }
+            listener.onEvent(this, e);
         }
-        out.clear();
-        if (was == Phase.OPEN) {
-            // No Closed event yet means the connection ended without a closing handshake.
-            try {
-                engine.receiveEof();
-                Event event;
-                while ((event = engine.pollEvent()) != null) {
-                    session.event(event);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "engine failed at end of input", e);
+        engine.discardOutput();
+        // Only when someone waits, as few do at the end: filling in an exception's stack trace is not cheap
+        if (outbox.hasWaitingSends() || backlog != null) {
+            Exception failure = config.closedFailure().apply(closeCode);
+            outbox.discard(failure);
+            if (backlog != null) {
+                backlog.end(failure);
             }
-            ByteBuffer unsent;
-            while ((unsent = engine.pollOutput()) != null) {
-                loop.framePool().giveBack(unsent);
-            }
-            session.ended();
-            // Only when a send waits, as few do at close: filling in an exception's stack trace is not cheap
-            if (pendingHead != null) {
-                settlePending(Long.MAX_VALUE,
-                        new ClosedException(session.closeCode(), "WebSocket closed before the send"));
-            }
+        } else {
+            outbox.discard(null);
         }
+        listener.onClosed(this);
     }
 
     @Override
     public String toString() {
-        try {
-            return String.valueOf(channel.getRemoteAddress());
-        } catch (IOException | RuntimeException e) {
-            return "closed socket";
-        }
+        InetSocketAddress remote = remoteAddress();
+        return remote == null ? "closed socket" : remote.toString();
     }
 }

@@ -3,33 +3,33 @@ package io.pado.runtime;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A fixed set of {@link EventLoop}s; new sockets go to them round-robin. Thread-safe. */
-final class LoopGroup {
+public final class LoopGroup {
     private final EventLoop[] loops;
     private final AtomicInteger next = new AtomicInteger();
 
-    LoopGroup(String namePrefix, int count, boolean daemon) {
+    public LoopGroup(String namePrefix, int count, boolean daemon) {
         loops = new EventLoop[count];
         for (int i = 0; i < count; i++) {
             loops[i] = new EventLoop(namePrefix + i, daemon);
         }
     }
 
-    void start() {
+    public void start() {
         for (EventLoop loop : loops) {
             loop.start();
         }
     }
 
-    EventLoop first() {
+    public EventLoop first() {
         return loops[0];
     }
 
-    EventLoop next() {
+    public EventLoop next() {
         return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
     }
 
     /** The connections all loops own now. Safe from any thread. */
-    int linkCount() {
+    public int linkCount() {
         int n = 0;
         for (EventLoop loop : loops) {
             n += loop.linkCount();
@@ -38,7 +38,7 @@ final class LoopGroup {
     }
 
     /** Whether the calling thread is one of these loops. */
-    boolean inAnyLoop() {
+    public boolean inAnyLoop() {
         for (EventLoop loop : loops) {
             if (loop.inLoop()) {
                 return true;
@@ -55,7 +55,7 @@ final class LoopGroup {
      * Sends 1001 to every connection, waits up to {@code millis} for the closing handshakes, then ends the loops,
      * dropping what is left.
      */
-    void stop(long millis) throws InterruptedException {
+    public void stop(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
         var drained = new java.util.concurrent.CountDownLatch(loops.length);
         for (EventLoop loop : loops) {

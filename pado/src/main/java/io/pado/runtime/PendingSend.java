@@ -1,7 +1,7 @@
 package io.pado.runtime;
 
-import io.pado.SendCallback;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A send waiting for its bytes to be written: it completes when the link's written total reaches {@code mark}. Nodes
@@ -13,7 +13,7 @@ final class PendingSend {
     long countedBytes;
     /** Null for a send nobody waits on (a broadcast) or one told through {@code callback}. */
     CompletableFuture<Void> future;
-    /** Null unless the send was made with a {@link SendCallback}. */
-    SendCallback callback;
+    /** Null unless the send was made with a callback: told null once written, or the failure. */
+    Consumer<Throwable> callback;
     PendingSend next;
 }

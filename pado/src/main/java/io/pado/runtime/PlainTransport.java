@@ -5,10 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /** Plain TCP: application bytes are the socket's bytes. Loop thread only. */
-final class PlainTransport implements Transport {
+public final class PlainTransport implements Transport {
     private final SocketChannel channel;
 
-    PlainTransport(SocketChannel channel) {
+    public PlainTransport(SocketChannel channel) {
         this.channel = channel;
     }
 

@@ -2,7 +2,6 @@ package io.pado.runtime;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -24,7 +23,7 @@ import javax.net.ssl.SSLParameters;
  * <p>Buffers are heap buffers (the JDK's ciphers work on arrays); {@code netIn} holds one record, {@code netOut}
  * up to four, so that large messages go out in few system calls. Not thread-safe: the loop thread only.
  */
-final class TlsTransport implements Transport {
+public final class TlsTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(TlsTransport.class.getName());
     /** Bounds every loop below; each step makes progress or stops, so this is never reached in practice. */
     private static final int MAX_STEPS = 256;
@@ -33,7 +32,9 @@ final class TlsTransport implements Transport {
     /** RFC 7301 ALPN: WebSocket (RFC 6455) runs over HTTP/1.1. */
     private static final String[] ALPN = {"http/1.1"};
 
-    private final SocketChannel channel;
+    /** Where the records go: the socket, or a proxy's tunnel over it. */
+    private final Transport lower;
+    private final ByteBuffer[] netOutArray = new ByteBuffer[1];
     private final SSLEngine engine;
     private final int appBufferBytes;
     private final int packetBytes;
@@ -45,32 +46,33 @@ final class TlsTransport implements Transport {
     private boolean inboundClosed;
     private boolean outboundClosing;
 
-    private TlsTransport(SocketChannel channel, SSLEngine engine) throws SSLException {
-        this.channel = channel;
+    private TlsTransport(Transport lower, SSLEngine engine) throws SSLException {
+        this.lower = lower;
         this.engine = engine;
         this.appBufferBytes = engine.getSession().getApplicationBufferSize();
         this.packetBytes = engine.getSession().getPacketBufferSize();
         this.netIn = ByteBuffer.allocate(packetBytes);
         this.netOut = ByteBuffer.allocate(4 * packetBytes);
+        this.netOutArray[0] = netOut;
         engine.beginHandshake();
     }
 
     /** The server's side, with the certificate of {@code context}. */
-    static TlsTransport server(SocketChannel channel, SSLContext context) throws SSLException {
+    public static TlsTransport server(Transport lower, SSLContext context) throws SSLException {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters params = engine.getSSLParameters();
         params.setProtocols(PROTOCOLS);
         params.setApplicationProtocols(ALPN);
         engine.setSSLParameters(params);
-        return new TlsTransport(channel, engine);
+        return new TlsTransport(lower, engine);
     }
 
     /**
      * The client's side toward {@code host}: SNI with the host name (RFC 6066 §3; not for IP literals) and the
      * server's certificate checked against it (RFC 2818 §3.1, RFC 6125), besides the trust chain.
      */
-    static TlsTransport client(SocketChannel channel, SSLContext context, String host, int port)
+    public static TlsTransport client(Transport lower, SSLContext context, String host, int port)
             throws SSLException {
         SSLEngine engine = context.createSSLEngine(host, port);
         engine.setUseClientMode(true);
@@ -82,7 +84,7 @@ final class TlsTransport implements Transport {
             params.setServerNames(List.of(new SNIHostName(host)));
         }
         engine.setSSLParameters(params);
-        return new TlsTransport(channel, engine);
+        return new TlsTransport(lower, engine);
     }
 
     private static boolean isIpLiteral(String host) {
@@ -144,7 +146,7 @@ final class TlsTransport implements Transport {
             netIn.flip();
             netIn = bigger.put(netIn);
         }
-        int n = channel.read(netIn);
+        int n = lower.read(netIn);
         if (n < 0) {
             eof = true;
             return false;
@@ -248,7 +250,7 @@ final class TlsTransport implements Transport {
         if (netOut.position() > 0) {
             netOut.flip();
             try {
-                channel.write(netOut);
+                lower.write(netOutArray, 0, 1);
             } finally {
                 netOut.compact();
             }
@@ -258,7 +260,10 @@ final class TlsTransport implements Transport {
 
     @Override
     public boolean wantsWritable(boolean appQueued) {
-        return netOut.position() > 0 || appQueued && engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP;
+        // Records wait only if the layer below takes bytes now (a proxy's tunnel may not be open yet)
+        boolean recordsWait = netOut.position() > 0
+                || appQueued && engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP;
+        return recordsWait && lower.wantsWritable(true);
     }
 
     @Override
@@ -279,6 +284,6 @@ final class TlsTransport implements Transport {
             engine.wrap(EMPTY, netOut); // close_notify (RFC 8446 §6.1)
         }
         flushNet();
-        return netOut.position() == 0;
+        return netOut.position() == 0 && lower.finishOutput();
     }
 }

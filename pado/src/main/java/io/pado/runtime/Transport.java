@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * What a {@link Link} reads from and writes to: the socket itself ({@link PlainTransport}), or TLS records over it
- * ({@link TlsTransport}). Bytes here are the application's (HTTP and WebSocket frames); a transport turns them into
- * what goes on the wire. Not thread-safe: the owning loop thread only.
+ * What a {@link Link} reads from and writes to: the socket itself ({@link PlainTransport}), TLS records over another
+ * transport ({@link TlsTransport}), or a proxy's tunnel. Bytes here are the application's (HTTP and WebSocket
+ * frames); a transport turns them into what goes on the wire. Transports stack: TLS over a tunnel over the socket.
+ * The interface is all a link needs of what carries its bytes, so that a stream of another protocol (RFC 8441's
+ * WebSocket over an HTTP/2 stream) could carry one. Not thread-safe: the owning loop thread only.
  */
-interface Transport {
+public interface Transport {
 
     /**
      * Reads application bytes into {@code dst} (its position moves). Returns how many, 0 if none are ready yet, or -1

@@ -6,7 +6,6 @@ import io.pado.HttpResponse;
 import io.pado.Server;
 import io.pado.ServerOptions;
 import io.pado.WebSocket;
-import io.pado.protocol.PerMessageDeflate;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;

@@ -1,9 +1,7 @@
 package io.pado.protocol.extension;
 
-import io.pado.protocol.CloseCode;
-import io.pado.protocol.Extension;
-import io.pado.protocol.FrameBuffers;
-import io.pado.protocol.ProtocolException;
+import io.pado.protocol.frame.CloseCode;
+import io.pado.protocol.frame.ProtocolException;
 
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
@@ -110,53 +108,61 @@ public final class DeflateCodec implements Extension {
     }
 
     @Override
-    public ByteBuffer encode(ByteBuffer message) {
-        return encode(message, FrameBuffers.HEAP);
+    public int maxEncodedBytes(int messageBytes) {
+        if (messageBytes < minMessageBytes || messageBytes > maxCompressedMessageBytes) {
+            return -1;
+        }
+        return maxCompressedBytes(messageBytes);
     }
 
-    /** Compresses into buffers from {@code buffers}: the caller gives the result back once it has copied it. */
+    /**
+     * The most a raw deflate of {@code messageBytes} with a sync flush takes: incompressible data goes in stored
+     * blocks of up to 64 KiB with 5 bytes of header each, and the flush adds an empty one; the rest is headroom.
+     */
+    static int maxCompressedBytes(int messageBytes) {
+        return (int) Math.min(Integer.MAX_VALUE - 8, messageBytes + 5L * (messageBytes / 16_000 + 2) + 64);
+    }
+
     @Override
-    public ByteBuffer encode(ByteBuffer message, FrameBuffers buffers) {
-        int length = message.remaining();
-        if (length < minMessageBytes || length > maxCompressedMessageBytes) {
-            return null;
+    public boolean encode(ByteBuffer message, ByteBuffer out) {
+        if (maxEncodedBytes(message.remaining()) < 0) {
+            return false;
         }
         if (deflater == null) {
             deflater = pool.borrowDeflater();
         }
-        ByteBuffer compressed = compress(deflater, message, buffers);
+        compress(deflater, message, out);
         if (!sendContextTakeover) {
             pool.giveBack(deflater);
             deflater = null;
         }
-        return compressed;
+        return true;
     }
 
     /**
-     * Compresses a whole message with {@code deflater} and a sync flush, without the trailing 0x00 0x00 0xFF 0xFF
-     * (RFC 7692 §7.2.1). The message's position does not move; the result is a new buffer.
+     * Compresses a whole message with {@code deflater} and a sync flush into {@code out}, without the trailing
+     * 0x00 0x00 0xFF 0xFF (RFC 7692 §7.2.1); {@code out} needs room for {@link #maxCompressedBytes}. The message's
+     * position does not move; {@code out}'s moves past the compressed bytes.
      */
-    public static ByteBuffer compress(Deflater deflater, ByteBuffer message) {
-        return compress(deflater, message, FrameBuffers.HEAP);
+    public static void compress(Deflater deflater, ByteBuffer message, ByteBuffer out) {
+        deflater.setInput(message.duplicate());
+        int start = out.position();
+        do {
+            deflater.deflate(out, Deflater.SYNC_FLUSH);
+        } while (!deflater.needsInput() && out.hasRemaining());
+        // A full buffer may hold an unfinished flush: never expected with maxCompressedBytes of room
+        if (!deflater.needsInput() || !out.hasRemaining() || out.position() - start < TAIL.length) {
+            throw new IllegalStateException("compressed message does not fit in " + (out.limit() - start)
+                    + " bytes");
+        }
+        out.position(out.position() - TAIL.length);
     }
 
-    /** {@link #compress(Deflater, ByteBuffer)} into buffers from {@code buffers}; those outgrown go back at once. */
-    private static ByteBuffer compress(Deflater deflater, ByteBuffer message, FrameBuffers buffers) {
-        deflater.setInput(message.duplicate());
-        ByteBuffer compressed = buffers.take(Math.max(64, message.remaining() / 2 + 16));
-        while (true) {
-            deflater.deflate(compressed, Deflater.SYNC_FLUSH);
-            if (compressed.hasRemaining()) {
-                break;
-            }
-            ByteBuffer bigger = buffers.take((int) Math.min((long) compressed.limit() * 2, Integer.MAX_VALUE - 8));
-            bigger.put(compressed.flip());
-            buffers.giveBack(compressed);
-            compressed = bigger;
-        }
-        compressed.flip();
-        compressed.limit(compressed.limit() - TAIL.length);
-        return compressed;
+    /** {@link #compress(Deflater, ByteBuffer, ByteBuffer)} into a new heap buffer, positioned at 0. */
+    public static ByteBuffer compress(Deflater deflater, ByteBuffer message) {
+        ByteBuffer out = ByteBuffer.allocate(maxCompressedBytes(message.remaining()));
+        compress(deflater, message, out);
+        return out.flip();
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.pado.protocol.frame;
 
-import io.pado.protocol.CloseCode;
-import io.pado.protocol.ProtocolException;
+import io.pado.protocol.frame.CloseCode;
+import io.pado.protocol.frame.ProtocolException;
 
 import java.nio.ByteBuffer;
 

@@ -25,14 +25,20 @@ public final class Utf8Decoder {
      * @param ascii whether all the bytes are known to be ASCII ({@link Utf8Validator#isAscii()})
      */
     public String decode(ByteBuffer utf8, boolean ascii) {
-        int n = utf8.remaining();
-        if (utf8.hasArray()) {
-            int from = utf8.arrayOffset() + utf8.position();
-            return decode(utf8.array(), from, from + n, ascii);
+        return decode(utf8, utf8.position(), utf8.limit(), ascii);
+    }
+
+    /**
+     * Decodes bytes {@code from} (inclusive) to {@code to} (exclusive) of {@code buf}, which must be valid and complete
+     * UTF-8; the position does not move.
+     */
+    public String decode(ByteBuffer buf, int from, int to, boolean ascii) {
+        if (buf.hasArray()) {
+            return decode(buf.array(), buf.arrayOffset() + from, buf.arrayOffset() + to, ascii);
         }
-        byte[] bytes = new byte[n];
-        utf8.get(utf8.position(), bytes);
-        return decode(bytes, 0, n, ascii);
+        byte[] bytes = new byte[to - from];
+        buf.get(from, bytes);
+        return decode(bytes, 0, bytes.length, ascii);
     }
 
     /** Decodes bytes {@code from} (inclusive) to {@code to} (exclusive) of {@code a}, valid and complete UTF-8. */

@@ -1,4 +1,4 @@
-package io.pado.protocol;
+package io.pado.protocol.frame;
 
 /**
  * The close status codes of RFC 6455 §7.4.1 that an endpoint may send, and the rules for codes received.

@@ -1,18 +1,13 @@
-package io.pado.runtime;
+package io.pado;
 
-import java.util.function.Function;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
-
-import io.pado.Endpoint;
-import io.pado.HttpHandler;
-import io.pado.HttpResponse;
-import io.pado.ServerOptions;
-import io.pado.ServerTls;
-import io.pado.SlowConsumerPolicy;
 import io.pado.protocol.PerMessageDeflate;
-import io.pado.protocol.ExtensionFactory;
-import io.pado.WebSocket;
+import io.pado.runtime.Acceptor;
+import io.pado.runtime.Admission;
+import io.pado.runtime.Config;
+import io.pado.runtime.LoopGroup;
+import io.pado.runtime.PlainTransport;
+import io.pado.runtime.TlsTransport;
+import io.pado.runtime.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -23,24 +18,30 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
- * What a {@link io.pado.Server} runs: a listening socket, a group of event loops, the endpoints and the HTTP
- * handler. Thread-safe.
+ * What a {@link Server} runs: a listening socket, a group of event loops, the endpoints and the HTTP handler; each
+ * accepted connection gets a {@link ServerOpening}. Thread-safe.
  */
-public final class ServerCore {
+final class ServerCore {
     private static final System.Logger LOG = System.getLogger(ServerCore.class.getName());
 
     private final ServerOptions options;
-    /** The extensions to negotiate, made once: permessage-deflate shares its codec pool across connections. */
-    private final List<ExtensionFactory> extensions;
     private final Config config;
     private final Admission admission;
-    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    /** permessage-deflate, made once: it shares its codec pool across connections. */
+    private final Optional<PerMessageDeflate> compression;
+    private final Map<String, Endpoint> exact = new ConcurrentHashMap<>();
+    private final List<Endpoint> templates = new CopyOnWriteArrayList<>();
     private final ThreadFactory virtualThreads = Thread.ofVirtual().name("pado-handler-", 0).factory();
     /** Set by any thread, read by loops. */
     private volatile HttpHandler http = request -> HttpResponse.notFound();
@@ -54,25 +55,24 @@ public final class ServerCore {
     private boolean started;
     private boolean stopped;
 
-    public ServerCore(ServerOptions options) {
+    ServerCore(ServerOptions options) {
         this(options, System::nanoTime);
     }
 
     /** A server whose handshake rate limit reads {@code nanoClock}; tests pass a fake one. */
     ServerCore(ServerOptions options, LongSupplier nanoClock) {
         this.options = options;
-        this.config = Config.of(options);
-        this.extensions = Compressions.factories(options.connection().compression());
-        this.admission = new Admission(options.maxConnectionsPerAddress(), options.handshakeRate(), nanoClock);
+        long keepAlive = options.httpKeepAlive().toNanos();
+        this.config = options.connection().runtimeConfig(options.maxRequestHeadBytes(), options.maxRequestBodyBytes(),
+                keepAlive > 0 ? keepAlive : 1);
+        var rate = options.handshakeRate();
+        this.admission = new Admission(options.maxConnectionsPerAddress(), rate.map(r -> r.permits()).orElse(0),
+                rate.map(r -> r.period().toNanos()).orElse(0L), nanoClock);
+        this.compression = options.connection().compression().map(Compression::engineFactory);
         this.tls = options.tls().map(ServerTls::context).orElse(null);
     }
 
-    /**
-     * New connections use {@code next}'s certificate from now on; open ones keep theirs.
-     *
-     * @throws IllegalStateException if the server was created without TLS
-     */
-    public void reloadCertificate(ServerTls next) {
+    void reloadCertificate(ServerTls next) {
         if (tls == null) {
             throw new IllegalStateException("server has no TLS: set ServerOptions.Builder.tls to serve wss://");
         }
@@ -82,19 +82,56 @@ public final class ServerCore {
 
     private Transport transport(SocketChannel channel) throws IOException {
         SSLContext context = tls;
-        return context == null ? new PlainTransport(channel) : TlsTransport.server(channel, context);
+        var socket = new PlainTransport(channel);
+        return context == null ? socket : TlsTransport.server(socket, context);
     }
 
-    public void endpoint(Endpoint endpoint) {
-        endpoints.put(endpoint.path(), endpoint);
+    void endpoint(Endpoint endpoint) {
+        if (endpoint.isTemplate()) {
+            templates.removeIf(e -> e.path().equals(endpoint.path()));
+            templates.add(endpoint);
+        } else {
+            exact.put(endpoint.path(), endpoint);
+        }
     }
 
-    public void http(HttpHandler handler) {
+    /** The endpoint for {@code path} with its path parameters, or null: an exact path first, then templates. */
+    Map.Entry<Endpoint, Map<String, String>> route(String path) {
+        Endpoint e = exact.get(path);
+        if (e != null) {
+            return Map.entry(e, Map.of());
+        }
+        for (Endpoint t : templates) {
+            Map<String, String> parameters = t.match(path);
+            if (parameters != null) {
+                return Map.entry(t, parameters);
+            }
+        }
+        return null;
+    }
+
+    void http(HttpHandler handler) {
         this.http = handler;
     }
 
-    Endpoint endpoint(String path) {
-        return endpoints.get(path);
+    HttpHandler http() {
+        return http;
+    }
+
+    ServerOptions options() {
+        return options;
+    }
+
+    Config config() {
+        return config;
+    }
+
+    Admission admission() {
+        return admission;
+    }
+
+    Optional<PerMessageDeflate> compression() {
+        return compression;
     }
 
     /** Whether connections use TLS (wss), which makes 443 the default port of the Host header. */
@@ -102,27 +139,11 @@ public final class ServerCore {
         return options.tls().isPresent();
     }
 
-    Admission admission() {
-        return admission;
-    }
-
-    List<ExtensionFactory> extensions() {
-        return extensions;
-    }
-
-    SlowConsumerPolicy slowConsumerPolicy() {
-        return options.connection().slowConsumerPolicy();
-    }
-
-    HttpHandler http() {
-        return http;
-    }
-
     ThreadFactory virtualThreads() {
         return virtualThreads;
     }
 
-    public void start() throws IOException {
+    void start() throws IOException {
         synchronized (lifecycle) {
             if (started) {
                 throw new IllegalStateException("server already started");
@@ -140,8 +161,8 @@ public final class ServerCore {
         }
         address = (InetSocketAddress) channel.getLocalAddress();
         LoopGroup group = new LoopGroup("pado-loop-", options.eventLoops(), false);
-        Acceptor a = new Acceptor(channel, group, config, c -> new ServerOpening(this, config.maxHeadBytes()),
-                this::transport, admission);
+        Supplier<io.pado.runtime.LinkListener> openings = () -> new ServerOpening(this);
+        Acceptor a = new Acceptor(channel, group, config, openings, this::transport, admission);
         group.start();
         var registered = new CompletableFuture<Void>();
         group.first().execute(() -> {
@@ -159,7 +180,7 @@ public final class ServerCore {
                 tls == null ? "ws" : "wss", options.eventLoops());
     }
 
-    public InetSocketAddress address() {
+    InetSocketAddress address() {
         InetSocketAddress a = address;
         if (a == null) {
             throw new IllegalStateException("server not started");
@@ -168,12 +189,12 @@ public final class ServerCore {
     }
 
     /** The TCP connections the loops own now: opening, open or closing; 0 before start and after stop. */
-    public int connections() {
+    int connections() {
         LoopGroup group = loops;
         return group == null ? 0 : group.linkCount();
     }
 
-    public void stop(Duration timeout) {
+    void stop(Duration timeout) {
         LoopGroup running = loops;
         if (running != null && running.inAnyLoop()) {
             // A handler on an event loop (Dispatch.EVENT_LOOP) cannot wait for its own loop to end: stop elsewhere.
@@ -205,16 +226,10 @@ public final class ServerCore {
     /**
      * Queues one message to every target, encoded once: as a plain frame, and, for connections that negotiated
      * permessage-deflate without server context takeover, as one frame compressed once (made only if needed).
-     *
-     * @param payloadBytes the message's payload size, which decides whether it is compressed
-     * @param plain        makes the plain frame
-     * @param compressed   makes the compressed frame with a given factory
      */
-    public int broadcast(Collection<? extends WebSocket> targets, long payloadBytes, Supplier<ByteBuffer> plain,
+    int broadcast(Collection<? extends WebSocket> targets, long payloadBytes, Supplier<ByteBuffer> plain,
             Function<PerMessageDeflate, ByteBuffer> compressed) {
-        PerMessageDeflate deflate = extensions.stream()
-                .filter(PerMessageDeflate.class::isInstance).map(PerMessageDeflate.class::cast)
-                .findFirst().orElse(null);
+        PerMessageDeflate deflate = compression.orElse(null);
         ByteBuffer plainFrame = null;
         ByteBuffer compressedFrame = null;
         int sent = 0;
@@ -240,5 +255,4 @@ public final class ServerCore {
         }
         return sent;
     }
-
 }

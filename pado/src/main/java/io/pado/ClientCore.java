@@ -1,22 +1,19 @@
-package io.pado.runtime;
+package io.pado;
 
-import io.pado.ClientOptions;
-import io.pado.SlowConsumerPolicy;
-import io.pado.Handler;
-import io.pado.Reconnect;
-import io.pado.ReconnectingWebSocket;
-import io.pado.WebSocket;
 import io.pado.protocol.ClientHandshake;
-import io.pado.protocol.ExtensionFactory;
-import io.pado.HandshakeException;
-import io.pado.ProxyException;
-import io.pado.Headers;
+import io.pado.protocol.Connection;
+import io.pado.protocol.PerMessageDeflate;
+import io.pado.runtime.Config;
+import io.pado.runtime.Link;
+import io.pado.runtime.LoopGroup;
+import io.pado.runtime.PlainTransport;
+import io.pado.runtime.TlsTransport;
+import io.pado.runtime.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -30,14 +27,17 @@ import java.util.concurrent.ThreadFactory;
 import java.util.function.IntSupplier;
 import javax.net.ssl.SSLContext;
 
-/** What a {@link io.pado.Client} runs: a group of event loops and the dialing of new connections. Thread-safe. */
-public final class ClientCore {
+/**
+ * What a {@link Client} runs: a group of event loops and the dialing of new connections, each a {@link Link} with a
+ * client engine, the transports it needs (a proxy's tunnel, TLS) and a {@link ClientOpening}. Thread-safe.
+ */
+final class ClientCore {
     private static final System.Logger LOG = System.getLogger(ClientCore.class.getName());
 
     private final ClientOptions options;
     private final Config config;
-    /** The extensions to offer, made once: permessage-deflate shares its codec pool across connections. */
-    private final List<ExtensionFactory> extensions;
+    /** permessage-deflate to offer, made once: it shares its codec pool across connections. */
+    private final Optional<PerMessageDeflate> compression;
     private final LoopGroup loops;
     private final ThreadFactory virtualThreads = Thread.ofVirtual().name("pado-client-handler-", 0).factory();
     /** RFC 6455 §5.3: masking keys come from a strong source of entropy. Thread-safe. */
@@ -48,10 +48,10 @@ public final class ClientCore {
     /** Reconnecting handles that have not stopped yet: added by connect, removed when they stop (any thread). */
     private final Set<Reconnector> reconnectors = ConcurrentHashMap.newKeySet();
 
-    public ClientCore(ClientOptions options) {
+    ClientCore(ClientOptions options) {
         this.options = options;
-        this.config = Config.of(options);
-        this.extensions = Compressions.factories(options.connection().compression());
+        this.config = options.connection().runtimeConfig(options.maxResponseHeadBytes(), 0, 1);
+        this.compression = options.connection().compression().map(Compression::engineFactory);
         this.loops = new LoopGroup("pado-client-loop-", options.eventLoops(), true);
         loops.start();
     }
@@ -60,15 +60,15 @@ public final class ClientCore {
         return virtualThreads;
     }
 
-    SlowConsumerPolicy slowConsumerPolicy() {
-        return options.connection().slowConsumerPolicy();
+    ClientOptions options() {
+        return options;
     }
 
-    IntSupplier maskKeys() {
-        return maskKeys;
+    Config config() {
+        return config;
     }
 
-    public CompletableFuture<WebSocket> connect(URI uri, Handler handler) {
+    CompletableFuture<WebSocket> connect(URI uri, Handler handler) {
         requireOpen();
         check(uri);
         var result = new CompletableFuture<WebSocket>();
@@ -80,7 +80,7 @@ public final class ClientCore {
      * Like {@link #connect}, with a stable handle that reconnects under {@code policy}; the future completes at the
      * first open.
      */
-    public CompletableFuture<ReconnectingWebSocket> connect(URI uri, Handler handler, Reconnect policy) {
+    CompletableFuture<ReconnectingWebSocket> connect(URI uri, Handler handler, Reconnect policy) {
         requireOpen();
         check(uri);
         var reconnector = new Reconnector(this, uri, handler, policy);
@@ -162,18 +162,9 @@ public final class ClientCore {
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("no host in " + uri);
         }
-        ClientHandshake.create(uri, options.subprotocols(), extensions, engineHeaders(options.headers()),
+        ClientHandshake.create(uri, options.subprotocols(), compression, options.headers().fields(),
                 options.origin(),
                 ClientHandshake.newKey(random));
-    }
-
-    private static io.pado.protocol.Headers engineHeaders(Headers headers) {
-        var namesAndValues = new ArrayList<String>(2 * headers.size());
-        headers.forEach((name, value) -> {
-            namesAndValues.add(name);
-            namesAndValues.add(value);
-        });
-        return io.pado.protocol.Headers.of(namesAndValues.toArray(String[]::new));
     }
 
     private boolean isClosed() {
@@ -185,8 +176,8 @@ public final class ClientCore {
     /** Opens a connection to {@code uri} and runs one opening handshake on it; {@code result} says how it went. */
     private void dial(URI uri, Headers headers, Handler handler, CompletableFuture<WebSocket> result) {
         boolean secure = uri.getScheme().equalsIgnoreCase("wss");
-        ClientHandshake handshake = ClientHandshake.create(uri, options.subprotocols(), extensions,
-                engineHeaders(headers), options.origin(), ClientHandshake.newKey(random));
+        ClientHandshake handshake = ClientHandshake.create(uri, options.subprotocols(), compression,
+                headers.fields(), options.origin(), ClientHandshake.newKey(random));
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         int port = Redirect.port(uri);
         SSLContext tls = secure ? options.tls().context() : null;
@@ -202,49 +193,41 @@ public final class ClientCore {
                             : uri.getHost());
                 }
                 SocketChannel channel = SocketChannel.open();
-                Transport transport;
-                Transport socket = new PlainTransport(channel);
+                Link link;
                 try {
                     channel.configureBlocking(false);
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                    transport = tls == null ? socket : TlsTransport.client(channel, tls, uri.getHost(), port);
+                    Transport below = new PlainTransport(channel);
+                    ProxyTunnel tunnel = proxy.isEmpty() ? null : new ProxyTunnel(below, proxy.get().getHostString()
+                            + ":" + proxy.get().getPort(), uri.getHost() + ":" + port,
+                            options.proxy().proxyAuthorization(), options.maxResponseHeadBytes());
+                    if (tunnel != null) {
+                        below = tunnel;
+                    }
+                    Transport transport = tls == null ? below : TlsTransport.client(below, tls, uri.getHost(), port);
+                    var opening = new ClientOpening(this, handler, path, result, tunnel);
+                    link = new Link(loops.next(), channel, transport,
+                            Connection.client(config.settings(), handshake, maskKeys), config, opening);
                 } catch (IOException | RuntimeException e) {
                     channel.close(); // no link owns it yet
                     throw e;
                 }
-                EventLoop loop = loops.next();
-                var handshaking = new ClientOpening(this, handshake, handler, path, result, config.maxHeadBytes());
-                Opening opening = proxy.isEmpty() ? handshaking : new ProxyOpening(
-                        proxy.get().getHostString() + ":" + proxy.get().getPort(), uri.getHost() + ":" + port,
-                        options.proxy().proxyAuthorization(), transport, handshaking, result, config.maxHeadBytes());
-                // Until a proxy's tunnel stands, the link talks plain HTTP with the proxy.
-                Transport first = proxy.isEmpty() ? transport : socket;
-                loop.execute(() -> connect(loop, channel, first, address, opening, result));
+                link.loop().execute(() -> connect(link, channel, address, result));
             } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(e);
             }
         }).start();
     }
 
-    private void connect(EventLoop loop, SocketChannel channel, Transport transport, InetSocketAddress address,
-            Opening opening, CompletableFuture<WebSocket> result) {
-        var link = new Link(loop, channel, transport, config, opening);
+    private static void connect(Link link, SocketChannel channel, InetSocketAddress address,
+            CompletableFuture<WebSocket> result) {
         try {
-            boolean connected = channel.connect(address);
-            link.register(connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
-            if (connected) {
-                opening.connected(link);
-            }
+            link.connect(address);
         } catch (IOException | RuntimeException e) {
             // A refused connect, or a client closed meanwhile: its loop has ended and its selector is gone
             IOException failure = e instanceof IOException io ? io
                     : new IOException("client closed while connecting to " + address, e);
             LOG.log(System.Logger.Level.DEBUG, "connect to {0} failed: {1}", address, e.toString());
-            try {
-                link.abort(failure);
-            } catch (RuntimeException ignored) {
-                // the link was never registered; closing the socket below is all that is left
-            }
             try {
                 channel.close();
             } catch (IOException ignored) {
@@ -254,7 +237,7 @@ public final class ClientCore {
         }
     }
 
-    public void close(Duration timeout) {
+    void close(Duration timeout) {
         if (loops.inAnyLoop()) {
             // A handler on an event loop (Dispatch.EVENT_LOOP) cannot wait for its own loop to end: close elsewhere.
             Thread.ofPlatform().name("pado-client-close").start(() -> close(timeout));

@@ -1,10 +1,8 @@
-package io.pado.runtime;
+package io.pado;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pado.HandshakeException;
-import io.pado.Headers;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.pado.protocol;
+package io.pado.protocol.extension;
 
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
@@ -35,24 +35,18 @@ public interface Extension {
     void decode(ByteBuffer payload, boolean endOfMessage, Consumer<ByteBuffer> out);
 
     /**
-     * Encodes a whole message to send. Returns the encoded payload in a new buffer that the caller then owns, or
-     * null to send this message as it is, without this extension's RSV bits.
-     *
-     * @param message the payload; not modified, its position does not move
+     * The most bytes {@link #encode} may write for a message of {@code messageBytes}, or -1 if this extension does
+     * not encode such a message (it is then sent as it is, without this extension's RSV bits).
      */
-    ByteBuffer encode(ByteBuffer message);
+    int maxEncodedBytes(int messageBytes);
 
     /**
-     * {@link #encode(ByteBuffer)}, but with the result in a buffer from {@code buffers} where the extension can: the
-     * caller copies the encoded bytes into its frames at once and then gives the buffer back to {@code buffers}, so
-     * that encoding allocates nothing. The default returns {@code encode(message)}, a buffer {@code buffers} did not
-     * lend and ignores when it is given back.
+     * Encodes a whole message to send into {@code out}, which has room for {@link #maxEncodedBytes} bytes; its
+     * position moves past what was written. Returns false, writing nothing, to send the message as it is.
      *
      * @param message the payload; not modified, its position does not move
      */
-    default ByteBuffer encode(ByteBuffer message, FrameBuffers buffers) {
-        return encode(message);
-    }
+    boolean encode(ByteBuffer message, ByteBuffer out);
 
     /** Frees what the extension holds (native compressor memory). Called once, when the connection ends. */
     void close();

@@ -1,4 +1,4 @@
-package io.pado.protocol;
+package io.pado.protocol.extension;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.pado.protocol;
+package io.pado.protocol.frame;
 
 /**
  * The peer broke the protocol. It carries the close code to fail the connection with. No stack trace: peers can

@@ -1,6 +1,5 @@
-package io.pado.protocol;
+package io.pado.protocol.extension;
 
-import io.pado.protocol.handshake.ExtensionHeaderParser;
 import io.pado.protocol.handshake.Http;
 
 import java.util.List;

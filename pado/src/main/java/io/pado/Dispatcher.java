@@ -1,4 +1,4 @@
-package io.pado.runtime;
+package io.pado;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;

@@ -1,6 +1,5 @@
-package io.pado.runtime;
+package io.pado;
 
-import io.pado.HandshakeException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;

@@ -1,6 +1,6 @@
-package io.pado.protocol.handshake;
+package io.pado.protocol.extension;
 
-import io.pado.protocol.ExtensionOffer;
+import io.pado.protocol.handshake.Http;
 
 import java.util.ArrayList;
 import java.util.List;

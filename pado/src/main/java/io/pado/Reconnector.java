@@ -1,14 +1,6 @@
-package io.pado.runtime;
+package io.pado;
 
-import io.pado.ClosedException;
-import io.pado.HandshakeException;
-import io.pado.Headers;
-import io.pado.Handler;
-import io.pado.ProxyException;
-import io.pado.Reconnect;
-import io.pado.ReconnectingWebSocket;
-import io.pado.WebSocket;
-import io.pado.protocol.CloseCode;
+import io.pado.protocol.Connection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -47,7 +39,7 @@ final class Reconnector implements ReconnectingWebSocket {
     private Session current;
     private Session last;
     private boolean stopped;
-    private int closeCode = CloseCode.NORMAL.code();
+    private int closeCode = 1000;
     private String closeReason = "";
 
     Reconnector(ClientCore client, URI uri, Handler handler, Reconnect policy) {
@@ -192,7 +184,7 @@ final class Reconnector implements ReconnectingWebSocket {
         client.forget(this);
         if (why == null) {
             closed.complete(null);
-            first.completeExceptionally(new ClosedException(CloseCode.ABNORMAL_CLOSURE,
+            first.completeExceptionally(new ClosedException(1006,
                     "closed before the first connection opened"));
         } else {
             closed.completeExceptionally(why);
@@ -226,7 +218,7 @@ final class Reconnector implements ReconnectingWebSocket {
     }
 
     private <T> CompletableFuture<T> notConnected() {
-        return CompletableFuture.failedFuture(new ClosedException(CloseCode.ABNORMAL_CLOSURE, isStopped()
+        return CompletableFuture.failedFuture(new ClosedException(1006, isStopped()
                 ? "WebSocket is closed" : "not connected: reconnecting to " + uri));
     }
 
@@ -257,7 +249,7 @@ final class Reconnector implements ReconnectingWebSocket {
     @Override
     public CompletableFuture<Void> close(int code, String reason) {
         Objects.requireNonNull(reason, "reason");
-        if (!CloseCode.isValidOnWire(code)) {
+        if (!Connection.isSendableCloseCode(code)) {
             throw new IllegalArgumentException("close code may not be sent: " + code);
         }
         if (reason.getBytes(StandardCharsets.UTF_8).length > 123) {
@@ -315,7 +307,7 @@ final class Reconnector implements ReconnectingWebSocket {
     public void awaitWritable() throws ClosedException, InterruptedException {
         Session s = current();
         if (s == null) {
-            throw new ClosedException(CloseCode.ABNORMAL_CLOSURE, "not connected: reconnecting to " + uri);
+            throw new ClosedException(1006, "not connected: reconnecting to " + uri);
         }
         s.awaitWritable();
     }

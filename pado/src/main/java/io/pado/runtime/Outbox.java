@@ -1,0 +1,162 @@
+package io.pado.runtime;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * What one link has to write: the buffers, in order, and the sends that wait for their bytes to be written. Bytes go
+ * out in gathering writes of up to {@link EventLoop#MAX_GATHER} buffers; a send completes once the written total
+ * passes its last byte, and its count is then released from the {@link Backlog}. Pooled buffers go back to the loop's
+ * pool once written. Not thread-safe: the loop thread only.
+ */
+final class Outbox {
+    private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
+
+    private final EventLoop loop;
+    // Small at first: an idle connection holds it, a busy one grows it once.
+    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(3);
+    /** Sends whose bytes are not all written yet, oldest first: nodes from the loop's free list. */
+    private PendingSend head;
+    private PendingSend tail;
+    private long enqueued;
+    private long written;
+    /** Since when queued output has waited with none of it taken; {@link Deadlines#NEVER} when nothing waits. */
+    private long waitingSince = Deadlines.NEVER;
+    /** Where sends were counted; null until the WebSocket is open. */
+    private Backlog backlog;
+
+    Outbox(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    void countIn(Backlog backlog) {
+        this.backlog = backlog;
+    }
+
+    /** Queues bytes to write after those already queued. */
+    void add(ByteBuffer bytes, long nowNanos) {
+        if (out.isEmpty()) {
+            waitingSince = nowNanos;
+        }
+        out.add(bytes);
+        enqueued += bytes.remaining();
+    }
+
+    /**
+     * Makes the send whose bytes were just queued wait for them: {@code future} or {@code callback} (either may be
+     * null) is told once they are written, and {@code countedBytes} released from the backlog then.
+     */
+    void await(CompletableFuture<Void> future, Consumer<Throwable> callback, long countedBytes) {
+        PendingSend p = loop.takePendingSend();
+        p.mark = enqueued;
+        p.countedBytes = countedBytes;
+        p.future = future;
+        p.callback = callback;
+        if (tail == null) {
+            head = p;
+        } else {
+            tail.next = p;
+        }
+        tail = p;
+    }
+
+    boolean isEmpty() {
+        return out.isEmpty();
+    }
+
+    long waitingSince() {
+        return out.isEmpty() ? Deadlines.NEVER : waitingSince;
+    }
+
+    /** Bytes queued and not yet written. */
+    long waitingBytes() {
+        return enqueued - written;
+    }
+
+    /**
+     * Writes what is queued with gathering writes until all is written or the transport takes no more, then tells
+     * the sends whose bytes are out. Returns whether everything was written.
+     */
+    boolean flush(Transport transport, long nowNanos) throws IOException {
+        ByteBuffer[] gather = loop.gather();
+        // Once even with nothing queued: a TLS transport may have handshake records of its own to write.
+        do {
+            int n = 0;
+            for (ByteBuffer b : out) {
+                gather[n++] = b;
+                if (n == gather.length) {
+                    break;
+                }
+            }
+            long w = transport.write(gather, 0, n);
+            Arrays.fill(gather, 0, n, null);
+            written += w;
+            if (w > 0) {
+                waitingSince = nowNanos;
+            }
+            while (!out.isEmpty() && !out.peekFirst().hasRemaining()) {
+                loop.framePool().giveBack(out.pollFirst());
+            }
+            if (w == 0 || (!out.isEmpty() && n < gather.length)) {
+                break; // the socket is full
+            }
+        } while (!out.isEmpty());
+        settle(written, null);
+        return out.isEmpty();
+    }
+
+    /** The socket is gone: buffers go back to the pool, and every waiting send fails with {@code failure}. */
+    void discard(Throwable failure) {
+        for (ByteBuffer b : out) {
+            loop.framePool().giveBack(b);
+        }
+        out.clear();
+        settle(Long.MAX_VALUE, failure);
+    }
+
+    /** Whether a send still waits (so that its failure is worth making). */
+    boolean hasWaitingSends() {
+        return head != null;
+    }
+
+    /** Tells, in order, the sends whose bytes end at or before {@code upTo}; {@code failure} null for success. */
+    private void settle(long upTo, Throwable failure) {
+        PendingSend p;
+        while ((p = head) != null && p.mark <= upTo) {
+            head = p.next;
+            if (head == null) {
+                tail = null;
+            }
+            CompletableFuture<Void> future = p.future;
+            Consumer<Throwable> callback = p.callback;
+            long counted = p.countedBytes;
+            loop.givePendingSend(p);
+            if (backlog != null) {
+                backlog.release(counted);
+            }
+            tell(future, callback, failure);
+        }
+    }
+
+    /** Tells a send's future or callback how it ended ({@code failure} null: written). */
+    static void tell(CompletableFuture<Void> future, Consumer<Throwable> callback, Throwable failure) {
+        if (future != null) {
+            if (failure == null) {
+                future.complete(null);
+            } else {
+                future.completeExceptionally(failure);
+            }
+        }
+        if (callback != null) {
+            try {
+                callback.accept(failure);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "a send callback failed", e);
+            }
+        }
+    }
+}
