@@ -1,6 +1,6 @@
 package io.pado;
 
-import io.pado.protocol.Connection;
+import io.pado.protocol.ServerFrames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +118,7 @@ public final class Server implements AutoCloseable {
      */
     public int broadcast(Collection<? extends WebSocket> targets, String text) {
         ByteBuffer utf8 = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)); // encoded once for both frames
-        return core.broadcast(targets, utf8.remaining(), () -> Connection.encodeServerTextUtf8(utf8),
+        return core.broadcast(targets, utf8.remaining(), () -> ServerFrames.textUtf8(utf8),
                 deflate -> deflate.encodeServerTextUtf8(utf8));
     }
 
@@ -130,7 +130,7 @@ public final class Server implements AutoCloseable {
      */
     public int broadcast(Collection<? extends WebSocket> targets, ByteBuffer data) {
         ByteBuffer copy = data.duplicate();
-        return core.broadcast(targets, copy.remaining(), () -> Connection.encodeServerBinary(copy),
+        return core.broadcast(targets, copy.remaining(), () -> ServerFrames.binary(copy),
                 deflate -> deflate.encodeServerBinary(copy));
     }
 

@@ -2,52 +2,24 @@ package io.pado.protocol;
 
 import io.pado.protocol.extension.Extension;
 import io.pado.protocol.extension.ExtensionFactory;
-import io.pado.protocol.extension.ExtensionOffer;
 import io.pado.protocol.frame.CloseCode;
 import io.pado.protocol.frame.Opcode;
 import io.pado.protocol.frame.ProtocolException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 
 /**
- * One WebSocket connection as RFC 6455 sees it, for either {@link Role}, from the opening handshake to the end. It
- * touches no socket, starts no thread, reads no clock and never calls out: the caller feeds it received bytes and
- * requests, then takes out events and the bytes to write.
- *
- * <p>The loop a runtime runs around it:
- * {@snippet :
- * do {
- *     connection.receive(input);                  // parses until one event is ready, or the input ends
- *     for (Event e; (e = connection.pollEvent()) != null; ) {
- *         handle(e);                              // Upgrade, Opened, Text, Binary, Ping, Closed ...
- *     }
- * } while (input.hasRemaining() || connection.hasWaitingInput());
- * for (ByteBuffer out; (out = connection.pollOutput()) != null; ) {
- *     write(out);                                 // in order; handshake answers, Pongs and Closes are here too
- * }
- * if (connection.tcpCloseDue()) {
- *     closeSocket();                              // after the output above is written
- * }
- * }
- *
- * <p><b>States.</b> {@link State#CONNECTING}: a server reads HTTP requests and answers each one (a plain request with
- * {@link #respond}, an upgrade with {@link #accept} or {@link #reject}); a client has queued its request and reads
- * the answer. {@link State#OPEN}: messages both ways. {@link State#LOCAL_CLOSING}: we sent a Close and wait for the
- * peer's. {@link State#REMOTE_CLOSING}: the peer sent a Close, or broke the protocol; {@link Event.Closed} is
- * reported and our Close waits for {@link #answerClose()}, so that answers to the messages before it go first.
- * {@link State#CLOSED}: over; {@link #tcpCloseDue()} says when to close TCP (a client waits for the server to).
+ * One WebSocket connection as RFC 6455 sees it, for either {@link Role}, from the opening handshake to the end: it
+ * touches no socket, starts no thread, reads no clock and never calls out. The caller feeds it received bytes and
+ * requests, then takes out events and the bytes to write; the package comment shows the loop and the states.
  *
  * <p><b>Input never throws.</b> A peer that breaks the protocol fails the connection (RFC 6455 §7.1.7) with 1002,
  * 1007 or 1009; a bad opening request is answered with its HTTP status. Any split of the same bytes gives the same
- * events. Timeouts are the caller's: it knows the time, the engine knows the state.
- *
- * <p>Not thread-safe: one thread owns a connection.
+ * events. Not thread-safe: one thread owns a connection.
  */
 public final class Connection {
     private static final int MAX_CONTROL_PAYLOAD = 125;
@@ -67,18 +39,11 @@ public final class Connection {
     private List<Extension> extensions = List.of();
     private Inbound inbound;
 
-    // CONNECTING, server: requests are read; one waits for its answer at a time
-    private RequestReader requests;
-    private RequestHead answering;
-    private UpgradeRequest upgrading;
-    private boolean closeAfterAnswer;
+    /** The opening handshake, until the WebSocket is open or the connection ends. */
+    private Opening opening;
     /** Bytes that came after the upgrade request: the first frames. */
     private ByteBuffer early;
-    // CONNECTING, client
-    private ClientHandshake handshake;
-    private ResponseParser responseParser;
 
-    // Closing
     private boolean closedReported;
     /** REMOTE_CLOSING: the code our Close answers with (-1 for none), and whether the peer failed. */
     private int answerCode;
@@ -96,7 +61,7 @@ public final class Connection {
     /** A server's connection, reading the first HTTP request. */
     public static Connection server(Settings settings) {
         var c = new Connection(Role.SERVER, settings, null, State.CONNECTING);
-        c.requests = new RequestReader(settings);
+        c.opening = Opening.server(settings);
         return c;
     }
 
@@ -108,9 +73,7 @@ public final class Connection {
      */
     public static Connection client(Settings settings, ClientHandshake handshake, IntSupplier maskKeys) {
         var c = new Connection(Role.CLIENT, settings, Objects.requireNonNull(maskKeys, "maskKeys"), State.CONNECTING);
-        c.handshake = Objects.requireNonNull(handshake, "handshake");
-        c.responseParser = new ResponseParser(settings.maxHeadBytes());
-        c.outbound.raw(handshake.request());
+        c.opening = Opening.client(settings, Objects.requireNonNull(handshake, "handshake"), c.outbound);
         return c;
     }
 
@@ -129,10 +92,7 @@ public final class Connection {
         return state;
     }
 
-    /**
-     * Makes outgoing frames, and received binary messages that come in pieces, use buffers from {@code buffers}
-     * (default {@link FrameBuffers#HEAP}). Set it before the first byte.
-     */
+    /** Takes frames, and binary messages that come in pieces, from {@code buffers}; before the first byte. */
     public void useFrameBuffers(FrameBuffers buffers) {
         this.buffers = Objects.requireNonNull(buffers, "buffers");
         outbound.useFrameBuffers(buffers);
@@ -156,13 +116,7 @@ public final class Connection {
     public void receive(ByteBuffer data) {
         try {
             switch (state) {
-                case CONNECTING -> {
-                    if (role == Role.SERVER) {
-                        readRequest(data);
-                    } else {
-                        readResponse(data);
-                    }
-                }
+                case CONNECTING -> readOpening(data);
                 case OPEN, LOCAL_CLOSING -> readFrame(data);
                 // RFC 6455 §5.5.1, §7.1.7: nothing is read after a Close or a failure
                 case REMOTE_CLOSING, CLOSED -> data.position(data.limit());
@@ -180,16 +134,13 @@ public final class Connection {
     /** Whether bytes received earlier wait to be read by the next {@link #receive}, even an empty one. */
     public boolean hasWaitingInput() {
         return switch (state) {
-            case CONNECTING -> requests != null && answering == null && requests.hasWaitingInput();
+            case CONNECTING -> opening.hasWaitingInput();
             case OPEN, LOCAL_CLOSING -> early != null || inbound.hasReady();
             case REMOTE_CLOSING, CLOSED -> false;
         };
     }
 
-    /**
-     * The TCP connection ended: the peer closed its side, or the socket broke or was given up on (a close timeout,
-     * with {@code reason} saying so). Reports 1006 if no Close was reported and frees the extensions.
-     */
+    /** TCP ended, or was given up on ({@code reason}: a close timeout): reports 1006 if nothing was reported. */
     public void receiveEof(String reason) {
         if (state != State.CONNECTING) {
             report(CloseCode.ABNORMAL_CLOSURE, reason);
@@ -202,63 +153,32 @@ public final class Connection {
         return events.poll();
     }
 
-    private void readRequest(ByteBuffer data) throws HandshakeException {
-        if (answering != null) {
-            closeAfterAnswer |= !requests.keep(data);
-            return;
+    private void readOpening(ByteBuffer data) throws HandshakeException {
+        Event event = opening.read(data, outbound);
+        if (event instanceof Event.Opened) {
+            opened(opening.negotiated());
         }
-        Event request = requests.read(data, outbound);
-        if (request instanceof Event.Request r) {
-            answering = r.head();
-        } else if (request instanceof Event.Upgrade u) {
-            answering = u.request().head();
-            upgrading = u.request();
+        if (event != null) {
+            events.add(event);
         }
-        if (request != null) {
-            events.add(request);
-        }
-    }
-
-    private void readResponse(ByteBuffer data) throws HandshakeException {
-        ResponseHead head = responseParser.parse(data);
-        if (head == null) {
-            return;
-        }
-        ClientHandshake.Result result;
-        try {
-            result = handshake.validate(head);
-        } catch (RuntimeException e) {
-            // An extension factory that failed: a pado bug, not the server's; the details go with the cause
-            var failure = new HandshakeException(0, "internal error", head.headers());
-            failure.initCause(e);
-            throw failure;
-        }
-        opened(result.extensions());
-        events.add(new Event.Opened(result.subprotocol(), result.response()));
     }
 
     private void readFrame(ByteBuffer data) {
-        Event event = null;
-        if (early != null) {
-            event = inbound.next(early);
-            if (!early.hasRemaining()) {
-                early = null;
-            }
+        ByteBuffer source = early != null ? early : data;
+        Event event = inbound.next(source);
+        if (source == early && !early.hasRemaining()) {
+            early = null;
         }
-        if (event == null && early == null) {
-            event = inbound.next(data);
+        if (event instanceof Event.Closed close) {
+            peerClosed(close);
+            return;
         }
-        switch (event) {
-            case null -> { }
-            case Event.Ping ping -> {
-                // RFC 6455 §5.5.2: a Ping is answered with a Pong carrying the same data
-                if (isOutputOpen()) {
-                    outbound.control(Opcode.PONG, ping.data());
-                }
-                events.add(ping);
-            }
-            case Event.Closed close -> peerClosed(close);
-            default -> events.add(event);
+        if (event instanceof Event.Ping ping && isOutputOpen()) {
+            // RFC 6455 §5.5.2: a Ping is answered with a Pong carrying the same data
+            outbound.control(Opcode.PONG, ping.data());
+        }
+        if (event != null) {
+            events.add(event);
         }
     }
 
@@ -299,9 +219,9 @@ public final class Connection {
     // ------------------------------------------------------------------------------------------------- opening
 
     /**
-     * Accepts the upgrade request just reported ({@link Event.Upgrade}): negotiates permessage-deflate if the client
-     * offered it and {@code compression} is given, queues the 101 response and opens the WebSocket. If an extension factory fails, the
-     * request is answered with 500 and {@link Event.Refused} carries the failure as its cause.
+     * Accepts the upgrade request just reported ({@link Event.Upgrade}): negotiates permessage-deflate if offered and
+     * {@code compression} is given, queues the 101 and opens the WebSocket. A factory that fails makes it a 500, and
+     * {@link Event.Refused} carries the failure as its cause.
      *
      * @param subprotocol  one of the subprotocols the client offered, or empty
      * @param extraHeaders more response fields, such as {@code Set-Cookie}; none the handshake writes itself
@@ -314,48 +234,22 @@ public final class Connection {
 
     /** {@link #accept(Optional, Optional, Headers)} with any extensions, in the order the server prefers them. */
     void accept(Optional<String> subprotocol, List<ExtensionFactory> extensions, Headers extraHeaders) {
-        if (upgrading == null) {
-            throw new IllegalStateException("no upgrade request waits for an answer");
-        }
-        List<ExtensionFactory.Accepted> accepted;
+        requireOpening();
+        List<Extension> negotiated;
         try {
-            accepted = ServerHandshake.negotiateExtensions(extensions, upgrading.extensions());
-        } catch (RuntimeException e) {
-            var failure = new HandshakeException(500, "internal error");
-            failure.initCause(e);
+            negotiated = opening.accept(subprotocol, extensions, extraHeaders, outbound);
+        } catch (HandshakeException failure) {
             refuse(failure);
             return;
         }
-        List<ExtensionOffer> responses = new ArrayList<>(accepted.size());
-        List<Extension> negotiated = new ArrayList<>(accepted.size());
-        for (ExtensionFactory.Accepted a : accepted) {
-            responses.add(a.response());
-            negotiated.add(a.extension());
-        }
-        try {
-            outbound.raw(ServerHandshake.accept(upgrading, subprotocol, responses, extraHeaders));
-        } catch (IllegalArgumentException e) {
-            negotiated.forEach(Extension::close);
-            throw e;
-        }
-        early = requests.takeWaiting();
-        requests = null;
-        answering = null;
-        upgrading = null;
-        opened(List.copyOf(negotiated));
+        early = opening.takeEarlyFrames();
+        opened(negotiated);
     }
 
-    /**
-     * Refuses the upgrade request just reported with {@code refusal}'s status, headers and message, and ends the
-     * connection once that is written.
-     *
-     * @throws IllegalStateException if no upgrade request waits for an answer
-     */
+    /** Refuses the upgrade request just reported with {@code refusal}'s status, headers and message; ends. */
     public void reject(HandshakeException refusal) {
-        if (upgrading == null) {
-            throw new IllegalStateException("no upgrade request waits for an answer");
-        }
-        outbound.raw(ServerHandshake.reject(refusal));
+        requireOpening();
+        opening.reject(refusal, outbound);
         finish();
     }
 
@@ -368,17 +262,15 @@ public final class Connection {
      * @throws IllegalArgumentException if the status is not 100-599 or a header cannot be sent
      */
     public void respond(int status, Headers headers, byte[] body, Persistence persistence) {
-        if (answering == null || upgrading != null) {
-            throw new IllegalStateException("no plain request waits for an answer");
-        }
-        if (status < 100 || status > 599) {
-            throw new IllegalArgumentException("bad HTTP status: " + status);
-        }
-        boolean close = persistence == Persistence.CLOSE || closeAfterAnswer || RequestReader.clientCloses(answering);
-        outbound.raw(RequestReader.response(answering, status, headers, body, close));
-        answering = null;
-        if (close) {
+        requireOpening();
+        if (opening.respond(status, headers, body, persistence, outbound)) {
             finish();
+        }
+    }
+
+    private void requireOpening() {
+        if (state != State.CONNECTING || opening == null) {
+            throw new IllegalStateException("no request waits for an answer in state " + state);
         }
     }
 
@@ -387,8 +279,7 @@ public final class Connection {
         inbound = new Inbound(role, settings, negotiated);
         inbound.useFrameBuffers(buffers);
         outbound.useExtensions(negotiated);
-        handshake = null;
-        responseParser = null;
+        opening = null;
         state = State.OPEN;
     }
 
@@ -400,25 +291,19 @@ public final class Connection {
         outbound.text(text);
     }
 
-    /**
-     * Queues a binary message. The position of {@code data} does not move; on the server side a large payload is
-     * written from {@code data} itself, so it must not change until the output holding it has been written.
-     */
+    /** Queues a binary message; a server writes a large one from {@code data}, unchanged until it is written. */
     public void sendBinary(ByteBuffer data) {
         requireOutputOpen();
         outbound.binary(data, false);
     }
 
-    /**
-     * Queues a binary message whose bytes are copied into the frames now, so {@code data} may change as soon as this
-     * returns: for a buffer that is about to be reused, such as a view of the read buffer.
-     */
+    /** Queues a binary message copied into its frame now: {@code data} may change once this returns. */
     public void sendBinaryCopy(ByteBuffer data) {
         requireOutputOpen();
         outbound.binary(data, true);
     }
 
-    /** Queues a Ping with up to 125 bytes of data; the position of {@code data} does not move. */
+    /** Queues a Ping of up to 125 bytes; {@code data}'s position does not move. */
     public void sendPing(ByteBuffer data) {
         sendControl(Opcode.PING, data);
     }
@@ -436,10 +321,7 @@ public final class Connection {
         outbound.control(opcode, data);
     }
 
-    /**
-     * Queues a frame made by {@link #encodeServerText} or {@link #encodeServerBinary}; a duplicate is queued, so the
-     * same buffer can go to many connections. Server role only.
-     */
+    /** Queues a duplicate of a frame made once for many ({@link ServerFrames}). Server role only. */
     public void sendEncoded(ByteBuffer frame) {
         if (role != Role.SERVER) {
             throw new IllegalStateException("only a server sends pre-encoded frames");
@@ -478,9 +360,8 @@ public final class Connection {
     }
 
     /**
-     * Sends the Close that answers the peer's Close (echoing its code, RFC 6455 §5.5.1) or reports its violation
-     * (§7.1.7), once the application has seen {@link Event.Closed} and answered the messages before it. Does nothing
-     * in other states.
+     * In REMOTE_CLOSING, sends the Close that answers the peer's (echoing its code, RFC 6455 §5.5.1) or reports its
+     * violation (§7.1.7), once the application has seen {@link Event.Closed} and answered the messages before it.
      */
     public void answerClose() {
         if (state == State.REMOTE_CLOSING) {
@@ -490,9 +371,8 @@ public final class Connection {
     }
 
     /**
-     * Fails the connection for the runtime's own reasons (RFC 6455 §7.1.7): a handler that threw (1011), a policy
-     * (1008), a peer taken for dead (1001). Sends a Close with {@code code} if none was sent, reports
-     * {@link Event.Closed} and asks for TCP to be closed.
+     * Fails the connection for the caller's reasons (RFC 6455 §7.1.7: a policy, a peer taken for dead): sends a Close
+     * with {@code code} if none was sent, reports {@link Event.Closed} and asks for TCP to be closed.
      */
     public void fail(int code, String reason) {
         if (isOutputOpen()) {
@@ -527,33 +407,14 @@ public final class Connection {
         return tcpCloseDue;
     }
 
-    /** Gives back the pooled buffers of output that will never be written (the socket is gone). */
+    /** Gives back the pooled buffers of output that will never be written. */
     public void discardOutput() {
         outbound.discard();
     }
 
-    /**
-     * Whether a frame compressed once for many connections ({@link PerMessageDeflate#encodeServerText}) may go to
-     * this one for a message of {@code messageBytes}: it negotiated permessage-deflate without server context
-     * takeover, and would compress such a message.
-     */
+    /** Whether a frame compressed once for many may go here for a message of {@code messageBytes}. */
     public boolean takesSharedCompressedFrames(long messageBytes) {
         return PerMessageDeflate.takesSharedFrames(extensions, messageBytes);
-    }
-
-    /** Encodes a text message already in UTF-8 (its remaining bytes) once as an unmasked server frame. */
-    public static ByteBuffer encodeServerTextUtf8(ByteBuffer utf8) {
-        return Outbound.serverFrame(0x80 | Opcode.TEXT, utf8);
-    }
-
-    /** Encodes a text message once as an unmasked server frame, for {@link #sendEncoded} to many connections. */
-    public static ByteBuffer encodeServerText(CharSequence text) {
-        return encodeServerTextUtf8(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** Encodes a binary message once as an unmasked server frame, for {@link #sendEncoded} to many connections. */
-    public static ByteBuffer encodeServerBinary(ByteBuffer data) {
-        return Outbound.serverFrame(0x80 | Opcode.BINARY, data);
     }
 
     /** Whether {@code code} may be sent in a Close: 1000–1003, 1007–1014, 3000–4999 (RFC 6455 §7.4). */
@@ -578,7 +439,7 @@ public final class Connection {
         state = State.CLOSED;
         tcpCloseDue = true;
         early = null;
-        requests = null;
+        opening = null;
         if (inbound != null) {
             inbound.release();
         }

@@ -197,7 +197,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
 
     /**
      * Encodes a text message once as a compressed server frame (RSV1 set), for {@link Connection#sendEncoded} to every
-     * connection for which {@link #takesSharedFrames} holds; the others get {@link Connection#encodeServerText}.
+     * connection for which {@link #takesSharedFrames} holds; the others get {@link ServerFrames#text}.
      */
     public ByteBuffer encodeServerText(CharSequence text) {
         return encodeServerFrame(Opcode.TEXT, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
@@ -233,7 +233,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
      * {@link #encodeServerBinary} for a message of {@code messageBytes}: it uses permessage-deflate without server
      * context takeover, and we would compress such a message for it.
      */
-    public static boolean takesSharedFrames(List<Extension> negotiated, long messageBytes) {
+    static boolean takesSharedFrames(List<Extension> negotiated, long messageBytes) {
         for (Extension extension : negotiated) {
             if (extension instanceof DeflateCodec codec) {
                 return codec.takesSharedFrames(messageBytes);

@@ -602,8 +602,8 @@ class ConnectionTest {
 
         @Test
         void encodedFrameGoesToManyServerConnections() {
-            ByteBuffer frame = Connection.encodeServerText("to all");
-            ByteBuffer binary = Connection.encodeServerBinary(ByteBuffer.wrap(new byte[] {1}));
+            ByteBuffer frame = ServerFrames.text("to all");
+            ByteBuffer binary = ServerFrames.binary(ByteBuffer.wrap(new byte[] {1}));
             for (int i = 0; i < 3; i++) {
                 Engine server = Engine.server();
                 server.connection.sendEncoded(frame);

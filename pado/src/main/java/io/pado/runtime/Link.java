@@ -18,31 +18,23 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * One TCP connection owned by an {@link EventLoop}: its socket and {@link Transport}, its protocol engine, its
- * {@link Outbox} and its {@link Deadlines}. It reads into the loop's buffer, feeds the engine until the input is
- * read, and hands each event to its {@link LinkListener}; it writes what the engine and the sends queued, in one
- * gathering write per loop iteration. The engine never calls out, and nothing here calls the listener back from a
- * call the listener made: events go up only from {@link #read()}, timeouts and the end.
- *
- * <p>Not thread-safe: every method runs on the loop thread. Other threads reach a link through
- * {@link EventLoop#execute(Runnable)}.
+ * One TCP connection owned by an {@link EventLoop}: its {@link Wire}, its protocol engine, its {@link Outbox} and its
+ * {@link Deadlines}. It feeds what it reads to the engine and hands each event up to its {@link LinkListener}; it
+ * writes what the engine and the sends queued, once per loop iteration. Events go up only from reads, timeouts and
+ * the end, never from a call the listener made. Loop thread only; others use {@link EventLoop#execute(Runnable)}.
  */
 public final class Link implements LoopMember {
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
     /** Reads of already-buffered TLS input per readiness, before other links get a turn. */
     private static final int MAX_READ_ROUNDS = 4;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
-    /** Reading is paused while a request waits for the application's answer. */
+    // Why reading is paused: a request waits for its answer, the output or the handlers are behind
     public static final int PAUSED_FOR_ANSWER = 1;
-    /** Reading is paused while the output queued is over the high-water mark. */
     public static final int PAUSED_FOR_OUTPUT = 2;
-    /** Reading is paused while handlers on other threads are behind. */
     public static final int PAUSED_FOR_HANDLERS = 4;
 
     private final EventLoop loop;
-    private final SocketChannel channel;
-    private final Transport transport;
+    private final Wire wire;
     private final Connection engine;
     private final Config config;
     private final Outbox outbox;
@@ -50,49 +42,42 @@ public final class Link implements LoopMember {
     private LinkListener listener;
     /** Where sends are counted, from the moment the WebSocket opens. */
     private Backlog backlog;
-    private SelectionKey key;
-    /** Why reading is paused, as bits; reading resumes when none is left. */
-    private int pausedBy;
     private int closeCode = 1006;
     private boolean closed;
     private boolean closeAfterFlush;
-    private boolean inputEnded;
     private boolean dirty;
-    /** Runs once the socket is closed: the acceptor's per-address count. */
-    private Runnable onClosed;
 
     public Link(EventLoop loop, SocketChannel channel, Transport transport, Connection engine, Config config,
             LinkListener listener) {
         this.loop = loop;
-        this.channel = channel;
-        this.transport = transport;
+        this.wire = new Wire(channel, transport);
         this.engine = engine;
         this.config = config;
         this.listener = listener;
-        this.outbox = new Outbox(loop);
+        this.outbox = new Outbox(loop, engine);
         this.deadlines = new Deadlines(config, System.nanoTime());
         engine.useFrameBuffers(loop.framePool());
     }
 
-    /** Sets what to run once the socket is closed; call before {@link #register}. */
+    /** What to run once the socket is closed (the acceptor's count per address); set before registering. */
     void onClosed(Runnable action) {
-        this.onClosed = action;
+        wire.onClosed(action);
     }
 
-    /** Registers with the loop's selector for {@code ops} and arms the handshake timeout. */
     void register(int ops) throws IOException {
-        key = loop.register(channel, ops, this);
+        wire.register(loop, ops, this);
         loop.add(this);
         loop.deadline(nextDeadline());
     }
 
     /** Client: starts connecting to {@code address} (the server or a proxy); the engine's request goes out then. */
     public void connect(InetSocketAddress address) throws IOException {
-        boolean connected = channel.connect(address);
-        register(connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+        boolean connected = wire.connect(address, loop, this);
+        loop.add(this);
         if (connected) {
             drainOutput();
         }
+        loop.deadline(nextDeadline());
     }
 
     public EventLoop loop() {
@@ -101,31 +86,21 @@ public final class Link implements LoopMember {
 
     /** The other end's address, or null once the socket is closed. Safe from any thread. */
     public InetSocketAddress remoteAddress() {
-        try {
-            return (InetSocketAddress) channel.getRemoteAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return wire.remoteAddress();
     }
 
-    /**
-     * Whether a frame compressed once for many may go to this connection for a message of {@code messageBytes}.
-     * Safe from any thread once the WebSocket is open: what it reads is settled by then.
-     */
+    /** Whether a frame compressed once for many may go here; from any thread once the WebSocket is open. */
     public boolean takesSharedCompressedFrames(long messageBytes) {
         return engine.takesSharedCompressedFrames(messageBytes);
     }
-
     // ------------------------------------------------------------------------------------------------ reading
 
     @Override
     public void ready(SelectionKey k) {
         try {
             if (k.isConnectable()) {
-                channel.finishConnect();
-                k.interestOps(SelectionKey.OP_READ);
-                drainOutput(); // the request, or a TLS hello, waits
-                markDirty();
+                wire.finishConnect();
+                drainOutput(); // the request, or TLS's hello, goes out now
                 return;
             }
             if (k.isReadable()) {
@@ -143,45 +118,45 @@ public final class Link implements LoopMember {
 
     private void read() throws IOException {
         // TLS may leave whole records unwrapped when the read buffer fills; the selector will not report them again.
-        for (int round = 0; round < MAX_READ_ROUNDS; round++) {
+        for (int round = 0; !closed && wire.reading(); round++) {
             readOnce();
-            if (closed || inputEnded || pausedBy != 0 || !transport.hasBufferedInput()) {
+            if (!wire.transport().hasBufferedInput()) {
                 break;
             }
             if (round == MAX_READ_ROUNDS - 1) {
                 loop.execute(this::readBuffered); // let other links have their turn first
+                break;
             }
         }
-        if (!closed && transport.flushAfterRead(!outbox.isEmpty())) {
+        if (!closed && wire.transport().flushAfterRead(!outbox.isEmpty())) {
             markDirty();
         }
-        // Answers to this input go out now rather than after every other ready link's: their pooled frames come
-        // back before the next link takes some, so a burst over many links needs few buffers.
+        // Now, not after every other ready link: pooled frames come back before the next link takes some
         flushIfDirty();
     }
 
+    /** Reads what the selector cannot see: the engine's kept input, TLS records already read. */
     private void readBuffered() {
-        if (!closed && pausedBy == 0 && transport.hasBufferedInput()) {
-            try {
-                read();
-            } catch (IOException e) {
-                abort(e);
+        try {
+            if (!closed && engine.hasWaitingInput()) {
+                feed(EMPTY);
             }
+            read();
+        } catch (IOException e) {
+            abort(e);
         }
     }
 
     private void readOnce() throws IOException {
-        ByteBuffer buf = loop.readBuffer();
-        buf.clear();
-        int n = transport.read(buf);
+        ByteBuffer buf = loop.readBuffer().clear();
+        int n = wire.read(buf);
         if (n < 0) {
-            endOfInput();
-            return;
-        }
-        if (n > 0) {
-            buf.flip();
+            wire.inputEnded();
+            end("");
+            closeAfterFlush(); // once our output (a Close reply, perhaps) is out, we are done
+        } else if (n > 0) {
             deadlines.read(System.nanoTime());
-            feed(buf);
+            feed(buf.flip());
         }
     }
 
@@ -193,55 +168,32 @@ public final class Link implements LoopMember {
         } while (!closed && (input.hasRemaining() || engine.hasWaitingInput()));
     }
 
-    /** Feeds what the engine kept from earlier input, once an answer lets it go on. */
-    private void readWaiting() {
-        if (!closed && engine.hasWaitingInput()) {
-            feed(EMPTY);
-            flushIfDirty();
-        }
-    }
-
     /** Hands the engine's events to the listener, then queues its output. */
     private void pump() {
-        for (Event e; !closed && (e = engine.pollEvent()) != null; ) {
+        for (Event e; (e = engine.pollEvent()) != null; ) {
             if (e instanceof Event.Request || e instanceof Event.Upgrade) {
-                awaitAnswer();
+                pause(PAUSED_FOR_ANSWER);
+                deadlines.awaitingAnswer();
             } else if (e instanceof Event.Closed c) {
                 closeCode = c.code();
             }
             listener.onEvent(this, e);
         }
-        drainOutput();
+        if (!closed) {
+            drainOutput();
+        }
     }
 
-    private void awaitAnswer() {
-        pause(PAUSED_FOR_ANSWER);
-        deadlines.awaitingAnswer();
-    }
-
-    private void endOfInput() {
-        inputEnded = true;
-        setInterest(SelectionKey.OP_READ, false);
-        engine.receiveEof("");
-        pump();
-        // The peer will send nothing more: once our output (a Close reply, perhaps) is out, we are done.
-        closeAfterFlush();
-    }
-
-    /** Stops reading for {@code reason} (one of the {@code PAUSED_} bits) until {@link #resume} with it. */
+    /** Stops reading for {@code reason}, a {@code PAUSED_} bit, until {@link #resume} with it. */
     public void pause(int reason) {
-        pausedBy |= reason;
-        setInterest(SelectionKey.OP_READ, false);
+        wire.pause(reason);
     }
 
     /** Reading may go on as far as {@code reason} is concerned. */
     public void resume(int reason) {
-        pausedBy &= ~reason;
-        if (pausedBy == 0 && !inputEnded && !closed) {
-            setInterest(SelectionKey.OP_READ, true);
-            if (transport.hasBufferedInput()) {
-                loop.execute(this::readBuffered);
-            }
+        if (wire.resume(reason) && !closed
+                && (wire.transport().hasBufferedInput() || engine.hasWaitingInput())) {
+            loop.execute(this::readBuffered); // not from here: the caller may be inside one of our events
         }
     }
 
@@ -249,20 +201,16 @@ public final class Link implements LoopMember {
 
     /** Answers the plain HTTP request the listener was given; the connection stays for the next one, or closes. */
     public void respond(int status, Headers headers, byte[] body, Connection.Persistence persistence) {
-        if (closed) {
-            return;
+        if (!closed) {
+            engine.respond(status, headers, body, persistence);
+            deadlines.answered(System.nanoTime());
+            answered();
         }
-        engine.respond(status, headers, body, persistence);
-        deadlines.answered(System.nanoTime());
-        answered();
     }
 
     /**
-     * Accepts the upgrade request the listener was given and returns whether the WebSocket is open; {@link #open}
-     * follows then. If not, the engine refused (an extension that failed: 500) and the connection ends; the listener
-     * hears of it with the link's last events.
-     *
-     * @throws IllegalArgumentException if the subprotocol was not offered or a header cannot be sent
+     * Accepts the upgrade request the listener was given; true if the WebSocket is open ({@link #open} follows),
+     * false if the engine refused after all (a 500). IllegalArgumentException for a subprotocol not offered.
      */
     public boolean accept(Optional<String> subprotocol, Optional<PerMessageDeflate> compression,
             Headers extraHeaders) {
@@ -282,10 +230,7 @@ public final class Link implements LoopMember {
         }
     }
 
-    /**
-     * The WebSocket is open: from now on {@code delivery} gets the events, and sends are counted in {@code sends}.
-     * Input that came with the handshake is read next.
-     */
+    /** The WebSocket is open: from now on {@code delivery} gets the events, and sends count in {@code sends}. */
     public void open(LinkListener delivery, Backlog sends) {
         this.listener = delivery;
         this.backlog = sends;
@@ -296,54 +241,29 @@ public final class Link implements LoopMember {
 
     private void answered() {
         drainOutput();
-        resume(PAUSED_FOR_ANSWER);
-        // Not from here: the listener may be inside one of this link's events. The loop runs it next.
-        if (engine.hasWaitingInput()) {
-            loop.execute(this::readWaiting);
-        }
+        resume(PAUSED_FOR_ANSWER); // input that came with the request is read next
     }
 
     // -------------------------------------------------------------------------------------------------- sending
 
-    /**
-     * Hands {@code message} to the engine with {@code op}; {@code future} or {@code callback} (either may be null) is
-     * told once its bytes are written, and {@code countedBytes} released from the backlog then. {@code op} is a
-     * method reference that captures nothing, so a send from a loop handler allocates no task for it.
-     */
+    /** Runs a send on the engine (see {@link Outbox#send}), or fails it if the engine takes no more sends. */
     public <T> void send(BiConsumer<Connection, T> op, T message, CompletableFuture<Void> future,
             Consumer<Throwable> callback, long countedBytes) {
         if (closed || !engine.isOutputOpen()) {
-            refuse(future, callback, countedBytes, config.closedFailure().apply(closeCode));
+            outbox.refuse(future, callback, countedBytes, config.closedFailure().apply(closeCode));
             return;
         }
-        try {
-            op.accept(engine, message);
-        } catch (RuntimeException e) {
-            refuse(future, callback, countedBytes, e);
-            return;
-        }
-        drainOutput();
-        outbox.await(future, callback, countedBytes);
+        outbox.send(op, message, future, callback, countedBytes);
+        afterOutput();
     }
 
-    private void refuse(CompletableFuture<Void> future, Consumer<Throwable> callback, long countedBytes,
-            Throwable failure) {
-        if (backlog != null) {
-            backlog.release(countedBytes);
-        }
-        Outbox.tell(future, callback, failure);
-    }
-
-    /**
-     * The application's close: starts the closing handshake, or answers the peer's Close; {@code future} completes once
-     * our Close is written, or at once if a Close already went (that is success too).
-     */
+    /** The application's close: {@code future} completes once our Close is written, or at once if one went. */
     public void sendClose(int code, String reason, CompletableFuture<Void> future, long countedBytes) {
         if (closed || !engine.isOutputOpen()) {
-            refuse(future, null, countedBytes, null);
-            return;
+            outbox.refuse(future, null, countedBytes, null);
+        } else {
+            send((engine, r) -> engine.close(code, r), reason, future, null, countedBytes);
         }
-        send((engine, r) -> engine.close(code, r), reason, future, null, countedBytes);
     }
 
     /** Starts the closing handshake (or answers the peer's Close); nothing if a Close was sent. */
@@ -354,7 +274,7 @@ public final class Link implements LoopMember {
         }
     }
 
-    /** Sends our Close in answer to the peer's Close or violation, now that the handlers have seen it. */
+    /** Sends our Close answering the peer's Close or violation, now that the handlers have seen it. */
     public void answerClose() {
         if (!closed) {
             engine.answerClose();
@@ -362,10 +282,7 @@ public final class Link implements LoopMember {
         }
     }
 
-    /**
-     * Fails the connection for the runtime's reasons (a policy, a slow consumer): a Close with {@code code} if one
-     * can still go, {@link Event.Closed} to the listener, and TCP closed once the Close is written.
-     */
+    /** Fails the connection (a policy, a slow consumer): a Close if one can still go, and TCP closed after it. */
     public void fail(int code, String reason) {
         if (!closed) {
             engine.fail(code, reason);
@@ -376,17 +293,18 @@ public final class Link implements LoopMember {
     // -------------------------------------------------------------------------------------------------- writing
 
     private void drainOutput() {
-        if (engine.hasOutput()) {
-            long now = System.nanoTime();
-            for (ByteBuffer b; (b = engine.pollOutput()) != null; ) {
-                outbox.add(b, now);
-            }
+        outbox.takeOutput();
+        afterOutput();
+    }
+
+    /** After the engine did something: write what it queued, and arm what its state asks for. */
+    private void afterOutput() {
+        if (!outbox.isEmpty()) {
             markDirty();
         }
-        Connection.State state = engine.state();
         if (engine.tcpCloseDue()) {
             closeAfterFlush();
-        } else if (state == Connection.State.LOCAL_CLOSING || state == Connection.State.CLOSED) {
+        } else if (engine.state() == Connection.State.LOCAL_CLOSING || engine.state() == Connection.State.CLOSED) {
             deadlines.closing(System.nanoTime());
         }
         loop.deadline(nextDeadline());
@@ -399,7 +317,7 @@ public final class Link implements LoopMember {
         }
     }
 
-    /** Closes the socket once everything queued is written, or when the close timeout is over. */
+    /** Closes the socket once all is written, or at the close timeout. */
     private void closeAfterFlush() {
         if (!closeAfterFlush) {
             closeAfterFlush = true;
@@ -411,17 +329,18 @@ public final class Link implements LoopMember {
     @Override
     public void flushIfDirty() {
         if (dirty) {
+            dirty = false;
             flush();
         }
     }
 
     private void flush() {
-        dirty = false;
         if (closed) {
             return;
         }
         boolean finished;
         try {
+            Transport transport = wire.transport();
             finished = outbox.flush(transport, System.nanoTime()) && closeAfterFlush && transport.finishOutput();
         } catch (IOException e) {
             abort(e);
@@ -431,19 +350,8 @@ public final class Link implements LoopMember {
             close((Throwable) null);
             return;
         }
-        setInterest(SelectionKey.OP_WRITE, transport.wantsWritable(!outbox.isEmpty()));
+        wire.writing(!outbox.isEmpty());
         loop.deadline(nextDeadline());
-    }
-
-    private void setInterest(int op, boolean on) {
-        if (key == null || !key.isValid()) {
-            return;
-        }
-        int ops = key.interestOps();
-        int next = on ? ops | op : ops & ~op;
-        if (next != ops) {
-            key.interestOps(next);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------- timers
@@ -455,33 +363,25 @@ public final class Link implements LoopMember {
     @Override
     public long checkTimeouts(long now) {
         for (int steps = 0; steps < 4 && !closed; steps++) {
-            switch (deadlines.due(now, engine.state(), engine.tcpCloseDue(), outbox.waitingSince())) {
+            Deadlines.Due due = deadlines.due(now, engine.state(), engine.tcpCloseDue(), outbox.waitingSince());
+            if (due != Deadlines.Due.NOTHING) {
+                LOG.log(System.Logger.Level.DEBUG, "{0} on {1}", due, this);
+            }
+            switch (due) {
                 case NOTHING -> {
                     return nextDeadline();
                 }
-                case LINGER_OVER -> {
-                    LOG.log(System.Logger.Level.DEBUG, "closing {0}: output not written in time", this);
-                    abort(null);
-                }
+                case LINGER_OVER -> abort(null); // the output was not written in time
                 case HANDSHAKE_OVER -> abort(new SocketTimeoutException("opening handshake timed out"));
                 case CLOSE_OVER -> {
-                    engine.receiveEof("close timeout");
-                    pump();
+                    end("close timeout");
                     close((Throwable) null);
                 }
-                case WRITE_OVER -> {
-                    // The peer takes none of our output: a Close could not get through the full queue either
-                    LOG.log(System.Logger.Level.DEBUG, "slow consumer {0}: {1} bytes waiting, closing", this,
-                            outbox.waitingBytes());
-                    engine.fail(1008, "slow consumer");
-                    pump();
+                case WRITE_OVER -> { // the peer reads nothing: no Close could get through the full queue either
+                    fail(1008, "slow consumer");
                     abort(null);
                 }
-                case PONG_OVER -> {
-                    LOG.log(System.Logger.Level.DEBUG, "no answer to a ping on {0}: closing", this);
-                    // Taken for dead: say why (1001), but wait for neither its Close nor the close timeout
-                    fail(1001, "ping timeout");
-                }
+                case PONG_OVER -> fail(1001, "ping timeout"); // taken for dead: no wait for its Close
                 case SEND_PING -> {
                     // RFC 6455 §5.5.2: a Ping "may serve either as a keepalive or as a means to verify that the
                     // remote endpoint is still responsive"; its payload is the send time, for anyone tracing pongs
@@ -489,10 +389,7 @@ public final class Link implements LoopMember {
                     deadlines.pingSent(now);
                     drainOutput();
                 }
-                case IDLE_OVER -> {
-                    LOG.log(System.Logger.Level.DEBUG, "idle timeout on {0}", this);
-                    close(1001, "idle timeout");
-                }
+                case IDLE_OVER -> close(1001, "idle timeout");
             }
         }
         return closed ? Deadlines.NEVER : nextDeadline();
@@ -500,7 +397,7 @@ public final class Link implements LoopMember {
 
     // ------------------------------------------------------------------------------------------------- the end
 
-    @Override
+    @Override // the loop drains
     public void goAway() {
         if (engine.state() == Connection.State.CONNECTING) {
             abort(null);
@@ -511,18 +408,17 @@ public final class Link implements LoopMember {
 
     @Override
     public void abort(Throwable cause) {
-        if (closed) {
-            return;
-        }
-        if (cause != null) {
+        if (!closed && cause != null) {
             LOG.log(System.Logger.Level.DEBUG, "connection {0} failed: {1}", this, cause.toString());
             listener.onFailure(this, cause);
         }
         close(cause);
     }
 
-    public boolean isClosed() {
-        return closed;
+    /** The input is over ({@code reason}: why, if we gave up): 1006 to the listener if no Close came. */
+    private void end(String reason) {
+        engine.receiveEof(reason);
+        pump();
     }
 
     /** Closes the socket; reports the end to the engine and the listener, and fails whatever waited on it. */
@@ -533,42 +429,20 @@ public final class Link implements LoopMember {
         closed = true;
         dirty = false;
         loop.remove(this);
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing socket", e);
-        }
-        if (onClosed != null) {
-            onClosed.run();
-        }
-        // No Closed event yet means the connection ended without a closing handshake: the engine reports 1006
-        engine.receiveEof("");
-        for (Event e; (e = engine.pollEvent()) != null; ) {
-            if (e instanceof Event.Closed c) {
-                closeCode = c.code();
-            }
-            listener.onEvent(this, e);
-        }
-        engine.discardOutput();
+        wire.close();
+        end(""); // no Closed event yet means the connection ended without a closing handshake
         // Only when someone waits, as few do at the end: filling in an exception's stack trace is not cheap
-        if (outbox.hasWaitingSends() || backlog != null) {
-            Exception failure = config.closedFailure().apply(closeCode);
-            outbox.discard(failure);
-            if (backlog != null) {
-                backlog.end(failure);
-            }
-        } else {
-            outbox.discard(null);
+        Exception failure = outbox.hasWaitingSends() || backlog != null
+                ? config.closedFailure().apply(closeCode) : null;
+        outbox.discard(failure);
+        if (backlog != null) {
+            backlog.end(failure);
         }
         listener.onClosed(this);
     }
 
     @Override
     public String toString() {
-        InetSocketAddress remote = remoteAddress();
-        return remote == null ? "closed socket" : remote.toString();
+        return String.valueOf(remoteAddress());
     }
 }

@@ -1,22 +1,26 @@
 package io.pado.runtime;
 
+import io.pado.protocol.Connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * What one link has to write: the buffers, in order, and the sends that wait for their bytes to be written. Bytes go
- * out in gathering writes of up to {@link EventLoop#MAX_GATHER} buffers; a send completes once the written total
- * passes its last byte, and its count is then released from the {@link Backlog}. Pooled buffers go back to the loop's
- * pool once written. Not thread-safe: the loop thread only.
+ * What one link has to write: the engine's output, in order, and the sends that wait for their bytes to be written.
+ * A send runs on the engine here, its frames are queued, and it completes once the written total passes its last
+ * byte, its count then released from the {@link Backlog}. Bytes go out in gathering writes of up to
+ * {@link EventLoop#MAX_GATHER} buffers; pooled buffers go back to the loop's pool once written. Not thread-safe: the
+ * loop thread only.
  */
 final class Outbox {
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
 
     private final EventLoop loop;
+    private final Connection engine;
     // Small at first: an idle connection holds it, a busy one grows it once.
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(3);
     /** Sends whose bytes are not all written yet, oldest first: nodes from the loop's free list. */
@@ -29,28 +33,57 @@ final class Outbox {
     /** Where sends were counted; null until the WebSocket is open. */
     private Backlog backlog;
 
-    Outbox(EventLoop loop) {
+    Outbox(EventLoop loop, Connection engine) {
         this.loop = loop;
+        this.engine = engine;
     }
 
     void countIn(Backlog backlog) {
         this.backlog = backlog;
     }
 
-    /** Queues bytes to write after those already queued. */
-    void add(ByteBuffer bytes, long nowNanos) {
-        if (out.isEmpty()) {
-            waitingSince = nowNanos;
+    /** Queues what the engine has to write; true if there was anything. */
+    boolean takeOutput() {
+        if (!engine.hasOutput()) {
+            return false;
         }
-        out.add(bytes);
-        enqueued += bytes.remaining();
+        if (out.isEmpty()) {
+            waitingSince = System.nanoTime();
+        }
+        for (ByteBuffer b; (b = engine.pollOutput()) != null; ) {
+            out.add(b);
+            enqueued += b.remaining();
+        }
+        return true;
     }
 
     /**
-     * Makes the send whose bytes were just queued wait for them: {@code future} or {@code callback} (either may be
-     * null) is told once they are written, and {@code countedBytes} released from the backlog then.
+     * Runs a send on the engine with {@code op} and queues its frames; {@code future} or {@code callback} (either may
+     * be null) is told once they are written, and {@code countedBytes} released from the backlog then. The engine
+     * must take sends. {@code op} is a method reference that captures nothing, so a send from a loop handler
+     * allocates no task for it.
      */
-    void await(CompletableFuture<Void> future, Consumer<Throwable> callback, long countedBytes) {
+    <T> void send(BiConsumer<Connection, T> op, T message, CompletableFuture<Void> future,
+            Consumer<Throwable> callback, long countedBytes) {
+        try {
+            op.accept(engine, message);
+        } catch (RuntimeException e) {
+            refuse(future, callback, countedBytes, e);
+            return;
+        }
+        takeOutput();
+        await(future, callback, countedBytes);
+    }
+
+    /** A send that did not reach the engine: its count is released and it is told {@code failure} (null: success). */
+    void refuse(CompletableFuture<Void> future, Consumer<Throwable> callback, long countedBytes, Throwable failure) {
+        if (backlog != null) {
+            backlog.release(countedBytes);
+        }
+        tell(future, callback, failure);
+    }
+
+    private void await(CompletableFuture<Void> future, Consumer<Throwable> callback, long countedBytes) {
         PendingSend p = loop.takePendingSend();
         p.mark = enqueued;
         p.countedBytes = countedBytes;
@@ -111,6 +144,7 @@ final class Outbox {
 
     /** The socket is gone: buffers go back to the pool, and every waiting send fails with {@code failure}. */
     void discard(Throwable failure) {
+        engine.discardOutput();
         for (ByteBuffer b : out) {
             loop.framePool().giveBack(b);
         }
