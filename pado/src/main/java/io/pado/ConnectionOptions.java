@@ -32,7 +32,8 @@ public final class ConnectionOptions {
 
     private final Dispatch dispatch;
     private final int maxFrameBytes;
-    private final int maxMessageBytes;
+    private final long maxMessageBytes;
+    private final boolean partialMessages;
     private final Duration handshakeTimeout;
     private final Duration idleTimeout;
     private final Duration closeTimeout;
@@ -48,11 +49,16 @@ public final class ConnectionOptions {
     private ConnectionOptions(Builder b) {
         dispatch = Objects.requireNonNull(b.dispatch, "dispatch");
         maxMessageBytes = b.maxMessageBytes;
-        maxFrameBytes = b.maxFrameBytes == 0 ? b.maxMessageBytes : b.maxFrameBytes;
+        partialMessages = b.partialMessages;
+        maxFrameBytes = b.maxFrameBytes == 0 ? (int) Math.min(b.maxMessageBytes, Integer.MAX_VALUE) : b.maxFrameBytes;
         if (maxFrameBytes < 125 || maxMessageBytes < maxFrameBytes) {
             // Every control frame must fit in a frame (RFC 6455 §5.5)
             throw new IllegalArgumentException("need 125 <= maxFrameBytes <= maxMessageBytes: " + maxFrameBytes
                     + ", " + maxMessageBytes);
+        }
+        if (!partialMessages && maxMessageBytes > Settings.MAX_WHOLE_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("a whole message is held in one array: maxMessageBytes above "
+                    + Settings.MAX_WHOLE_MESSAGE_BYTES + " needs partialMessages(true)");
         }
         handshakeTimeout = Options.requirePositive(b.handshakeTimeout, "handshakeTimeout");
         idleTimeout = Options.requireNotNegative(b.idleTimeout, "idleTimeout");
@@ -91,9 +97,21 @@ public final class ConnectionOptions {
         return maxFrameBytes;
     }
 
-    /** The largest message accepted, after decompression; a bigger one fails the connection with 1009. */
-    public int maxMessageBytes() {
+    /**
+     * The largest message accepted, after decompression; a bigger one fails the connection with 1009. Whole messages
+     * are held in memory, so without {@link #partialMessages()} this is at most about 2 GiB.
+     */
+    public long maxMessageBytes() {
         return maxMessageBytes;
+    }
+
+    /**
+     * Whether received messages reach the handler in parts, as they arrive ({@link Handler#onTextPart},
+     * {@link Handler#onBinaryPart}), instead of whole ({@link Handler#onText}, {@link Handler#onBinary}); for
+     * messages too large to hold. Default false.
+     */
+    public boolean partialMessages() {
+        return partialMessages;
     }
 
     /** How long the opening handshake may take, TLS and proxy included. */
@@ -170,7 +188,7 @@ public final class ConnectionOptions {
      */
     Config runtimeConfig(int maxHeadBytes, int maxBodyBytes, long keepAliveNanos) {
         var settings = new Settings(maxFrameBytes, maxMessageBytes, maxHeadBytes, maxBodyBytes,
-                Settings.Delivery.MESSAGES);
+                partialMessages ? Settings.Delivery.PARTS : Settings.Delivery.MESSAGES);
         return new Config(settings, handshakeTimeout.toNanos(), keepAliveNanos, idleTimeout.toNanos(),
                 closeTimeout.toNanos(), lowWaterBytes, highWaterBytes, maxQueuedBytes, pingInterval.toNanos(),
                 pongTimeout.toNanos(), writeTimeout.toNanos(),
@@ -180,7 +198,7 @@ public final class ConnectionOptions {
     @Override
     public String toString() {
         return "ConnectionOptions[dispatch=" + dispatch + ", maxFrameBytes=" + maxFrameBytes + ", maxMessageBytes="
-                + maxMessageBytes + ", handshakeTimeout=" + handshakeTimeout + ", idleTimeout=" + idleTimeout
+                + maxMessageBytes + ", partialMessages=" + partialMessages + ", handshakeTimeout=" + handshakeTimeout + ", idleTimeout=" + idleTimeout
                 + ", closeTimeout=" + closeTimeout + ", pingInterval=" + pingInterval + ", pongTimeout=" + pongTimeout
                 + ", writeTimeout=" + writeTimeout + ", lowWaterBytes=" + lowWaterBytes + ", highWaterBytes="
                 + highWaterBytes + ", maxQueuedBytes=" + maxQueuedBytes + ", compression=" + compression
@@ -192,7 +210,8 @@ public final class ConnectionOptions {
         private Dispatch dispatch = Dispatch.VIRTUAL_THREADS;
         /** 0: the same as maxMessageBytes. */
         private int maxFrameBytes;
-        private int maxMessageBytes = 1 << 20;
+        private long maxMessageBytes = 1 << 20;
+        private boolean partialMessages;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ZERO;
         private Duration closeTimeout = Duration.ofSeconds(5);
@@ -210,8 +229,9 @@ public final class ConnectionOptions {
 
         private Builder(ConnectionOptions o) {
             dispatch = o.dispatch;
-            maxFrameBytes = o.maxFrameBytes == o.maxMessageBytes ? 0 : o.maxFrameBytes;
+            maxFrameBytes = o.maxFrameBytes == Math.min(o.maxMessageBytes, Integer.MAX_VALUE) ? 0 : o.maxFrameBytes;
             maxMessageBytes = o.maxMessageBytes;
+            partialMessages = o.partialMessages;
             handshakeTimeout = o.handshakeTimeout;
             idleTimeout = o.idleTimeout;
             closeTimeout = o.closeTimeout;
@@ -238,8 +258,14 @@ public final class ConnectionOptions {
         }
 
         /** See {@link ConnectionOptions#maxMessageBytes()}; default 1 MiB. */
-        public Builder maxMessageBytes(int bytes) {
+        public Builder maxMessageBytes(long bytes) {
             this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /** See {@link ConnectionOptions#partialMessages()}; default false. */
+        public Builder partialMessages(boolean partialMessages) {
+            this.partialMessages = partialMessages;
             return this;
         }
 
@@ -320,7 +346,8 @@ public final class ConnectionOptions {
          * The options.
          *
          * @throws IllegalArgumentException if a value is out of range: a frame limit under 125 or above the message
-         *                                  limit, a negative duration (zero handshake or pong timeout), water marks
+         *                                  limit, a message limit above about 2 GiB for whole messages, a negative
+         *                                  duration (zero handshake or pong timeout), water marks
          *                                  out of order
          * @throws NullPointerException     if a value is null
          */

@@ -93,8 +93,11 @@ final class Delivery implements LinkListener {
                 EventLoop loop = link.loop();
                 dispatcher.submit(() -> loop.execute(link::answerClose));
             }
-            case Event.TextPart t -> throw unexpected(t);
-            case Event.BinaryPart b -> throw unexpected(b);
+            case Event.TextPart t -> deliver(() -> handler.onTextPart(session, t.text(), t.last()), t.text().length());
+            case Event.BinaryPart b -> {
+                ByteBuffer data = copy(b.data());
+                deliver(() -> handler.onBinaryPart(session, data, b.last()), data.remaining());
+            }
             case Event.Request r -> throw unexpected(r);
             case Event.Upgrade u -> throw unexpected(u);
             case Event.Opened o -> throw unexpected(o);
@@ -118,8 +121,8 @@ final class Delivery implements LinkListener {
                     }
                     link.answerClose();
                 }
-                case Event.TextPart t -> throw unexpected(t);
-                case Event.BinaryPart b -> throw unexpected(b);
+                case Event.TextPart t -> handler.onTextPart(session, t.text(), t.last());
+                case Event.BinaryPart b -> handler.onBinaryPart(session, b.data(), b.last());
                 case Event.Request r -> throw unexpected(r);
                 case Event.Upgrade u -> throw unexpected(u);
                 case Event.Opened o -> throw unexpected(o);

@@ -16,7 +16,8 @@ import java.time.Duration;
  * <p><b>Errors.</b> If a callback throws, the exception is logged (ERROR), the connection is closed with 1011
  * (internal error, no details sent to the peer) and {@link #onClose} follows.
  *
- * <p><b>Buffers.</b> The buffers passed to {@link #onBinary}, {@link #onPing} and {@link #onPong} are read-only.
+ * <p><b>Buffers.</b> The buffers passed to {@link #onBinary}, {@link #onBinaryPart}, {@link #onPing} and
+ * {@link #onPong} are read-only.
  * With {@link Dispatch#VIRTUAL_THREADS} each is a private copy that the handler may keep or send back as it is;
  * with {@link Dispatch#EVENT_LOOP} it is valid only until the callback returns (a view of the loop's read buffer,
  * or, for a binary message of up to 4 KiB, the same buffer object the loop hands every such message): copy it to
@@ -44,6 +45,31 @@ public interface Handler {
 
     /** A whole binary message arrived; {@code data} is read-only (see "Buffers" above for how long it lives). */
     default void onBinary(WebSocket ws, ByteBuffer data) {
+    }
+
+    /**
+     * The next part of a text message, with {@link ConnectionOptions#partialMessages()}: each part as it arrives (one
+     * per received frame or less), ending on a code point boundary, {@code last} on the final one (which may be
+     * empty). The parts of one message come in order, never mixed with another message's. UTF-8 is checked as the
+     * parts arrive: invalid text fails the connection with 1007 and {@link #onClose} follows without a last part.
+     *
+     * <p>Called only when partial messages are on, and then instead of {@link #onText}. The default throws, which
+     * closes the connection with 1011: a handler that turns partial messages on must implement this.
+     */
+    default void onTextPart(WebSocket ws, String part, boolean last) {
+        throw new UnsupportedOperationException("partialMessages is on but the handler has no onTextPart");
+    }
+
+    /**
+     * The next part of a binary message, with {@link ConnectionOptions#partialMessages()}, {@code last} on the final
+     * one (which may be empty); {@code part} is read-only and lives as the buffers of {@link #onBinary} do (see
+     * "Buffers" above).
+     *
+     * <p>Called only when partial messages are on, and then instead of {@link #onBinary}. The default throws, which
+     * closes the connection with 1011.
+     */
+    default void onBinaryPart(WebSocket ws, ByteBuffer part, boolean last) {
+        throw new UnsupportedOperationException("partialMessages is on but the handler has no onBinaryPart");
     }
 
     /**

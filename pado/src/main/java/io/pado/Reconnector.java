@@ -396,6 +396,20 @@ final class Reconnector implements ReconnectingWebSocket {
         }
 
         @Override
+        public void onTextPart(WebSocket ws, String part, boolean last) {
+            if (accepted) {
+                handler.onTextPart(Reconnector.this, part, last);
+            }
+        }
+
+        @Override
+        public void onBinaryPart(WebSocket ws, ByteBuffer part, boolean last) {
+            if (accepted) {
+                handler.onBinaryPart(Reconnector.this, part, last);
+            }
+        }
+
+        @Override
         public void onPing(WebSocket ws, ByteBuffer data) {
             if (accepted) {
                 handler.onPing(Reconnector.this, data);
