@@ -2,7 +2,10 @@ package io.pado;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,12 +29,14 @@ import java.util.concurrent.CompletableFuture;
  * }
  */
 public final class Client implements AutoCloseable {
-    private final ClientCore core;
+    private final Dialer dialer;
+    /** Reconnecting handles that have not stopped yet: added by connect, removed when they stop (any thread). */
+    private final Set<Reconnector> reconnectors = ConcurrentHashMap.newKeySet();
     private final ClientOptions options;
 
     private Client(ClientOptions options) {
         this.options = options;
-        this.core = new ClientCore(options);
+        this.dialer = new Dialer(options);
     }
 
     /** A client with these options; its event loops start now. */
@@ -57,7 +62,7 @@ public final class Client implements AutoCloseable {
      * @throws IllegalStateException    if the client is closed
      */
     public CompletableFuture<WebSocket> connect(URI uri, Handler handler) {
-        return core.connect(Objects.requireNonNull(uri, "uri"), Objects.requireNonNull(handler, "handler"));
+        return dialer.connect(Objects.requireNonNull(uri, "uri"), Objects.requireNonNull(handler, "handler"));
     }
 
     /**
@@ -89,8 +94,19 @@ public final class Client implements AutoCloseable {
      * @throws IllegalStateException    if the client is closed
      */
     public CompletableFuture<ReconnectingWebSocket> connect(URI uri, Handler handler, Reconnect policy) {
-        return core.connect(Objects.requireNonNull(uri, "uri"), Objects.requireNonNull(handler, "handler"),
-                Objects.requireNonNull(policy, "policy"));
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(policy, "policy");
+        if (dialer.isClosed()) {
+            throw new IllegalStateException("client closed");
+        }
+        dialer.check(Objects.requireNonNull(uri, "uri"));
+        var reconnector = new Reconnector(dialer, uri, handler, policy);
+        reconnectors.add(reconnector);
+        reconnector.whenClosed().whenComplete((stopped, why) -> reconnectors.remove(reconnector));
+        if (dialer.isClosed()) {
+            reconnector.stop(null); // close() ran meanwhile and may not have seen it
+        }
+        return reconnector.start();
     }
 
     /**
@@ -101,11 +117,24 @@ public final class Client implements AutoCloseable {
      */
     @Override
     public void close() {
-        core.close(options.connection().closeTimeout().plusSeconds(1));
+        close(options.connection().closeTimeout().plusSeconds(1));
     }
 
     /** Like {@link #close()}, waiting at most {@code timeout}. */
     public void close(Duration timeout) {
-        core.close(Objects.requireNonNull(timeout, "timeout"));
+        Objects.requireNonNull(timeout, "timeout");
+        if (dialer.inAnyLoop()) {
+            // A handler on an event loop (Dispatch.EVENT_LOOP) cannot wait for its own loop to end: close elsewhere.
+            Thread.ofPlatform().name("pado-client-close").start(() -> close(timeout));
+            return;
+        }
+        if (!dialer.refuseNewConnections()) {
+            return;
+        }
+        // Before the loops drain: the connections' Closes must not lead to new attempts.
+        for (Reconnector r : List.copyOf(reconnectors)) {
+            r.stop(null);
+        }
+        dialer.stopLoops(timeout);
     }
 }

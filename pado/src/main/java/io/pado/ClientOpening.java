@@ -1,7 +1,6 @@
 package io.pado;
 
 import io.pado.protocol.Event;
-import io.pado.runtime.Backlog;
 import io.pado.runtime.Link;
 import io.pado.runtime.LinkListener;
 import java.io.IOException;
@@ -17,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 final class ClientOpening implements LinkListener {
     private static final System.Logger LOG = System.getLogger(ClientOpening.class.getName());
 
-    private final ClientCore client;
+    private final Sessions sessions;
     private final Handler handler;
     private final String path;
     private final CompletableFuture<WebSocket> result;
@@ -26,9 +25,9 @@ final class ClientOpening implements LinkListener {
     private Throwable failure;
     private boolean opened;
 
-    ClientOpening(ClientCore client, Handler handler, String path, CompletableFuture<WebSocket> result,
+    ClientOpening(Sessions sessions, Handler handler, String path, CompletableFuture<WebSocket> result,
             ProxyTunnel tunnel) {
-        this.client = client;
+        this.sessions = sessions;
         this.handler = handler;
         this.path = path;
         this.result = result;
@@ -57,16 +56,9 @@ final class ClientOpening implements LinkListener {
     }
 
     private void open(Link link, Event.Opened event) {
-        var options = client.options().connection();
-        var backlog = new Backlog(client.config());
-        var session = new Session(link, backlog, options.slowConsumerPolicy(), client, path,
-                event.response().headers(), event.subprotocol(), null);
-        var delivery = new Delivery(session, handler, options.dispatch() == Dispatch.VIRTUAL_THREADS
-                ? new Dispatcher(client.virtualThreads()) : null, options.lowWaterBytes(), options.highWaterBytes());
-        LOG.log(System.Logger.Level.DEBUG, "WebSocket open: {0} {1}", link, path);
         opened = true;
-        link.open(delivery, backlog);
-        delivery.opened();
+        Session session = sessions.open(link, handler, sessions.options().slowConsumerPolicy(), path,
+                event.response().headers(), event.subprotocol(), null);
         result.complete(session);
     }
 

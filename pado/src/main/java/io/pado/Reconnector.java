@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The {@link ReconnectingWebSocket}: one connection at a time, each made by {@link ClientCore#connect} with its own
+ * The {@link ReconnectingWebSocket}: one connection at a time, each made by {@link Dialer#connect} with its own
  * {@link Round} handler, which hands the connection's calls to the user's handler with this object as the
  * WebSocket. When a connection ends or an attempt fails, a timer on an event loop starts the next attempt after the
  * policy's delay: no thread waits.
@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Reconnector implements ReconnectingWebSocket {
     private static final System.Logger LOG = System.getLogger(Reconnector.class.getName());
 
-    private final ClientCore client;
+    private final Dialer dialer;
     private final URI uri;
     private final Handler handler;
     private final Reconnect policy;
@@ -42,8 +42,8 @@ final class Reconnector implements ReconnectingWebSocket {
     private int closeCode = 1000;
     private String closeReason = "";
 
-    Reconnector(ClientCore client, URI uri, Handler handler, Reconnect policy) {
-        this.client = client;
+    Reconnector(Dialer dialer, URI uri, Handler handler, Reconnect policy) {
+        this.dialer = dialer;
         this.uri = uri;
         this.handler = handler;
         this.policy = policy;
@@ -70,7 +70,7 @@ final class Reconnector implements ReconnectingWebSocket {
         var round = new Round();
         CompletableFuture<WebSocket> opening;
         try {
-            opening = client.connect(uri, round);
+            opening = dialer.connect(uri, round);
         } catch (IllegalStateException e) {
             stop(null); // the client is closed
             return;
@@ -84,7 +84,7 @@ final class Reconnector implements ReconnectingWebSocket {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
                 // Off the loop: the user's onReconnecting may block.
-                client.virtualThreads().newThread(() -> failed(n, cause)).start();
+                dialer.runOnVirtualThread(() -> failed(n, cause));
             }
         });
     }
@@ -129,7 +129,7 @@ final class Reconnector implements ReconnectingWebSocket {
         } catch (Throwable e) {
             LOG.log(System.Logger.Level.ERROR, "onReconnecting failed; reconnecting anyway", e);
         }
-        client.schedule(delay, () -> attempt(n));
+        dialer.schedule(delay, () -> attempt(n));
     }
 
     /** A connection ended; it was the current one. On its handler thread, after the user's onClose. */
@@ -181,7 +181,6 @@ final class Reconnector implements ReconnectingWebSocket {
     }
 
     private void finish(Throwable why) {
-        client.forget(this);
         if (why == null) {
             closed.complete(null);
             first.completeExceptionally(new ClosedException(1006,

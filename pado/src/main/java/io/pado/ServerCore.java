@@ -4,6 +4,7 @@ import io.pado.protocol.PerMessageDeflate;
 import io.pado.runtime.Acceptor;
 import io.pado.runtime.Admission;
 import io.pado.runtime.Config;
+import io.pado.runtime.LinkListener;
 import io.pado.runtime.LoopGroup;
 import io.pado.runtime.PlainTransport;
 import io.pado.runtime.TlsTransport;
@@ -16,13 +17,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -30,21 +26,18 @@ import javax.net.ssl.SSLContext;
 
 /**
  * What a {@link Server} runs: a listening socket, a group of event loops, the endpoints and the HTTP handler; each
- * accepted connection gets a {@link ServerOpening}. Thread-safe.
+ * accepted connection gets a {@link ServerOpening}, which hands it to {@link Sessions} once it is a WebSocket.
+ * Thread-safe.
  */
 final class ServerCore {
     private static final System.Logger LOG = System.getLogger(ServerCore.class.getName());
 
     private final ServerOptions options;
-    private final Config config;
     private final Admission admission;
     /** permessage-deflate, made once: it shares its codec pool across connections. */
     private final Optional<PerMessageDeflate> compression;
-    private final Map<String, Endpoint> exact = new ConcurrentHashMap<>();
-    private final List<Endpoint> templates = new CopyOnWriteArrayList<>();
-    private final ThreadFactory virtualThreads = Thread.ofVirtual().name("pado-handler-", 0).factory();
-    /** Set by any thread, read by loops. */
-    private volatile HttpHandler http = request -> HttpResponse.notFound();
+    private final Routes routes = new Routes();
+    private final Sessions sessions;
     /** Set once by start(); read by any thread. */
     private volatile LoopGroup loops;
     private volatile Acceptor acceptor;
@@ -63,8 +56,9 @@ final class ServerCore {
     ServerCore(ServerOptions options, LongSupplier nanoClock) {
         this.options = options;
         long keepAlive = options.httpKeepAlive().toNanos();
-        this.config = options.connection().runtimeConfig(options.maxRequestHeadBytes(), options.maxRequestBodyBytes(),
-                keepAlive > 0 ? keepAlive : 1);
+        Config config = options.connection().runtimeConfig(options.maxRequestHeadBytes(),
+                options.maxRequestBodyBytes(), keepAlive > 0 ? keepAlive : 1);
+        this.sessions = new Sessions(options.connection(), config, "pado-handler-");
         var rate = options.handshakeRate();
         this.admission = new Admission(options.maxConnectionsPerAddress(), rate.map(r -> r.permits()).orElse(0),
                 rate.map(r -> r.period().toNanos()).orElse(0L), nanoClock);
@@ -87,60 +81,11 @@ final class ServerCore {
     }
 
     void endpoint(Endpoint endpoint) {
-        if (endpoint.isTemplate()) {
-            templates.removeIf(e -> e.path().equals(endpoint.path()));
-            templates.add(endpoint);
-        } else {
-            exact.put(endpoint.path(), endpoint);
-        }
-    }
-
-    /** The endpoint for {@code path} with its path parameters, or null: an exact path first, then templates. */
-    Map.Entry<Endpoint, Map<String, String>> route(String path) {
-        Endpoint e = exact.get(path);
-        if (e != null) {
-            return Map.entry(e, Map.of());
-        }
-        for (Endpoint t : templates) {
-            Map<String, String> parameters = t.match(path);
-            if (parameters != null) {
-                return Map.entry(t, parameters);
-            }
-        }
-        return null;
+        routes.add(endpoint);
     }
 
     void http(HttpHandler handler) {
-        this.http = handler;
-    }
-
-    HttpHandler http() {
-        return http;
-    }
-
-    ServerOptions options() {
-        return options;
-    }
-
-    Config config() {
-        return config;
-    }
-
-    Admission admission() {
-        return admission;
-    }
-
-    Optional<PerMessageDeflate> compression() {
-        return compression;
-    }
-
-    /** Whether connections use TLS (wss), which makes 443 the default port of the Host header. */
-    boolean secure() {
-        return options.tls().isPresent();
-    }
-
-    ThreadFactory virtualThreads() {
-        return virtualThreads;
+        routes.http(handler);
     }
 
     void start() throws IOException {
@@ -161,8 +106,10 @@ final class ServerCore {
         }
         address = (InetSocketAddress) channel.getLocalAddress();
         LoopGroup group = new LoopGroup("pado-loop-", options.eventLoops(), false);
-        Supplier<io.pado.runtime.LinkListener> openings = () -> new ServerOpening(this);
-        Acceptor a = new Acceptor(channel, group, config, openings, this::transport, admission);
+        boolean secure = tls != null;
+        Supplier<LinkListener> openings = () -> new ServerOpening(options, routes, admission, compression, sessions,
+                secure);
+        Acceptor a = new Acceptor(channel, group, sessions.config(), openings, this::transport, admission);
         group.start();
         var registered = new CompletableFuture<Void>();
         group.first().execute(() -> {
@@ -234,7 +181,7 @@ final class ServerCore {
         ByteBuffer compressedFrame = null;
         int sent = 0;
         for (WebSocket ws : targets) {
-            if (!(ws instanceof Session s) || s.owner() != this) {
+            if (!(ws instanceof Session s) || s.owner() != sessions) {
                 continue;
             }
             ByteBuffer frame;

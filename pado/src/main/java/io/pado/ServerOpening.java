@@ -1,10 +1,11 @@
 package io.pado;
 
-import io.pado.protocol.Connection;
 import io.pado.protocol.Event;
+import io.pado.protocol.PerMessageDeflate;
+import io.pado.protocol.Persistence;
 import io.pado.protocol.ServerHandshake;
 import io.pado.protocol.UpgradeRequest;
-import io.pado.runtime.Backlog;
+import io.pado.runtime.Admission;
 import io.pado.runtime.Link;
 import io.pado.runtime.LinkListener;
 import java.nio.ByteBuffer;
@@ -21,12 +22,24 @@ import java.util.Optional;
 final class ServerOpening implements LinkListener {
     private static final System.Logger LOG = System.getLogger(ServerOpening.class.getName());
 
-    private final ServerCore server;
+    private final ServerOptions options;
+    private final Routes routes;
+    private final Admission admission;
+    private final Optional<PerMessageDeflate> compression;
+    private final Sessions sessions;
+    /** Whether connections use TLS (wss), which makes 443 the default port of the Host header. */
+    private final boolean secure;
     /** Plain requests answered on this connection (loop thread). */
     private int requests;
 
-    ServerOpening(ServerCore server) {
-        this.server = server;
+    ServerOpening(ServerOptions options, Routes routes, Admission admission, Optional<PerMessageDeflate> compression,
+            Sessions sessions, boolean secure) {
+        this.options = options;
+        this.routes = routes;
+        this.admission = admission;
+        this.compression = compression;
+        this.sessions = sessions;
+        this.secure = secure;
     }
 
     @Override
@@ -74,12 +87,11 @@ final class ServerOpening implements LinkListener {
         byte[] body = new byte[b.remaining()];
         b.get(b.position(), body);
         var request = new HttpRequest(head.method(), head.target(), Headers.wrap(head.headers()), body);
-        HttpHandler http = server.http();
+        HttpHandler http = routes.http();
         requests++;
-        ServerOptions options = server.options();
-        Connection.Persistence persistence = options.httpKeepAlive().isZero()
+        Persistence persistence = options.httpKeepAlive().isZero()
                 || requests >= options.maxRequestsPerConnection()
-                ? Connection.Persistence.CLOSE : Connection.Persistence.KEEP_ALIVE;
+                ? Persistence.CLOSE : Persistence.KEEP_ALIVE;
         Runnable call = () -> {
             HttpResponse response;
             try {
@@ -94,27 +106,23 @@ final class ServerOpening implements LinkListener {
             HttpResponse r = response;
             link.loop().execute(() -> respond(link, r, persistence));
         };
-        if (server.options().connection().dispatch() == Dispatch.EVENT_LOOP) {
-            call.run();
-        } else {
-            server.virtualThreads().newThread(call).start();
-        }
+        sessions.runAsHandler(call);
     }
 
-    private static void respond(Link link, HttpResponse response, Connection.Persistence persistence) {
+    private static void respond(Link link, HttpResponse response, Persistence persistence) {
         try {
             link.respond(response.status(), response.headers().fields(), response.body(), persistence);
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.ERROR, "HTTP handler's response cannot be sent", e);
             link.respond(500, io.pado.protocol.Headers.of(), "Internal Server Error\n".getBytes(
-                    java.nio.charset.StandardCharsets.US_ASCII), Connection.Persistence.CLOSE);
+                    java.nio.charset.StandardCharsets.US_ASCII), Persistence.CLOSE);
         }
     }
 
     // ---------------------------------------------------------------------------------------------- upgrade
 
     private void upgrade(Link link, UpgradeRequest request) {
-        long waitNanos = server.admission().takeHandshake();
+        long waitNanos = admission.takeHandshake();
         if (waitNanos > 0) {
             // RFC 9110 §15.6.4: overloaded for now; Retry-After (§10.2.3) says when to come back, in whole seconds
             long seconds = Math.max(1, (waitNanos + 999_999_999) / 1_000_000_000);
@@ -122,7 +130,7 @@ final class ServerOpening implements LinkListener {
                     io.pado.protocol.Headers.of("Retry-After", Long.toString(seconds))));
             return;
         }
-        Map.Entry<Endpoint, Map<String, String>> route = server.route(request.path());
+        Map.Entry<Endpoint, Map<String, String>> route = routes.route(request.path());
         if (route == null) {
             refuse(link, 404, "no WebSocket endpoint at " + request.path());
             return;
@@ -130,7 +138,7 @@ final class ServerOpening implements LinkListener {
         Endpoint endpoint = route.getKey();
         String host = request.host();
         if (host.indexOf(':', host.lastIndexOf(']') + 1) < 0) {
-            host += server.secure() ? ":443" : ":80";
+            host += secure ? ":443" : ":80";
         }
         if (!endpoint.allowsOrigin(request.origin(), host)) {
             // RFC 6455 §4.2.2 and §10.2: a server that checks origins answers a refused one with 403
@@ -160,11 +168,7 @@ final class ServerOpening implements LinkListener {
                 }
             });
         };
-        if (server.options().connection().dispatch() == Dispatch.EVENT_LOOP) {
-            call.run();
-        } else {
-            server.virtualThreads().newThread(call).start();
-        }
+        sessions.runAsHandler(call);
     }
 
     /** Runs the endpoint's check; the refusal it makes, or null to go on. */
@@ -189,20 +193,12 @@ final class ServerOpening implements LinkListener {
     /** Accepts the upgrade and opens the WebSocket: from now on its events go to the endpoint's handler. */
     private void open(Link link, UpgradeRequest request, Endpoint endpoint, Optional<String> subprotocol,
             Headers responseHeaders, Object attachment) {
-        if (!link.accept(subprotocol, server.compression(), responseHeaders.fields())) {
+        if (!link.accept(subprotocol, compression, responseHeaders.fields())) {
             return; // refused after all (an extension that failed), or closed meanwhile
         }
-        var options = server.options().connection();
-        var backlog = new Backlog(server.config());
-        SlowConsumerPolicy policy = endpoint.slowConsumerPolicy().orElse(options.slowConsumerPolicy());
+        SlowConsumerPolicy policy = endpoint.slowConsumerPolicy().orElse(options.connection().slowConsumerPolicy());
         // The endpoint's path equals the request's, or is its template: one string for all of its connections
         String path = endpoint.isTemplate() ? request.path() : endpoint.path();
-        var session = new Session(link, backlog, policy, server, path, request.head().headers(), subprotocol,
-                attachment);
-        var delivery = new Delivery(session, endpoint.handler(), options.dispatch() == Dispatch.VIRTUAL_THREADS
-                ? new Dispatcher(server.virtualThreads()) : null, options.lowWaterBytes(), options.highWaterBytes());
-        LOG.log(System.Logger.Level.DEBUG, "WebSocket open: {0} {1}", link, request.path());
-        link.open(delivery, backlog);
-        delivery.opened();
+        sessions.open(link, endpoint.handler(), policy, path, request.head().headers(), subprotocol, attachment);
     }
 }

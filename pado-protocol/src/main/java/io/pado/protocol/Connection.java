@@ -27,9 +27,6 @@ public final class Connection {
     /** Where the connection stands; see the class comment. */
     public enum State { CONNECTING, OPEN, LOCAL_CLOSING, REMOTE_CLOSING, CLOSED }
 
-    /** Whether a plain HTTP connection stays open for the next request after an answer (RFC 9112 §9.3). */
-    public enum Persistence { KEEP_ALIVE, CLOSE }
-
     private final Role role;
     private final Settings settings;
     private final Outbound outbound;

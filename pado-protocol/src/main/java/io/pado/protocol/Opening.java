@@ -143,14 +143,14 @@ final class Opening {
      * Answers the plain request waiting for its answer; returns whether the connection ends after it: as asked, as
      * the client asked, or because it sent more ahead of the answers than is kept.
      */
-    boolean respond(int status, Headers headers, byte[] body, Connection.Persistence persistence, Outbound output) {
+    boolean respond(int status, Headers headers, byte[] body, Persistence persistence, Outbound output) {
         if (answering == null || upgrading != null) {
             throw new IllegalStateException("no plain request waits for an answer");
         }
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("bad HTTP status: " + status);
         }
-        boolean close = persistence == Connection.Persistence.CLOSE || closeAfterAnswer
+        boolean close = persistence == Persistence.CLOSE || closeAfterAnswer
                 || RequestReader.clientCloses(answering);
         output.raw(RequestReader.response(answering, status, headers, body, close));
         answering = null;

@@ -64,7 +64,7 @@ class OpeningTest {
                 // The second (pipelined) request waits for the first answer
                 assertThat(server.hasWaitingInput()).isFalse();
                 server.respond(200, Headers.of("Content-Type", "text/plain"), ascii("hello"),
-                        Connection.Persistence.KEEP_ALIVE);
+                        Persistence.KEEP_ALIVE);
                 assertThat(output(server)).isEqualTo("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
                         + "Content-Length: 5\r\n\r\nhello");
                 assertThat(server.hasWaitingInput()).isTrue();
@@ -72,7 +72,7 @@ class OpeningTest {
                 Event second = server.pollEvent();
                 assertThat(second).isInstanceOfSatisfying(Event.Request.class,
                         r -> assertThat(r.head().method()).isEqualTo("HEAD"));
-                server.respond(200, Headers.of(), ascii("hello"), Connection.Persistence.CLOSE);
+                server.respond(200, Headers.of(), ascii("hello"), Persistence.CLOSE);
                 assertThat(output(server)).as("no body for HEAD, and the end announced")
                         .isEqualTo("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\n");
                 assertThat(server.tcpCloseDue()).isTrue();
@@ -138,7 +138,7 @@ class OpeningTest {
             for (String request : List.of("GET / HTTP/1.0\r\n\r\n", "GET / HTTP/1.1\r\nConnection: close\r\n\r\n")) {
                 Connection server = Connection.server(Settings.DEFAULT);
                 assertThat(feed(server, ascii(request), 100)).hasSize(1);
-                server.respond(204, Headers.of(), new byte[0], Connection.Persistence.KEEP_ALIVE);
+                server.respond(204, Headers.of(), new byte[0], Persistence.KEEP_ALIVE);
                 assertThat(output(server)).contains("Connection: close\r\n");
                 assertThat(server.tcpCloseDue()).isTrue();
             }
@@ -149,7 +149,7 @@ class OpeningTest {
             Connection server = Connection.server(Settings.DEFAULT.withMaxBodyBytes(100).withMaxHeadBytes(200));
             assertThat(feed(server, ascii("GET / HTTP/1.1\r\n\r\n"), 100)).hasSize(1);
             server.receive(ByteBuffer.wrap(new byte[5000]));
-            server.respond(200, Headers.of(), new byte[0], Connection.Persistence.KEEP_ALIVE);
+            server.respond(200, Headers.of(), new byte[0], Persistence.KEEP_ALIVE);
             assertThat(output(server)).contains("Connection: close");
             assertThat(server.tcpCloseDue()).isTrue();
         }
@@ -158,7 +158,7 @@ class OpeningTest {
         void answersAreRefusedWhenNoRequestWaits() {
             Connection server = Connection.server(Settings.DEFAULT);
             assertThatThrownBy(() -> server.respond(200, Headers.of(), new byte[0],
-                    Connection.Persistence.KEEP_ALIVE)).isInstanceOf(IllegalStateException.class);
+                    Persistence.KEEP_ALIVE)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> server.accept(Optional.empty(), List.of(), Headers.of()))
                     .isInstanceOf(IllegalStateException.class);
         }

@@ -5,6 +5,7 @@ import io.pado.protocol.Event;
 import io.pado.protocol.HandshakeException;
 import io.pado.protocol.Headers;
 import io.pado.protocol.PerMessageDeflate;
+import io.pado.protocol.Persistence;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -200,7 +201,7 @@ public final class Link implements LoopMember {
     // ------------------------------------------------------------------------------------------------ opening
 
     /** Answers the plain HTTP request the listener was given; the connection stays for the next one, or closes. */
-    public void respond(int status, Headers headers, byte[] body, Connection.Persistence persistence) {
+    public void respond(int status, Headers headers, byte[] body, Persistence persistence) {
         if (!closed) {
             engine.respond(status, headers, body, persistence);
             deadlines.answered(System.nanoTime());

@@ -20,75 +20,55 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.function.IntSupplier;
 import javax.net.ssl.SSLContext;
 
 /**
- * What a {@link Client} runs: a group of event loops and the dialing of new connections, each a {@link Link} with a
- * client engine, the transports it needs (a proxy's tunnel, TLS) and a {@link ClientOpening}. Thread-safe.
+ * Dials a {@link Client}'s connections: a group of event loops, and for each connection a {@link Link} with a client
+ * engine, the transports it needs (a proxy's tunnel, TLS) and a {@link ClientOpening}; redirects are followed here.
+ * Thread-safe.
  */
-final class ClientCore {
-    private static final System.Logger LOG = System.getLogger(ClientCore.class.getName());
+final class Dialer {
+    private static final System.Logger LOG = System.getLogger(Dialer.class.getName());
 
     private final ClientOptions options;
-    private final Config config;
+    private final Sessions sessions;
     /** permessage-deflate to offer, made once: it shares its codec pool across connections. */
     private final Optional<PerMessageDeflate> compression;
     private final LoopGroup loops;
-    private final ThreadFactory virtualThreads = Thread.ofVirtual().name("pado-client-handler-", 0).factory();
     /** RFC 6455 §5.3: masking keys come from a strong source of entropy. Thread-safe. */
     private final SecureRandom random = new SecureRandom();
     private final IntSupplier maskKeys = random::nextInt;
     private final Object lifecycle = new Object();
     private boolean closed;
-    /** Reconnecting handles that have not stopped yet: added by connect, removed when they stop (any thread). */
-    private final Set<Reconnector> reconnectors = ConcurrentHashMap.newKeySet();
 
-    ClientCore(ClientOptions options) {
+    Dialer(ClientOptions options) {
         this.options = options;
-        this.config = options.connection().runtimeConfig(options.maxResponseHeadBytes(), 0, 1);
+        Config config = options.connection().runtimeConfig(options.maxResponseHeadBytes(), 0, 1);
+        this.sessions = new Sessions(options.connection(), config, "pado-client-handler-");
         this.compression = options.connection().compression().map(Compression::engineFactory);
         this.loops = new LoopGroup("pado-client-loop-", options.eventLoops(), true);
         loops.start();
     }
 
-    ThreadFactory virtualThreads() {
-        return virtualThreads;
+    /** Runs {@code call} on a new virtual thread. */
+    void runOnVirtualThread(Runnable call) {
+        sessions.runOnVirtualThread(call);
     }
 
-    ClientOptions options() {
-        return options;
-    }
-
-    Config config() {
-        return config;
-    }
-
+    /**
+     * Dials {@code uri}; the future completes with the open WebSocket or fails with why.
+     *
+     * @throws IllegalArgumentException if {@code uri} is not a {@code ws://} or {@code wss://} URI with a host
+     * @throws IllegalStateException    if the client is closed
+     */
     CompletableFuture<WebSocket> connect(URI uri, Handler handler) {
         requireOpen();
         check(uri);
         var result = new CompletableFuture<WebSocket>();
         hop(new ArrayList<>(List.of(uri)), options.headers(), handler, result);
         return result;
-    }
-
-    /**
-     * Like {@link #connect}, with a stable handle that reconnects under {@code policy}; the future completes at the
-     * first open.
-     */
-    CompletableFuture<ReconnectingWebSocket> connect(URI uri, Handler handler, Reconnect policy) {
-        requireOpen();
-        check(uri);
-        var reconnector = new Reconnector(this, uri, handler, policy);
-        reconnectors.add(reconnector);
-        if (isClosed()) {
-            reconnector.stop(null);
-        }
-        return reconnector.start();
     }
 
     private void requireOpen() {
@@ -102,10 +82,6 @@ final class ClientCore {
     /** Runs {@code task} on a loop after {@code delay}; a task still waiting when the client closes never runs. */
     void schedule(Duration delay, Runnable task) {
         loops.next().schedule(delay.toNanos(), task);
-    }
-
-    void forget(Reconnector reconnector) {
-        reconnectors.remove(reconnector);
     }
 
     /** One opening handshake toward the last URI of {@code chain}; a redirect answer leads to the next hop. */
@@ -154,7 +130,7 @@ final class ClientCore {
     }
 
     /** Checks the URI and headers now, so that the caller gets IllegalArgumentException rather than a failed future. */
-    private void check(URI uri) {
+    void check(URI uri) {
         String scheme = uri.getScheme();
         if (scheme == null || !scheme.equalsIgnoreCase("wss") && !scheme.equalsIgnoreCase("ws")) {
             throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
@@ -167,7 +143,7 @@ final class ClientCore {
                 ClientHandshake.newKey(random));
     }
 
-    private boolean isClosed() {
+    boolean isClosed() {
         synchronized (lifecycle) {
             return closed;
         }
@@ -182,7 +158,7 @@ final class ClientCore {
         int port = Redirect.port(uri);
         SSLContext tls = secure ? options.tls().context() : null;
         // Proxy selection and name resolution may block: do them on a virtual thread, then hand the socket to a loop.
-        virtualThreads.newThread(() -> {
+        sessions.runOnVirtualThread(() -> {
             try {
                 Optional<InetSocketAddress> proxy = options.proxy().select(uri);
                 // Through a proxy, the proxy resolves the server's name: it may not resolve here at all.
@@ -205,7 +181,8 @@ final class ClientCore {
                         below = tunnel;
                     }
                     Transport transport = tls == null ? below : TlsTransport.client(below, tls, uri.getHost(), port);
-                    var opening = new ClientOpening(this, handler, path, result, tunnel);
+                    var opening = new ClientOpening(sessions, handler, path, result, tunnel);
+                    Config config = sessions.config();
                     link = new Link(loops.next(), channel, transport,
                             Connection.client(config.settings(), handshake, maskKeys), config, opening);
                 } catch (IOException | RuntimeException e) {
@@ -216,7 +193,7 @@ final class ClientCore {
             } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(e);
             }
-        }).start();
+        });
     }
 
     private static void connect(Link link, SocketChannel channel, InetSocketAddress address,
@@ -237,22 +214,24 @@ final class ClientCore {
         }
     }
 
-    void close(Duration timeout) {
-        if (loops.inAnyLoop()) {
-            // A handler on an event loop (Dispatch.EVENT_LOOP) cannot wait for its own loop to end: close elsewhere.
-            Thread.ofPlatform().name("pado-client-close").start(() -> close(timeout));
-            return;
-        }
+    /** Whether the caller is one of the client's event loops, which cannot wait for the loops to end. */
+    boolean inAnyLoop() {
+        return loops.inAnyLoop();
+    }
+
+    /** Refuses new connections from now on; false if that had been done already. */
+    boolean refuseNewConnections() {
         synchronized (lifecycle) {
             if (closed) {
-                return;
+                return false;
             }
             closed = true;
+            return true;
         }
-        // Before the loops drain: the connections' Closes must not lead to new attempts.
-        for (Reconnector r : List.copyOf(reconnectors)) {
-            r.stop(null);
-        }
+    }
+
+    /** Ends the event loops, closing their connections, waiting at most {@code timeout}. */
+    void stopLoops(Duration timeout) {
         try {
             loops.stop(timeout.toMillis());
         } catch (InterruptedException e) {

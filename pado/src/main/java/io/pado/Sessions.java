@@ -1,0 +1,68 @@
+package io.pado;
+
+import io.pado.runtime.Backlog;
+import io.pado.runtime.Config;
+import io.pado.runtime.Link;
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * What the WebSockets of one server or one client share: their {@link ConnectionOptions}, the event loops' view of
+ * them ({@link Config}) and the virtual threads their handlers run on. {@link #open} turns a link whose handshake
+ * succeeded into a WebSocket; the sessions it makes name this object as their owner, so that a broadcast reaches
+ * only its own server's connections. Immutable and thread-safe.
+ */
+final class Sessions {
+    private static final System.Logger LOG = System.getLogger(Sessions.class.getName());
+
+    private final ConnectionOptions options;
+    private final Config config;
+    private final ThreadFactory virtualThreads;
+
+    Sessions(ConnectionOptions options, Config config, String threadPrefix) {
+        this.options = options;
+        this.config = config;
+        this.virtualThreads = Thread.ofVirtual().name(threadPrefix, 0).factory();
+    }
+
+    ConnectionOptions options() {
+        return options;
+    }
+
+    Config config() {
+        return config;
+    }
+
+    /** Runs {@code call} on a new virtual thread: for work that may block, such as the application's code. */
+    void runOnVirtualThread(Runnable call) {
+        virtualThreads.newThread(call).start();
+    }
+
+    /**
+     * Runs {@code call} where handlers run: at once on this thread (the loop) with {@link Dispatch#EVENT_LOOP},
+     * otherwise on a new virtual thread.
+     */
+    void runAsHandler(Runnable call) {
+        if (options.dispatch() == Dispatch.EVENT_LOOP) {
+            call.run();
+        } else {
+            runOnVirtualThread(call);
+        }
+    }
+
+    /**
+     * Opens the WebSocket of a link whose engine is now OPEN: its send queue, its face and the delivery of its events
+     * to {@code handler}, which gets {@link Handler#onOpen} first. On the link's loop.
+     */
+    Session open(Link link, Handler handler, SlowConsumerPolicy policy, String path,
+            io.pado.protocol.Headers handshakeHeaders, Optional<String> subprotocol, Object attachment) {
+        var backlog = new Backlog(config);
+        var session = new Session(link, backlog, policy, this, path, handshakeHeaders, subprotocol, attachment);
+        var delivery = new Delivery(session, handler, options.dispatch() == Dispatch.VIRTUAL_THREADS
+                ? new Dispatcher(virtualThreads) : null, options.lowWaterBytes(), options.highWaterBytes());
+        LOG.log(System.Logger.Level.DEBUG, "WebSocket open: {0} {1}", link, path);
+        link.open(delivery, backlog);
+        delivery.opened();
+        return session;
+    }
+}
