@@ -43,6 +43,14 @@ final class Deadlines {
         pingOutstanding = false;
     }
 
+    /**
+     * We are not reading (handlers or output are behind): the peer's silence is ours, so it neither counts towards
+     * the idle timeout nor leaves a Ping unanswered. A peer that is really gone meets the write timeout instead.
+     */
+    void notReading(long nowNanos) {
+        read(nowNanos);
+    }
+
     /** A request waits for the application's answer: no opening timeout meanwhile. */
     void awaitingAnswer() {
         openingDue = NEVER;

@@ -6,6 +6,7 @@ import io.pado.protocol.HandshakeException;
 import io.pado.protocol.Headers;
 import io.pado.protocol.PerMessageDeflate;
 import io.pado.protocol.Persistence;
+import io.pado.protocol.Role;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -41,8 +42,6 @@ public final class Link implements LoopMember {
     private final Outbox outbox;
     private final Deadlines deadlines;
     private LinkListener listener;
-    /** Where sends are counted, from the moment the WebSocket opens. */
-    private Backlog backlog;
     private int closeCode = 1006;
     private boolean closed;
     private boolean closeAfterFlush;
@@ -55,7 +54,7 @@ public final class Link implements LoopMember {
         this.engine = engine;
         this.config = config;
         this.listener = listener;
-        this.outbox = new Outbox(loop, engine);
+        this.outbox = new Outbox(loop, engine, config);
         this.deadlines = new Deadlines(config, System.nanoTime());
         engine.useFrameBuffers(loop.framePool());
     }
@@ -94,7 +93,6 @@ public final class Link implements LoopMember {
     public boolean takesSharedCompressedFrames(long messageBytes) {
         return engine.takesSharedCompressedFrames(messageBytes);
     }
-    // ------------------------------------------------------------------------------------------------ reading
 
     @Override
     public void ready(SelectionKey k) {
@@ -198,8 +196,6 @@ public final class Link implements LoopMember {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------ opening
-
     /** Answers the plain HTTP request the listener was given; the connection stays for the next one, or closes. */
     public void respond(int status, Headers headers, byte[] body, Persistence persistence) {
         if (!closed) {
@@ -234,7 +230,6 @@ public final class Link implements LoopMember {
     /** The WebSocket is open: from now on {@code delivery} gets the events, and sends count in {@code sends}. */
     public void open(LinkListener delivery, Backlog sends) {
         this.listener = delivery;
-        this.backlog = sends;
         outbox.countIn(sends);
         deadlines.opened(System.nanoTime());
         answered();
@@ -245,13 +240,12 @@ public final class Link implements LoopMember {
         resume(PAUSED_FOR_ANSWER); // input that came with the request is read next
     }
 
-    // -------------------------------------------------------------------------------------------------- sending
-
     /** Runs a send on the engine (see {@link Outbox#send}), or fails it if the engine takes no more sends. */
     public <T> void send(BiConsumer<Connection, T> op, T message, CompletableFuture<Void> future,
             Consumer<Throwable> callback, long countedBytes) {
         if (closed || !engine.isOutputOpen()) {
             outbox.refuse(future, callback, countedBytes, config.closedFailure().apply(closeCode));
+            pauseForOutput(); // what it had counted is no longer queued
             return;
         }
         outbox.send(op, message, future, callback, countedBytes);
@@ -262,6 +256,7 @@ public final class Link implements LoopMember {
     public void sendClose(int code, String reason, CompletableFuture<Void> future, long countedBytes) {
         if (closed || !engine.isOutputOpen()) {
             outbox.refuse(future, null, countedBytes, null);
+            pauseForOutput();
         } else {
             send((engine, r) -> engine.close(code, r), reason, future, null, countedBytes);
         }
@@ -291,8 +286,6 @@ public final class Link implements LoopMember {
         }
     }
 
-    // -------------------------------------------------------------------------------------------------- writing
-
     private void drainOutput() {
         outbox.takeOutput();
         afterOutput();
@@ -303,6 +296,7 @@ public final class Link implements LoopMember {
         if (!outbox.isEmpty()) {
             markDirty();
         }
+        pauseForOutput();
         if (engine.tcpCloseDue()) {
             closeAfterFlush();
         } else if (engine.state() == Connection.State.LOCAL_CLOSING || engine.state() == Connection.State.CLOSED) {
@@ -352,10 +346,18 @@ public final class Link implements LoopMember {
             return;
         }
         wire.writing(!outbox.isEmpty());
+        pauseForOutput();
         loop.deadline(nextDeadline());
     }
 
-    // ---------------------------------------------------------------------------------------------------- timers
+    /** A server stops reading a peer that does not read; a client reads on, as its peer may wait for that. */
+    private void pauseForOutput() {
+        if (engine.role() == Role.SERVER && outbox.filledAboveHighWater()) {
+            pause(PAUSED_FOR_OUTPUT);
+        } else if (outbox.drainedBelowLowWater()) {
+            resume(PAUSED_FOR_OUTPUT);
+        }
+    }
 
     private long nextDeadline() {
         return deadlines.next(engine.state(), engine.tcpCloseDue(), outbox.waitingSince());
@@ -363,6 +365,9 @@ public final class Link implements LoopMember {
 
     @Override
     public long checkTimeouts(long now) {
+        if (!wire.reading()) {
+            deadlines.notReading(now);
+        }
         for (int steps = 0; steps < 4 && !closed; steps++) {
             Deadlines.Due due = deadlines.due(now, engine.state(), engine.tcpCloseDue(), outbox.waitingSince());
             if (due != Deadlines.Due.NOTHING) {
@@ -384,8 +389,7 @@ public final class Link implements LoopMember {
                 }
                 case PONG_OVER -> fail(1001, "ping timeout"); // taken for dead: no wait for its Close
                 case SEND_PING -> {
-                    // RFC 6455 §5.5.2: a Ping "may serve either as a keepalive or as a means to verify that the
-                    // remote endpoint is still responsive"; its payload is the send time, for anyone tracing pongs
+                    // RFC 6455 §5.5.2: a keepalive, and a check that the peer answers; its payload is the send time
                     engine.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, now));
                     deadlines.pingSent(now);
                     drainOutput();
@@ -395,8 +399,6 @@ public final class Link implements LoopMember {
         }
         return closed ? Deadlines.NEVER : nextDeadline();
     }
-
-    // ------------------------------------------------------------------------------------------------- the end
 
     @Override // the loop drains
     public void goAway() {
@@ -432,13 +434,8 @@ public final class Link implements LoopMember {
         loop.remove(this);
         wire.close();
         end(""); // no Closed event yet means the connection ended without a closing handshake
-        // Only when someone waits, as few do at the end: filling in an exception's stack trace is not cheap
-        Exception failure = outbox.hasWaitingSends() || backlog != null
-                ? config.closedFailure().apply(closeCode) : null;
-        outbox.discard(failure);
-        if (backlog != null) {
-            backlog.end(failure);
-        }
+        // Only when someone may wait, as few do at the end: filling in an exception's stack trace is not cheap
+        outbox.discard(outbox.mayHaveWaiters() ? config.closedFailure().apply(closeCode) : null);
         listener.onClosed(this);
     }
 

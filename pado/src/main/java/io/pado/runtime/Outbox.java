@@ -21,6 +21,7 @@ final class Outbox {
 
     private final EventLoop loop;
     private final Connection engine;
+    private final Config config;
     // Small at first: an idle connection holds it, a busy one grows it once.
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(3);
     /** Sends whose bytes are not all written yet, oldest first: nodes from the loop's free list. */
@@ -32,10 +33,13 @@ final class Outbox {
     private long waitingSince = Deadlines.NEVER;
     /** Where sends were counted; null until the WebSocket is open. */
     private Backlog backlog;
+    /** Whether the bytes waiting passed the high-water mark and have not drained to the low-water mark since. */
+    private boolean full;
 
-    Outbox(EventLoop loop, Connection engine) {
+    Outbox(EventLoop loop, Connection engine, Config config) {
         this.loop = loop;
         this.engine = engine;
+        this.config = config;
     }
 
     void countIn(Backlog backlog) {
@@ -110,6 +114,30 @@ final class Outbox {
         return enqueued - written;
     }
 
+    /** True once when the bytes waiting for the peer pass the high-water mark; then not until they drained. */
+    boolean filledAboveHighWater() {
+        if (!full && queuedBytes() > config.highWaterBytes()) {
+            full = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** True once when the bytes waiting drained to the low-water mark after {@link #filledAboveHighWater}. */
+    boolean drainedBelowLowWater() {
+        if (full && queuedBytes() <= config.lowWaterBytes()) {
+            full = false;
+            return true;
+        }
+        return false;
+    }
+
+    /** The bytes waiting for the peer: the larger of those queued here and those the sends counted. */
+    private long queuedBytes() {
+        long waiting = enqueued - written;
+        return backlog == null ? waiting : Math.max(waiting, backlog.queued());
+    }
+
     /**
      * Writes what is queued with gathering writes until all is written or the transport takes no more, then tells
      * the sends whose bytes are out. Returns whether everything was written.
@@ -142,7 +170,10 @@ final class Outbox {
         return out.isEmpty();
     }
 
-    /** The socket is gone: buffers go back to the pool, and every waiting send fails with {@code failure}. */
+    /**
+     * The socket is gone: buffers go back to the pool, every waiting send fails with {@code failure}, and so does
+     * whoever waits for the backlog to drain, from now on.
+     */
     void discard(Throwable failure) {
         engine.discardOutput();
         for (ByteBuffer b : out) {
@@ -150,11 +181,14 @@ final class Outbox {
         }
         out.clear();
         settle(Long.MAX_VALUE, failure);
+        if (backlog != null) {
+            backlog.end(failure);
+        }
     }
 
-    /** Whether a send still waits (so that its failure is worth making). */
-    boolean hasWaitingSends() {
-        return head != null;
+    /** Whether a send waits, or may wait for the backlog (so that a failure for them is worth making). */
+    boolean mayHaveWaiters() {
+        return head != null || backlog != null;
     }
 
     /** Tells, in order, the sends whose bytes end at or before {@code upTo}; {@code failure} null for success. */

@@ -68,6 +68,20 @@ class DeadlinesTest {
         }
 
         @Test
+        void whileWeDoNotReadThePeerIsNotTakenForDeadButTheWriteTimeoutStillRuns() {
+            var d = new Deadlines(config(60, 30), T0);
+            d.opened(T0);
+            d.pingSent(T0 + 30 * S);
+            // Reading paused at 31 s (the peer's answers wait behind our full queue), checked each second after
+            for (long t = 31; t <= 100; t++) {
+                d.notReading(T0 + t * S);
+                assertThat(d.due(T0 + t * S, OPEN, false, T0 + 95 * S)).as("at %d s", t)
+                        .isEqualTo(Deadlines.Due.NOTHING);
+            }
+            assertThat(d.due(T0 + 115 * S, OPEN, false, T0 + 95 * S)).isEqualTo(Deadlines.Due.WRITE_OVER);
+        }
+
+        @Test
         void anythingReadAnswersThePingAndPutsTheNextOneOff() {
             var d = new Deadlines(config(0, 30), T0);
             d.opened(T0);
