@@ -33,10 +33,12 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code pado connect URL}: like wscat or websocat. Each stdin line is sent as a message; every message received is
  * printed on stdout (text as is, binary as hex); what happens to the connection goes to stderr. At the end of stdin
- * it closes with {@code --close} and waits for the server's Close.
+ * it waits for the replies still coming ({@code --linger}, see {@link Replies}), then closes with {@code --close} and
+ * waits for the server's Close.
  */
 @Command(name = "connect", mixinStandardHelpOptions = true,
-        description = "Connect to a WebSocket: stdin lines are sent, received messages are printed.",
+        description = {"Connect to a WebSocket: stdin lines are sent, received messages are printed.",
+                "At the end of stdin it waits for the replies still coming (--linger), then closes (--close)."},
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {"0:closed normally (1000 or 1001)", "1:could not connect or the handshake was refused",
                 "2:bad usage", "3:the connection closed with another code (printed on stderr)"})
@@ -68,6 +70,14 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--close-reason", defaultValue = "", description = "close reason at the end of stdin")
     String closeReason;
 
+    @Option(names = "--linger", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "at the end of stdin, wait for the replies still coming before closing: until as many"
+                    + " messages arrived as were sent, or until none came for this long (default 1s; 500ms, 2s, 1m)")
+    Duration linger;
+
+    @Option(names = "--no-linger", description = "close at the end of stdin at once, without waiting for replies")
+    boolean noLinger;
+
     @Option(names = {"-q", "--quiet"}, description = "don't report the connection's events on stderr")
     boolean quiet;
 
@@ -82,8 +92,11 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
             + " lines typed while disconnected are not sent")
     boolean reconnect;
 
+    private static final Duration DEFAULT_LINGER = Duration.ofSeconds(1);
+
     private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final Replies replies = new Replies();
     /** We sent the Close (stdin ended): our own code coming back is a normal end. Stdin thread writes. */
     private volatile boolean closing;
 
@@ -92,6 +105,10 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
         if (closeCode != 1000 && (closeCode < 3000 || closeCode > 4999) && !(closeCode >= 1001 && closeCode <= 1014
                 && closeCode != 1004 && closeCode != 1005 && closeCode != 1006)) {
             System.err.println("pado connect: a close code must be 1000, 1001-1003, 1007-1014 or 3000-4999: " + closeCode);
+            return 2;
+        }
+        if (noLinger && linger != null) {
+            System.err.println("pado connect: --no-linger and --linger " + linger + " contradict each other");
             return 2;
         }
         ClientOptions.Builder options = ClientOptions.builder()
@@ -126,6 +143,7 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
                         if (e != null) {
                             System.err.println("pado connect: stopped reconnecting: " + e.getMessage());
                         }
+                        replies.ended();
                         closed.complete(e == null ? 0 : e instanceof ClosedException ? 3 : 1);
                     });
                     ws = handle;
@@ -172,6 +190,8 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
                 } else {
                     sent = ws.sendText(line);
                 }
+                replies.sent();
+                sent.whenComplete((written, e) -> replies.sendDone(e != null));
                 if (reconnect) {
                     sent.exceptionally(e -> {
                         info("not sent: " + e.getMessage());
@@ -180,6 +200,7 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
                 }
             }
             if (ws.isOpen() || reconnect) { // a reconnecting handle stops reconnecting even while disconnected
+                linger();
                 closing = true;
                 ws.close(closeCode, closeReason).get(timeoutSeconds, TimeUnit.SECONDS);
             }
@@ -199,6 +220,21 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
         }
     }
 
+    /** Waits for the replies still coming (see {@link Replies}), unless {@code --no-linger}. */
+    private void linger() throws InterruptedException {
+        Duration quiet = noLinger ? Duration.ZERO : linger != null ? linger : DEFAULT_LINGER;
+        long missing = replies.missing();
+        if (quiet.isZero() || missing == 0) {
+            return;
+        }
+        info("end of input: waiting for " + missing + (missing == 1 ? " reply" : " replies") + " (until "
+                + quiet.toMillis() + " ms pass without one)");
+        if (!replies.await(quiet) && !closed.isDone()) {
+            missing = replies.missing();
+            info(missing + (missing == 1 ? " reply" : " replies") + " did not come; closing");
+        }
+    }
+
     private void info(String message) {
         if (!quiet) {
             System.err.println("* " + message);
@@ -210,6 +246,7 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
         @Override
         public void onText(WebSocket ws, String text) {
             out.println(text);
+            replies.received();
         }
 
         @Override
@@ -217,6 +254,7 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
             byte[] bytes = new byte[data.remaining()];
             data.get(bytes);
             out.println(HexFormat.of().formatHex(bytes));
+            replies.received();
         }
 
         @Override
@@ -228,6 +266,7 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
         public void onClose(WebSocket ws, int code, String reason) {
             info("closed " + code + (reason.isEmpty() ? "" : " " + reason));
             if (!reconnect) { // with --reconnect, whenClosed() decides the end
+                replies.ended();
                 closed.complete(code == 1000 || code == 1001 || (closing && code == closeCode) ? 0 : 3);
             }
         }
