@@ -4,12 +4,14 @@ import io.pado.protocol.frame.CloseCode;
 import io.pado.protocol.frame.ProtocolException;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Reads frames from received bytes: first the header, then the payload in pieces that are unmasked in place and
  * handed out as slices of the input, so a payload is never copied here. Resumable at any byte: a header split over
- * several buffers is gathered in a 14-byte scratch array. Checks only what the header format itself requires; the
- * protocol rules live in the connection. Not thread-safe.
+ * several buffers is gathered in a 14-byte scratch array. Multi-byte fields are read in network byte order whatever
+ * the order of the caller's buffer. Checks only what the header format itself requires; the protocol rules live in
+ * the connection. Not thread-safe.
  */
 public final class FrameReader {
     private static final int MAX_HEADER_BYTES = 14;
@@ -64,6 +66,10 @@ public final class FrameReader {
     }
 
     private void parseHeader(ByteBuffer buf, int at) {
+        // RFC 6455 §5.2: lengths and the masking key are in network byte order; the caller's buffer may not be
+        // (a header read whole from a little-endian buffer gave another length than the same header split: fuzz
+        // finding)
+        boolean swap = buf.order() != ByteOrder.BIG_ENDIAN;
         int b0 = buf.get(at) & 0xFF;
         int b1 = buf.get(at + 1) & 0xFF;
         fin = (b0 & 0x80) != 0;
@@ -73,15 +79,18 @@ public final class FrameReader {
         int length7 = b1 & 0x7F;
         int next = at + 2;
         if (length7 == 126) {
-            payloadLength = buf.getShort(next) & 0xFFFF;
+            short length16 = buf.getShort(next);
+            payloadLength = (swap ? Short.reverseBytes(length16) : length16) & 0xFFFF;
             next += 2;
         } else if (length7 == 127) {
-            payloadLength = buf.getLong(next);
+            long length64 = buf.getLong(next);
+            payloadLength = swap ? Long.reverseBytes(length64) : length64;
             next += 8;
         } else {
             payloadLength = length7;
         }
-        maskKey = masked ? buf.getInt(next) : 0;
+        int key = masked ? buf.getInt(next) : 0;
+        maskKey = swap ? Integer.reverseBytes(key) : key;
         payloadRead = 0;
         headerComplete = true;
         if (payloadLength < 0) {
