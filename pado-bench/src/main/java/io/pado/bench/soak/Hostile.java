@@ -18,6 +18,8 @@ final class Hostile extends Peer {
     private static final int NO_READ_BYTES = 16 << 20;
     private static final int NO_READ_MESSAGE = 64 << 10;
     private static final long HANDSHAKE_TIMEOUT_NANOS = SoakServer.HANDSHAKE_TIMEOUT.toNanos();
+    /** What a STALLED client sends of its opening before it stops. */
+    private static final int STALLED_BYTES = 20;
 
     /** The misbehaviour, with how many may run at once, and the close code the server must report. */
     enum Kind {
@@ -25,6 +27,11 @@ final class Hostile extends Peer {
         GARBAGE(4, 0),
         /** A valid request, one byte every 250 ms: dropped at the handshake timeout, with no answer. */
         SLOWLORIS(24, 0),
+        /**
+         * The first 20 bytes of its opening, then nothing: of the TLS ClientHello in wss:// mode (the TLS handshake
+         * counts against the handshake timeout), of the request head in ws://. Dropped at the handshake timeout.
+         */
+        STALLED(8, 0),
         /** A frame header claiming 16 MiB: Close 1009 (RFC 6455 §7.4.1). */
         OVERSIZED(4, 1009),
         /** A text frame that is not UTF-8: Close 1007 (§8.1). */
@@ -63,8 +70,8 @@ final class Hostile extends Peer {
     private long connectedNanos;
     private final StringBuilder response = new StringBuilder();
 
-    Hostile(Round round, Tally tally, SocketChannel channel, Kind kind, long seed, long now) {
-        super(channel, now);
+    Hostile(Round round, Tally tally, SocketChannel channel, Kind kind, long seed, long now) throws IOException {
+        super(channel, round.newPipe(), now);
         this.round = round;
         this.tally = tally;
         this.kind = kind;
@@ -78,6 +85,24 @@ final class Hostile extends Peer {
     /** The socket receive buffer to ask for before connecting; small for NO_READ so that the server fills it fast. */
     static int receiveBufferBytes(Kind kind) {
         return kind == Kind.NO_READ ? 4096 : 0;
+    }
+
+    @Override
+    void tcpUp() throws IOException {
+        if (kind != Kind.STALLED) {
+            super.tcpUp();
+            return;
+        }
+        connectedNanos = System.nanoTime();
+        ByteBuffer opening = tls != null ? tls.handshakeOutput()
+                : ByteBuffer.wrap(upgradeRequest(round.port, false).getBytes(StandardCharsets.ISO_8859_1));
+        writeRaw(opening.limit(opening.position() + Math.min(STALLED_BYTES, opening.remaining())));
+        state = State.WAITING;
+    }
+
+    @Override
+    boolean rawInput() {
+        return kind == Kind.STALLED; // it never finishes its TLS handshake: any byte back is an answer it should not get
     }
 
     @Override
@@ -125,7 +150,7 @@ final class Hostile extends Peer {
                 return;
             }
         }
-        if (kind == Kind.GARBAGE || kind == Kind.SLOWLORIS || kind == Kind.NO_READ) {
+        if (kind == Kind.GARBAGE || kind == Kind.SLOWLORIS || kind == Kind.STALLED || kind == Kind.NO_READ) {
             // An HTTP answer to check (NO_READ never gets here: it does not read after the handshake).
             in.flip();
             responseBytes += in.remaining();
@@ -247,7 +272,7 @@ final class Hostile extends Peer {
     void ended() {
         if (kind == Kind.GARBAGE) {
             check(response.toString().startsWith("HTTP/1.1 400"), "expected HTTP 400, got " + firstLine());
-        } else if (kind == Kind.SLOWLORIS) {
+        } else if (kind == Kind.SLOWLORIS || kind == Kind.STALLED) {
             slowlorisDropped();
         } else {
             fail("server closed in state " + state);
@@ -261,7 +286,7 @@ final class Hostile extends Peer {
             ended();
         } else if (kind == Kind.NO_READ && (state == State.ACTING || state == State.WAITING)) {
             pass();
-        } else if (kind == Kind.SLOWLORIS) {
+        } else if (kind == Kind.SLOWLORIS || kind == Kind.STALLED) {
             slowlorisDropped();
         } else {
             fail(e.toString());

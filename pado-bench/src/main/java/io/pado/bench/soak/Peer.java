@@ -13,9 +13,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * What every soak connection shares: a non-blocking socket on the client's one selector, an input buffer that grows
- * to the frame being read and shrinks back, an output buffer that exists only while the socket is full, and the
- * opening handshake. Subclasses say what to send and what to expect. Client thread only.
+ * What every soak connection shares: a non-blocking socket on the client's one selector, TLS over it in the
+ * {@code wss://} mode, an input buffer that grows to the frame being read and shrinks back, an output buffer that
+ * exists only while the socket is full, and the opening handshake. Subclasses say what to send and what to expect.
+ * Client thread only.
  */
 abstract class Peer {
     static final String KEY = Base64.getEncoder()
@@ -24,6 +25,10 @@ abstract class Peer {
     private static final int SMALL_INPUT = 2048;
 
     final SocketChannel channel;
+    /** TLS over the socket, or null for ws://. */
+    final SoakTls.Pipe tls;
+    /** The TLS handshake is over and {@link #connected} was called (always true without TLS once connected). */
+    private boolean transportUp;
     SelectionKey key;
     ByteBuffer in = ByteBuffer.allocate(SMALL_INPUT);
     /** Bytes the socket did not take yet, flipped (remaining = still to write); null when none. */
@@ -32,8 +37,9 @@ abstract class Peer {
     boolean upgraded;
     boolean finished;
 
-    Peer(SocketChannel channel, long startNanos) {
+    Peer(SocketChannel channel, SoakTls.Pipe tls, long startNanos) {
         this.channel = channel;
+        this.tls = tls;
         this.startNanos = startNanos;
     }
 
@@ -47,7 +53,7 @@ abstract class Peer {
         boolean connected = channel.connect(new InetSocketAddress("127.0.0.1", port));
         peer.key = channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, peer);
         if (connected) {
-            peer.connected();
+            peer.tcpUp();
         }
         return channel;
     }
@@ -66,7 +72,7 @@ abstract class Peer {
             if (k.isConnectable()) {
                 channel.finishConnect();
                 k.interestOps(SelectionKey.OP_READ);
-                connected();
+                tcpUp();
                 return;
             }
             if (k.isWritable()) {
@@ -80,8 +86,23 @@ abstract class Peer {
         }
     }
 
-    /** TCP is up. */
+    /** TCP is up: starts TLS, or says the transport is up. */
+    void tcpUp() throws IOException {
+        if (tls == null) {
+            transportUp = true;
+            connected();
+        } else {
+            writeRaw(tls.handshakeOutput()); // the ClientHello
+        }
+    }
+
+    /** The transport is up (TCP, and TLS in wss mode): the opening handshake can start. */
     abstract void connected() throws IOException;
+
+    /** Whether input bypasses TLS (a client that stalls inside the TLS handshake reads raw bytes). */
+    boolean rawInput() {
+        return false;
+    }
 
     /** The socket failed (a reset, typically). */
     abstract void failed(IOException e);
@@ -97,6 +118,10 @@ abstract class Peer {
     }
 
     private void read() throws IOException {
+        if (tls != null && !rawInput()) {
+            readTls();
+            return;
+        }
         if (!in.hasRemaining()) {
             grow(in.capacity() * 2);
         }
@@ -107,6 +132,35 @@ abstract class Peer {
         }
         if (n > 0) {
             received();
+        }
+    }
+
+    /** Reads records, advances the TLS handshake, and hands what application bytes they held to the subclass. */
+    private void readTls() throws IOException {
+        int n = channel.read(tls.netIn());
+        int before = in.position();
+        // Each round unwraps a record or stops; the bound only guards against an engine that makes no progress.
+        for (int round = 0; round < 100_000 && !finished && tls.unwrap(in, () -> grow(in.capacity() * 2)); round++) {
+            writeRaw(tls.handshakeOutput());
+            upIfHandshaken();
+        }
+        if (finished) {
+            return;
+        }
+        writeRaw(tls.handshakeOutput());
+        upIfHandshaken();
+        if (!finished && in.position() > before) {
+            received();
+        }
+        if (!finished && (n < 0 || tls.inboundClosed())) {
+            ended();
+        }
+    }
+
+    private void upIfHandshaken() throws IOException {
+        if (!transportUp && !finished && !tls.handshaking()) {
+            transportUp = true;
+            connected();
         }
     }
 
@@ -128,8 +182,16 @@ abstract class Peer {
         }
     }
 
-    /** Writes {@code bytes} (flipped) now, keeping what the socket does not take. */
+    /** Writes {@code bytes} (flipped, read fully) now, through TLS in wss mode, keeping what the socket does not take. */
     final void write(ByteBuffer bytes) throws IOException {
+        writeRaw(tls == null ? bytes : tls.wrap(bytes));
+    }
+
+    /** Writes {@code bytes} to the socket as they are (TLS records, or plain bytes). */
+    final void writeRaw(ByteBuffer bytes) throws IOException {
+        if (!bytes.hasRemaining()) {
+            return;
+        }
         if (pending == null) {
             channel.write(bytes);
             if (!bytes.hasRemaining()) {

@@ -9,18 +9,21 @@ import java.util.List;
 
 /**
  * One round of the soak on one thread and one selector: open {@code connections} well-behaved WebSockets (at most
- * {@link #MAX_CONNECTING} handshakes at once), send {@code rate} messages per second in all round-robin over them for
+ * {@code maxConnecting} handshakes at once), send {@code rate} messages per second in all round-robin over them for
  * {@code seconds} while hostile clients ({@link HostileSide}, on their own thread) come and go, then let every
  * well-behaved connection collect its echoes and close, and every hostile one reach its outcome. Bounded: each phase
  * has a deadline.
  */
 final class Round {
-    private static final int MAX_CONNECTING = 256;
     private static final long RAMP_DEADLINE_NANOS = 180_000_000_000L;
     private static final long END_DEADLINE_NANOS = 60_000_000_000L;
     private static final int MAX_SENDS_PER_ITERATION = 2000;
 
     final int port;
+    /** wss:// mode: the test certificate and client engines; null for ws://. */
+    final SoakTls tls;
+    /** Well-behaved handshakes in flight at most; see {@link Soak} for why wss:// opens fewer at once. */
+    private final int maxConnecting;
     final Tally tally;
     final Messages messages;
     private final long seed;
@@ -32,8 +35,10 @@ final class Round {
     /** Seconds the ramp to all connections took. */
     double rampSeconds;
 
-    Round(int port, Tally tally, Messages messages, long seed) {
+    Round(int port, SoakTls tls, int maxConnecting, Tally tally, Messages messages, long seed) {
         this.port = port;
+        this.tls = tls;
+        this.maxConnecting = maxConnecting;
         this.tally = tally;
         this.messages = messages;
         this.seed = seed;
@@ -75,7 +80,7 @@ final class Round {
                         + RAMP_DEADLINE_NANOS / 1_000_000_000 + " s");
                 return;
             }
-            for (; next < connections && handshaking < MAX_CONNECTING; next++) {
+            for (; next < connections && handshaking < maxConnecting; next++) {
                 handshaking++;
                 // Every fifth connection negotiates permessage-deflate.
                 var w = new WellBehaved(this, SocketChannel.open(), next, next % 5 == 0, now);
@@ -135,6 +140,11 @@ final class Round {
 
     private void select(long millis) throws IOException {
         selector.select(k -> ((Peer) k.attachment()).ready(k), millis);
+    }
+
+    /** A new connection's TLS (client role, handshake begun), or null in ws:// mode. Any thread. */
+    SoakTls.Pipe newPipe() throws java.io.IOException {
+        return tls == null ? null : tls.newPipe(port);
     }
 
     /** A well-behaved connection is open, or failed before it was. */

@@ -5,6 +5,7 @@ import io.pado.Handler;
 import io.pado.HttpResponse;
 import io.pado.Server;
 import io.pado.ServerOptions;
+import io.pado.ServerTls;
 import io.pado.WebSocket;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
@@ -32,7 +33,9 @@ import javax.management.ObjectName;
  * memory (NMT, when the JVM runs with {@code -XX:NativeMemoryTracking=summary}), RSS, file descriptors and threads.
  * {@code GET /stats?gc} runs a full GC first. One {@code name value} line per number.
  *
- * <p>Usage: {@code SoakServer PORT}. Prints {@code ready} when it listens; runs until killed. Loopback only.
+ * <p>Usage: {@code SoakServer PORT [--tls STORE.p12]}: with {@code --tls}, {@code wss://} (and HTTPS for the stats)
+ * with the certificate in that store ({@link SoakTls}). Prints {@code ready} when it listens; runs until killed.
+ * Loopback only.
  */
 public final class SoakServer {
     /** How long a slowloris may take to send its request head. */
@@ -51,23 +54,26 @@ public final class SoakServer {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        new SoakServer().start(port);
+        SoakTls tls = args.length > 2 && args[1].equals("--tls") ? SoakTls.load(Path.of(args[2])) : null;
+        new SoakServer().start(port, tls);
         System.out.println("ready");
         System.out.flush();
         new CountDownLatch(1).await();
     }
 
-    private void start(int port) throws IOException {
-        ServerOptions options = ServerOptions.builder()
+    private void start(int port, SoakTls tls) throws IOException, java.security.GeneralSecurityException {
+        ServerOptions.Builder options = ServerOptions.builder()
                 .port(port)
                 .eventLoops(1)
                 .connection(c -> c
                         .handshakeTimeout(HANDSHAKE_TIMEOUT)
                         .writeTimeout(WRITE_TIMEOUT)
                         .maxQueuedBytes(MAX_QUEUED_BYTES)
-                        .compression(Compression.DEFAULT))
-                .build();
-        Server server = Server.create(options).endpoint("/echo", new Echo());
+                        .compression(Compression.DEFAULT));
+        if (tls != null) {
+            options.tls(ServerTls.fromKeyStore(tls.keyStore(), SoakTls.PASSWORD.clone()));
+        }
+        Server server = Server.create(options.build()).endpoint("/echo", new Echo());
         server.http(request -> {
             if (!request.path().equals("/stats")) {
                 return HttpResponse.notFound();

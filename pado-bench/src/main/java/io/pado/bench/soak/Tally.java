@@ -28,6 +28,9 @@ final class Tally {
     long unexpectedCloses;
     long connectionFailures;
     long hostileSkipped;
+    /** How long each well-behaved connection took from connect() to the 101 (TCP, TLS, HTTP), in nanoseconds. */
+    private long[] openingNanos = new long[1024];
+    private int openings;
     /** Hostile connections started, and those that got what was expected, by kind. */
     final Map<Hostile.Kind, long[]> hostile = new EnumMap<>(Hostile.Kind.class);
     long failures;
@@ -60,6 +63,24 @@ final class Tally {
                 kept.add(k);
             }
         }
+    }
+
+    /** A well-behaved connection is open, {@code nanos} after its connect() began. */
+    void opened(long nanos) {
+        if (openings == openingNanos.length) {
+            openingNanos = java.util.Arrays.copyOf(openingNanos, 2 * openings);
+        }
+        openingNanos[openings++] = nanos;
+    }
+
+    /** The opening time at {@code quantile} (0.5: median, 1: the longest), in milliseconds; 0 if none. */
+    double openingMillis(double quantile) {
+        if (openings == 0) {
+            return 0;
+        }
+        long[] sorted = java.util.Arrays.copyOf(openingNanos, openings);
+        java.util.Arrays.sort(sorted);
+        return sorted[(int) Math.min(openings - 1, Math.floor(quantile * openings))] / 1e6;
     }
 
     long hostileStarted(Hostile.Kind kind) {

@@ -33,8 +33,8 @@ final class WellBehaved extends Peer {
     private int messageLength;
     private int messageFirstByte = -1;
 
-    WellBehaved(Round round, SocketChannel channel, int id, boolean deflate, long now) {
-        super(channel, now);
+    WellBehaved(Round round, SocketChannel channel, int id, boolean deflate, long now) throws IOException {
+        super(channel, round.newPipe(), now);
         this.round = round;
         this.id = id;
         this.deflate = deflate;
@@ -70,6 +70,7 @@ final class WellBehaved extends Peer {
                 return;
             }
             state = State.OPEN;
+            round.tally.opened(System.nanoTime() - startNanos);
             round.handshakeOver();
             round.tally.wellBehavedOpened++;
             if (deflate) {
