@@ -41,6 +41,11 @@ final class RawSocket implements AutoCloseable {
         return new RawSocket(new Socket("127.0.0.1", port));
     }
 
+    /** Speaks over a socket already connected (a TLS one, for instance). */
+    static RawSocket of(Socket socket) throws IOException {
+        return new RawSocket(socket);
+    }
+
     /** Connects and completes a WebSocket handshake at {@code path}; fails unless the answer is 101. */
     static RawSocket open(int port, String path) throws IOException {
         RawSocket raw = connect(port);
