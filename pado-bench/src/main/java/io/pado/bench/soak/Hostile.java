@@ -17,7 +17,6 @@ final class Hostile extends Peer {
     private static final long SLOWLORIS_BYTE_NANOS = 250_000_000L;
     private static final int NO_READ_BYTES = 16 << 20;
     private static final int NO_READ_MESSAGE = 64 << 10;
-    private static final long HANDSHAKE_TIMEOUT_NANOS = SoakServer.HANDSHAKE_TIMEOUT.toNanos();
     /** What a STALLED client sends of its opening before it stops. */
     private static final int STALLED_BYTES = 20;
 
@@ -295,7 +294,7 @@ final class Hostile extends Peer {
 
     private void slowlorisDropped() {
         long elapsed = System.nanoTime() - startNanos;
-        check(responseBytes == 0 && elapsed >= HANDSHAKE_TIMEOUT_NANOS * 9 / 10,
+        check(responseBytes == 0 && elapsed >= round.handshakeTimeoutNanos() * 9 / 10,
                 "dropped after " + elapsed / 1_000_000 + " ms with " + responseBytes + " bytes of answer");
     }
 

@@ -79,7 +79,7 @@ public final class Soak {
         System.out.printf("soak (%s): %d connections (at most %d opening at once), %.0f s (warm-up %.0f s), %.0f "
                 + "messages/s, %.0f hostile/s, seed %d, handshake timeout %d ms%n", tls == null ? "ws" : "wss",
                 connections, maxConnecting, seconds, warmup, rate, hostileRate, seed,
-                SoakServer.HANDSHAKE_TIMEOUT.toMillis());
+                SoakServer.handshakeTimeout(tls != null).toMillis());
         var tally = new Tally();
         var messages = new Messages(seed);
         Map<String, Long> fresh = stats(true);
@@ -157,7 +157,7 @@ public final class Soak {
                 + " starts skipped (all busy)");
         System.out.printf("well-behaved opening handshakes (connect() to 101): median %.0f ms, 99th percentile %.0f ms,"
                 + " longest %.0f ms (the server's handshake timeout: %d ms)%n", t.openingMillis(0.5),
-                t.openingMillis(0.99), t.openingMillis(1), SoakServer.HANDSHAKE_TIMEOUT.toMillis());
+                t.openingMillis(0.99), t.openingMillis(1), SoakServer.handshakeTimeout(tls != null).toMillis());
         System.out.println("server closes by code: " + closes(soak) + ", onError " + soak.get("errors"));
         System.out.println("| server | fresh | after warm-up | after soak | growth |");
         System.out.println("|---|---:|---:|---:|---:|");
