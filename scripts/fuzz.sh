@@ -33,6 +33,7 @@ start=$(date +%s)
 status=0
 # The lifecycle up to test-compile selects the JDK 21+ toolchain; then the target's own surefire execution runs.
 mvn -B -ntp -pl "$module" test-compile "surefire:test@fuzz-$target" -Djacoco.skip=true -Dfuzz.duration="$duration" \
+    -Dfuzz.jit= \
     > "$log" 2>&1 || status=$?
 grep -E '^#[0-9]+.*(DONE|pulse)|Done [0-9]+ runs|Tests run:|FAIL|ERROR\]|crash-' "$log" | head -40 || true
 echo "fuzz.sh: $target ran $(( $(date +%s) - start )) s (log: $log); corpus: $(ls "$corpus" 2>/dev/null | wc -l)" \
@@ -43,13 +44,14 @@ if (( after > before )) || (( status != 0 )); then
     exit 1
 fi
 if [[ "$keep" == --keep ]]; then
-    # libFuzzer's merge: of the new inputs, only those that add coverage to the committed ones are copied in.
+    # libFuzzer's merge: of the new inputs, only those that reach code (edges, not hit counts: -use_counters=0) the
+    # committed ones do not are copied in, so that the corpus stays small enough to replay in every build.
     mvn -B -ntp -q -pl "$module" dependency:build-classpath -Dmdep.outputFile=target/fuzz/classpath.txt \
         -Dmdep.includeScope=test >/dev/null
     count=$(ls "$inputs" | wc -l)
     (cd "$module" && "$(../bin/java21)" -XX:+EnableDynamicAgentLoading -Xmx1g -Djava.io.tmpdir=target \
         -cp "target/test-classes:target/classes:$(cat target/fuzz/classpath.txt)" com.code_intelligence.jazzer.Jazzer \
-        --target_class="io.pado.protocol.fuzz.$class" --target_method="$method" -merge=1 \
+        --target_class="io.pado.protocol.fuzz.$class" --target_method="$method" -merge=1 -use_counters=0 \
         "${inputs#"$module"/}" "${corpus#"$module"/}" 2>&1 | grep -E 'MERGE-OUTER: [0-9]+ new files' || true)
     echo "fuzz.sh: committed corpus $inputs: $count -> $(ls "$inputs" | wc -l) inputs"
 fi
