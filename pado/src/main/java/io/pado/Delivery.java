@@ -1,23 +1,29 @@
 package io.pado;
 
 import io.pado.protocol.Event;
-import io.pado.runtime.EventLoop;
 import io.pado.runtime.Link;
 import io.pado.runtime.LinkListener;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Hands an open WebSocket's events to its {@link Handler}: one switch over the engine's events, each a call on the
  * event loop ({@link Dispatch#EVENT_LOOP}: the handler sees the loop's buffers, valid during the call) or on the
  * connection's virtual thread ({@link Dispatch#VIRTUAL_THREADS}: it gets copies). Either way the calls of one
- * connection run one at a time, in order. When handlers on other threads fall behind by more than the high-water
- * mark, the link stops reading until they catch up. The Close that answers the peer's waits until the handlers have
- * returned from the calls before it, so that their answers go first.
+ * connection run one at a time, in order. The Close that answers the peer's waits until the handlers have returned
+ * from the calls before it, so that their answers go first.
  *
- * <p>Threads: {@link #onEvent}, {@link #onFailure} and {@link #onClosed} on the loop; the handler calls where the
- * dispatch says.
+ * <p>With virtual threads, the events of one read are gathered and handed over at once, at the end of the read: one
+ * hand-off and at most one new virtual thread for many messages, and that thread takes whatever else arrived before it
+ * ends. When the handlers fall behind by more than the high-water mark of received bytes, the link stops reading
+ * until they catch up.
+ *
+ * <p>Threads: {@link #onEvent}, {@link #onEventsEnd}, {@link #onFailure} and {@link #onClosed} on the loop; the
+ * handler calls where the dispatch says.
  */
 final class Delivery implements LinkListener {
     private static final System.Logger LOG = System.getLogger(Delivery.class.getName());
@@ -34,74 +40,87 @@ final class Delivery implements LinkListener {
         }
     }
 
+    /** What the handler thread is asked to do besides delivering an event. */
+    private enum Step { OPEN, ANSWER_CLOSE }
+
     private final Session session;
     private final Handler handler;
     /** Null: handlers run on the loop. */
-    private final Dispatcher dispatcher;
+    private final ThreadFactory virtualThreads;
     private final long lowWaterBytes;
     private final long highWaterBytes;
-    /** Received bytes handed to the dispatcher and not yet handled: added by the loop, removed by handlers. */
+    /** Received bytes handed to the handler thread and not yet handled: added by the loop, removed by handlers. */
     private volatile long inbound;
     /** Whether reading is paused because handlers are behind. */
     private volatile boolean paused;
-    // Loop thread only.
+    // Loop thread only: what this read brought, not yet handed over.
+    private ArrayList<Object> gathered;
+    private long gatheredBytes;
     private boolean closeDelivered;
+    /** Handed over and not yet taken by the handler thread; null when nothing waits. */
+    private ArrayList<Object> handedOver; // guarded by lock
+    /** Whether a handler thread runs (and will look at handedOver again before it ends). */
+    private boolean running; // guarded by lock
+    private final ReentrantLock lock = new ReentrantLock();
 
-    Delivery(Session session, Handler handler, Dispatcher dispatcher, long lowWaterBytes, long highWaterBytes) {
+    Delivery(Session session, Handler handler, ThreadFactory virtualThreads, long lowWaterBytes,
+            long highWaterBytes) {
         this.session = session;
         this.handler = handler;
-        this.dispatcher = dispatcher;
+        this.virtualThreads = virtualThreads;
         this.lowWaterBytes = lowWaterBytes;
         this.highWaterBytes = highWaterBytes;
     }
 
-    /** The WebSocket is open: the handler's first call. */
+    /** The WebSocket is open: the handler's first call. On the loop. */
     void opened() {
-        deliver(() -> handler.onOpen(session), 0);
+        if (virtualThreads == null) {
+            run(Step.OPEN);
+        } else {
+            gather(Step.OPEN, 0);
+            handOver();
+        }
     }
 
     @Override
     public void onEvent(Link link, Event event) {
-        if (dispatcher == null) {
+        if (virtualThreads == null) {
             onLoop(link, event);
             return;
         }
+        // Event buffers die with the next read: the handler thread gets read-only copies
         switch (event) {
-            case Event.Text t -> deliver(() -> handler.onText(session, t.text()), t.text().length());
+            case Event.Text t -> gather(t, t.text().length());
             case Event.Binary b -> {
                 ByteBuffer data = copy(b.data());
-                deliver(() -> handler.onBinary(session, data), data.remaining());
+                gather(data, data.remaining());
             }
-            case Event.Ping p -> {
-                ByteBuffer data = copy(p.data());
-                deliver(() -> handler.onPing(session, data), data.remaining());
+            case Event.TextPart t -> gather(t, t.text().length());
+            case Event.BinaryPart b -> {
+                ByteBuffer data = copy(b.data());
+                gather(new Event.BinaryPart(data, b.last()), data.remaining());
             }
-            case Event.Pong p -> {
-                ByteBuffer data = copy(p.data());
-                deliver(() -> handler.onPong(session, data), data.remaining());
-            }
+            case Event.Ping p -> gather(new Event.Ping(copy(p.data())), p.data().remaining());
+            case Event.Pong p -> gather(new Event.Pong(copy(p.data())), p.data().remaining());
             case Event.Closed c -> {
                 if (!closeDelivered) {
                     closeDelivered = true;
-                    // Sends fail from here on, not before: the handlers of the messages before it may still answer
-                    deliver(() -> {
-                        session.closed(c.code());
-                        handler.onClose(session, c.code(), c.reason());
-                    }, 0);
+                    gather(c, 0);
                 }
                 // Our answering Close goes after whatever the handlers send for the messages before it
-                EventLoop loop = link.loop();
-                dispatcher.submit(() -> loop.execute(link::answerClose));
-            }
-            case Event.TextPart t -> deliver(() -> handler.onTextPart(session, t.text(), t.last()), t.text().length());
-            case Event.BinaryPart b -> {
-                ByteBuffer data = copy(b.data());
-                deliver(() -> handler.onBinaryPart(session, data, b.last()), data.remaining());
+                gather(Step.ANSWER_CLOSE, 0);
             }
             case Event.Request r -> throw unexpected(r);
             case Event.Upgrade u -> throw unexpected(u);
             case Event.Opened o -> throw unexpected(o);
             case Event.Refused r -> throw unexpected(r);
+        }
+    }
+
+    @Override
+    public void onEventsEnd(Link link) {
+        if (gathered != null) {
+            handOver();
         }
     }
 
@@ -111,6 +130,8 @@ final class Delivery implements LinkListener {
             switch (event) {
                 case Event.Text t -> handler.onText(session, t.text());
                 case Event.Binary b -> handler.onBinary(session, link.loop().framePool().messageView(b.data()));
+                case Event.TextPart t -> handler.onTextPart(session, t.text(), t.last());
+                case Event.BinaryPart b -> handler.onBinaryPart(session, b.data(), b.last());
                 case Event.Ping p -> handler.onPing(session, p.data());
                 case Event.Pong p -> handler.onPong(session, p.data());
                 case Event.Closed c -> {
@@ -121,8 +142,6 @@ final class Delivery implements LinkListener {
                     }
                     link.answerClose();
                 }
-                case Event.TextPart t -> handler.onTextPart(session, t.text(), t.last());
-                case Event.BinaryPart b -> handler.onBinaryPart(session, b.data(), b.last());
                 case Event.Request r -> throw unexpected(r);
                 case Event.Upgrade u -> throw unexpected(u);
                 case Event.Opened o -> throw unexpected(o);
@@ -135,7 +154,12 @@ final class Delivery implements LinkListener {
 
     @Override
     public void onFailure(Link link, Throwable cause) {
-        deliver(() -> handler.onError(session, cause), 0);
+        if (virtualThreads == null) {
+            run(cause);
+        } else {
+            gather(cause, 0);
+            handOver();
+        }
     }
 
     @Override
@@ -150,18 +174,29 @@ final class Delivery implements LinkListener {
         return new IllegalStateException("unexpected event on an open WebSocket: " + event);
     }
 
-    /** Event buffers die with the next read: a handler on another thread gets a read-only copy. */
     private static ByteBuffer copy(ByteBuffer data) {
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data.duplicate()).flip();
         return copy.asReadOnlyBuffer();
     }
 
-    private void deliver(Runnable call, long bytes) {
-        if (dispatcher == null) {
-            run(call);
-            return;
+    // ------------------------------------------------------------------------ the hand-off to the handler thread
+
+    /** Loop: keeps {@code item} for the hand-off at the end of this read. */
+    private void gather(Object item, long bytes) {
+        if (gathered == null) {
+            gathered = new ArrayList<>(4);
         }
+        gathered.add(item);
+        gatheredBytes += bytes;
+    }
+
+    /** Loop: hands what this read gathered to the handler thread, starting one if none runs. */
+    private void handOver() {
+        ArrayList<Object> items = gathered;
+        long bytes = gatheredBytes;
+        gathered = null;
+        gatheredBytes = 0;
         if (bytes > 0 && addInbound(bytes) > highWaterBytes && PAUSED.compareAndSet(this, false, true)) {
             // Handlers are behind: stop reading so that TCP pushes back on the peer instead of our heap growing.
             session.link().pause(Link.PAUSED_FOR_HANDLERS);
@@ -169,25 +204,98 @@ final class Delivery implements LinkListener {
                 session.link().resume(Link.PAUSED_FOR_HANDLERS);
             }
         }
-        dispatcher.submit(() -> {
-            run(call);
-            if (bytes > 0 && addInbound(-bytes) <= lowWaterBytes && PAUSED.compareAndSet(this, true, false)) {
+        boolean start;
+        lock.lock();
+        try {
+            if (handedOver == null) {
+                handedOver = items;
+            } else {
+                handedOver.addAll(items);
+            }
+            start = !running;
+            running = true;
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            virtualThreads.newThread(this::drain).start();
+        }
+    }
+
+    /** The handler thread: runs what was handed over, in order, until nothing more waits. */
+    private void drain() {
+        while (true) {
+            ArrayList<Object> items;
+            lock.lock();
+            try {
+                items = handedOver;
+                handedOver = null;
+                if (items == null) {
+                    running = false;
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            long handled = 0;
+            for (Object item : items) {
+                handled += bytesOf(item);
+                run(item);
+            }
+            if (handled > 0 && addInbound(-handled) <= lowWaterBytes && PAUSED.compareAndSet(this, true, false)) {
                 Link link = session.link();
                 link.loop().execute(() -> link.resume(Link.PAUSED_FOR_HANDLERS));
             }
-        });
+        }
+    }
+
+    /** The bytes {@link #onEvent} counted for {@code item}. */
+    private static long bytesOf(Object item) {
+        return switch (item) {
+            case Event.Text t -> t.text().length();
+            case ByteBuffer b -> b.remaining();
+            case Event.TextPart t -> t.text().length();
+            case Event.BinaryPart b -> b.data().remaining();
+            case Event.Ping p -> p.data().remaining();
+            case Event.Pong p -> p.data().remaining();
+            default -> 0;
+        };
+    }
+
+    /** One handler call, or a step; a handler that throws closes the connection. */
+    private void run(Object item) {
+        try {
+            switch (item) {
+                case Event.Text t -> handler.onText(session, t.text());
+                case ByteBuffer data -> handler.onBinary(session, data);
+                case Event.TextPart t -> handler.onTextPart(session, t.text(), t.last());
+                case Event.BinaryPart b -> handler.onBinaryPart(session, b.data(), b.last());
+                case Event.Ping p -> handler.onPing(session, p.data());
+                case Event.Pong p -> handler.onPong(session, p.data());
+                case Event.Closed c -> {
+                    // Sends fail from here on, not before: the handlers of the messages before it may still answer
+                    session.closed(c.code());
+                    handler.onClose(session, c.code(), c.reason());
+                }
+                case Throwable cause -> handler.onError(session, cause);
+                case Step step -> {
+                    switch (step) {
+                        case OPEN -> handler.onOpen(session);
+                        case ANSWER_CLOSE -> {
+                            Link link = session.link();
+                            link.loop().execute(link::answerClose);
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException("not a delivery: " + item);
+            }
+        } catch (Throwable e) {
+            handlerFailed(e);
+        }
     }
 
     private long addInbound(long bytes) {
         return (long) INBOUND.getAndAdd(this, bytes) + bytes;
-    }
-
-    private void run(Runnable call) {
-        try {
-            call.run();
-        } catch (Throwable e) {
-            handlerFailed(e);
-        }
     }
 
     /** A handler threw: close with 1011 and no details (STYLE §7); the details go to the log. */

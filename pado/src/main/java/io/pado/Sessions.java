@@ -59,7 +59,7 @@ final class Sessions {
         var backlog = new Backlog(config);
         var session = new Session(link, backlog, policy, this, path, handshakeHeaders, subprotocol, attachment);
         var delivery = new Delivery(session, handler, options.dispatch() == Dispatch.VIRTUAL_THREADS
-                ? new Dispatcher(virtualThreads) : null, options.lowWaterBytes(), options.highWaterBytes());
+                ? virtualThreads : null, options.lowWaterBytes(), options.highWaterBytes());
         LOG.log(System.Logger.Level.DEBUG, "WebSocket open: {0} {1}", link, path);
         link.open(delivery, backlog);
         delivery.opened();

@@ -163,6 +163,61 @@ class HandlerTest {
     }
 
     @Test
+    void underLoadAHundredBlockedHandlersHoldUpNoOtherConnection() throws Exception {
+        var release = new CountDownLatch(1);
+        var blocked = new AtomicInteger();
+        Handler handler = new Handler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                if (text.equals("block")) {
+                    blocked.incrementAndGet();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                ws.sendText(text);
+            }
+        };
+        int blockers = 100;
+        int busy = 20;
+        int messages = 500;
+        try (var server = server(Dispatch.VIRTUAL_THREADS, handler); var client = client(Dispatch.EVENT_LOOP)) {
+            var waiting = new ArrayList<AtomicInteger>();
+            for (int i = 0; i < blockers; i++) {
+                var echoes = new AtomicInteger();
+                waiting.add(echoes);
+                client.connect(uri(server), counting(echoes)).join().sendText("block");
+            }
+            Await.until("every blocker's handler blocked", () -> blocked.get() == blockers);
+            // Meanwhile, other connections echo many messages each, pipelined
+            var counts = new ArrayList<AtomicInteger>();
+            for (int i = 0; i < busy; i++) {
+                var echoes = new AtomicInteger();
+                counts.add(echoes);
+                WebSocket ws = client.connect(uri(server), counting(echoes)).join();
+                for (int m = 0; m < messages; m++) {
+                    ws.sendText("m" + m);
+                }
+            }
+            Await.until("every busy connection's echoes", () -> counts.stream().allMatch(c -> c.get() == messages));
+            assertThat(waiting).as("the blocked handlers have answered nothing yet").allMatch(c -> c.get() == 0);
+            release.countDown();
+            Await.until("the blocked handlers' answers", () -> waiting.stream().allMatch(c -> c.get() == 1));
+        }
+    }
+
+    private static Handler counting(AtomicInteger echoes) {
+        return new Handler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                echoes.incrementAndGet();
+            }
+        };
+    }
+
+    @Test
     void broadcastReachesEveryConnection() throws Exception {
         var sockets = new CopyOnWriteArrayList<WebSocket>();
         var opened = new CountDownLatch(5);

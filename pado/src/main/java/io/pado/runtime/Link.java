@@ -165,6 +165,7 @@ public final class Link implements LoopMember {
             engine.receive(input);
             pump();
         } while (!closed && (input.hasRemaining() || engine.hasWaitingInput()));
+        listener.onEventsEnd(this);
     }
 
     /** Hands the engine's events to the listener, then queues its output. */
@@ -283,6 +284,7 @@ public final class Link implements LoopMember {
         if (!closed) {
             engine.fail(code, reason);
             pump();
+            listener.onEventsEnd(this);
         }
     }
 
@@ -422,6 +424,7 @@ public final class Link implements LoopMember {
     private void end(String reason) {
         engine.receiveEof(reason);
         pump();
+        listener.onEventsEnd(this);
     }
 
     /** Closes the socket; reports the end to the engine and the listener, and fails whatever waited on it. */

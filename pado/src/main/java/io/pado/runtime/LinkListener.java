@@ -13,6 +13,13 @@ public interface LinkListener {
     /** An event the engine reported; buffers in it are valid until this returns. */
     void onEvent(Link link, Event event);
 
+    /**
+     * The events of one read (or of a failure, or of the end) have all been reported: a listener that gathers events
+     * to hand them to another thread hands them over now, once for many.
+     */
+    default void onEventsEnd(Link link) {
+    }
+
     /** The socket failed below the protocol (a reset, a TLS or proxy failure); {@link #onClosed} follows. */
     default void onFailure(Link link, Throwable cause) {
     }
