@@ -1,0 +1,340 @@
+package io.pado.jakarta;
+
+import io.pado.ClientOptions;
+import io.pado.Dispatch;
+import io.pado.Endpoint;
+import io.pado.Server;
+import io.pado.ServerOptions;
+import io.pado.WebSocket;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Extension;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpoint;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A Jakarta {@link ServerContainer} on a pado {@link Server}: it deploys {@code @ServerEndpoint} classes and
+ * programmatic {@link ServerEndpointConfig}s as pado endpoints, on one port that can also serve plain HTTP
+ * ({@code container.server().http(…)}). It is also a client container (the {@link jakarta.websocket.WebSocketContainer}
+ * methods), whose connections use {@link ClientOptions#DEFAULT}.
+ *
+ * <p><b>Model.</b> Create it with pado's server options, add endpoints, {@link #start()} it, {@link #close()} it.
+ * pado does the protocol: the handshake's checks, subprotocol and permessage-deflate negotiation (with
+ * {@link io.pado.ConnectionOptions#compression()}), limits, timeouts, back-pressure. Each connection gets a new
+ * endpoint instance (or what the configurator's {@code getEndpointInstance} returns) and a {@link Session} whose
+ * callbacks run one at a time on virtual threads, so they may block.
+ *
+ * <p><b>Threads.</b> All methods are thread-safe. Endpoints may be added before or after {@link #start()}.
+ *
+ * {@snippet :
+ * @ServerEndpoint("/chat")
+ * public class Chat {
+ *     @OnMessage
+ *     public void onMessage(String message, Session session) throws IOException {
+ *         for (Session peer : session.getOpenSessions()) {
+ *             peer.getBasicRemote().sendText(message);
+ *         }
+ *     }
+ * }
+ *
+ * var container = PadoServerContainer.create(ServerOptions.builder().port(8080).build());
+ * container.addEndpoint(Chat.class);
+ * container.start();
+ * }
+ */
+public final class PadoServerContainer implements ServerContainer, AutoCloseable {
+    private final Server server;
+    private final ServerOptions options;
+    private final ContainerSettings settings;
+    private final PadoWebSocketContainer client;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The deployed paths; under {@link #lock}. */
+    private final Map<String, ServerEndpointConfig> deployed = new HashMap<>();
+
+    private PadoServerContainer(ServerOptions options) {
+        if (options.connection().dispatch() != Dispatch.VIRTUAL_THREADS) {
+            throw new IllegalArgumentException("Jakarta endpoints may block: dispatch must be VIRTUAL_THREADS, not "
+                    + options.connection().dispatch());
+        }
+        this.options = options;
+        this.server = Server.create(options);
+        this.settings = new ContainerSettings(options.connection().maxMessageBytes());
+        this.client = PadoWebSocketContainer.sharing(ClientOptions.DEFAULT, settings);
+    }
+
+    /**
+     * A container on a new pado server with these options, not yet listening.
+     *
+     * @throws IllegalArgumentException if the options' dispatch is {@link Dispatch#EVENT_LOOP}: Jakarta endpoints
+     *                                  block (the basic remote does)
+     */
+    public static PadoServerContainer create(ServerOptions options) {
+        return new PadoServerContainer(Objects.requireNonNull(options, "options"));
+    }
+
+    /** The pado server: set its HTTP handler, read its port or connection count, broadcast. */
+    public Server server() {
+        return server;
+    }
+
+    /**
+     * Starts listening. Returns this container.
+     *
+     * @throws IOException if the port cannot be bound
+     */
+    public PadoServerContainer start() throws IOException {
+        server.start();
+        return this;
+    }
+
+    /** The port the server listens on ({@link Server#port()}). */
+    public int port() {
+        return server.port();
+    }
+
+    /**
+     * Stops the server (every session gets 1001, going away, and its {@code onClose}), closes the client
+     * connections and ends the timer thread.
+     */
+    @Override
+    public void close() {
+        server.stop();
+        client.close();
+        settings.close();
+    }
+
+    /**
+     * Deploys an {@code @ServerEndpoint} class at the path its annotation gives.
+     *
+     * @throws DeploymentException if the class is not annotated, breaks a rule of the specification (the message
+     *                             says which), or its path is taken
+     */
+    @Override
+    public void addEndpoint(Class<?> endpointClass) throws DeploymentException {
+        Objects.requireNonNull(endpointClass, "endpointClass");
+        ServerEndpoint annotation = endpointClass.getAnnotation(ServerEndpoint.class);
+        if (annotation == null) {
+            throw new DeploymentException(endpointClass.getName() + " is not annotated with @ServerEndpoint");
+        }
+        ServerEndpointConfig.Configurator configurator;
+        if (annotation.configurator() == ServerEndpointConfig.Configurator.class) {
+            configurator = new PadoServerConfigurator();
+        } else {
+            try {
+                configurator = annotation.configurator().getConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new DeploymentException("cannot make the configurator " + annotation.configurator().getName(),
+                        e);
+            }
+        }
+        addEndpoint(ServerEndpointConfig.Builder.create(endpointClass, annotation.value())
+                .subprotocols(Arrays.asList(annotation.subprotocols()))
+                .decoders(Arrays.asList(annotation.decoders()))
+                .encoders(Arrays.asList(annotation.encoders()))
+                .configurator(configurator)
+                .build());
+    }
+
+    /**
+     * Deploys an endpoint configuration: a programmatic {@link jakarta.websocket.Endpoint} subclass, or an annotated
+     * class at the configuration's path.
+     *
+     * @throws DeploymentException if the path breaks §3.1.1 or is taken, or the endpoint class or a coder breaks a
+     *                             rule of the specification
+     */
+    @Override
+    public void addEndpoint(ServerEndpointConfig config) throws DeploymentException {
+        Objects.requireNonNull(config, "config");
+        String path = config.getPath();
+        Set<String> variables = PathTemplate.variables(path);
+        CoderSpec coders = CoderSpec.of(config.getDecoders(), config.getEncoders());
+        ServerEndpointConfig.Configurator configurator = configurator(config);
+        Class<?> type = config.getEndpointClass();
+        Deployment.Instances instances;
+        if (jakarta.websocket.Endpoint.class.isAssignableFrom(type)) {
+            instances = () -> (jakarta.websocket.Endpoint) configurator.getEndpointInstance(type);
+        } else {
+            AnnotatedModel model = AnnotatedModel.of(type, coders, variables);
+            instances = () -> new AnnotatedEndpoint(model, configurator.getEndpointInstance(type));
+        }
+        var deployment = new Deployment(this, settings, config, coders, instances, ConcurrentHashMap.newKeySet());
+        Endpoint endpoint = padoEndpoint(config, deployment, variables);
+        lock.lock();
+        try {
+            if (deployed.containsKey(path)) {
+                // Jakarta WebSocket §3.1.1: two endpoints at one path make an invalid application
+                throw new DeploymentException("an endpoint is already deployed at " + path + ": "
+                        + deployed.get(path).getEndpointClass().getName());
+            }
+            deployed.put(path, config);
+            server.endpoint(endpoint);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The pado endpoint of a deployment. Every origin is accepted, since the configurator decides ({@code
+     * checkOrigin} allows all by default, as in Tyrus and Jetty).
+     *
+     * <p>Waiting on pado (issue 21): path templates and the upgrade hook. Until {@code Endpoint.upgradeCheck} lands,
+     * pado chooses the subprotocol (its first of the endpoint's list that the client offered), and a path with
+     * {@code {variables}} or a configurator that changes the handshake cannot be deployed.
+     */
+    private Endpoint padoEndpoint(ServerEndpointConfig config, Deployment deployment, Set<String> variables)
+            throws DeploymentException {
+        if (!variables.isEmpty()) {
+            throw new DeploymentException("path templates need pado's path templates (issue 21): " + config.getPath());
+        }
+        if (!isDefault(configurator(config))) {
+            throw new DeploymentException("a configurator that changes the handshake needs pado's upgrade hook "
+                    + "(issue 21): " + configurator(config).getClass().getName());
+        }
+        boolean secure = options.tls().isPresent();
+        var handler = new SessionHandler(deployment, ws -> handshake(ws, config, secure), session -> {
+        }, session -> {
+        }, session -> {
+        });
+        return Endpoint.builder(config.getPath(), handler)
+                .subprotocols(config.getSubprotocols().toArray(String[]::new))
+                .originRule(Endpoint.OriginRule.LISTED)
+                .build();
+    }
+
+    /** What a session knows of its handshake when pado had no upgrade hook to record it in. */
+    private Handshake handshake(WebSocket ws, ServerEndpointConfig config, boolean secure) {
+        boolean offeredDeflate = SimpleExtension.parse(ws.handshakeHeaders().all("Sec-WebSocket-Extensions"))
+                .stream().anyMatch(e -> e.getName().equals(SimpleExtension.PERMESSAGE_DEFLATE));
+        List<Extension> extensions = offeredDeflate && !installedExtensions().isEmpty()
+                ? List.copyOf(installedExtensions()) : List.of();
+        return new Handshake(ServerUpgrade.requestUri(ws.path(), null), null, Map.of(), config.getUserProperties(),
+                extensions, secure);
+    }
+
+    /** The extensions pado agrees on: permessage-deflate when the server's options turn compression on. */
+    private List<Extension> installedExtensions() {
+        return options.connection().compression().isPresent()
+                ? List.of(SimpleExtension.named(SimpleExtension.PERMESSAGE_DEFLATE)) : List.of();
+    }
+
+    private static boolean isDefault(ServerEndpointConfig.Configurator configurator) {
+        return configurator instanceof PadoServerConfigurator
+                || configurator.getClass() == ServerEndpointConfig.Configurator.class;
+    }
+
+    /**
+     * The configurator of {@code config}: the configured one, or pado's default when it is the API's base class
+     * (whose methods would look the default up with a ServiceLoader, and find whichever container is first).
+     */
+    static ServerEndpointConfig.Configurator configurator(ServerEndpointConfig config) {
+        ServerEndpointConfig.Configurator configured = config.getConfigurator();
+        return configured == null || configured.getClass() == ServerEndpointConfig.Configurator.class
+                ? new PadoServerConfigurator() : configured;
+    }
+
+    /**
+     * Not supported: pado has no Servlet requests to upgrade; deploy with {@link #addEndpoint} instead.
+     *
+     * @throws DeploymentException always
+     */
+    @Override
+    public void upgradeHttpToWebSocket(Object httpServletRequest, Object httpServletResponse,
+            ServerEndpointConfig sec, Map<String, String> pathParameters) throws DeploymentException {
+        throw new DeploymentException("pado has no Servlet requests to upgrade: deploy the endpoint with addEndpoint");
+    }
+
+    // ---- the client side, shared settings
+
+    @Override
+    public Session connectToServer(Object annotatedEndpointInstance, URI path) throws DeploymentException,
+            IOException {
+        return client.connectToServer(annotatedEndpointInstance, path);
+    }
+
+    @Override
+    public Session connectToServer(Class<?> annotatedEndpointClass, URI path) throws DeploymentException,
+            IOException {
+        return client.connectToServer(annotatedEndpointClass, path);
+    }
+
+    @Override
+    public Session connectToServer(jakarta.websocket.Endpoint endpointInstance, ClientEndpointConfig config, URI path)
+            throws DeploymentException, IOException {
+        return client.connectToServer(endpointInstance, config, path);
+    }
+
+    @Override
+    public Session connectToServer(Class<? extends jakarta.websocket.Endpoint> endpointClass,
+            ClientEndpointConfig config, URI path) throws DeploymentException, IOException {
+        return client.connectToServer(endpointClass, config, path);
+    }
+
+    @Override
+    public long getDefaultAsyncSendTimeout() {
+        return settings.asyncSendTimeoutMillis();
+    }
+
+    @Override
+    public void setAsyncSendTimeout(long timeoutMillis) {
+        settings.asyncSendTimeoutMillis(timeoutMillis);
+    }
+
+    @Override
+    public long getDefaultMaxSessionIdleTimeout() {
+        return settings.maxSessionIdleTimeoutMillis();
+    }
+
+    @Override
+    public void setDefaultMaxSessionIdleTimeout(long timeout) {
+        settings.maxSessionIdleTimeoutMillis(timeout);
+    }
+
+    @Override
+    public int getDefaultMaxBinaryMessageBufferSize() {
+        return settings.maxBinaryMessageBufferSize();
+    }
+
+    @Override
+    public void setDefaultMaxBinaryMessageBufferSize(int max) {
+        settings.maxBinaryMessageBufferSize(max);
+    }
+
+    @Override
+    public int getDefaultMaxTextMessageBufferSize() {
+        return settings.maxTextMessageBufferSize();
+    }
+
+    @Override
+    public void setDefaultMaxTextMessageBufferSize(int max) {
+        settings.maxTextMessageBufferSize(max);
+    }
+
+    /** permessage-deflate when the server's options turn compression on; nothing else. */
+    @Override
+    public Set<Extension> getInstalledExtensions() {
+        return Set.copyOf(installedExtensions());
+    }
+
+    /** For tests: the configuration deployed at {@code path}. */
+    Optional<ServerEndpointConfig> deployed(String path) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(deployed.get(path));
+        } finally {
+            lock.unlock();
+        }
+    }
+}
