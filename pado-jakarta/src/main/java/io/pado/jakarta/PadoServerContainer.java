@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -326,15 +325,5 @@ public final class PadoServerContainer implements ServerContainer, AutoCloseable
     @Override
     public Set<Extension> getInstalledExtensions() {
         return Set.copyOf(installedExtensions());
-    }
-
-    /** For tests: the configuration deployed at {@code path}. */
-    Optional<ServerEndpointConfig> deployed(String path) {
-        lock.lock();
-        try {
-            return Optional.ofNullable(deployed.get(path));
-        } finally {
-            lock.unlock();
-        }
     }
 }

@@ -143,11 +143,13 @@ class SameEndpointsTest {
             transcript.add("bob " + take(bob.received));
             transcript.add("subprotocol " + bobSession.getNegotiatedSubprotocol());
 
-            aliceSession.getBasicRemote().sendText("hi all");
-            transcript.add("alice " + take(alice.received));
+            // An answer to bob shows that the server has finished bob's @OnOpen: Jetty counts a session among the
+            // open ones only then, and a broadcast sent earlier could miss bob.
+            bobSession.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
             transcript.add("bob " + take(bob.received));
 
-            bobSession.getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            aliceSession.getBasicRemote().sendText("hi all");
+            transcript.add("alice " + take(alice.received));
             transcript.add("bob " + take(bob.received));
 
             bobSession.getBasicRemote().sendText("/bye");
@@ -164,9 +166,9 @@ class SameEndpointsTest {
                     "alice welcome guest-1 (chat.v1)",
                     "bob welcome guest-2 (chat.v1)",
                     "subprotocol chat.v1",
+                    "bob binary 3",
                     "alice guest-1: hi all",
                     "bob guest-1: hi all",
-                    "bob binary 3",
                     "bob closed 1000 bye",
                     "alice guest-1: anyone?",
                     "alice closed 1000",
