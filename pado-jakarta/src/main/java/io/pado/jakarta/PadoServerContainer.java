@@ -5,7 +5,6 @@ import io.pado.Dispatch;
 import io.pado.Endpoint;
 import io.pado.Server;
 import io.pado.ServerOptions;
-import io.pado.WebSocket;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Extension;
@@ -31,10 +30,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * methods), whose connections use {@link ClientOptions#DEFAULT}.
  *
  * <p><b>Model.</b> Create it with pado's server options, add endpoints, {@link #start()} it, {@link #close()} it.
- * pado does the protocol: the handshake's checks, subprotocol and permessage-deflate negotiation (with
- * {@link io.pado.ConnectionOptions#compression()}), limits, timeouts, back-pressure. Each connection gets a new
- * endpoint instance (or what the configurator's {@code getEndpointInstance} returns) and a {@link Session} whose
- * callbacks run one at a time on virtual threads, so they may block.
+ * pado does the protocol: the handshake's checks, permessage-deflate (with
+ * {@link io.pado.ConnectionOptions#compression()}), limits, timeouts, back-pressure. Paths may be templates
+ * ({@code /rooms/{room}}); an exact path wins over a template, and among templates the first added. Each endpoint's
+ * configurator runs in pado's upgrade check, before the server answers: it checks the origin, chooses the
+ * subprotocol and modifies the handshake. Each connection gets a new endpoint instance (or what the configurator's
+ * {@code getEndpointInstance} returns) and a {@link Session} whose callbacks run one at a time on virtual threads, so
+ * they may block.
  *
  * <p><b>Threads.</b> All methods are thread-safe. Endpoints may be added before or after {@link #start()}.
  *
@@ -60,7 +62,7 @@ public final class PadoServerContainer implements ServerContainer, AutoCloseable
     private final ContainerSettings settings;
     private final PadoWebSocketContainer client;
     private final ReentrantLock lock = new ReentrantLock();
-    /** The deployed paths; under {@link #lock}. */
+    /** The deployed paths, variables written {@code {}}; under {@link #lock}. */
     private final Map<String, ServerEndpointConfig> deployed = new HashMap<>();
 
     private PadoServerContainer(ServerOptions options) {
@@ -170,15 +172,16 @@ public final class PadoServerContainer implements ServerContainer, AutoCloseable
             instances = () -> new AnnotatedEndpoint(model, configurator.getEndpointInstance(type));
         }
         var deployment = new Deployment(this, settings, config, coders, instances, ConcurrentHashMap.newKeySet());
-        Endpoint endpoint = padoEndpoint(config, deployment, variables);
+        Endpoint endpoint = padoEndpoint(config, deployment);
+        // Jakarta WebSocket §3.1.1: two endpoints at one path, or at equivalent templates, make an invalid application
+        String shape = path.replaceAll("\\{[^/]*}", "{}");
         lock.lock();
         try {
-            if (deployed.containsKey(path)) {
-                // Jakarta WebSocket §3.1.1: two endpoints at one path make an invalid application
-                throw new DeploymentException("an endpoint is already deployed at " + path + ": "
-                        + deployed.get(path).getEndpointClass().getName());
+            if (deployed.containsKey(shape)) {
+                throw new DeploymentException("an endpoint is already deployed at " + deployed.get(shape).getPath()
+                        + ": " + deployed.get(shape).getEndpointClass().getName());
             }
-            deployed.put(path, config);
+            deployed.put(shape, config);
             server.endpoint(endpoint);
         } finally {
             lock.unlock();
@@ -186,52 +189,27 @@ public final class PadoServerContainer implements ServerContainer, AutoCloseable
     }
 
     /**
-     * The pado endpoint of a deployment. Every origin is accepted, since the configurator decides ({@code
-     * checkOrigin} allows all by default, as in Tyrus and Jetty).
-     *
-     * <p>Waiting on pado (issue 21): path templates and the upgrade hook. Until {@code Endpoint.upgradeCheck} lands,
-     * pado chooses the subprotocol (its first of the endpoint's list that the client offered), and a path with
-     * {@code {variables}} or a configurator that changes the handshake cannot be deployed.
+     * The pado endpoint of a deployment: its upgrade check runs the configurator's steps ({@link ServerUpgrade}) and
+     * attaches what the session will know of its handshake. Every origin gets that far, since the configurator
+     * decides ({@code checkOrigin} allows all by default, as in Tyrus and Jetty); pado's own subprotocol choice is
+     * left empty for the configurator to make.
      */
-    private Endpoint padoEndpoint(ServerEndpointConfig config, Deployment deployment, Set<String> variables)
-            throws DeploymentException {
-        if (!variables.isEmpty()) {
-            throw new DeploymentException("path templates need pado's path templates (issue 21): " + config.getPath());
-        }
-        if (!isDefault(configurator(config))) {
-            throw new DeploymentException("a configurator that changes the handshake needs pado's upgrade hook "
-                    + "(issue 21): " + configurator(config).getClass().getName());
-        }
-        boolean secure = options.tls().isPresent();
-        var handler = new SessionHandler(deployment, ws -> handshake(ws, config, secure), session -> {
+    private Endpoint padoEndpoint(ServerEndpointConfig config, Deployment deployment) {
+        var steps = new ServerUpgrade(config, installedExtensions(), options.tls().isPresent());
+        var handler = new SessionHandler(deployment, ws -> (Handshake) ws.attachment(), session -> {
         }, session -> {
         }, session -> {
         });
         return Endpoint.builder(config.getPath(), handler)
-                .subprotocols(config.getSubprotocols().toArray(String[]::new))
                 .originRule(Endpoint.OriginRule.LISTED)
+                .upgradeCheck(upgrade -> steps.check(UpgradeView.of(upgrade)))
                 .build();
-    }
-
-    /** What a session knows of its handshake when pado had no upgrade hook to record it in. */
-    private Handshake handshake(WebSocket ws, ServerEndpointConfig config, boolean secure) {
-        boolean offeredDeflate = SimpleExtension.parse(ws.handshakeHeaders().all("Sec-WebSocket-Extensions"))
-                .stream().anyMatch(e -> e.getName().equals(SimpleExtension.PERMESSAGE_DEFLATE));
-        List<Extension> extensions = offeredDeflate && !installedExtensions().isEmpty()
-                ? List.copyOf(installedExtensions()) : List.of();
-        return new Handshake(ServerUpgrade.requestUri(ws.path(), null), null, Map.of(), config.getUserProperties(),
-                extensions, secure);
     }
 
     /** The extensions pado agrees on: permessage-deflate when the server's options turn compression on. */
     private List<Extension> installedExtensions() {
         return options.connection().compression().isPresent()
                 ? List.of(SimpleExtension.named(SimpleExtension.PERMESSAGE_DEFLATE)) : List.of();
-    }
-
-    private static boolean isDefault(ServerEndpointConfig.Configurator configurator) {
-        return configurator instanceof PadoServerConfigurator
-                || configurator.getClass() == ServerEndpointConfig.Configurator.class;
     }
 
     /**

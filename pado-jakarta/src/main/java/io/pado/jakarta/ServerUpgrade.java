@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -26,6 +27,9 @@ import java.util.TreeMap;
  */
 final class ServerUpgrade {
     private static final System.Logger LOG = System.getLogger(ServerUpgrade.class.getName());
+    /** Fields of the 101 answer that pado writes, besides the Sec-WebSocket-* ones. */
+    private static final Set<String> OWN_FIELDS = Set.of("upgrade", "connection", "content-length",
+            "transfer-encoding");
 
     private final ServerEndpointConfig config;
     private final ServerEndpointConfig.Configurator configurator;
@@ -66,6 +70,8 @@ final class ServerUpgrade {
                 upgrade.offeredSubprotocols());
         if (subprotocol != null && !subprotocol.isEmpty()) {
             upgrade.subprotocol(subprotocol);
+        } else {
+            upgrade.noSubprotocol();
         }
         List<Extension> requested = SimpleExtension.parse(upgrade.headers().all("Sec-WebSocket-Extensions"));
         List<Extension> extensions = configurator.getNegotiatedExtensions(installed, requested);
@@ -84,8 +90,7 @@ final class ServerUpgrade {
         responseHeaders.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             // RFC 6455 §4.2.2: pado writes the handshake's own fields; the configurator adds the others
-            if (!lower.startsWith("sec-websocket-") && !lower.equals("upgrade") && !lower.equals("connection")
-                    && values != null) {
+            if (!lower.startsWith("sec-websocket-") && !OWN_FIELDS.contains(lower) && values != null) {
                 values.forEach(value -> upgrade.responseHeader(name, value));
             }
         });

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pado.ServerOptions;
 import io.pado.jakarta.examples.Chat;
+import io.pado.jakarta.examples.Echo;
 import io.pado.jakarta.examples.Order;
 import io.pado.jakarta.examples.OrderCoder;
 import jakarta.websocket.DecodeException;
@@ -16,7 +17,7 @@ import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
-import jakarta.websocket.server.ServerEndpoint;
+import jakarta.websocket.server.ServerEndpointConfig;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
@@ -179,11 +180,15 @@ class DeploymentTest {
         }
 
         @Test
-        void twoEndpointsAtOnePathAreRefused() throws DeploymentException {
+        void twoEndpointsAtOnePathOrEquivalentTemplatesAreRefused() throws DeploymentException {
             try (var container = PadoServerContainer.create(ServerOptions.DEFAULT)) {
                 container.addEndpoint(Chat.class);
                 assertThatThrownBy(() -> container.addEndpoint(Chat.class)).isInstanceOf(DeploymentException.class)
                         .hasMessageContaining("already deployed at /chat");
+                container.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/a/{x}").build());
+                assertThatThrownBy(() -> container.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class,
+                        "/a/{y}").build())).isInstanceOf(DeploymentException.class)
+                        .hasMessageContaining("already deployed at /a/{x}");
             }
         }
 
@@ -193,22 +198,6 @@ class DeploymentTest {
                 assertThatThrownBy(() -> container.addEndpoint(TwoTextMethods.class))
                         .isInstanceOf(DeploymentException.class).hasMessageContaining("@ServerEndpoint");
             }
-        }
-    }
-
-    @ServerEndpoint("/rooms/{room}")
-    public static class Room {
-        @OnMessage
-        public String onMessage(@PathParam("room") String room, String text) {
-            return room + ": " + text;
-        }
-    }
-
-    @Test
-    void pathTemplatesWaitForPadosUpgradeHook() {
-        try (var container = PadoServerContainer.create(ServerOptions.DEFAULT)) {
-            assertThatThrownBy(() -> container.addEndpoint(Room.class)).isInstanceOf(DeploymentException.class)
-                    .hasMessageContaining("issue 21");
         }
     }
 }

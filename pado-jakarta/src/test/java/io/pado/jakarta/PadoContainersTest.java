@@ -16,13 +16,17 @@ import io.pado.jakarta.examples.OrderCoder;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.DeploymentException;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.OutputStream;
@@ -37,6 +41,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +69,71 @@ class PadoContainersTest {
         }
     }
 
+    /** Path parameters of every kind of callback, converted to their types (§4.3). */
+    @ServerEndpoint("/rooms/{room}/{seat}")
+    public static class Room {
+        private String opened;
+
+        @OnOpen
+        public void onOpen(@PathParam("room") String room, @PathParam("seat") int seat) {
+            opened = room + "#" + seat;
+        }
+
+        @OnMessage
+        public String onMessage(String text, @PathParam("seat") Integer seat, Session session) {
+            var parameters = new java.util.TreeMap<>(session.getPathParameters());
+            return opened + " " + seat + " " + text + " " + parameters + " " + session.getQueryString();
+        }
+    }
+
+    /**
+     * A configurator that does all it may: refuses an origin, chooses the subprotocol, sets a cookie, puts the
+     * user's name in the session's properties, and hands every connection the same endpoint instance.
+     */
+    public static final class Gatekeeper extends ServerEndpointConfig.Configurator {
+        static final Whoami SINGLETON = new Whoami();
+
+        @Override
+        public boolean checkOrigin(String origin) {
+            return origin == null || !origin.contains("evil");
+        }
+
+        @Override
+        public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
+            return supported.contains("v2") && requested.contains("v2") ? "v2" : "";
+        }
+
+        @Override
+        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request,
+                HandshakeResponse response) {
+            config.getUserProperties().put("user", request.getParameterMap().getOrDefault("user", List.of("?"))
+                    .get(0));
+            response.getHeaders().put("Set-Cookie", List.of("visited=yes"));
+        }
+
+        @Override
+        public <T> T getEndpointInstance(Class<T> type) {
+            return type.cast(SINGLETON);
+        }
+    }
+
+    /** Answers with the user its configurator found, its subprotocol, and how many connections it has served. */
+    @ServerEndpoint(value = "/whoami", subprotocols = {"v1", "v2"}, configurator = Gatekeeper.class)
+    public static class Whoami {
+        private final AtomicInteger opened = new AtomicInteger();
+
+        @OnOpen
+        public void onOpen() {
+            opened.incrementAndGet();
+        }
+
+        @OnMessage
+        public String onMessage(String text, Session session) {
+            return session.getUserProperties().get("user") + " " + session.getNegotiatedSubprotocol() + " "
+                    + opened.get();
+        }
+    }
+
     private PadoServerContainer server;
     private PadoWebSocketContainer client;
     private final BlockingQueue<String> headersSeen = new LinkedBlockingQueue<>();
@@ -81,6 +151,8 @@ class PadoContainersTest {
         }
         server.addEndpoint(Strict.class);
         server.addEndpoint(Agreed.class);
+        server.addEndpoint(Room.class);
+        server.addEndpoint(Whoami.class);
         // A plain pado endpoint on the same server, which shows what a client's handshake carried.
         server.server().endpoint(Endpoint.of("/headers", new Handler() {
             @Override
@@ -279,6 +351,56 @@ class PadoContainersTest {
         assertThat(first.getOpenSessions()).containsExactlyInAnyOrder(first, second);
         assertThat(first.getId()).isNotEqualTo(second.getId());
         assertThat(first.getContainer()).isSameAs(client);
+    }
+
+    @Test
+    void pathParametersReachEveryCallbackConverted() throws Exception {
+        var recorder = new Recorder();
+        Session session = connect(recorder, "/rooms/blue%20room/7?near=window");
+        session.getBasicRemote().sendText("hi");
+        assertThat(recorder.take()).isEqualTo("blue room#7 7 hi {room=blue room, seat=7} near=window");
+    }
+
+    @Test
+    void aPathThatDoesNotFitTheTemplateIsNotFound() {
+        assertThatThrownBy(() -> connect(new Recorder(), "/rooms/blue"))
+                .isInstanceOf(DeploymentException.class).hasMessageContaining("404");
+    }
+
+    @Test
+    void theConfiguratorRunsInTheHandshake() throws Exception {
+        var cookies = new LinkedBlockingQueue<List<String>>();
+        var config = ClientEndpointConfig.Builder.create().preferredSubprotocols(List.of("v1", "v2"))
+                .configurator(new ClientEndpointConfig.Configurator() {
+                    @Override
+                    public void afterResponse(HandshakeResponse response) {
+                        cookies.add(response.getHeaders().getOrDefault("Set-Cookie", List.of()));
+                    }
+                }).build();
+        var ann = new Recorder();
+        Session first = client.connectToServer(ann, config, uri("/whoami?user=ann"));
+        var bob = new Recorder();
+        Session second = client.connectToServer(bob, config, uri("/whoami?user=bob"));
+
+        assertThat(cookies.poll(WAIT_SECONDS, TimeUnit.SECONDS)).containsExactly("visited=yes");
+        first.getBasicRemote().sendText("?");
+        second.getBasicRemote().sendText("?");
+        // Each session has its own user property; both share the one instance getEndpointInstance gave.
+        assertThat(ann.take()).isEqualTo("ann v2 2");
+        assertThat(bob.take()).isEqualTo("bob v2 2");
+        assertThat(first.getNegotiatedSubprotocol()).isEqualTo("v2");
+    }
+
+    @Test
+    void anOriginTheConfiguratorRefusesIsRefusedWith403() {
+        var config = ClientEndpointConfig.Builder.create().configurator(new ClientEndpointConfig.Configurator() {
+            @Override
+            public void beforeRequest(Map<String, List<String>> headers) {
+                headers.put("Origin", List.of("https://evil.example"));
+            }
+        }).build();
+        assertThatThrownBy(() -> client.connectToServer(new Recorder(), config, uri("/whoami")))
+                .isInstanceOf(DeploymentException.class).hasMessageContaining("403");
     }
 
     @Test

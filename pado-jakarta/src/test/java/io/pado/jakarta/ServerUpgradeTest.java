@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Jakarta steps of the server handshake (§3.1.2 to §3.1.5) against a stand-in for pado's {@code Upgrade}: what
- * they check, choose, add and attach.
+ * they check, choose, add and attach. PadoContainersTest runs them in a real handshake.
  */
 class ServerUpgradeTest {
 
@@ -66,6 +66,11 @@ class ServerUpgradeTest {
         @Override
         public void subprotocol(String subprotocol) {
             this.subprotocol = subprotocol;
+        }
+
+        @Override
+        public void noSubprotocol() {
+            this.subprotocol = "(none)";
         }
 
         @Override
@@ -124,7 +129,7 @@ class ServerUpgradeTest {
     void noSubprotocolInCommonChoosesNone() throws HandshakeException {
         var upgrade = new FakeUpgrade("Sec-WebSocket-Protocol", "v3");
         new ServerUpgrade(config(new PadoServerConfigurator()), List.of(), false).check(upgrade);
-        assertThat(upgrade.subprotocol).isNull();
+        assertThat(upgrade.subprotocol).isEqualTo("(none)");
     }
 
     @Test
