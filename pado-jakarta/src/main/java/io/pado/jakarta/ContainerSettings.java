@@ -20,10 +20,14 @@ final class ContainerSettings {
     /** Made on first use, under {@link #lock}; a daemon thread that only times idle sessions. */
     private ScheduledExecutorService timer;
 
-    /** Defaults: no send timeout, no idle timeout, message buffers as large as pado's message limit. */
-    ContainerSettings(int maxMessageBytes) {
-        maxBinaryMessageBufferSize = maxMessageBytes;
-        maxTextMessageBufferSize = maxMessageBytes;
+    /**
+     * Defaults: no send timeout, no idle timeout, message buffers as large as pado's message limit (at most
+     * {@code Integer.MAX_VALUE}, the largest a Jakarta buffer size can say).
+     */
+    ContainerSettings(long maxMessageBytes) {
+        int bytes = (int) Math.min(maxMessageBytes, Integer.MAX_VALUE);
+        maxBinaryMessageBufferSize = bytes;
+        maxTextMessageBufferSize = bytes;
     }
 
     String nextSessionId() {

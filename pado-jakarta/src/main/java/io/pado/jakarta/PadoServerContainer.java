@@ -70,6 +70,10 @@ public final class PadoServerContainer implements ServerContainer, AutoCloseable
             throw new IllegalArgumentException("Jakarta endpoints may block: dispatch must be VIRTUAL_THREADS, not "
                     + options.connection().dispatch());
         }
+        if (options.connection().partialMessages()) {
+            // pado-jakarta reads whole messages; MessageHandler.Partial gets each one as its last part
+            throw new IllegalArgumentException("Jakarta endpoints take whole messages: partialMessages must be off");
+        }
         this.options = options;
         this.server = Server.create(options);
         this.settings = new ContainerSettings(options.connection().maxMessageBytes());
@@ -79,8 +83,8 @@ public final class PadoServerContainer implements ServerContainer, AutoCloseable
     /**
      * A container on a new pado server with these options, not yet listening.
      *
-     * @throws IllegalArgumentException if the options' dispatch is {@link Dispatch#EVENT_LOOP}: Jakarta endpoints
-     *                                  block (the basic remote does)
+     * @throws IllegalArgumentException if the options' dispatch is {@link Dispatch#EVENT_LOOP} (Jakarta endpoints
+     *                                  block, as the basic remote does), or they turn partial messages on
      */
     public static PadoServerContainer create(ServerOptions options) {
         return new PadoServerContainer(Objects.requireNonNull(options, "options"));

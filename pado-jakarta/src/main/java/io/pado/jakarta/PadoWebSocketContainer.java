@@ -61,6 +61,10 @@ public final class PadoWebSocketContainer implements WebSocketContainer {
             throw new IllegalArgumentException("Jakarta endpoints may block: dispatch must be VIRTUAL_THREADS, not "
                     + options.connection().dispatch());
         }
+        if (options.connection().partialMessages()) {
+            // pado-jakarta reads whole messages; MessageHandler.Partial gets each one as its last part
+            throw new IllegalArgumentException("Jakarta endpoints take whole messages: partialMessages must be off");
+        }
         this.pool = new ClientPool(options);
         this.settings = settings;
     }
@@ -68,7 +72,8 @@ public final class PadoWebSocketContainer implements WebSocketContainer {
     /**
      * A container whose connections start from {@code options}.
      *
-     * @throws IllegalArgumentException if the options' dispatch is {@link io.pado.Dispatch#EVENT_LOOP}
+     * @throws IllegalArgumentException if the options' dispatch is {@link io.pado.Dispatch#EVENT_LOOP}, or they turn
+     *                                  partial messages on
      */
     public static PadoWebSocketContainer create(ClientOptions options) {
         Objects.requireNonNull(options, "options");

@@ -409,9 +409,12 @@ class PadoContainersTest {
     }
 
     @Test
-    void eventLoopDispatchIsRefused() {
+    void eventLoopDispatchAndPartialMessagesAreRefused() {
         assertThatThrownBy(() -> PadoServerContainer.create(ServerOptions.builder()
                 .connection(c -> c.dispatch(Dispatch.EVENT_LOOP)).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VIRTUAL_THREADS");
+        assertThatThrownBy(() -> PadoWebSocketContainer.create(ClientOptions.builder()
+                .connection(c -> c.partialMessages(true)).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("partialMessages");
     }
 }
