@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
@@ -52,14 +50,10 @@ final class PadoSession implements Session {
     private volatile Inbound text;
     private volatile Inbound binary;
     private volatile Inbound pong;
-    /** Written by any thread through the setters, read by the handler thread and the timer. */
-    private volatile long maxIdleTimeoutMillis;
+    /** Written by any thread through the setters, read by the handler thread. */
     private volatile int maxBinaryMessageBufferSize;
     private volatile int maxTextMessageBufferSize;
-    /** Last message in or out, in System.nanoTime(); written by any sending thread and the handler thread. */
-    private volatile long lastActiveNanos = System.nanoTime();
-    /** The timer's next idle check, if any; replaced under {@link #handlersLock}. */
-    private ScheduledFuture<?> idleCheck;
+    private final IdleTimer idle;
     /** Set when the container (not the peer or the application) closes the session: onClose then gets 1006. */
     private volatile CloseReason containerClose;
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -75,10 +69,9 @@ final class PadoSession implements Session {
         this.outbound = new Outbound(this, ws, coders);
         this.maxBinaryMessageBufferSize = deployment.settings.maxBinaryMessageBufferSize();
         this.maxTextMessageBufferSize = deployment.settings.maxTextMessageBufferSize();
-        long idle = deployment.settings.maxSessionIdleTimeoutMillis();
-        if (idle > 0) {
-            setMaxIdleTimeout(idle);
-        }
+        this.idle = new IdleTimer(deployment.settings, ws::isOpen,
+                () -> closeByContainer(CloseReason.CloseCodes.GOING_AWAY, "idle timeout"));
+        idle.timeoutMillis(deployment.settings.maxSessionIdleTimeoutMillis());
     }
 
     // ---- called by SessionHandler, one at a time, on the connection's handler thread
@@ -137,7 +130,7 @@ final class PadoSession implements Session {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        cancelIdleCheck();
+        idle.stop();
         CloseReason byContainer = containerClose;
         CloseReason why = byContainer != null ? byContainer
                 : new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
@@ -200,7 +193,7 @@ final class PadoSession implements Session {
     // ---- used by Outbound and AnnotatedEndpoint
 
     void active() {
-        lastActiveNanos = System.nanoTime();
+        idle.active();
     }
 
     WebSocket webSocket() {
@@ -352,61 +345,13 @@ final class PadoSession implements Session {
 
     @Override
     public long getMaxIdleTimeout() {
-        return maxIdleTimeoutMillis;
+        return idle.timeoutMillis();
     }
 
     /** Closes the session when nothing was received or sent for {@code milliseconds}; 0 or less for never. */
     @Override
     public void setMaxIdleTimeout(long milliseconds) {
-        handlersLock.lock();
-        try {
-            maxIdleTimeoutMillis = Math.max(0, milliseconds);
-            cancelIdleCheckLocked();
-            if (maxIdleTimeoutMillis > 0) {
-                idleCheck = deployment.settings.timer().schedule(this::checkIdle, maxIdleTimeoutMillis,
-                        TimeUnit.MILLISECONDS);
-            }
-        } finally {
-            handlersLock.unlock();
-        }
-    }
-
-    /** On the timer thread: closes the session if it has been idle long enough, else checks again later. */
-    private void checkIdle() {
-        long timeout = maxIdleTimeoutMillis;
-        if (timeout <= 0 || !ws.isOpen()) {
-            return;
-        }
-        long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActiveNanos);
-        if (idleMillis >= timeout) {
-            closeByContainer(CloseReason.CloseCodes.GOING_AWAY, "idle timeout");
-            return;
-        }
-        handlersLock.lock();
-        try {
-            if (maxIdleTimeoutMillis == timeout && !ended.get()) {
-                idleCheck = deployment.settings.timer().schedule(this::checkIdle, timeout - idleMillis,
-                        TimeUnit.MILLISECONDS);
-            }
-        } finally {
-            handlersLock.unlock();
-        }
-    }
-
-    private void cancelIdleCheck() {
-        handlersLock.lock();
-        try {
-            cancelIdleCheckLocked();
-        } finally {
-            handlersLock.unlock();
-        }
-    }
-
-    private void cancelIdleCheckLocked() {
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
-            idleCheck = null;
-        }
+        idle.timeoutMillis(milliseconds);
     }
 
     /**
