@@ -105,7 +105,7 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
-     * The broker an address names: {@code memory:}, {@code nats://…} or {@code redis://…}.
+     * The broker an address names: {@code memory:local}, {@code nats://…} or {@code redis://…}.
      *
      * @throws IllegalArgumentException for another scheme
      * @throws IOException              if the broker cannot be reached
@@ -115,7 +115,7 @@ public interface Broker extends AutoCloseable {
             case "memory" -> memory(historyPerTopic);
             case "nats" -> nats(uri, historyPerTopic);
             case "redis" -> redis(uri, historyPerTopic);
-            default -> throw new IllegalArgumentException("not a broker address (memory:, nats://, redis://): " + uri);
+            default -> throw new IllegalArgumentException("not a broker address (memory:local, nats://, redis://): " + uri);
         };
     }
 

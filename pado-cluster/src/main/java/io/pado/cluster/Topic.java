@@ -67,16 +67,41 @@ final class Topic implements Broker.Sink {
         }
     }
 
-    /** Adds the member, behind: its catch-up thread greets it and brings it up to date. */
+    /**
+     * Adds the member, behind: its catch-up thread greets it and brings it up to date. Its start is fixed now if the
+     * topic is followed already, else as soon as the follower starts (see {@link #awaitStart}).
+     */
     void add(Member m) {
         lock.lock();
         try {
             members.put(m.ws, m);
             m.catching = true;
+            if (epoch != null) {
+                resolveStartLocked(m);
+            }
         } finally {
             lock.unlock();
         }
         Thread.ofVirtual().name("pado-cluster-catch-up-" + name).start(() -> catchUp(m));
+    }
+
+    /**
+     * Waits up to {@code timeoutNanos} for the follower to start, then fixes the member's start if nothing did: so
+     * that "new messages from now on" means from when the join returned.
+     */
+    void awaitStart(Member m, long timeoutNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = timeoutNanos;
+            while (epoch == null && left > 0 && !stopped) {
+                left = changed.awaitNanos(left);
+            }
+            if (epoch != null && m.epoch == null && members.get(m.ws) == m) {
+                resolveStartLocked(m);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Removes the WebSocket; returns its member, if it was one. */

@@ -62,6 +62,7 @@ import java.util.function.Consumer;
 public final class Topics implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Topics.class.getName());
     private static final long WATCH_MILLIS = 100;
+    private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     final Server server;
     final Broker broker;
@@ -123,7 +124,8 @@ public final class Topics implements AutoCloseable {
      * Joins {@code ws} to the topic: with a presence name, that name is claimed first, across nodes; then the
      * member is greeted and caught up from where {@code options} say, on a thread of its own, and gets every new
      * message after that. Joining again replaces the previous join of that WebSocket to the topic. Returns once the
-     * member is in the topic; its greeting and catch-up follow.
+     * member is in the topic, and where it starts is fixed (unless the broker is down): a message published after
+     * this returns reaches it. Its greeting and catch-up follow on their own thread.
      *
      * <p>While the broker is down, the presence name is checked on this node only (the roster claims it when the
      * broker is back), and the member gets its greeting when the broker answers.
@@ -164,6 +166,13 @@ public final class Topics implements AutoCloseable {
             target.add(member);
             return target;
         });
+        if (!down.get()) {
+            try {
+                t.awaitStart(member, START_TIMEOUT_NANOS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (name.isPresent()) {
             refreshPresence(t);
         }

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  *         .build();
  * }
  *
- * <p>The defaults: the {@code memory:} broker (this node alone), 1,000 messages per topic, presence entries that
+ * <p>The defaults: the {@code memory:local} broker (this node alone), 1,000 messages per topic, presence entries that
  * live 10 s (refreshed every third of that), 10,000 queued publishes, catch-up reads of 100 messages, a random
  * node name, and a listener that ignores events.
  */
@@ -120,7 +120,7 @@ public final class TopicsOptions {
 
     /** Builds {@link TopicsOptions}; not thread-safe. {@link #build()} checks the values. */
     public static final class Builder {
-        private URI brokerAddress = URI.create("memory:");
+        private URI brokerAddress = URI.create("memory:local");
         private Optional<Broker> broker = Optional.empty();
         private int historyPerTopic = 1000;
         private Duration presenceTtl = Duration.ofSeconds(10);
@@ -143,7 +143,7 @@ public final class TopicsOptions {
             listener = o.listener;
         }
 
-        /** {@code memory:} (default), {@code nats://host:port} or {@code redis://host:port}; see {@link Broker}. */
+        /** {@code memory:local} (default), {@code nats://host:port} or {@code redis://host:port}; see {@link Broker}. */
         public Builder broker(URI address) {
             this.brokerAddress = address;
             this.broker = Optional.empty();
