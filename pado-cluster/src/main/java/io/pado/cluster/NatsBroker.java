@@ -307,8 +307,12 @@ final class NatsBroker implements Broker {
                         while (!stopped && !closed) {
                             Message m = consumer.nextMessage(QUIET);
                             if (m == null) {
-                                if (!epoch.equals(epoch(jsm.getStreamInfo(stream(topic))))) {
-                                    break; // a new history: start over from its head
+                                StreamInfo quiet = jsm.getStreamInfo(stream(topic));
+                                if (!epoch.equals(epoch(quiet)) || quiet.getStreamState().getLastSequence() > last) {
+                                    // A new history (start over from its head), or a quiet second with messages
+                                    // this consumer did not bring (it did not survive a server restart): a new
+                                    // consumer resumes from the sequence after the last one delivered.
+                                    break;
                                 }
                                 continue;
                             }
