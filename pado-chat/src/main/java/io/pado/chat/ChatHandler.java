@@ -130,10 +130,15 @@ final class ChatHandler implements Handler {
         switch (node.get("type").asText()) {
             case "join" -> {
                 JsonNode since = node.path("since");
+                JsonNode epoch = node.path("epoch");
                 if (!since.isMissingNode() && !since.isNull() && !(since.canConvertToLong() && since.asLong() >= 0)) {
                     error(peer, "bad-message", "\"since\" is the last seq seen, a number from 0");
+                } else if (!epoch.isMissingNode() && !epoch.isNull() && !(epoch.isTextual()
+                        && !epoch.asText().isBlank() && epoch.asText().length() <= 64)) {
+                    error(peer, "bad-message", "\"epoch\" is the epoch of that seq, as \"joined\" gave it");
                 } else {
-                    join(peer, node.path("room").asText(""), node.path("nick").asText(""), since.asLong(0));
+                    join(peer, node.path("room").asText(""), node.path("nick").asText(""), since.asLong(0),
+                            epoch.isTextual() ? epoch.asText() : null);
                 }
             }
             case "leave" -> {
@@ -177,9 +182,9 @@ final class ChatHandler implements Handler {
     private void chat(Peer peer, String line) {
         if (line.startsWith("/nick ")) {
             Room room = peer.room;
-            join(peer, room == null ? LOBBY : room.name, line.substring(6).trim(), 0);
+            join(peer, room == null ? LOBBY : room.name, line.substring(6).trim(), 0, null);
         } else if (line.startsWith("/join ")) {
-            join(peer, line.substring(6).trim(), peer.nick, 0);
+            join(peer, line.substring(6).trim(), peer.nick, 0, null);
         } else if (line.equals("/who")) {
             Room room = peer.room;
             peer.ws.sendText(room == null ? "* not in a room"
@@ -194,10 +199,10 @@ final class ChatHandler implements Handler {
     }
 
     /**
-     * Moves the peer to the room under the nickname, replaying what came after {@code sinceSeq}; on failure it stays
-     * where it was.
+     * Moves the peer to the room under the nickname, replaying what came after {@code sinceSeq} (of
+     * {@code sinceEpoch}, if given); on failure it stays where it was.
      */
-    private void join(Peer peer, String roomName, String nick, long sinceSeq) {
+    private void join(Peer peer, String roomName, String nick, long sinceSeq, String sinceEpoch) {
         if (!Rooms.ROOM.matcher(roomName).matches()) {
             error(peer, "bad-room", "a room name is 1 to 32 letters, digits, '_', '.' or '-'");
             return;
@@ -222,7 +227,7 @@ final class ChatHandler implements Handler {
         if (current != null) {
             current.leave(peer);
         }
-        if (!target.get().join(peer, nick, sinceSeq)) { // someone took it in between, maybe on another node
+        if (!target.get().join(peer, nick, sinceSeq, sinceEpoch)) { // someone took it in between, maybe on another node
             error(peer, "nick-taken", "the nickname " + nick + " is taken in #" + roomName);
         }
     }
@@ -238,7 +243,7 @@ final class ChatHandler implements Handler {
             error(peer, "too-big", "message of " + text.length() + " characters; the limit is "
                     + options.maxTextChars());
         } else {
-            room.post(peer.nick, text, System.currentTimeMillis(), new Backplane.Ack() {
+            room.post(peer.nick, text, System.currentTimeMillis(), new Room.Ack() {
                 @Override
                 public void pending(ChatMessage message) {
                     if (peer.protocol == Peer.Protocol.SUPERCHAT) {

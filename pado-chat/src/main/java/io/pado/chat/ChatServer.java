@@ -5,11 +5,14 @@ import io.pado.HttpResponse;
 import io.pado.Server;
 import io.pado.ServerOptions;
 import io.pado.HttpRequest;
+import io.pado.cluster.Topics;
+import io.pado.cluster.TopicsOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The pado chat: the {@code /chat} WebSocket endpoint ({@code superchat} and {@code chat} subprotocols), the web page
@@ -17,7 +20,7 @@ import java.util.Set;
  * at {@code /compare}, all on one port. {@link #stop()} closes every WebSocket with 1001 (going away).
  *
  * {@snippet :
- * try (ChatServer chat = ChatServer.start(ChatOptions.DEFAULT.withPort(0))) {
+ * try (ChatServer chat = ChatServer.start(ChatOptions.builder().port(0).build())) {
  *     System.out.println("open " + chat.url());
  * }
  * }
@@ -25,18 +28,20 @@ import java.util.Set;
 public final class ChatServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ChatServer.class.getName());
     static final int DEFAULT_PORT = 8080;
+    /** Messages a room's topic keeps at least, whatever the history replayed on a join. */
+    static final int MIN_BROKER_HISTORY = 1000;
 
     private final Server server;
     private final Rooms rooms;
     private final ChatHandler chat;
     private final ChatOptions options;
     private final Set<String> origins;
-    private final Backplane backplane;
+    private final Topics topics;
 
     private ChatServer(Server server, Rooms rooms, ChatHandler chat, ChatOptions options, Set<String> origins,
-            Backplane backplane) {
+            Topics topics) {
         this.server = server;
-        this.backplane = backplane;
+        this.topics = topics;
         this.rooms = rooms;
         this.chat = chat;
         this.options = options;
@@ -53,19 +58,23 @@ public final class ChatServer implements AutoCloseable {
                         .maxMessageBytes(options.maxFrameBytes())
                         .closeTimeout(Duration.ofSeconds(5)))
                 .build();
-        var holder = new Server[1];
         Server server = Server.create(serverOptions);
-        holder[0] = server;
-        Backplane backplane = options.redis().isEmpty() ? Backplane.LOCAL
-                : RedisBackplane.connect(options.redis().get(), options.historySize(),
-                        options.presenceTtl().toMillis());
-        var rooms = new Rooms(options.historySize(), (members, text) -> holder[0].broadcast(members, text), backplane);
-        try {
-            backplane.listen(rooms);
-        } catch (IOException e) {
-            backplane.close();
-            throw e;
-        }
+        // Rooms need the topics, and hear their events: the listener finds them once they exist.
+        var events = new AtomicReference<Rooms>();
+        Topics topics = Topics.start(server, TopicsOptions.builder()
+                .broker(options.broker().orElse(URI.create("memory:local")))
+                // The broker keeps more than a join replays: a node that falls a burst behind reads it from there.
+                .historyPerTopic(Math.max(options.historySize(), MIN_BROKER_HISTORY))
+                .presenceTtl(options.presenceTtl())
+                .listener(event -> {
+                    Rooms r = events.get();
+                    if (r != null) {
+                        r.accept(event);
+                    }
+                })
+                .build());
+        var rooms = new Rooms(options.historySize(), server::broadcast, topics);
+        events.set(rooms);
         var chat = new ChatHandler(rooms, options, System::nanoTime);
         var polling = new Polling(rooms, options);
         var files = new WebFiles();
@@ -80,7 +89,7 @@ public final class ChatServer implements AutoCloseable {
                 .allowedOrigins(origins.toArray(String[]::new))
                 .build());
         server.http(request -> answer(request, files, polling, comparisons)).start();
-        var started = new ChatServer(server, rooms, chat, options, origins, backplane);
+        var started = new ChatServer(server, rooms, chat, options, origins, topics);
         comparisons.target(started.url(), rooms);
         LOG.log(System.Logger.Level.INFO, "pado chat on {0}", started.url());
         return started;
@@ -132,9 +141,8 @@ public final class ChatServer implements AutoCloseable {
     /** Closes every WebSocket with 1001 and stops; long polls still held are answered at once. */
     public void stop() {
         rooms.wakeAll();
-        backplane.depart(); // other nodes drop this one's members now, not after the presence TTL
+        topics.close(); // other nodes drop this one's members now, not after the presence TTL
         server.stop();
-        backplane.close();
         LOG.log(System.Logger.Level.INFO, "pado chat stopped");
     }
 
@@ -144,14 +152,17 @@ public final class ChatServer implements AutoCloseable {
     }
 
     /**
-     * {@code --port N} (else {@code PADO_PORT}, else 8080) and {@code --redis redis://HOST:PORT} (else
-     * {@code PADO_REDIS}, else none); prints the URL to open; Ctrl-C stops it cleanly.
+     * {@code --port N} (else {@code PADO_PORT}, else 8080) and {@code --broker nats://HOST:PORT} or
+     * {@code redis://HOST:PORT} (else {@code --redis}, {@code PADO_BROKER}, {@code PADO_REDIS}, else none); prints
+     * the URL to open; Ctrl-C stops it cleanly.
      */
     public static void main(String[] args) throws IOException {
-        int port = port(args, System.getenv());
-        ChatOptions options = ChatOptions.DEFAULT.withPort(port);
-        String redis = redis(args, System.getenv());
-        ChatServer chat = start(redis == null ? options : options.withRedis(URI.create(redis)));
+        var options = ChatOptions.builder().port(port(args, System.getenv()));
+        String broker = broker(args, System.getenv());
+        if (broker != null) {
+            options.broker(URI.create(broker));
+        }
+        ChatServer chat = start(options.build());
         Runtime.getRuntime().addShutdownHook(new Thread(chat::stop, "pado-shutdown"));
         System.out.println("pado chat: open " + chat.url() + "  (comparison: " + chat.url() + "compare)");
     }
@@ -169,18 +180,28 @@ public final class ChatServer implements AutoCloseable {
         return fromEnv == null || fromEnv.isBlank() ? DEFAULT_PORT : parsePort(fromEnv.trim());
     }
 
-    /** The {@code --redis} address, else {@code PADO_REDIS}, else null (this process alone). */
-    static String redis(String[] args, Map<String, String> env) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--redis") && i + 1 < args.length) {
-                return args[i + 1];
-            }
-            if (args[i].startsWith("--redis=")) {
-                return args[i].substring("--redis=".length());
+    /**
+     * The {@code --broker} address, else {@code --redis} (its older name), else {@code PADO_BROKER}, else
+     * {@code PADO_REDIS}, else null (this process alone).
+     */
+    static String broker(String[] args, Map<String, String> env) {
+        for (String flag : new String[] {"--broker", "--redis"}) {
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals(flag) && i + 1 < args.length) {
+                    return args[i + 1];
+                }
+                if (args[i].startsWith(flag + "=")) {
+                    return args[i].substring(flag.length() + 1);
+                }
             }
         }
-        String fromEnv = env.get("PADO_REDIS");
-        return fromEnv == null || fromEnv.isBlank() ? null : fromEnv.trim();
+        for (String name : new String[] {"PADO_BROKER", "PADO_REDIS"}) {
+            String fromEnv = env.get(name);
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                return fromEnv.trim();
+            }
+        }
+        return null;
     }
 
     static int parsePort(String s) {

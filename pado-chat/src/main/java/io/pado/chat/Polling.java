@@ -25,6 +25,8 @@ import java.util.Map;
 final class Polling {
     /** Pollers remembered for rate limiting; the least recently seen are forgotten past this, to bound memory. */
     private static final int MAX_SENDERS = 10_000;
+    /** How long a poller's send waits for the broker's answer before it is told "unavailable". */
+    private static final long POST_TIMEOUT_SECONDS = 5;
 
     private final Rooms rooms;
     private final ChatOptions options;
@@ -54,7 +56,7 @@ final class Polling {
         };
     }
 
-    private HttpResponse send(String roomName, Query query) {
+    private HttpResponse send(String roomName, Query query) throws InterruptedException {
         String nick = query.get("nick", "");
         String text = query.get("text", "");
         if (!Rooms.NICK.matcher(nick).matches()) {
@@ -75,7 +77,7 @@ final class Polling {
                     + " a second");
         }
         var answer = new java.util.concurrent.CompletableFuture<HttpResponse>();
-        room.get().post(nick, text, System.currentTimeMillis(), new Backplane.Ack() {
+        room.get().post(nick, text, System.currentTimeMillis(), new Room.Ack() {
             @Override
             public void pending(ChatMessage m) {
                 answer.complete(json(Wire.object("sent").put("id", m.id()).put("pending", true)));
@@ -91,8 +93,12 @@ final class Polling {
                 answer.complete(error(503, "unavailable", reason));
             }
         });
-        // Every backplane acks before publish returns (numbered, pending or refused): the first answer is final.
-        return answer.getNow(error(503, "unavailable", "the message was not taken"));
+        // The first answer is final: numbered once the broker holds it, or pending (the broker is down), or refused.
+        try {
+            return answer.get(POST_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return error(503, "unavailable", "the message was not taken in time");
+        }
     }
 
     /** The same token bucket as a WebSocket member's; a poller has no connection to close, so it is only refused. */

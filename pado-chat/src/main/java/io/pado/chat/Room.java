@@ -1,5 +1,14 @@
 package io.pado.chat;
 
+import io.pado.WebSocket;
+import io.pado.cluster.JoinOptions;
+import io.pado.cluster.Joined;
+import io.pado.cluster.NameTakenException;
+import io.pado.cluster.Position;
+import io.pado.cluster.Presence;
+import io.pado.cluster.TopicMessage;
+import io.pado.cluster.Topics;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,27 +17,44 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A chat room: its members by nickname (this node's, and the nicknames other nodes hold, all unique), the last
- * messages, and the fan-out to members of both subprotocols. Everything happens under one lock so that every member
- * sees the same order; sending only queues bytes (pado's {@code broadcast} encodes each message once per
- * subprotocol). The lock is held across backplane calls only where the room's state must not change meanwhile
- * (reading the history in, claiming a nickname). Long pollers wait on the lock's condition. Thread-safe.
+ * A chat room: a pado-cluster topic of the same name, its members on this node by nickname, the nicknames other
+ * nodes hold (all unique, through the topic's presence), and the last messages kept for pollers. The topic numbers
+ * messages (seq = offset) and sends them to members, one frame per subprotocol per node
+ * ({@link ChatFormats}); joins are greeted by it with the history or what a resuming client missed. The room sends
+ * what is only its own: presence notices, typing, degraded status, and pending messages while the broker is down.
+ * Its state is under one lock, held across broker calls only while the room first reads its history and presence.
+ * Long pollers wait on the lock's condition. Thread-safe.
  */
 final class Room {
-    /** Where a room's messages go out: {@code Server::broadcast} in the server, a recorder in tests. */
+    private static final System.Logger LOG = System.getLogger(Room.class.getName());
+
+    /** Where a room's own notices go out: {@code Server::broadcast} in the server. */
     interface Broadcaster {
-        int send(Collection<io.pado.WebSocket> members, String text);
+        int send(Collection<WebSocket> members, String text);
+    }
+
+    /** What a sender hears about its message: pending at most once, then numbered or refused at most once. */
+    interface Ack {
+        /** The broker is down: shown to this node's members, queued until the broker takes it; no seq yet. */
+        void pending(ChatMessage message);
+
+        /** Taken by the broker (acknowledged): numbered and kept; it reaches every node. */
+        void numbered(ChatMessage message);
+
+        /** Not taken, e.g. the broker is down and this node's queue is full. */
+        void refused(String reason);
     }
 
     final String name;
     private final int historySize;
     private final Broadcaster broadcaster;
-    private final Backplane backplane;
+    private final Topics topics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition posted = lock.newCondition();
     /** Guarded by lock. */
@@ -36,82 +62,130 @@ final class Room {
     /** Nicknames held on other nodes; guarded by lock. */
     private final Set<String> elsewhere = new LinkedHashSet<>();
     private final AtomicLong said = new AtomicLong();
+    /** The last messages delivered here, for pollers; guarded by lock, with their epoch. */
     private final ArrayDeque<ChatMessage> history;
+    private String epoch;
     private long lastSeq;
-    /** Whether the backplane's history has been read in; guarded by lock. */
+    /** Whether the history and presence have been read in; guarded by lock. */
     private boolean loaded;
-    /** Whether the backplane is down, as last told to the members; guarded by lock. */
+    /** Whether the broker is down, as last told to the members; guarded by lock. */
     private boolean degraded;
 
-    Room(String name, int historySize, Broadcaster broadcaster, Backplane backplane) {
+    Room(String name, int historySize, Broadcaster broadcaster, Topics topics) {
         this.name = name;
         this.historySize = historySize;
         this.history = new ArrayDeque<>(historySize);
         this.broadcaster = broadcaster;
-        this.backplane = backplane;
-        this.degraded = backplane.isDegraded();
+        this.topics = topics;
+        this.degraded = !topics.isBrokerUp();
+        topics.listen(name, this::delivered); // the room lives as long as the server: never unlistened
     }
 
-    /** Adds the peer under the nickname and greets it with the members and history; false if the name is taken. */
+    /** Adds the peer under the nickname, greeted with the members and history; false if the name is taken. */
     boolean join(Peer peer, String nick) {
-        return join(peer, nick, 0);
+        return join(peer, nick, 0, null);
     }
 
     /**
-     * Adds the peer under the nickname (false if it is taken here or on another node) and greets it with the
-     * members and the kept messages numbered above {@code sinceSeq} (all of them if it is 0 or above the room's last
-     * number, which means the numbering started over).
+     * Adds the peer under the nickname (false if it is taken here or on another node) and has the topic greet it
+     * with the members and the messages after {@code sinceSeq} of {@code sinceEpoch} (the room's epoch if null):
+     * all of them, however many, or, if they cannot be had, a fresh greeting without {@code since} (the client
+     * starts over). With {@code sinceSeq} 0, or above the room's last seq when no epoch is given (the numbering
+     * started over), the greeting has the last {@code historySize} messages.
      */
-    boolean join(Peer peer, String nick, long sinceSeq) {
+    boolean join(Peer peer, String nick, long sinceSeq, String sinceEpoch) {
+        JoinOptions options = JoinOptions.DEFAULT.withPresence(nick).withFormat(ChatFormats.of(peer.protocol));
+        boolean resuming;
         lock.lock();
         try {
             loadLocked();
-            if (members.containsKey(nick) || elsewhere.contains(nick) || !backplane.claim(name, nick)) {
+            if (members.containsKey(nick) || elsewhere.contains(nick)) {
                 return false;
             }
-            List<String> others = membersLocked();
+            String resumeEpoch = sinceEpoch != null ? sinceEpoch : epoch;
+            resuming = sinceSeq > 0 && resumeEpoch != null && (sinceEpoch != null || sinceSeq <= lastSeq);
             members.put(nick, peer);
             peer.room = this;
             peer.nick = nick;
-            List<String> all = membersLocked();
-            // Above the last seq, the numbering started over (e.g. a restart without Redis): the client starts over.
-            boolean resumed = sinceSeq > 0 && sinceSeq <= lastSeq;
-            List<ChatMessage> replay = resumed ? sinceLocked(sinceSeq) : List.copyOf(history);
-            if (peer.protocol == Peer.Protocol.SUPERCHAT) {
-                peer.ws.sendText(Wire.joined(name, nick, all, replay, resumed ? sinceSeq : 0));
-                if (degraded) {
-                    peer.ws.sendText(Wire.status(name, true));
-                }
-            } else {
-                peer.ws.sendText("* history of #" + name + ": " + replay.size() + " messages");
-                replay.forEach(m -> peer.ws.sendText(Wire.line(m)));
-                peer.ws.sendText("* you are " + nick + " in #" + name + (others.isEmpty() ? ", alone"
-                        : " with " + String.join(", ", others)));
-                if (degraded) {
-                    peer.ws.sendText(Wire.statusLine(name, true));
-                }
-            }
-            fanOut(peer, Wire.presence(name, all, "joined", nick), "* " + nick + " joined #" + name);
-            return true;
+            options = resuming ? options.resumeAfter(new Position(resumeEpoch, sinceSeq), historySize)
+                    : options.replayLast(historySize);
         } finally {
             lock.unlock();
         }
+        boolean asked = resuming;
+        options = options.withGreeting(joined -> greeting(peer, nick, joined, asked ? sinceSeq : 0));
+        try {
+            topics.join(peer.ws, name, options);
+        } catch (IOException e) { // NameTakenException: someone holds it on another node
+            if (!(e instanceof NameTakenException)) {
+                LOG.log(System.Logger.Level.DEBUG, "chat: join of {0} failed: {1}", name, e.getMessage());
+            }
+            lock.lock();
+            try {
+                if (members.get(nick) == peer) {
+                    members.remove(nick);
+                    peer.room = null;
+                }
+            } finally {
+                lock.unlock();
+            }
+            return false;
+        }
+        lock.lock();
+        try {
+            fanOut(peer, Wire.presence(name, membersLocked(), "joined", nick), "* " + nick + " joined #" + name);
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    /** The first texts a member gets, on its catch-up thread, before any message of the topic. */
+    private List<String> greeting(Peer peer, String nick, Joined joined, long sinceSeq) {
+        var replay = new ArrayList<ChatMessage>(joined.replay().size());
+        joined.replay().forEach(m -> replay.add(Wire.chatMessage(m)));
+        var out = new ArrayList<String>();
+        lock.lock();
+        try {
+            List<String> all = membersLocked();
+            if (peer.protocol == Peer.Protocol.SUPERCHAT) {
+                long since = sinceSeq > 0 && joined.resumed() ? sinceSeq : 0;
+                out.add(Wire.joined(name, nick, all, replay, since, joined.position().epoch()));
+                if (degraded) {
+                    out.add(Wire.status(name, true));
+                }
+            } else {
+                out.add("* history of #" + name + ": " + replay.size() + " messages");
+                replay.forEach(m -> out.add(Wire.line(m)));
+                var others = new ArrayList<>(all);
+                others.remove(nick);
+                out.add("* you are " + nick + " in #" + name + (others.isEmpty() ? ", alone"
+                        : " with " + String.join(", ", others)));
+                if (degraded) {
+                    out.add(Wire.statusLine(name, true));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return out;
     }
 
     void leave(Peer peer) {
+        String nick;
         lock.lock();
         try {
-            String nick = peer.nick;
+            nick = peer.nick;
             if (peer.room != this || members.get(nick) != peer) {
                 return;
             }
             members.remove(nick);
             peer.room = null;
-            backplane.release(name, nick);
             fanOut(peer, Wire.presence(name, membersLocked(), "left", nick), "* " + nick + " left #" + name);
         } finally {
             lock.unlock();
         }
+        topics.leave(peer.ws, name); // its name is released on every node at once
     }
 
     /** Whether a nickname is in use here or on another node (pollers may not post under a member's name). */
@@ -134,7 +208,7 @@ final class Room {
         }
     }
 
-    /** This node's members only (what it tells the backplane it holds). */
+    /** This node's members only. */
     List<String> localMembers() {
         lock.lock();
         try {
@@ -151,18 +225,30 @@ final class Room {
     }
 
     /**
-     * Says a message in the room through the backplane, which numbers it, and tells {@code ack} what became of it.
-     * With the local backplane every member here has it when this returns; with a shared one it arrives through
-     * {@link #deliver}.
+     * Says a message in the room: the topic numbers it and brings it to every member on every node. The ack says
+     * {@code numbered} once the broker holds it; while the broker is down the message is first shown to this node's
+     * members as pending and acked as such, and numbered when the broker takes it from this node's queue.
      */
-    void post(String nick, String text, long timeMillis, Backplane.Ack ack) {
-        String id = backplane.node() + "-" + said.incrementAndGet();
-        backplane.publish(new ChatMessage(0, id, name, nick, text, timeMillis), this, ack);
+    void post(String nick, String text, long timeMillis, Ack ack) {
+        var draft = new ChatMessage(0, topics.node() + "-" + said.incrementAndGet(), name, nick, text, timeMillis);
+        boolean down = !topics.isBrokerUp();
+        CompletableFuture<Position> taken = topics.publish(name, Wire.data(draft));
+        if (down && !taken.isDone()) {
+            deliverPending(draft);
+            ack.pending(draft);
+        }
+        taken.whenComplete((position, failure) -> {
+            if (failure == null) {
+                ack.numbered(draft.numbered(position.offset()));
+            } else {
+                ack.refused(failure.getMessage());
+            }
+        });
     }
 
     /** {@link #post} for senders that wait for nothing (the comparison's publisher). */
     void post(String nick, String text, long timeMillis) {
-        post(nick, text, timeMillis, new Backplane.Ack() {
+        post(nick, text, timeMillis, new Ack() {
             @Override
             public void pending(ChatMessage message) {
             }
@@ -178,10 +264,10 @@ final class Room {
     }
 
     /**
-     * Shows a message that the backplane could not take yet to this node's members, marked pending. It is not kept:
-     * its numbered copy, with the same id, comes through {@link #deliver} once the backplane takes it.
+     * Shows a message that the broker could not take yet to this node's members, marked pending. It is not kept:
+     * its numbered copy, with the same id, comes through the topic once the broker takes it.
      */
-    void deliverPending(ChatMessage draft) {
+    private void deliverPending(ChatMessage draft) {
         lock.lock();
         try {
             fanOut(null, Wire.text(Wire.message(draft)), Wire.line(draft));
@@ -214,21 +300,6 @@ final class Room {
         }
     }
 
-    /** Who is in the room on other nodes now: tells members about every difference, as joins and leaves. */
-    void elsewhere(List<String> nicks) {
-        lock.lock();
-        try {
-            for (String gone : List.copyOf(elsewhere)) {
-                if (!nicks.contains(gone)) {
-                    leftElsewhere(gone);
-                }
-            }
-            nicks.forEach(this::joinedElsewhere);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Tells every member that messages now stay on this node (true), or that the room is whole again. */
     void degraded(boolean down) {
         lock.lock();
@@ -242,60 +313,64 @@ final class Room {
         }
     }
 
-    /**
-     * Records a message and sends it to every member, each encoding built once for all of them. A message with
-     * {@code seq} 0 is numbered here (the local backplane); a numbered one (from a shared backplane, in its order) is
-     * dropped if this room already has that number, e.g. from the history it read in.
-     */
-    ChatMessage deliver(ChatMessage draft) {
+    /** A message of the topic, delivered on this node (its members already have it): kept for pollers. */
+    private void delivered(TopicMessage m) {
+        ChatMessage message = Wire.chatMessage(m);
         lock.lock();
         try {
-            loadLocked();
-            ChatMessage message;
-            if (draft.seq() == 0) {
-                message = draft.numbered(++lastSeq);
-            } else if (draft.seq() <= lastSeq) {
-                return draft;
-            } else {
-                message = draft;
-                lastSeq = draft.seq();
-            }
-            keepLocked(message);
-            fanOut(null, Wire.text(Wire.message(message)), Wire.line(message));
+            keepLocked(m.position().epoch(), message);
             posted.signalAll();
-            return message;
         } finally {
             lock.unlock();
         }
     }
 
-    private void keepLocked(ChatMessage message) {
+    /** Keeps a numbered message; a new epoch (the broker lost the history) starts the kept ones over. */
+    private void keepLocked(String messageEpoch, ChatMessage message) {
+        if (!messageEpoch.equals(epoch)) {
+            history.clear();
+            lastSeq = 0;
+            epoch = messageEpoch;
+        }
+        if (message.seq() <= lastSeq) {
+            return;
+        }
         if (history.size() == historySize) {
             history.removeFirst();
         }
         history.addLast(message);
+        lastSeq = message.seq();
     }
 
-    /** Reads the backplane's history the first time the room is used (retried if that fails). Holds the lock. */
+    /** Reads the history and who is elsewhere the first time the room is used (retried if that fails). */
     private void loadLocked() {
         if (loaded) {
             return;
         }
-        elsewhere.addAll(backplane.elsewhere(name, List.copyOf(members.keySet())));
-        for (ChatMessage m : backplane.history(name, historySize)) {
-            if (m.seq() > lastSeq) {
-                keepLocked(m);
-                lastSeq = m.seq();
+        try {
+            for (Presence p : topics.presence(name)) {
+                if (!p.node().equals(topics.node()) && !members.containsKey(p.name())) {
+                    elsewhere.add(p.name());
+                }
             }
+            Position head = topics.position(name);
+            for (TopicMessage m : topics.history(name, Math.max(0, head.offset() - historySize), historySize)) {
+                keepLocked(m.position().epoch(), Wire.chatMessage(m));
+            }
+            if (epoch == null) {
+                epoch = head.epoch();
+            }
+            loaded = true;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "chat: room {0} not loaded yet: {1}", name, e.getMessage());
         }
-        loaded = true;
     }
 
     /** Tells the other superchat members that someone is typing ({@code chat} clients don't get these). */
     void typing(Peer peer) {
         lock.lock();
         try {
-            var targets = new ArrayList<io.pado.WebSocket>(members.size());
+            var targets = new ArrayList<WebSocket>(members.size());
             members.values().forEach(p -> {
                 if (p != peer && p.protocol == Peer.Protocol.SUPERCHAT) {
                     targets.add(p.ws);
@@ -368,10 +443,10 @@ final class Room {
         return out;
     }
 
-    /** Sends one event to every member but {@code except}: one encoding per subprotocol. Holds the lock. */
+    /** Sends one notice to every member but {@code except}: one encoding per subprotocol. Holds the lock. */
     private void fanOut(Peer except, String json, String line) {
-        var superchat = new ArrayList<io.pado.WebSocket>(members.size());
-        var chat = new ArrayList<io.pado.WebSocket>();
+        var superchat = new ArrayList<WebSocket>(members.size());
+        var chat = new ArrayList<WebSocket>();
         for (Peer p : members.values()) {
             if (p != except) {
                 (p.protocol == Peer.Protocol.SUPERCHAT ? superchat : chat).add(p.ws);

@@ -1,17 +1,20 @@
 package io.pado.chat;
 
-import java.util.List;
+import io.pado.cluster.ClusterEvent;
+import io.pado.cluster.Topics;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Every room, created on first use and kept (with its history) while the server runs, up to {@code MAX_ROOMS}.
- * Thread-safe.
+ * Every room, created on first use and kept (with its history) while the server runs, up to {@code MAX_ROOMS}; and
+ * what the topics say ({@link ClusterEvent}s, on {@code pado-cluster-events}): members of other nodes joining and
+ * leaving, the broker going down and coming back. Thread-safe.
  */
-final class Rooms implements Backplane.Receiver {
+final class Rooms implements Consumer<ClusterEvent> {
     static final int MAX_ROOMS = 1000;
     /** Room names and nicknames: letters, digits, {@code _ . -}. */
     static final Pattern ROOM = Pattern.compile("[\\p{L}\\p{N}_.-]{1,32}");
@@ -20,45 +23,32 @@ final class Rooms implements Backplane.Receiver {
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final int historySize;
     private final Room.Broadcaster broadcaster;
-    private final Backplane backplane;
+    private final Topics topics;
 
-    Rooms(int historySize, Room.Broadcaster broadcaster, Backplane backplane) {
+    Rooms(int historySize, Room.Broadcaster broadcaster, Topics topics) {
         this.historySize = historySize;
         this.broadcaster = broadcaster;
-        this.backplane = backplane;
-    }
-
-    /** A message from the backplane: only rooms this node has get it (others read the history when opened). */
-    @Override
-    public void deliver(ChatMessage message) {
-        find(message.room()).ifPresent(room -> room.deliver(message));
+        this.topics = topics;
     }
 
     @Override
-    public void joinedElsewhere(String room, String nick) {
-        find(room).ifPresent(r -> r.joinedElsewhere(nick));
-    }
-
-    @Override
-    public void leftElsewhere(String room, String nick) {
-        find(room).ifPresent(r -> r.leftElsewhere(nick));
-    }
-
-    @Override
-    public void elsewhere(String room, List<String> nicks) {
-        find(room).ifPresent(r -> r.elsewhere(nicks));
-    }
-
-    @Override
-    public void degraded(boolean down) {
-        rooms.values().forEach(r -> r.degraded(down));
-    }
-
-    @Override
-    public Map<String, List<String>> localMembers() {
-        var out = new TreeMap<String, List<String>>();
-        rooms.values().forEach(r -> out.put(r.name, r.localMembers()));
-        return out;
+    public void accept(ClusterEvent event) {
+        switch (event) {
+            case ClusterEvent.PresenceChanged p -> {
+                if (!p.member().node().equals(topics.node())) { // this node's own members it tells itself
+                    find(p.topic()).ifPresent(r -> {
+                        if (p.change() == ClusterEvent.PresenceChanged.Change.JOINED) {
+                            r.joinedElsewhere(p.member().name());
+                        } else {
+                            r.leftElsewhere(p.member().name());
+                        }
+                    });
+                }
+            }
+            case ClusterEvent.BrokerDown down -> rooms.values().forEach(r -> r.degraded(true));
+            case ClusterEvent.BrokerUp up -> rooms.values().forEach(r -> r.degraded(false));
+            case ClusterEvent.HistoryLost lost -> { } // members got a gap notice; the room's kept messages start over
+        }
     }
 
     /** The room with that name, created if there is room for one more; empty when the server has too many. */
@@ -70,7 +60,7 @@ final class Rooms implements Backplane.Receiver {
         if (rooms.size() >= MAX_ROOMS) {
             return Optional.empty();
         }
-        return Optional.of(rooms.computeIfAbsent(name, n -> new Room(n, historySize, broadcaster, backplane)));
+        return Optional.of(rooms.computeIfAbsent(name, n -> new Room(n, historySize, broadcaster, topics)));
     }
 
     Optional<Room> find(String name) {

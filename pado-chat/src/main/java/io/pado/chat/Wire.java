@@ -56,6 +56,31 @@ final class Wire {
         return text(node);
     }
 
+    /** A message as a topic carries it: everything but the seq, which is the topic's offset. */
+    static String data(ChatMessage m) {
+        return text(JSON.createObjectNode().put("id", m.id()).put("nick", m.nick()).put("text", m.text())
+                .put("time", m.timeMillis()));
+    }
+
+    /** A topic's message back as a chat message: its room is the topic, its seq the offset. */
+    static ChatMessage chatMessage(io.pado.cluster.TopicMessage m) {
+        try {
+            JsonNode n = JSON.readTree(m.data());
+            return new ChatMessage(m.offset(), n.path("id").asText(m.id()), m.topic(), n.get("nick").asText(),
+                    n.get("text").asText(), n.get("time").asLong());
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalStateException("not a chat message in " + m.topic() + " at " + m.offset() + " ("
+                    + m.data().length() + " chars)", e);
+        }
+    }
+
+    /** Missed messages that cannot be had: the client reloads the room (joins again without "since"). */
+    static String gap(io.pado.cluster.Gap gap) {
+        return text(object("gap").put("room", gap.topic()).put("reason", gap.reason().toString())
+                .put("epoch", gap.resumedAt().epoch()).put("since", gap.resumedAt().offset())
+                .put("message", "messages were missed and cannot be recovered: reload the room"));
+    }
+
     static String status(String room, boolean degraded) {
         return text(object("status").put("room", room).put("state", degraded ? "degraded" : "ok")
                 .put("message", degraded ? "the chat backplane is down: messages reach this server's members only"
@@ -74,8 +99,8 @@ final class Wire {
     }
 
     static String joined(String room, String nick, Collection<String> members, List<ChatMessage> history,
-            long sinceSeq) {
-        ObjectNode node = object("joined").put("room", room).put("nick", nick);
+            long sinceSeq, String epoch) {
+        ObjectNode node = object("joined").put("room", room).put("nick", nick).put("epoch", epoch);
         if (sinceSeq > 0) {
             node.put("since", sinceSeq);
         }

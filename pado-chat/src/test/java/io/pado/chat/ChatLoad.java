@@ -47,13 +47,13 @@ final class ChatLoad {
     }
 
     static String run(int nodeCount, int clientCount, Duration measured) throws Exception {
-        try (var redis = RedisServer.start()) {
+        try (var redis = BrokerServer.redis()) {
             var nodes = new ArrayList<ChatServer>();
             var clients = new ArrayList<LoadClient>();
             try {
                 for (int i = 0; i < nodeCount; i++) {
-                    nodes.add(ChatServer.start(ChatOptions.DEFAULT.withPort(0).withRate(1e6, 1_000_000, 1_000_000)
-                            .withRedis(redis.uri)));
+                    nodes.add(ChatServer.start(ChatOptions.builder().port(0).rate(1e6, 1_000_000, 1_000_000)
+                            .broker(redis.uri).build()));
                 }
                 for (int i = 0; i < clientCount; i++) {
                     var c = new LoadClient(nodes.get(i % nodeCount).port(), "c" + i);

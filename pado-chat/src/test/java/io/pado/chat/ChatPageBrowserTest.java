@@ -44,7 +44,7 @@ class ChatPageBrowserTest {
 
     @Test
     void twoPeopleChatAndSurviveAServerRestart() throws Exception {
-        ChatServer server = ChatServer.start(ChatOptions.DEFAULT.withPort(0));
+        ChatServer server = ChatServer.start(ChatOptions.builder().port(0).build());
         int port = server.port();
         String url = server.url().toString();
         try (var ana = new Browser(); var bo = new Browser()) {
@@ -89,7 +89,7 @@ class ChatPageBrowserTest {
 
     @Test
     void comparisonPageCountersMove() throws Exception {
-        try (var server = ChatServer.start(ChatOptions.DEFAULT.withPort(0)); var b = new Browser()) {
+        try (var server = ChatServer.start(ChatOptions.builder().port(0).build()); var b = new Browser()) {
             b.open(server.url() + "compare");
             b.find("clients").clear();
             b.find("clients").sendKeys("3");
@@ -112,7 +112,7 @@ class ChatPageBrowserTest {
         long deadline = System.nanoTime() + Browser.TIMEOUT.toNanos();
         while (true) {
             try {
-                return ChatServer.start(ChatOptions.DEFAULT.withPort(port));
+                return ChatServer.start(ChatOptions.builder().port(port).build());
             } catch (BindException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;

@@ -73,9 +73,9 @@ final class ChildNode implements AutoCloseable {
 
     /** In the child: REDIS_URI PRESENCE_TTL_MILLIS HISTORY_SIZE; prints "port N" and serves until killed. */
     public static void main(String[] args) throws Exception {
-        var options = ChatOptions.DEFAULT.withPort(0).withRate(100_000, 100_000, 100_000)
-                .withHistorySize(Integer.parseInt(args[2])).withRedis(URI.create(args[0]))
-                .withPresenceTtl(Duration.ofMillis(Long.parseLong(args[1])));
+        var options = ChatOptions.builder().port(0).rate(100_000, 100_000, 100_000)
+                .historySize(Integer.parseInt(args[2])).broker(URI.create(args[0]))
+                .presenceTtl(Duration.ofMillis(Long.parseLong(args[1]))).build();
         try (var chat = ChatServer.start(options)) {
             System.out.println("port " + chat.port());
             System.out.flush();

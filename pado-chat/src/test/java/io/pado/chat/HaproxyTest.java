@@ -1,7 +1,6 @@
 package io.pado.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
@@ -25,8 +24,13 @@ import org.junit.jupiter.api.Test;
  * {@code pado-chat/haproxy/pado-chat.cfg}: round-robin, no stickiness. Skipped only if there is no haproxy binary.
  */
 class HaproxyTest {
+    /** The broker the nodes share: Redis here, NATS in {@link HaproxyNatsTest}. */
+    BrokerServer.Kind kind() {
+        return BrokerServer.Kind.REDIS;
+    }
+
     static final Path CONFIG = Path.of("haproxy/pado-chat.cfg"); // surefire runs in the module's directory
-    RedisServer redis;
+    BrokerServer redis;
     final List<ChatServer> nodes = new ArrayList<>();
     Process haproxy;
     Path haproxyLog;
@@ -34,15 +38,15 @@ class HaproxyTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(onPath("haproxy"), "no haproxy on PATH");
+        BrokerServer.require("haproxy");
         assertThat(CONFIG).exists();
-        redis = RedisServer.start();
+        redis = BrokerServer.start(kind());
         haproxyLog = Files.createTempFile("haproxy", ".log");
         var builder = new ProcessBuilder("haproxy", "-db", "-f", CONFIG.toString()).redirectErrorStream(true)
                 .redirectOutput(haproxyLog.toFile());
         for (int i = 1; i <= 3; i++) {
-            var node = ChatServer.start(ChatOptions.DEFAULT.withPort(0).withRate(1000, 1000, 1000)
-                    .withRedis(redis.uri));
+            var node = ChatServer.start(ChatOptions.builder().port(0).rate(1000, 1000, 1000)
+                    .broker(redis.uri).build());
             nodes.add(node);
             builder.environment().put("PADO_NODE" + i, "127.0.0.1:" + node.port());
         }
@@ -84,7 +88,7 @@ class HaproxyTest {
                 for (int i = 1; i <= 3; i++) {
                     ana.send(ChatProtocolTest.say("m" + i));
                 }
-                lastSeen = RedisFaultTest.numbered(bo, 3).lastKey();
+                lastSeen = ChatFaultContract.numbered(bo, 3).lastKey();
                 assertThat(lastSeen).isEqualTo(3);
 
                 bosNode.stop();
@@ -95,7 +99,7 @@ class HaproxyTest {
             for (int i = 4; i <= 6; i++) {
                 ana.send(ChatProtocolTest.say("m" + i));
             }
-            assertThat(RedisFaultTest.numbered(ana, 3).lastKey()).isEqualTo(6);
+            assertThat(ChatFaultContract.numbered(ana, 3).lastKey()).isEqualTo(6);
 
             // Reconnecting through the same address lands on a live node, which replays what bo missed.
             try (var bo = TestClient.superchat(lbPort)) {

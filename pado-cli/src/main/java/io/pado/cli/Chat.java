@@ -22,20 +22,32 @@ final class Chat implements Callable<Integer> {
     @Option(names = "--allow-origin", description = "browser origin allowed to use /chat (repeatable; default: same origin)")
     Set<String> origins = Set.of();
 
-    @Option(names = "--redis", description = "share rooms with other chat nodes through this Redis, "
-            + "e.g. redis://127.0.0.1:6379 (default: $PADO_REDIS, else this process alone)")
-    URI redis;
+    @Option(names = {"--broker", "--redis"}, description = "share rooms with other chat nodes through this broker, "
+            + "nats://127.0.0.1:4222 (NATS JetStream) or redis://127.0.0.1:6379 (default: $PADO_BROKER, else "
+            + "$PADO_REDIS, else this process alone); --redis is its older name")
+    URI broker;
 
     @Override
     public Integer call() throws Exception {
         int chosen = port != null ? port : Serve.envPort();
-        ChatOptions options = ChatOptions.DEFAULT.withHost(host).withPort(chosen).withAllowedOrigins(origins);
+        ChatOptions options = ChatOptions.builder().host(host).port(chosen).allowedOrigins(origins).build();
         String fromEnv = System.getenv("PADO_REDIS");
         URI shared = redis != null ? redis : fromEnv == null || fromEnv.isBlank() ? null : URI.create(fromEnv.trim());
-        ChatServer chat = ChatServer.start(shared == null ? options : options.withRedis(shared));
+        ChatServer chat = ChatServer.start(shared == null ? options : options.broker(shared));
         System.out.println("pado chat: open " + chat.url() + "  (polling vs WebSocket: " + chat.url() + "compare)");
         System.out.flush();
         Serving.untilInterrupted(chat::stop);
         return 0;
+    }
+
+    /** The first of these environment variables that is set, as an address; null if none is. */
+    private static URI fromEnv(String... names) {
+        for (String name : names) {
+            String value = System.getenv(name);
+            if (value != null && !value.isBlank()) {
+                return URI.create(value.trim());
+            }
+        }
+        return null;
     }
 }

@@ -29,7 +29,7 @@ final class Compare implements Callable<Integer> {
     public Integer call() throws Exception {
         var plan = new Comparison.Plan(clients, Duration.ofMillis((long) (seconds * 1000)), rate,
                 Duration.ofMillis(intervalMillis));
-        try (var server = ChatServer.start(ChatOptions.DEFAULT.withPort(0).withRate(1000, 1000, 1000))) {
+        try (var server = ChatServer.start(ChatOptions.builder().port(0).rate(1000, 1000, 1000).build())) {
             System.out.printf("pado compare: %d clients per transport, %d messages/s for %.1f s, polling every %d ms%n",
                     clients, rate, seconds, intervalMillis);
             System.out.print(Comparison.table(Comparison.run(server, plan)));

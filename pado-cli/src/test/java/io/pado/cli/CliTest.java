@@ -41,7 +41,7 @@ class CliTest {
 
     @Test
     void connectTalksTheChatSubprotocol() throws Exception {
-        try (var chat = ChatServer.start(ChatOptions.DEFAULT.withPort(0))) {
+        try (var chat = ChatServer.start(ChatOptions.builder().port(0).build())) {
             Run run = run("/nick cli\nhello from the terminal\n/who\n", "connect", "-s", "chat",
                     "ws://127.0.0.1:" + chat.port() + "/chat");
             assertThat(run.status()).isZero();
@@ -52,7 +52,7 @@ class CliTest {
 
     @Test
     void connectExitsWith1WhenRefusedBySubprotocolOrForeignOrigin() throws Exception {
-        try (var chat = ChatServer.start(ChatOptions.DEFAULT.withPort(0))) {
+        try (var chat = ChatServer.start(ChatOptions.builder().port(0).build())) {
             String url = "ws://127.0.0.1:" + chat.port() + "/chat";
             Run none = run("", "connect", "-s", "mqtt", url);
             assertThat(none.status()).isEqualTo(1);
@@ -123,7 +123,7 @@ class CliTest {
 
     @Test
     void connectWithReconnectEchoesAndEndsWithStdin() throws Exception {
-        try (var chat = ChatServer.start(ChatOptions.DEFAULT.withPort(0))) {
+        try (var chat = ChatServer.start(ChatOptions.builder().port(0).build())) {
             Run run = run("/nick again\nhi\n", "connect", "--reconnect", "-s", "chat",
                     "ws://127.0.0.1:" + chat.port() + "/chat");
             assertThat(run.status()).isZero();

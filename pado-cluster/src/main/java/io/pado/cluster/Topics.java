@@ -70,6 +70,8 @@ public final class Topics implements AutoCloseable {
     private final String node;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Map<String, PublishQueue> queues = new ConcurrentHashMap<>();
+    /** Presence names a join is claiming now, by topic (see {@link #join}). */
+    private final Map<String, Set<String>> claiming = new ConcurrentHashMap<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong said = new AtomicLong();
     /** Set by any thread that saw the broker fail; cleared by the beat thread once a ping answers. */
@@ -139,33 +141,43 @@ public final class Topics implements AutoCloseable {
         checkName(topic);
         checkOpen();
         Optional<String> name = options.presence();
-        if (name.isPresent()) {
-            Topic existing = topics.get(topic);
-            if (existing != null && existing.holds(name.get()) && !existing.hasMember(ws)) {
-                throw new NameTakenException("'" + name.get() + "' is taken in " + topic);
-            }
-            if (!down.get()) {
-                try {
-                    if (!broker.claim(topic, name.get(), node, this.options.presenceTtl())) {
-                        throw new NameTakenException("'" + name.get() + "' is taken in " + topic);
+        var member = new Member(ws, options);
+        Topic t;
+        // A name being claimed counts as this node's: a roster refresh meanwhile must not withdraw it.
+        name.ifPresent(n -> claiming.computeIfAbsent(topic, k -> ConcurrentHashMap.newKeySet()).add(n));
+        try {
+            if (name.isPresent()) {
+                Topic existing = topics.get(topic);
+                if (existing != null && existing.holds(name.get()) && !existing.hasMember(ws)) {
+                    throw new NameTakenException("'" + name.get() + "' is taken in " + topic);
+                }
+                if (!down.get()) {
+                    try {
+                        if (!broker.claim(topic, name.get(), node, this.options.presenceTtl())) {
+                            throw new NameTakenException("'" + name.get() + "' is taken in " + topic);
+                        }
+                    } catch (NameTakenException e) {
+                        throw e;
+                    } catch (IOException | RuntimeException e) {
+                        brokerFailed(e); // unique on this node until the broker is back; the roster claims it then
                     }
-                } catch (NameTakenException e) {
-                    throw e;
-                } catch (IOException | RuntimeException e) {
-                    brokerFailed(e); // unique on this node until the broker is back; the roster claims it then
                 }
             }
+            t = topics.compute(topic, (k, existing) -> {
+                Topic target = existing;
+                if (target == null) {
+                    target = new Topic(k, this);
+                    target.start();
+                }
+                target.add(member);
+                return target;
+            });
+        } finally {
+            name.ifPresent(n -> claiming.computeIfPresent(topic, (k, names) -> {
+                names.remove(n);
+                return names.isEmpty() ? null : names;
+            }));
         }
-        var member = new Member(ws, options);
-        Topic t = topics.compute(topic, (k, existing) -> {
-            Topic target = existing;
-            if (target == null) {
-                target = new Topic(k, this);
-                target.start();
-            }
-            target.add(member);
-            return target;
-        });
         if (!down.get()) {
             try {
                 t.awaitStart(member, START_TIMEOUT_NANOS);
@@ -282,8 +294,8 @@ public final class Topics implements AutoCloseable {
     }
 
     /**
-     * Who is present in the topic on every node. From this node's view if it has members there (refreshed on every
-     * join and leave, and every third of the presence TTL), else read from the broker.
+     * Who is present in the topic on every node, read from the broker (which refreshes this node's view of the
+     * topic, if it follows it); while the broker is down, this node's last view.
      *
      * @throws IOException if the view must be read and the broker is down
      */
@@ -291,6 +303,7 @@ public final class Topics implements AutoCloseable {
         checkName(topic);
         Topic t = topics.get(topic);
         if (t != null) {
+            refreshPresence(t); // its view may not have been read yet
             return t.roster();
         }
         try {
@@ -436,7 +449,9 @@ public final class Topics implements AutoCloseable {
             return;
         }
         try {
-            List<Presence> now = broker.roster(t.name, node, t.localNames(), options.presenceTtl());
+            var mine = new java.util.LinkedHashSet<>(t.localNames());
+            mine.addAll(claiming.getOrDefault(t.name, Set.of()));
+            List<Presence> now = broker.roster(t.name, node, mine, options.presenceTtl());
             t.roster(now).forEach(this::event);
         } catch (IOException | RuntimeException e) {
             brokerFailed(e);

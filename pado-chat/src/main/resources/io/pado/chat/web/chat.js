@@ -15,6 +15,7 @@
   const seen = new Set();     // seq numbers shown in the current room
   const seenIds = new Set();  // ids of numbered messages shown (a late pending copy is not shown again)
   let lastSeq = 0;            // the highest seq shown in the current room, sent as "since" on a rejoin
+  let epoch = null;           // the room history's epoch that lastSeq counts in, sent with "since"
 
   $("nick").value = localStorage.getItem("pado.nick") || "";
   $("room").value = localStorage.getItem("pado.room") || "lobby";
@@ -33,7 +34,10 @@
       $("join").disabled = false;
       if (wanted) {
         const rejoin = {type: "join", room: wanted.room, nick: wanted.nick};
-        if (lastSeq > 0 && wanted.room === shownRoom) rejoin.since = lastSeq;
+        if (lastSeq > 0 && wanted.room === shownRoom) {
+          rejoin.since = lastSeq;
+          if (epoch) rejoin.epoch = epoch;
+        }
         send(rejoin);
       }
     };
@@ -85,6 +89,7 @@
           lastSeq = 0;
         }
         shownRoom = m.room;
+        epoch = m.epoch || null;
         m.history.forEach(show);
         system("you joined #" + m.room + " as " + m.nick);
         showMembers(m.members);
@@ -111,6 +116,15 @@
         else setStatus("online", "connected");
         break;
       case "ack": break;  // the message itself comes back through the room
+      case "gap":         // missed messages cannot be recovered: reload the room from its history
+        system(m.message);
+        lastSeq = 0;
+        if (joined) {
+          const again = {type: "join", room: joined.room, nick: joined.nick};
+          send({type: "leave"});
+          send(again);  // no "since": the greeting brings the history, shown afresh
+        }
+        break;
       case "left": joined = null; break;
       case "error": showError(m.code + ": " + m.message); break;
     }
