@@ -38,12 +38,20 @@ final class Recorder implements Handler, AutoCloseable {
     private volatile CountDownLatch pause = new CountDownLatch(0);
 
     Recorder(URI uri) {
-        this.client = Client.create(ClientOptions.builder().build());
+        this(uri, ClientOptions.builder().build());
+    }
+
+    private Recorder(URI uri, ClientOptions options) {
+        this.client = Client.create(options);
         this.ws = client.connect(uri, this).orTimeout(Tools.TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
+    /**
+     * A member whose handler waits for {@link #resume()} on every topic message; with small water marks, pado stops
+     * reading its socket after a few, the kernel's buffers fill, and the server's queue to it grows.
+     */
     static Recorder paused(URI uri) {
-        var r = new Recorder(uri);
+        var r = new Recorder(uri, ClientOptions.builder().connection(c -> c.waterMarks(4 << 10, 16 << 10)).build());
         r.pause = new CountDownLatch(1);
         return r;
     }

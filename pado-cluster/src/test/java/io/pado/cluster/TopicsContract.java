@@ -179,20 +179,60 @@ abstract class TopicsContract {
         fast.join("join ticks");
         Recorder slow = Recorder.paused(a.uri());
         closing.add(slow);
-        slow.join("join ticks"); // its answer got through before the pause holds its handler
+        slow.join("join ticks"); // its answer got through: only topic messages wait
         Recorder p = member(a);
-        String payload = "x".repeat(1000);
-        var acked = new ArrayList<Long>();
-        for (int round = 0; round < 10; round++) {
-            acked.addAll(publish(p, "ticks", payload + round + "-", 50));
-        }
-        // The fast member has all 500 while the slow one still reads nothing.
-        fast.awaitMessages(500);
+        // The fast member gets all 1,500 while the slow one reads nothing.
+        List<Long> acked = flood(p, fast, 30);
         Counts.check("fast", fast.messages(), "ticks", acked);
+        assertThat(slow.messages()).isEmpty();
         slow.resume();
-        slow.awaitMessages(500);
+        slow.awaitMessages(acked.size());
         Counts.check("slow", slow.messages(), "ticks", acked);
         assertThat(slow.gaps()).isEmpty();
+    }
+
+    @Test
+    void aSlowMemberBehindTheWholeHistoryGetsAGapThenEverythingAfterIt() throws Exception {
+        // The topic keeps 100 messages (Redis's MAXLEN ~ a few more); the slow member falls far further behind.
+        TestNode a = node(b -> b.historyPerTopic(100), s -> s.connection(c -> c.waterMarks(8 << 10, 32 << 10)));
+        Recorder fast = member(a);
+        fast.join("join ticks");
+        Recorder slow = Recorder.paused(a.uri());
+        closing.add(slow);
+        slow.join("join ticks");
+        Recorder p = member(a);
+        List<Long> acked = flood(p, fast, 30);
+        Counts.check("fast", fast.messages(), "ticks", acked);
+        slow.resume();
+        long last = acked.stream().mapToLong(x -> x).max().orElseThrow();
+        Tools.await("the slow member reached the end", () -> !slow.messages().isEmpty()
+                && slow.messages().getLast().offset() == last);
+        List<Long> got = Counts.offsets(slow.messages(), "ticks");
+        Counts.check("slow", slow.messages(), "ticks", List.of());
+        assertThat(slow.gaps()).as("its gap is reported").hasSize(1);
+        assertThat(slow.gaps().getFirst()).contains("\"gap\":\"TRIMMED\"");
+        // A run from the start, the reported hole, then everything from the oldest kept to the end.
+        int holes = 0;
+        for (int i = 1; i < got.size(); i++) {
+            if (got.get(i) != got.get(i - 1) + 1) {
+                holes++;
+            }
+        }
+        assertThat(holes).as("one hole, the reported one: %s", got).isEqualTo(1);
+    }
+
+    /**
+     * Publishes {@code rounds} × 50 messages of 8 KB (12 MB for 30 rounds: more than the kernel buffers on loopback
+     * hold, so a member that reads nothing falls behind), each round once the fast member has the previous one.
+     */
+    static List<Long> flood(Recorder via, Recorder fast, int rounds) throws InterruptedException {
+        String payload = "x".repeat(8 << 10);
+        var acked = new ArrayList<Long>();
+        for (int round = 0; round < rounds; round++) {
+            acked.addAll(publish(via, "ticks", payload + round + "-", 50));
+            fast.awaitMessages(acked.size());
+        }
+        return acked;
     }
 
     interface Body {
