@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * A pado node with topics for tests. Its endpoint {@code /t} takes one command per text message: {@code join T
  * [NAME]}, {@code resume T EPOCH OFFSET}, {@code last T N} (each answered {@code joined T} once the join returned,
  * or {@code taken NAME}), {@code leave T}, {@code pub T REF DATA} (answered {@code ack REF EPOCH OFFSET} once
- * acknowledged, or {@code nack REF REASON}).
+ * acknowledged, or {@code nack REF REASON}), {@code who} (answered {@code node NAME}).
  */
 final class TestNode implements AutoCloseable {
     final Server server;
@@ -65,6 +65,7 @@ final class TestNode implements AutoCloseable {
                             ws.sendText("joined " + w[1]);
                         }
                         case "leave" -> topics.leave(ws, w[1]);
+                        case "who" -> ws.sendText("node " + topics.node());
                         case "pub" -> topics.publish(w[1], w[3]).whenComplete((p, e) -> ws.sendText(e == null
                                 ? "ack " + w[2] + " " + p.epoch() + " " + p.offset()
                                 : "nack " + w[2] + " " + e.getMessage()));
