@@ -2,7 +2,7 @@
 # The measured run of docs/CLUSTER.md: pado-cluster topics on 1 and 3 nodes, over NATS JetStream and Redis Streams,
 # with few and many members; io.pado.cluster.ClusterLoad from the test classes.
 #
-#   scripts/cluster-bench.sh [RATE] [WARMUP_S] [MEASURE_S] [MEMBER COUNTS…]     # defaults: 1000 3 10 30 300
+#   scripts/cluster-bench.sh [RATE] [WARMUP_S] [MEASURE_S] [MEMBER COUNTS…]     # defaults: 1000 5 10 30 300
 #
 # On this 2-core machine: the broker and the load generator (clients, publishers, the clock) share CPU 0, the node
 # JVMs share CPU 1 (taskset), so adding nodes adds no CPU: the 1-vs-3 comparison shows what fan-out across nodes
@@ -11,7 +11,7 @@
 # the table in docs/CLUSTER.md from that file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rate=${1:-1000}; warmup=${2:-3}; measure=${3:-10}; shift $(( $# < 3 ? $# : 3 )) || true
+rate=${1:-1000}; warmup=${2:-5}; measure=${3:-10}; shift $(( $# < 3 ? $# : 3 )) || true
 members=("$@"); ((${#members[@]})) || members=(30 300)
 for tool in nats-server redis-server taskset; do
     command -v "$tool" >/dev/null || { echo "cluster-bench: needs $tool" >&2; exit 2; }
