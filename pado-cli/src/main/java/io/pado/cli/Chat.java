@@ -30,10 +30,12 @@ final class Chat implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int chosen = port != null ? port : Serve.envPort();
-        ChatOptions options = ChatOptions.builder().host(host).port(chosen).allowedOrigins(origins).build();
-        String fromEnv = System.getenv("PADO_REDIS");
-        URI shared = redis != null ? redis : fromEnv == null || fromEnv.isBlank() ? null : URI.create(fromEnv.trim());
-        ChatServer chat = ChatServer.start(shared == null ? options : options.broker(shared));
+        var options = ChatOptions.builder().host(host).port(chosen).allowedOrigins(origins);
+        URI shared = broker != null ? broker : fromEnv("PADO_BROKER", "PADO_REDIS");
+        if (shared != null) {
+            options.broker(shared);
+        }
+        ChatServer chat = ChatServer.start(options.build());
         System.out.println("pado chat: open " + chat.url() + "  (polling vs WebSocket: " + chat.url() + "compare)");
         System.out.flush();
         Serving.untilInterrupted(chat::stop);
