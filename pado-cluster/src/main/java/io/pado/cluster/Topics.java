@@ -397,7 +397,10 @@ public final class Topics implements AutoCloseable {
     }
 
     void event(ClusterEvent event) {
-        if (!closed) {
+        if (closed) {
+            return;
+        }
+        try {
             events.execute(() -> {
                 try {
                     options.listener().accept(event);
@@ -405,6 +408,8 @@ public final class Topics implements AutoCloseable {
                     LOG.log(System.Logger.Level.ERROR, "cluster: the event listener threw", e);
                 }
             });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile: nobody listens any more
         }
     }
 
