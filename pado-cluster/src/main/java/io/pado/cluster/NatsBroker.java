@@ -56,6 +56,8 @@ final class NatsBroker implements Broker {
     private static final String PRESENCE_BUCKET = "PADO_PRESENCE";
     private static final int STREAM_NOT_FOUND = 10059;
     private static final int STREAM_NAME_IN_USE = 10058;
+    /** A compare-and-set on a key-value revision lost a race. */
+    private static final int WRONG_LAST_SEQUENCE = 10071;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration QUIET = Duration.ofSeconds(1);
 
@@ -400,11 +402,22 @@ final class NatsBroker implements Broker {
     public void release(String topic, String name, String node) throws IOException {
         String key = presenceKey(topic, name);
         try {
-            KeyValueEntry held = presence.get(key);
-            if (held != null && held.getOperation() == KeyValueOperation.PUT
-                    && held.getValueAsString().startsWith(node + "|")) {
-                presence.delete(key, held.getRevision());
-                nudge(topic);
+            // A refresh of this node's roster may update the entry between our read and our delete: read again.
+            for (int attempt = 0; attempt < 5; attempt++) {
+                KeyValueEntry held = presence.get(key);
+                if (held == null || held.getOperation() != KeyValueOperation.PUT
+                        || !held.getValueAsString().startsWith(node + "|")) {
+                    return;
+                }
+                try {
+                    presence.delete(key, held.getRevision());
+                    nudge(topic);
+                    return;
+                } catch (JetStreamApiException e) {
+                    if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
+                        throw e;
+                    }
+                }
             }
         } catch (JetStreamApiException | RuntimeException e) {
             throw failure("releasing a name in " + topic, e);
