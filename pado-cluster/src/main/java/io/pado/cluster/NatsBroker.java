@@ -186,10 +186,23 @@ final class NatsBroker implements Broker {
         return d.substring(EPOCH_PREFIX.length());
     }
 
+    /** A topic's epoch as last read, and the highest sequence an append got in it. */
+    private record Known(String epoch, long lastSeq) {
+    }
+
+    /**
+     * Epochs of the topics this node appended to, so that an append costs no stream-info round trip. An ack whose
+     * sequence is below one seen before means the stream was re-created (a new epoch): the epoch is read again.
+     */
+    private final java.util.Map<String, Known> known = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public List<Position> append(String topic, List<Draft> drafts, Attempt attempt) throws IOException {
         try {
-            String epoch = epoch(streamInfo(topic));
+            Known k = known.get(topic);
+            if (k == null) {
+                k = new Known(epoch(streamInfo(topic)), 0);
+            }
             var acks = new ArrayList<CompletableFuture<PublishAck>>(drafts.size());
             for (Draft d : drafts) {
                 var options = PublishOptions.builder().messageId(d.id()).expectedStream(stream(topic)).build();
@@ -197,13 +210,26 @@ final class NatsBroker implements Broker {
                 acks.add(js.publishAsync(subject(topic), headers, d.data().getBytes(StandardCharsets.UTF_8),
                         options));
             }
-            var positions = new ArrayList<Position>(drafts.size());
-            for (CompletableFuture<PublishAck> ack : acks) {
-                positions.add(new Position(epoch, ack.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .getSeqno()));
+            var seqs = new long[acks.size()];
+            long lowest = Long.MAX_VALUE;
+            long highest = 0;
+            for (int i = 0; i < seqs.length; i++) {
+                seqs[i] = acks.get(i).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).getSeqno();
+                lowest = Math.min(lowest, seqs[i]);
+                highest = Math.max(highest, seqs[i]);
+            }
+            String epoch = k.epoch();
+            if (lowest <= k.lastSeq() && attempt == Attempt.FIRST) {
+                epoch = epoch(jsm.getStreamInfo(stream(topic))); // numbered again from 1: a new stream
+            }
+            known.put(topic, new Known(epoch, Math.max(highest, epoch.equals(k.epoch()) ? k.lastSeq() : 0)));
+            var positions = new ArrayList<Position>(seqs.length);
+            for (long seq : seqs) {
+                positions.add(new Position(epoch, seq));
             }
             return positions;
         } catch (JetStreamApiException | ExecutionException | TimeoutException | RuntimeException e) {
+            known.remove(topic); // the stream may be gone: the next append reads (or creates) it
             throw failure("appending to " + topic, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -163,17 +163,19 @@ final class ClusterLoad {
             long missing = 0;
             long duplicates = 0;
             int total = 0;
-            for (Member m : all) {
-                missing += Math.max(0, ackedInWindow.get() - m.count.get());
+            int[] counts = new int[all.size()]; // one snapshot: late deliveries may still count up
+            for (int i = 0; i < all.size(); i++) {
+                Member m = all.get(i);
+                counts[i] = Math.min(m.count.get(), m.latencies.length);
+                missing += Math.max(0, ackedInWindow.get() - counts[i]);
                 duplicates += m.duplicates.get();
-                total += Math.min(m.count.get(), m.latencies.length);
+                total += counts[i];
             }
             long[] merged = new long[total];
             int at = 0;
-            for (Member m : all) {
-                int n = Math.min(m.count.get(), m.latencies.length);
-                System.arraycopy(m.latencies, 0, merged, at, n);
-                at += n;
+            for (int i = 0; i < all.size(); i++) {
+                System.arraycopy(all.get(i).latencies, 0, merged, at, counts[i]);
+                at += counts[i];
             }
             Arrays.sort(merged);
             double seconds = measureNanos / 1e9;
