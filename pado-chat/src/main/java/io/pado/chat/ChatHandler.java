@@ -8,6 +8,10 @@ import io.pado.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -20,6 +24,8 @@ import java.util.function.LongSupplier;
 final class ChatHandler implements Handler {
     private static final System.Logger LOG = System.getLogger(ChatHandler.class.getName());
     static final String LOBBY = "lobby";
+    /** How long a sender's handler waits for its message to be taken and delivered here before it goes on. */
+    private static final long SAY_TIMEOUT_SECONDS = 5;
 
     private final Rooms rooms;
     private final ChatOptions options;
@@ -243,12 +249,14 @@ final class ChatHandler implements Handler {
             error(peer, "too-big", "message of " + text.length() + " characters; the limit is "
                     + options.maxTextChars());
         } else {
+            var first = new CompletableFuture<ChatMessage>(); // numbered, or null: pending or refused
             room.post(peer.nick, text, System.currentTimeMillis(), new Room.Ack() {
                 @Override
                 public void pending(ChatMessage message) {
                     if (peer.protocol == Peer.Protocol.SUPERCHAT) {
                         peer.ws.sendText(Wire.ack(message, ref));
                     }
+                    first.complete(null);
                 }
 
                 @Override
@@ -256,13 +264,27 @@ final class ChatHandler implements Handler {
                     if (peer.protocol == Peer.Protocol.SUPERCHAT) {
                         peer.ws.sendText(Wire.ack(message, ref));
                     }
+                    first.complete(message);
                 }
 
                 @Override
                 public void refused(String reason) {
                     error(peer, "unavailable", reason);
+                    first.complete(null);
                 }
             });
+            // The sender's next message (or its close) is handled once this one reached the room here, as it was
+            // when rooms numbered messages themselves: its own copy comes before the answer to what it says next.
+            try {
+                ChatMessage numbered = first.get(SAY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                if (numbered != null) {
+                    room.awaitDelivered(numbered.seq(), TimeUnit.SECONDS.toNanos(SAY_TIMEOUT_SECONDS));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.log(System.Logger.Level.DEBUG, "chat: no answer from the broker in {0} s", SAY_TIMEOUT_SECONDS);
+            }
         }
     }
 

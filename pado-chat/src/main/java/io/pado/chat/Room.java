@@ -410,6 +410,19 @@ final class Room {
         }
     }
 
+    /** Waits up to the timeout until the message numbered {@code seq} was delivered on this node. */
+    void awaitDelivered(long seq, long timeoutNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = timeoutNanos;
+            while (lastSeq < seq && left > 0) {
+                left = posted.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     long lastSeq() {
         lock.lock();
         try {
