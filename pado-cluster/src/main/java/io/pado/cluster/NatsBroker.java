@@ -195,6 +195,8 @@ final class NatsBroker implements Broker {
      * sequence is below one seen before means the stream was re-created (a new epoch): the epoch is read again.
      */
     private final java.util.Map<String, Known> known = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Presence keys each topic's last roster found, looked up again if a listing misses them. */
+    private final java.util.Map<String, java.util.Set<String>> listed = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public List<Position> append(String topic, List<Draft> drafts, Attempt attempt) throws IOException {
@@ -463,11 +465,18 @@ final class NatsBroker implements Broker {
         var out = new ArrayList<Presence>();
         boolean changed = false;
         try {
-            for (String key : presence.keys(prefix + ">")) {
+            // A listing can miss keys (it is read through a consumer that may stop early under load): a key listed
+            // before is looked up before it counts as gone.
+            var keys = new java.util.LinkedHashSet<>(presence.keys(prefix + ">"));
+            keys.addAll(listed.getOrDefault(topic, java.util.Set.of()));
+            keys.addAll(wanted);
+            var present = new HashSet<String>();
+            for (String key : keys) {
                 KeyValueEntry e = presence.get(key);
                 if (e == null || e.getOperation() != KeyValueOperation.PUT) {
                     continue;
                 }
+                present.add(key);
                 String[] v = e.getValueAsString().split("\\|");
                 String name = names.getOrDefault(key, decodeName(key.substring(prefix.length())));
                 boolean expired = Long.parseLong(v[1]) <= now;
@@ -498,6 +507,7 @@ final class NatsBroker implements Broker {
             if (changed) {
                 nudge(topic);
             }
+            listed.put(topic, present);
             return out;
         } catch (JetStreamApiException | RuntimeException e) {
             throw failure("reading who is in " + topic, e);
