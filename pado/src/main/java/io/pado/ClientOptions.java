@@ -41,10 +41,10 @@ public final class ClientOptions {
         subprotocols = List.copyOf(b.subprotocols);
         headers = Objects.requireNonNull(b.headers, "headers");
         origin = Objects.requireNonNull(b.origin, "origin");
-        eventLoops = Options.requireRange(b.eventLoops, 1, 1024, "eventLoops");
-        maxResponseHeadBytes = Options.requireRange(b.maxResponseHeadBytes, 256, 1 << 20, "maxResponseHeadBytes");
+        eventLoops = OptionChecks.requireRange(b.eventLoops, 1, 1024, "eventLoops");
+        maxResponseHeadBytes = OptionChecks.requireRange(b.maxResponseHeadBytes, 256, 1 << 20, "maxResponseHeadBytes");
         tls = Objects.requireNonNull(b.tls, "tls");
-        maxRedirects = Options.requireRange(b.maxRedirects, 0, 20, "maxRedirects");
+        maxRedirects = OptionChecks.requireRange(b.maxRedirects, 0, 20, "maxRedirects");
         proxy = Objects.requireNonNull(b.proxy, "proxy");
         connection = Objects.requireNonNull(b.connection, "connection");
     }

@@ -37,13 +37,13 @@ public record Compression(Memory memory, int level, int minMessageBytes, int ser
     public Compression {
         java.util.Objects.requireNonNull(memory, "memory");
         if (level != -1) {
-            Options.requireRange(level, 1, 9, "level");
+            OptionChecks.requireRange(level, 1, 9, "level");
         }
         if (minMessageBytes < 0) {
             throw new IllegalArgumentException("minMessageBytes must not be negative: " + minMessageBytes);
         }
-        Options.requireRange(serverWindowBitsToAsk, 8, 15, "serverWindowBitsToAsk");
-        Options.requireRange(minWindowBits, 8, 15, "minWindowBits");
+        OptionChecks.requireRange(serverWindowBitsToAsk, 8, 15, "serverWindowBitsToAsk");
+        OptionChecks.requireRange(minWindowBits, 8, 15, "minWindowBits");
     }
 
     /** The engine's permessage-deflate for these settings: one per server or client, which shares its codec pool. */

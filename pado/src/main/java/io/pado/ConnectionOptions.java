@@ -1,7 +1,7 @@
 package io.pado;
 
-import io.pado.protocol.Settings;
-import io.pado.runtime.Config;
+import io.pado.protocol.EngineOptions;
+import io.pado.runtime.LinkOptions;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -56,16 +56,16 @@ public final class ConnectionOptions {
             throw new IllegalArgumentException("need 125 <= maxFrameBytes <= maxMessageBytes: " + maxFrameBytes
                     + ", " + maxMessageBytes);
         }
-        if (!partialMessages && maxMessageBytes > Settings.MAX_WHOLE_MESSAGE_BYTES) {
+        if (!partialMessages && maxMessageBytes > EngineOptions.MAX_WHOLE_MESSAGE_BYTES) {
             throw new IllegalArgumentException("a whole message is held in one array: maxMessageBytes above "
-                    + Settings.MAX_WHOLE_MESSAGE_BYTES + " needs partialMessages(true)");
+                    + EngineOptions.MAX_WHOLE_MESSAGE_BYTES + " needs partialMessages(true)");
         }
-        handshakeTimeout = Options.requirePositive(b.handshakeTimeout, "handshakeTimeout");
-        idleTimeout = Options.requireNotNegative(b.idleTimeout, "idleTimeout");
-        closeTimeout = Options.requireNotNegative(b.closeTimeout, "closeTimeout");
-        pingInterval = Options.requireNotNegative(b.pingInterval, "pingInterval");
-        pongTimeout = Options.requirePositive(b.pongTimeout, "pongTimeout");
-        writeTimeout = Options.requireNotNegative(b.writeTimeout, "writeTimeout");
+        handshakeTimeout = OptionChecks.requirePositive(b.handshakeTimeout, "handshakeTimeout");
+        idleTimeout = OptionChecks.requireNotNegative(b.idleTimeout, "idleTimeout");
+        closeTimeout = OptionChecks.requireNotNegative(b.closeTimeout, "closeTimeout");
+        pingInterval = OptionChecks.requireNotNegative(b.pingInterval, "pingInterval");
+        pongTimeout = OptionChecks.requirePositive(b.pongTimeout, "pongTimeout");
+        writeTimeout = OptionChecks.requireNotNegative(b.writeTimeout, "writeTimeout");
         if (b.lowWaterBytes < 0 || b.highWaterBytes < b.lowWaterBytes || b.maxQueuedBytes < b.highWaterBytes) {
             throw new IllegalArgumentException("need 0 <= lowWaterBytes <= highWaterBytes <= maxQueuedBytes: "
                     + b.lowWaterBytes + ", " + b.highWaterBytes + ", " + b.maxQueuedBytes);
@@ -186,10 +186,10 @@ public final class ConnectionOptions {
      * What the event loops need of these options, in their units, for heads and bodies of the given sizes and a plain
      * HTTP connection that waits {@code keepAliveNanos} for its next request.
      */
-    Config runtimeConfig(int maxHeadBytes, int maxBodyBytes, long keepAliveNanos) {
-        var settings = new Settings(maxFrameBytes, maxMessageBytes, maxHeadBytes, maxBodyBytes,
-                partialMessages ? Settings.Delivery.PARTS : Settings.Delivery.MESSAGES);
-        return new Config(settings, handshakeTimeout.toNanos(), keepAliveNanos, idleTimeout.toNanos(),
+    LinkOptions linkOptions(int maxHeadBytes, int maxBodyBytes, long keepAliveNanos) {
+        var settings = new EngineOptions(maxFrameBytes, maxMessageBytes, maxHeadBytes, maxBodyBytes,
+                partialMessages ? EngineOptions.Delivery.PARTS : EngineOptions.Delivery.MESSAGES);
+        return new LinkOptions(settings, handshakeTimeout.toNanos(), keepAliveNanos, idleTimeout.toNanos(),
                 closeTimeout.toNanos(), lowWaterBytes, highWaterBytes, maxQueuedBytes, pingInterval.toNanos(),
                 pongTimeout.toNanos(), writeTimeout.toNanos(),
                 code -> new ClosedException(code, "WebSocket closed before the send"));

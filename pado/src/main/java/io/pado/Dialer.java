@@ -3,7 +3,7 @@ package io.pado;
 import io.pado.protocol.ClientHandshake;
 import io.pado.protocol.Connection;
 import io.pado.protocol.PerMessageDeflate;
-import io.pado.runtime.Config;
+import io.pado.runtime.LinkOptions;
 import io.pado.runtime.Link;
 import io.pado.runtime.LoopGroup;
 import io.pado.runtime.PlainTransport;
@@ -45,8 +45,8 @@ final class Dialer {
 
     Dialer(ClientOptions options) {
         this.options = options;
-        Config config = options.connection().runtimeConfig(options.maxResponseHeadBytes(), 0, 1);
-        this.sessions = new Sessions(options.connection(), config, "pado-client-handler-");
+        LinkOptions linkOptions = options.connection().linkOptions(options.maxResponseHeadBytes(), 0, 1);
+        this.sessions = new Sessions(options.connection(), linkOptions, "pado-client-handler-");
         this.compression = options.connection().compression().map(Compression::engineFactory);
         this.loops = new LoopGroup("pado-client-loop-", options.eventLoops(), true);
         loops.start();
@@ -182,9 +182,9 @@ final class Dialer {
                     }
                     Transport transport = tls == null ? below : TlsTransport.client(below, tls, uri.getHost(), port);
                     var opening = new ClientOpening(sessions, handler, path, result, tunnel);
-                    Config config = sessions.config();
+                    LinkOptions linkOptions = sessions.linkOptions();
                     link = new Link(loops.next(), channel, transport,
-                            Connection.client(config.settings(), handshake, maskKeys), config, opening);
+                            Connection.client(linkOptions.engine(), handshake, maskKeys), linkOptions, opening);
                 } catch (IOException | RuntimeException e) {
                     channel.close(); // no link owns it yet
                     throw e;

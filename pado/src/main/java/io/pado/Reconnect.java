@@ -51,8 +51,8 @@ public final class Reconnect {
     private final DoubleSupplier random;
 
     private Reconnect(Builder b) {
-        initialDelay = Options.requirePositive(b.initialDelay, "initialDelay");
-        maxDelay = Options.requirePositive(b.maxDelay, "maxDelay");
+        initialDelay = OptionChecks.requirePositive(b.initialDelay, "initialDelay");
+        maxDelay = OptionChecks.requirePositive(b.maxDelay, "maxDelay");
         if (!(b.multiplier >= 1.0 && b.multiplier <= 100.0)) {
             throw new IllegalArgumentException("multiplier must be 1 to 100: " + b.multiplier);
         }
@@ -61,7 +61,7 @@ public final class Reconnect {
             throw new IllegalArgumentException("jitter must be 0 to 1: " + b.jitter);
         }
         jitter = b.jitter;
-        maxAttempts = Options.requireRange(b.maxAttempts, 1, Integer.MAX_VALUE, "maxAttempts");
+        maxAttempts = OptionChecks.requireRange(b.maxAttempts, 1, Integer.MAX_VALUE, "maxAttempts");
         finalCloseCodes = Objects.requireNonNull(b.finalCloseCodes, "finalCloseCodes");
         random = Objects.requireNonNull(b.random, "random");
     }

@@ -3,7 +3,7 @@ package io.pado;
 import io.pado.protocol.PerMessageDeflate;
 import io.pado.runtime.Acceptor;
 import io.pado.runtime.Admission;
-import io.pado.runtime.Config;
+import io.pado.runtime.LinkOptions;
 import io.pado.runtime.LinkListener;
 import io.pado.runtime.LoopGroup;
 import io.pado.runtime.PlainTransport;
@@ -56,9 +56,9 @@ final class ServerCore {
     ServerCore(ServerOptions options, LongSupplier nanoClock) {
         this.options = options;
         long keepAlive = options.httpKeepAlive().toNanos();
-        Config config = options.connection().runtimeConfig(options.maxRequestHeadBytes(),
+        LinkOptions linkOptions = options.connection().linkOptions(options.maxRequestHeadBytes(),
                 options.maxRequestBodyBytes(), keepAlive > 0 ? keepAlive : 1);
-        this.sessions = new Sessions(options.connection(), config, "pado-handler-");
+        this.sessions = new Sessions(options.connection(), linkOptions, "pado-handler-");
         var rate = options.handshakeRate();
         this.admission = new Admission(options.maxConnectionsPerAddress(), rate.map(r -> r.permits()).orElse(0),
                 rate.map(r -> r.period().toNanos()).orElse(0L), nanoClock);
@@ -109,7 +109,7 @@ final class ServerCore {
         boolean secure = tls != null;
         Supplier<LinkListener> openings = () -> new ServerOpening(options, routes, admission, compression, sessions,
                 secure);
-        Acceptor a = new Acceptor(channel, group, sessions.config(), openings, this::transport, admission);
+        Acceptor a = new Acceptor(channel, group, sessions.linkOptions(), openings, this::transport, admission);
         group.start();
         var registered = new CompletableFuture<Void>();
         group.first().execute(() -> {

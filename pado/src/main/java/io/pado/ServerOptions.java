@@ -39,7 +39,7 @@ public final class ServerOptions {
             if (permits < 1) {
                 throw new IllegalArgumentException("permits must be positive: " + permits);
             }
-            Options.requirePositive(period, "period");
+            OptionChecks.requirePositive(period, "period");
             if (period.compareTo(Duration.ofDays(1)) > 0) {
                 throw new IllegalArgumentException("period must be at most one day: " + period);
             }
@@ -65,16 +65,16 @@ public final class ServerOptions {
 
     private ServerOptions(Builder b) {
         host = Objects.requireNonNull(b.host, "host");
-        port = Options.requireRange(b.port, 0, 65535, "port");
-        eventLoops = Options.requireRange(b.eventLoops, 1, 1024, "eventLoops");
+        port = OptionChecks.requireRange(b.port, 0, 65535, "port");
+        eventLoops = OptionChecks.requireRange(b.eventLoops, 1, 1024, "eventLoops");
         tls = Objects.requireNonNull(b.tls, "tls");
-        maxRequestHeadBytes = Options.requireRange(b.maxRequestHeadBytes, 256, 1 << 20, "maxRequestHeadBytes");
-        maxRequestBodyBytes = Options.requireRange(b.maxRequestBodyBytes, 0, Integer.MAX_VALUE - 8,
+        maxRequestHeadBytes = OptionChecks.requireRange(b.maxRequestHeadBytes, 256, 1 << 20, "maxRequestHeadBytes");
+        maxRequestBodyBytes = OptionChecks.requireRange(b.maxRequestBodyBytes, 0, Integer.MAX_VALUE - 8,
                 "maxRequestBodyBytes");
-        httpKeepAlive = Options.requireNotNegative(b.httpKeepAlive, "httpKeepAlive");
-        maxRequestsPerConnection = Options.requireRange(b.maxRequestsPerConnection, 1, Integer.MAX_VALUE,
+        httpKeepAlive = OptionChecks.requireNotNegative(b.httpKeepAlive, "httpKeepAlive");
+        maxRequestsPerConnection = OptionChecks.requireRange(b.maxRequestsPerConnection, 1, Integer.MAX_VALUE,
                 "maxRequestsPerConnection");
-        maxConnectionsPerAddress = Options.requireRange(b.maxConnectionsPerAddress, 0, Integer.MAX_VALUE,
+        maxConnectionsPerAddress = OptionChecks.requireRange(b.maxConnectionsPerAddress, 0, Integer.MAX_VALUE,
                 "maxConnectionsPerAddress");
         handshakeRate = Objects.requireNonNull(b.handshakeRate, "handshakeRate");
         connection = Objects.requireNonNull(b.connection, "connection");

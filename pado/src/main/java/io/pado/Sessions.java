@@ -1,14 +1,14 @@
 package io.pado;
 
 import io.pado.runtime.Backlog;
-import io.pado.runtime.Config;
+import io.pado.runtime.LinkOptions;
 import io.pado.runtime.Link;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 
 /**
  * What the WebSockets of one server or one client share: their {@link ConnectionOptions}, the event loops' view of
- * them ({@link Config}) and the virtual threads their handlers run on. {@link #open} turns a link whose handshake
+ * them ({@link LinkOptions}) and the virtual threads their handlers run on. {@link #open} turns a link whose handshake
  * succeeded into a WebSocket; the sessions it makes name this object as their owner, so that a broadcast reaches
  * only its own server's connections. Immutable and thread-safe.
  */
@@ -16,12 +16,12 @@ final class Sessions {
     private static final System.Logger LOG = System.getLogger(Sessions.class.getName());
 
     private final ConnectionOptions options;
-    private final Config config;
+    private final LinkOptions linkOptions;
     private final ThreadFactory virtualThreads;
 
-    Sessions(ConnectionOptions options, Config config, String threadPrefix) {
+    Sessions(ConnectionOptions options, LinkOptions linkOptions, String threadPrefix) {
         this.options = options;
-        this.config = config;
+        this.linkOptions = linkOptions;
         this.virtualThreads = Thread.ofVirtual().name(threadPrefix, 0).factory();
     }
 
@@ -29,8 +29,8 @@ final class Sessions {
         return options;
     }
 
-    Config config() {
-        return config;
+    LinkOptions linkOptions() {
+        return linkOptions;
     }
 
     /** Runs {@code call} on a new virtual thread: for work that may block, such as the application's code. */
@@ -56,7 +56,7 @@ final class Sessions {
      */
     Session open(Link link, Handler handler, SlowConsumerPolicy policy, String path,
             io.pado.protocol.Headers handshakeHeaders, Optional<String> subprotocol, Object attachment) {
-        var backlog = new Backlog(config);
+        var backlog = new Backlog(linkOptions);
         var session = new Session(link, backlog, policy, this, path, handshakeHeaders, subprotocol, attachment);
         var delivery = new Delivery(session, handler, options.dispatch() == Dispatch.VIRTUAL_THREADS
                 ? virtualThreads : null, options.lowWaterBytes(), options.highWaterBytes());

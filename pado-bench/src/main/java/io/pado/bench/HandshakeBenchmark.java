@@ -79,7 +79,7 @@ public class HandshakeBenchmark {
     /** The server's opening handshake in the engine: the request read, checked and answered, the engine open. */
     @Benchmark
     public ByteBuffer pado() {
-        Connection server = Connection.server(Peers.padoSettings());
+        Connection server = Connection.server(Peers.padoOptions());
         server.receive(input.clear());
         if (!(server.pollEvent() instanceof Event.Upgrade)) {
             throw new IllegalStateException("not an upgrade");

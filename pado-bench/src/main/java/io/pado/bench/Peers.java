@@ -10,7 +10,7 @@ import io.pado.protocol.Connection;
 import io.pado.protocol.Event;
 import io.pado.protocol.Headers;
 import io.pado.protocol.ServerHandshake;
-import io.pado.protocol.Settings;
+import io.pado.protocol.EngineOptions;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.internal.Parser;
@@ -28,13 +28,13 @@ final class Peers {
     private Peers() {
     }
 
-    static Settings padoSettings() {
-        return Settings.DEFAULT.withMaxMessageBytes(MAX_BYTES).withMaxFrameBytes(MAX_BYTES);
+    static EngineOptions padoOptions() {
+        return EngineOptions.DEFAULT.withMaxMessageBytes(MAX_BYTES).withMaxFrameBytes(MAX_BYTES);
     }
 
     /** A server engine through its opening handshake, as the runtime drives it: open, its 101 taken out. */
     static Connection padoServer() {
-        Connection server = Connection.server(padoSettings());
+        Connection server = Connection.server(padoOptions());
         server.receive(ascii("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
         Payloads.check(server.pollEvent() instanceof Event.Upgrade, "pado upgrade");
@@ -47,7 +47,7 @@ final class Peers {
     static Connection padoClient(Payloads.Keys keys) {
         var handshake = ClientHandshake.create(URI.create("ws://127.0.0.1/"), List.of(), Optional.empty(),
                 Headers.of(), Optional.empty(), new byte[16]);
-        Connection client = Connection.client(padoSettings(), handshake, keys::next);
+        Connection client = Connection.client(padoOptions(), handshake, keys::next);
         drain(client);
         client.receive(ascii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Accept: " + ServerHandshake.acceptValue(handshake.key()) + "\r\n\r\n"));

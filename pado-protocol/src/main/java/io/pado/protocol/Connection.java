@@ -28,7 +28,7 @@ public final class Connection {
     public enum State { CONNECTING, OPEN, LOCAL_CLOSING, REMOTE_CLOSING, CLOSED }
 
     private final Role role;
-    private final Settings settings;
+    private final EngineOptions options;
     private final Outbound outbound;
     private final ArrayDeque<Event> events = new ArrayDeque<>(2);
     private State state;
@@ -48,17 +48,17 @@ public final class Connection {
     private boolean peerFailed;
     private boolean tcpCloseDue;
 
-    private Connection(Role role, Settings settings, IntSupplier maskKeys, State state) {
+    private Connection(Role role, EngineOptions options, IntSupplier maskKeys, State state) {
         this.role = role;
-        this.settings = Objects.requireNonNull(settings, "settings");
+        this.options = Objects.requireNonNull(options, "options");
         this.outbound = new Outbound(maskKeys);
         this.state = state;
     }
 
     /** A server's connection, reading the first HTTP request. */
-    public static Connection server(Settings settings) {
-        var c = new Connection(Role.SERVER, settings, null, State.CONNECTING);
-        c.opening = Opening.server(settings);
+    public static Connection server(EngineOptions options) {
+        var c = new Connection(Role.SERVER, options, null, State.CONNECTING);
+        c.opening = Opening.server(options);
         return c;
     }
 
@@ -68,15 +68,15 @@ public final class Connection {
      * @param maskKeys the source of a fresh, unpredictable masking key for every frame (RFC 6455 §5.3), such as a
      *                 {@code SecureRandom}'s {@code nextInt}
      */
-    public static Connection client(Settings settings, ClientHandshake handshake, IntSupplier maskKeys) {
-        var c = new Connection(Role.CLIENT, settings, Objects.requireNonNull(maskKeys, "maskKeys"), State.CONNECTING);
-        c.opening = Opening.client(settings, Objects.requireNonNull(handshake, "handshake"), c.outbound);
+    public static Connection client(EngineOptions options, ClientHandshake handshake, IntSupplier maskKeys) {
+        var c = new Connection(Role.CLIENT, options, Objects.requireNonNull(maskKeys, "maskKeys"), State.CONNECTING);
+        c.opening = Opening.client(options, Objects.requireNonNull(handshake, "handshake"), c.outbound);
         return c;
     }
 
     /** A connection whose handshake happened elsewhere, open with these extensions (for tests). */
-    static Connection open(Role role, Settings settings, List<Extension> extensions, IntSupplier maskKeys) {
-        var c = new Connection(role, settings, maskKeys, State.CONNECTING);
+    static Connection open(Role role, EngineOptions options, List<Extension> extensions, IntSupplier maskKeys) {
+        var c = new Connection(role, options, maskKeys, State.CONNECTING);
         c.opened(extensions);
         return c;
     }
@@ -273,7 +273,7 @@ public final class Connection {
 
     private void opened(List<Extension> negotiated) {
         extensions = negotiated;
-        inbound = new Inbound(role, settings, negotiated);
+        inbound = new Inbound(role, options, negotiated);
         inbound.useFrameBuffers(buffers);
         outbound.useExtensions(negotiated);
         opening = null;

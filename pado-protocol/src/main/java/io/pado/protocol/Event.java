@@ -55,13 +55,13 @@ public sealed interface Event {
     }
 
     /**
-     * Part of a text message, with {@link Settings.Delivery#PARTS}. Parts end on a code point boundary; {@code last}
+     * Part of a text message, with {@link EngineOptions.Delivery#PARTS}. Parts end on a code point boundary; {@code last}
      * marks the end of the message.
      */
     record TextPart(String text, boolean last) implements Event {
     }
 
-    /** Part of a binary message, with {@link Settings.Delivery#PARTS}. */
+    /** Part of a binary message, with {@link EngineOptions.Delivery#PARTS}. */
     record BinaryPart(ByteBuffer data, boolean last) implements Event {
     }
 

@@ -31,7 +31,7 @@ final class Inbound {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Role role;
-    private final Settings settings;
+    private final EngineOptions options;
     private final List<Extension> extensions;
     /** RSV bits that the negotiated extensions own. */
     private final int extensionRsv;
@@ -61,9 +61,9 @@ final class Inbound {
     /** The last binary event, reused while its view is the same. */
     private Event.Binary binaryEvent;
 
-    Inbound(Role role, Settings settings, List<Extension> extensions) {
+    Inbound(Role role, EngineOptions options, List<Extension> extensions) {
         this.role = role;
-        this.settings = settings;
+        this.options = options;
         this.extensions = extensions;
         int rsv = 0;
         for (Extension extension : extensions) {
@@ -173,13 +173,13 @@ final class Inbound {
         if (firstOfMessage && messageOpcode >= 0) {
             throw protocolError("new message before the previous one ended");
         }
-        if (reader.payloadLength() > settings.maxFrameBytes()) {
+        if (reader.payloadLength() > options.maxFrameBytes()) {
             throw new ProtocolException(CloseCode.MESSAGE_TOO_BIG, "frame too big");
         }
         if (firstOfMessage) {
             startMessage(opcode, reader.rsv());
         }
-        if (messageDecoder == null && messageBytes + reader.payloadLength() > settings.maxMessageBytes()) {
+        if (messageDecoder == null && messageBytes + reader.payloadLength() > options.maxMessageBytes()) {
             throw new ProtocolException(CloseCode.MESSAGE_TOO_BIG, "message too big");
         }
     }
@@ -214,7 +214,7 @@ final class Inbound {
         boolean messageDone = frameDone && reader.fin();
         if (messageDecoder != null) {
             messageDecoder.decode(data.slice(from, length), messageDone, onDecodedBytes);
-        } else if (messageDone && messageBytes == 0 && settings.delivery() == Settings.Delivery.MESSAGES) {
+        } else if (messageDone && messageBytes == 0 && options.delivery() == EngineOptions.Delivery.MESSAGES) {
             // The usual case: a whole, unfragmented message in the input, handed out without a copy
             messageBytes = length;
             if (messageOpcode == Opcode.TEXT) {
@@ -236,7 +236,7 @@ final class Inbound {
 
     /** Takes the next bytes of a message's (decoded) payload: checks limits and UTF-8, gathers or streams them. */
     private void onMessageBytes(ByteBuffer bytes) {
-        long overBytes = messageBytes + bytes.remaining() - settings.maxMessageBytes();
+        long overBytes = messageBytes + bytes.remaining() - options.maxMessageBytes();
         if (overBytes > 0) {
             if (messageOpcode == Opcode.TEXT) {
                 // UTF-8 within the limit first: how inflated bytes come in chunks must not choose 1007 or 1009
@@ -248,7 +248,7 @@ final class Inbound {
         if (messageOpcode == Opcode.TEXT) {
             checkUtf8(bytes, bytes.position(), bytes.limit());
         }
-        if (settings.delivery() == Settings.Delivery.PARTS) {
+        if (options.delivery() == EngineOptions.Delivery.PARTS) {
             part(bytes, false);
         } else if (messageOpcode == Opcode.BINARY) {
             gather(bytes);
@@ -298,7 +298,7 @@ final class Inbound {
         if (messageOpcode == Opcode.TEXT) {
             checkUtf8Complete();
         }
-        if (settings.delivery() == Settings.Delivery.PARTS) {
+        if (options.delivery() == EngineOptions.Delivery.PARTS) {
             part(EMPTY, true);
         } else if (messageOpcode == Opcode.TEXT) {
             // The gathered bytes only feed the String: the buffer is kept for the next message
@@ -323,7 +323,7 @@ final class Inbound {
         return binaryEvent;
     }
 
-    /** {@link Settings.Delivery#PARTS}: the next piece of the message as an event. */
+    /** {@link EngineOptions.Delivery#PARTS}: the next piece of the message as an event. */
     private void part(ByteBuffer bytes, boolean last) {
         if (messageOpcode == Opcode.BINARY) {
             if (bytes.hasRemaining() || last) {

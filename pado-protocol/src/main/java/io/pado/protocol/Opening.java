@@ -30,14 +30,14 @@ final class Opening {
         this.responseParser = responseParser;
     }
 
-    static Opening server(Settings settings) {
-        return new Opening(new RequestReader(settings), null, null);
+    static Opening server(EngineOptions options) {
+        return new Opening(new RequestReader(options), null, null);
     }
 
     /** A client's opening, its request queued on {@code output}. */
-    static Opening client(Settings settings, ClientHandshake handshake, Outbound output) {
+    static Opening client(EngineOptions options, ClientHandshake handshake, Outbound output) {
         output.raw(handshake.request());
-        return new Opening(null, handshake, new ResponseParser(settings.maxHeadBytes()));
+        return new Opening(null, handshake, new ResponseParser(options.maxHeadBytes()));
     }
 
     /**

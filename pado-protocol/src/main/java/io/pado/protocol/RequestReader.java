@@ -18,7 +18,7 @@ final class RequestReader {
 
     private enum Body { NONE, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS }
 
-    private final Settings settings;
+    private final EngineOptions options;
     private RequestParser parser;
     private RequestHead head;
     private Body body = Body.NONE;
@@ -29,8 +29,8 @@ final class RequestReader {
     /** Bytes received after a request that is not answered yet; null when there are none. */
     private ByteBuffer waiting;
 
-    RequestReader(Settings settings) {
-        this.settings = settings;
+    RequestReader(EngineOptions options) {
+        this.options = options;
     }
 
     /**
@@ -70,7 +70,7 @@ final class RequestReader {
             return true;
         }
         int waitingBytes = waiting == null ? 0 : waiting.remaining();
-        long limit = settings.maxHeadBytes() + (long) settings.maxBodyBytes() + MAX_CHUNK_LINE_BYTES;
+        long limit = options.maxHeadBytes() + (long) options.maxBodyBytes() + MAX_CHUNK_LINE_BYTES;
         if (waitingBytes + (long) in.remaining() > limit) {
             in.position(in.limit());
             return false;
@@ -93,7 +93,7 @@ final class RequestReader {
     private Event next(ByteBuffer in, Outbound output) throws HandshakeException {
         if (head == null) {
             if (parser == null) {
-                parser = new RequestParser(settings.maxHeadBytes());
+                parser = new RequestParser(options.maxHeadBytes());
             }
             head = parser.parse(in);
             if (head == null) {
@@ -147,9 +147,9 @@ final class RequestReader {
             }
             length = n;
         }
-        if (length > settings.maxBodyBytes()) {
+        if (length > options.maxBodyBytes()) {
             throw new HandshakeException(413, "request body of " + length + " bytes is over the limit of "
-                    + settings.maxBodyBytes());
+                    + options.maxBodyBytes());
         }
         body = Body.LENGTH;
         bodyRemaining = length;
@@ -223,9 +223,9 @@ final class RequestReader {
                     boolean end = line.isEmpty();
                     trailerBytes += line.length() + 2;
                     line.setLength(0);
-                    if (trailerBytes > settings.maxHeadBytes()) {
+                    if (trailerBytes > options.maxHeadBytes()) {
                         throw new HandshakeException(431, "request trailers are longer than "
-                                + settings.maxHeadBytes() + " bytes");
+                                + options.maxHeadBytes() + " bytes");
                     }
                     if (end) {
                         body = Body.NONE; // RFC 9112 §7.1.2: trailer fields are read and dropped
@@ -249,8 +249,8 @@ final class RequestReader {
         }
         long size = Long.parseLong(text.substring(0, end), 16);
         int gathered = bodyBytes == null ? 0 : bodyBytes.position();
-        if (gathered + size > settings.maxBodyBytes()) {
-            throw new HandshakeException(413, "request body is over the limit of " + settings.maxBodyBytes()
+        if (gathered + size > options.maxBodyBytes()) {
+            throw new HandshakeException(413, "request body is over the limit of " + options.maxBodyBytes()
                     + " bytes");
         }
         if (size == 0) {
@@ -260,7 +260,7 @@ final class RequestReader {
         }
         if (bodyBytes == null || bodyBytes.remaining() < size) {
             long wanted = Math.max(gathered + size, bodyBytes == null ? 0 : 2L * bodyBytes.capacity());
-            ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(wanted, settings.maxBodyBytes()));
+            ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(wanted, options.maxBodyBytes()));
             if (bodyBytes != null) {
                 bigger.put(bodyBytes.flip());
             }

@@ -40,7 +40,7 @@ class ConnectionFuzzTest {
     enum Compression { NONE, POOLED, CONTEXT_TAKEOVER }
 
     /** The engine to fuzz: its role, limits, delivery and extension. */
-    record Setup(Role role, Limits limits, Settings.Delivery delivery, Compression compression) {
+    record Setup(Role role, Limits limits, EngineOptions.Delivery delivery, Compression compression) {
         Engine engine() {
             if (compression == Compression.NONE) {
                 return Engine.of(role, settings(), List.of());
@@ -54,7 +54,7 @@ class ConnectionFuzzTest {
             return Engine.of(role, settings(), List.of(factory.acceptResponse(accepted.response())));
         }
 
-        Settings settings() {
+        EngineOptions settings() {
             return limits.settings().withDelivery(delivery);
         }
     }
@@ -97,9 +97,9 @@ class ConnectionFuzzTest {
                 last instanceof Event.Closed c ? c.code() : "none");
         assertSane(setup, whole, wholeEvents);
         assertSane(setup, split, splitEvents);
-        if (setup.delivery() == Settings.Delivery.MESSAGES && setup.compression() == Compression.NONE) {
+        if (setup.delivery() == EngineOptions.Delivery.MESSAGES && setup.compression() == Compression.NONE) {
             assertThat(splitEvents).as("any split gives the same events").isEqualTo(wholeEvents);
-        } else if (setup.delivery() == Settings.Delivery.MESSAGES) {
+        } else if (setup.delivery() == EngineOptions.Delivery.MESSAGES) {
             // zlib reports corrupt data before or after the output it made from it, depending on how much input it
             // had: that one failure may differ by split (see docs/RELIABILITY.md); all else is the same
             assertThat(splitEvents.subList(0, splitEvents.size() - 1)).as("any split gives the same events")
@@ -111,7 +111,7 @@ class ConnectionFuzzTest {
                 assertThat(List.of(a.code(), b.code())).allMatch(c -> c == 1007 || c == 1009);
             }
         }
-        if (setup.delivery() == Settings.Delivery.MESSAGES && bytes == clean) {
+        if (setup.delivery() == EngineOptions.Delivery.MESSAGES && bytes == clean) {
             var expected = new FrameOracle(setup.limits(), setup.compression() != Compression.NONE,
                     setup.compression() == Compression.CONTEXT_TAKEOVER)
                     .receive(frames);
@@ -127,9 +127,9 @@ class ConnectionFuzzTest {
     void validTrafficRoundTrips(@ForAll("setups") Setup setup, @ForAll("messages") List<Message> messages,
             @ForAll("cuts") List<Integer> cuts, @ForAll boolean fragmented) {
         Setup senderSetup = new Setup(setup.role() == Role.SERVER ? Role.CLIENT : Role.SERVER, Limits.DEFAULT,
-                Settings.Delivery.MESSAGES, setup.compression());
+                EngineOptions.Delivery.MESSAGES, setup.compression());
         Engine sender = senderSetup.engine();
-        Engine receiver = new Setup(setup.role(), Limits.DEFAULT, Settings.Delivery.MESSAGES, setup.compression()).engine();
+        Engine receiver = new Setup(setup.role(), Limits.DEFAULT, EngineOptions.Delivery.MESSAGES, setup.compression()).engine();
         var expected = new ArrayList<Event>();
         var traffic = new java.io.ByteArrayOutputStream();
         boolean masked = senderSetup.role() == Role.CLIENT;
@@ -231,8 +231,8 @@ class ConnectionFuzzTest {
         Arbitrary<Limits> limits = Arbitraries.of(Limits.DEFAULT, new Limits(125, 125),
                 new Limits(256, 1024), new Limits(4096, 20_000));
         return Combinators.combine(Arbitraries.of(Role.class), limits,
-                Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(Settings.Delivery.MESSAGES)),
-                        Tuple.of(1, Arbitraries.just(Settings.Delivery.PARTS))),
+                Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(EngineOptions.Delivery.MESSAGES)),
+                        Tuple.of(1, Arbitraries.just(EngineOptions.Delivery.PARTS))),
                 Arbitraries.of(Compression.class)).as(Setup::new);
     }
 

@@ -189,7 +189,7 @@ class ConnectionTest {
 
         @Test
         void rsvOnContinuationFailsEvenWithExtension() {
-            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT, List.of(new XorExtension()));
+            Engine server = Engine.of(Role.SERVER, EngineOptions.DEFAULT, List.of(new XorExtension()));
             byte[] input = concat(RawFrame.text("a").fin(false).maskedWith(KEY).bytes(),
                     RawFrame.continuation("b").rsv(0x40).maskedWith(KEY).bytes());
             assertThat(server.receive(input)).containsExactly(new Event.Closed(1002, "reserved bits set"));
@@ -513,7 +513,7 @@ class ConnectionTest {
 
     @Nested
     class SizeLimits {
-        private final Settings small = Engine.limits(1000, 2000);
+        private final EngineOptions small = Engine.limits(1000, 2000);
 
         @Test
         void frameOverTheLimitFailsWith1009FromItsHeader() {
@@ -542,14 +542,14 @@ class ConnectionTest {
 
         @Test
         void limitsAreValidated() {
-            var d = Settings.DEFAULT;
-            assertThatThrownBy(() -> new Settings(124, 1000, 8192, 0, d.delivery()))
+            var d = EngineOptions.DEFAULT;
+            assertThatThrownBy(() -> new EngineOptions(124, 1000, 8192, 0, d.delivery()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("124");
-            assertThatThrownBy(() -> new Settings(1000, 999, 8192, 0, d.delivery()))
+            assertThatThrownBy(() -> new EngineOptions(1000, 999, 8192, 0, d.delivery()))
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Settings(1000, 1000, 63, 0, d.delivery()))
+            assertThatThrownBy(() -> new EngineOptions(1000, 1000, 63, 0, d.delivery()))
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Settings(1000, 1000, 8192, -1, d.delivery()))
+            assertThatThrownBy(() -> new EngineOptions(1000, 1000, 8192, -1, d.delivery()))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(d.withMaxMessageBytes(500).maxFrameBytes()).isEqualTo(500);
             assertThat(d.withMaxFrameBytes(4 << 20).maxMessageBytes()).isEqualTo(4 << 20);
@@ -558,7 +558,7 @@ class ConnectionTest {
 
     @Nested
     class PartsDelivery {
-        private final Settings parts = Settings.DEFAULT.withDelivery(Settings.Delivery.PARTS);
+        private final EngineOptions parts = EngineOptions.DEFAULT.withDelivery(EngineOptions.Delivery.PARTS);
 
         @Test
         void textPartsEndOnCodePointBoundaries() {
@@ -766,7 +766,7 @@ class ConnectionTest {
 
         @Test
         void aDecodedMessageIsGatheredToo() {
-            Engine server = pooled(Engine.of(Role.SERVER, Settings.DEFAULT, List.of(new XorExtension())));
+            Engine server = pooled(Engine.of(Role.SERVER, EngineOptions.DEFAULT, List.of(new XorExtension())));
             byte[] plain = repeat(500);
             assertThat(server.receive(RawFrame.binary(XorExtension.xor(plain)).rsv(0x40).maskedWith(KEY).bytes()))
                     .containsExactly(new Event.Binary(ByteBuffer.wrap(plain)));
@@ -805,7 +805,7 @@ class ConnectionTest {
         @Test
         void markedMessagesAreDecodedAndOthersPassThrough() {
             var extension = new XorExtension();
-            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT, List.of(extension));
+            Engine server = Engine.of(Role.SERVER, EngineOptions.DEFAULT, List.of(extension));
             byte[] encoded = XorExtension.xor("secret".getBytes(StandardCharsets.UTF_8));
             byte[] input = concat(RawFrame.text(Arrays.copyOf(encoded, 3)).rsv(0x40).fin(false).maskedWith(KEY).bytes(),
                     RawFrame.continuation(Arrays.copyOfRange(encoded, 3, 6)).maskedWith(KEY).bytes(),
@@ -832,7 +832,7 @@ class ConnectionTest {
 
         @Test
         void decodedBinaryPartsAreCopies() {
-            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT.withDelivery(Settings.Delivery.PARTS),
+            Engine server = Engine.of(Role.SERVER, EngineOptions.DEFAULT.withDelivery(EngineOptions.Delivery.PARTS),
                     List.of(new XorExtension()));
             byte[] input = RawFrame.binary(XorExtension.xor(new byte[] {5, 6})).rsv(0x40).maskedWith(KEY).bytes();
             assertThat(server.receive(input)).containsExactly(

@@ -21,28 +21,28 @@ final class Engine {
     }
 
     static Engine server() {
-        return of(Role.SERVER, Settings.DEFAULT, List.of());
+        return of(Role.SERVER, EngineOptions.DEFAULT, List.of());
     }
 
-    static Engine server(Settings settings) {
+    static Engine server(EngineOptions settings) {
         return of(Role.SERVER, settings, List.of());
     }
 
     static Engine client() {
-        return of(Role.CLIENT, Settings.DEFAULT, List.of());
+        return of(Role.CLIENT, EngineOptions.DEFAULT, List.of());
     }
 
-    static Engine client(Settings settings) {
+    static Engine client(EngineOptions settings) {
         return of(Role.CLIENT, settings, List.of());
     }
 
-    static Engine of(Role role, Settings settings, List<Extension> extensions) {
+    static Engine of(Role role, EngineOptions settings, List<Extension> extensions) {
         return new Engine(Connection.open(role, settings, extensions, role == Role.CLIENT ? () -> CLIENT_KEY : null));
     }
 
-    /** Settings with these frame and message limits. */
-    static Settings limits(int maxFrameBytes, int maxMessageBytes) {
-        return Settings.DEFAULT.withMaxMessageBytes(maxMessageBytes).withMaxFrameBytes(maxFrameBytes);
+    /** EngineOptions with these frame and message limits. */
+    static EngineOptions limits(int maxFrameBytes, int maxMessageBytes) {
+        return EngineOptions.DEFAULT.withMaxMessageBytes(maxMessageBytes).withMaxFrameBytes(maxFrameBytes);
     }
 
     /** Feeds all bytes at once; returns the events, their buffers copied. */

@@ -102,7 +102,7 @@ class FuzzFindingsTest {
                 RawFrame.text(new byte[0]).rsv(0x40).maskedWith(0x0A0B0C0D).bytes(),
                 RawFrame.text(HEX.parseHex("00")).rsv(0x40).maskedWith(0x0A0B0C0D).bytes(),
                 RawFrame.text(HEX.parseHex("ca48cdc9c90700")).rsv(0x40).maskedWith(0x0A0B0C0D).bytes());
-        Supplier<Engine> engines = () -> Engine.of(Role.SERVER, Settings.DEFAULT,
+        Supplier<Engine> engines = () -> Engine.of(Role.SERVER, EngineOptions.DEFAULT,
                 List.of(context.acceptOffers(context.clientOffers()).orElseThrow().extension()));
         assertThat(eventsAtEverySplit(engines, input))
                 .containsExactly(new Event.Text(""), new Event.Text(""), new Event.Text("hello"));

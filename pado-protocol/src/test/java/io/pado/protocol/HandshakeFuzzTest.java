@@ -321,8 +321,8 @@ class HandshakeFuzzTest {
         assertThat(result.subprotocol()).isEqualTo(subprotocol);
         assertThat(result.extensions()).hasSize(compress ? 1 : 0);
 
-        Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT, result.extensions());
-        Engine server = Engine.of(Role.SERVER, Settings.DEFAULT,
+        Engine client = Engine.of(Role.CLIENT, EngineOptions.DEFAULT, result.extensions());
+        Engine server = Engine.of(Role.SERVER, EngineOptions.DEFAULT,
                 accepted.stream().map(ExtensionFactory.Accepted::extension).toList());
         String big = message.repeat(1 + 200 / (1 + message.length()));
         client.connection.sendText(big);

@@ -56,7 +56,7 @@ class OpeningTest {
         @Test
         void aRequestIsAnsweredAndTheNextOneIsReadOnTheSameConnection() {
             for (int step : new int[] {1, 7, 10_000}) {
-                Connection server = Connection.server(Settings.DEFAULT);
+                Connection server = Connection.server(EngineOptions.DEFAULT);
                 byte[] two = ascii("GET /a HTTP/1.1\r\nHost: x\r\n\r\nHEAD /b HTTP/1.1\r\nHost: x\r\n\r\n");
                 List<Event> events = feed(server, two, step);
                 assertThat(events).hasSize(1).first().isInstanceOfSatisfying(Event.Request.class,
@@ -81,7 +81,7 @@ class OpeningTest {
 
         @Test
         void aBodyIsReadByContentLength() {
-            Connection server = Connection.server(Settings.DEFAULT);
+            Connection server = Connection.server(EngineOptions.DEFAULT);
             List<Event> events = feed(server, ascii("POST /send HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n"
                     + "hello world"), 3);
             assertThat(events).singleElement().isInstanceOfSatisfying(Event.Request.class,
@@ -93,7 +93,7 @@ class OpeningTest {
             String request = "POST /send HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\nGET /next HTTP/1.1\r\n\r\n";
             for (int step : new int[] {1, 5, 1000}) {
-                Connection server = Connection.server(Settings.DEFAULT);
+                Connection server = Connection.server(EngineOptions.DEFAULT);
                 List<Event> events = feed(server, ascii(request), step);
                 assertThat(events).singleElement().isInstanceOfSatisfying(Event.Request.class,
                         r -> assertThat(body(r)).isEqualTo("hello world"));
@@ -103,7 +103,7 @@ class OpeningTest {
 
         @Test
         void aClientThatExpectsContinueGetsIt() {
-            Connection server = Connection.server(Settings.DEFAULT);
+            Connection server = Connection.server(EngineOptions.DEFAULT);
             assertThat(feed(server, ascii("POST /send HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
                     + "Expect: 100-continue\r\n\r\n"), 100)).isEmpty();
             assertThat(output(server)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
@@ -124,7 +124,7 @@ class OpeningTest {
         }
 
         private void assertRefused(String request, int status) {
-            Connection server = Connection.server(Settings.DEFAULT);
+            Connection server = Connection.server(EngineOptions.DEFAULT);
             List<Event> events = feed(server, ascii(request), 1000);
             assertThat(events).as(request).singleElement().isInstanceOfSatisfying(Event.Refused.class,
                     r -> assertThat(r.cause().status()).isEqualTo(status));
@@ -136,7 +136,7 @@ class OpeningTest {
         @Test
         void http10AndConnectionCloseEndTheConnectionAfterTheAnswer() {
             for (String request : List.of("GET / HTTP/1.0\r\n\r\n", "GET / HTTP/1.1\r\nConnection: close\r\n\r\n")) {
-                Connection server = Connection.server(Settings.DEFAULT);
+                Connection server = Connection.server(EngineOptions.DEFAULT);
                 assertThat(feed(server, ascii(request), 100)).hasSize(1);
                 server.respond(204, Headers.of(), new byte[0], Persistence.KEEP_ALIVE);
                 assertThat(output(server)).contains("Connection: close\r\n");
@@ -146,7 +146,7 @@ class OpeningTest {
 
         @Test
         void tooMuchSentAheadOfTheAnswersEndsTheConnectionAfterTheCurrentAnswer() {
-            Connection server = Connection.server(Settings.DEFAULT.withMaxBodyBytes(100).withMaxHeadBytes(200));
+            Connection server = Connection.server(EngineOptions.DEFAULT.withMaxBodyBytes(100).withMaxHeadBytes(200));
             assertThat(feed(server, ascii("GET / HTTP/1.1\r\n\r\n"), 100)).hasSize(1);
             server.receive(ByteBuffer.wrap(new byte[5000]));
             server.respond(200, Headers.of(), new byte[0], Persistence.KEEP_ALIVE);
@@ -156,7 +156,7 @@ class OpeningTest {
 
         @Test
         void answersAreRefusedWhenNoRequestWaits() {
-            Connection server = Connection.server(Settings.DEFAULT);
+            Connection server = Connection.server(EngineOptions.DEFAULT);
             assertThatThrownBy(() -> server.respond(200, Headers.of(), new byte[0],
                     Persistence.KEEP_ALIVE)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> server.accept(Optional.empty(), List.of(), Headers.of()))
@@ -168,7 +168,7 @@ class OpeningTest {
     class Upgrades { // RFC 6455 §4.2
         @Test
         void anAcceptedUpgradeOpensTheWebSocketAndReadsTheFramesThatCameWithIt() {
-            Connection server = Connection.server(Settings.DEFAULT);
+            Connection server = Connection.server(EngineOptions.DEFAULT);
             byte[] input = concat(ascii(UPGRADE), RawFrame.text("early").maskedWith(KEY).bytes());
             List<Event> events = feed(server, input, 10_000);
             assertThat(events).singleElement().isInstanceOfSatisfying(Event.Upgrade.class,
@@ -185,7 +185,7 @@ class OpeningTest {
 
         @Test
         void aRejectedUpgradeGetsItsStatusAndTheConnectionEnds() {
-            Connection server = Connection.server(Settings.DEFAULT);
+            Connection server = Connection.server(EngineOptions.DEFAULT);
             feed(server, ascii(UPGRADE), 10_000);
             server.reject(new HandshakeException(403, "origin not allowed"));
             assertThat(output(server)).startsWith("HTTP/1.1 403 Forbidden\r\n").endsWith("origin not allowed\n");
@@ -194,7 +194,7 @@ class OpeningTest {
 
         @Test
         void anInvalidUpgradeIsRefusedByTheEngineItself() {
-            Connection server = Connection.server(Settings.DEFAULT);
+            Connection server = Connection.server(EngineOptions.DEFAULT);
             List<Event> events = feed(server, ascii(ServerHandshakeTest.sampleWith("Sec-WebSocket-Version",
                     "Sec-WebSocket-Version: 8")), 10_000);
             assertThat(events).singleElement().isInstanceOfSatisfying(Event.Refused.class,
@@ -204,7 +204,7 @@ class OpeningTest {
 
         @Test
         void anUpgradeWithABodyIsRefused() {
-            Connection server = Connection.server(Settings.DEFAULT);
+            Connection server = Connection.server(EngineOptions.DEFAULT);
             String request = UPGRADE.replace("\r\n\r\n", "\r\nContent-Length: 3\r\n\r\nabc");
             assertThat(feed(server, ascii(request), 10_000)).singleElement().isInstanceOfSatisfying(
                     Event.Refused.class, r -> assertThat(r.cause().status()).isEqualTo(400));
@@ -212,7 +212,7 @@ class OpeningTest {
 
         @Test
         void aFactoryThatFailsGets500AndTheCauseIsKept() {
-            Connection server = Connection.server(Settings.DEFAULT);
+            Connection server = Connection.server(EngineOptions.DEFAULT);
             feed(server, ascii(UPGRADE.replace("\r\n\r\n", "\r\nSec-WebSocket-Extensions: x-broken\r\n\r\n")),
                     10_000);
             server.accept(Optional.empty(), List.of(new Broken()), Headers.of());
@@ -228,7 +228,7 @@ class OpeningTest {
 
         @Test
         void aSubprotocolThatWasNotOfferedIsTheCallersBugAndChangesNothing() {
-            Connection server = Connection.server(Settings.DEFAULT);
+            Connection server = Connection.server(EngineOptions.DEFAULT);
             feed(server, ascii(UPGRADE), 10_000);
             assertThatThrownBy(() -> server.accept(Optional.of("mqtt"), List.of(), Headers.of()))
                     .isInstanceOf(IllegalArgumentException.class);
@@ -250,12 +250,12 @@ class OpeningTest {
 
         @Test
         void theRequestIsQueuedAndAnAcceptingAnswerOpens() {
-            Connection client = Connection.client(Settings.DEFAULT, handshake, () -> KEY);
+            Connection client = Connection.client(EngineOptions.DEFAULT, handshake, () -> KEY);
             assertThat(output(client)).startsWith("GET /chat HTTP/1.1\r\nHost: example.com\r\n");
             byte[] input = concat(ascii(response(handshake.key(), "Sec-WebSocket-Protocol: chat\r\n")),
                     RawFrame.text("hi").bytes());
             for (int step : new int[] {1, 13, 10_000}) {
-                Connection c = Connection.client(Settings.DEFAULT, handshake, () -> KEY);
+                Connection c = Connection.client(EngineOptions.DEFAULT, handshake, () -> KEY);
                 List<Event> events = feed(c, input, step);
                 assertThat(events).hasSize(2);
                 assertThat(events.get(0)).isInstanceOfSatisfying(Event.Opened.class,
@@ -267,7 +267,7 @@ class OpeningTest {
 
         @Test
         void aRefusalIsReportedWithTheServersStatus() {
-            Connection client = Connection.client(Settings.DEFAULT, handshake, () -> KEY);
+            Connection client = Connection.client(EngineOptions.DEFAULT, handshake, () -> KEY);
             List<Event> events = feed(client, ascii("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"), 5);
             assertThat(events).singleElement().isInstanceOfSatisfying(Event.Refused.class,
                     r -> assertThat(r.cause().status()).isEqualTo(404));
@@ -276,7 +276,7 @@ class OpeningTest {
 
         @Test
         void aWrongAcceptValueIsReportedAndTheConnectionEnds() {
-            Connection client = Connection.client(Settings.DEFAULT, handshake, () -> KEY);
+            Connection client = Connection.client(EngineOptions.DEFAULT, handshake, () -> KEY);
             List<Event> events = feed(client, ascii(response("AQEBAQEBAQEBAQEBAQEBAQ==", "")), 1000);
             assertThat(events).singleElement().isInstanceOfSatisfying(Event.Refused.class,
                     r -> assertThat(r.cause().getMessage()).contains("Sec-WebSocket-Accept"));
@@ -287,7 +287,7 @@ class OpeningTest {
         void aFactoryThatFailsOnTheResponseIsAnInternalErrorNotAnException() {
             var broken = ClientHandshake.create(URI.create("ws://example.com/chat"), List.of(),
                     List.of(new Broken()), Headers.of(), Optional.empty(), new byte[16]);
-            Connection client = Connection.client(Settings.DEFAULT, broken, () -> KEY);
+            Connection client = Connection.client(EngineOptions.DEFAULT, broken, () -> KEY);
             List<Event> events = feed(client, ascii(response(broken.key(),
                     "Sec-WebSocket-Extensions: x-broken\r\n")), 1000);
             assertThat(events).singleElement().isInstanceOfSatisfying(Event.Refused.class, r -> {

@@ -48,7 +48,7 @@ class PerMessageDeflateTest {
 
     private static Engine server(PerMessageDeflate factory, String offer) {
         Extension codec = factory.acceptOffers(ExtensionOffer.parseHeader(offer)).orElseThrow().extension();
-        return Engine.of(Role.SERVER, Settings.DEFAULT, List.of(codec));
+        return Engine.of(Role.SERVER, EngineOptions.DEFAULT, List.of(codec));
     }
 
     @Nested
@@ -162,7 +162,7 @@ class PerMessageDeflateTest {
     class RfcExamples { // RFC 7692 §7.2.3
         @Test
         void decodesACompressedHello() {
-            Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT,
+            Engine client = Engine.of(Role.CLIENT, EngineOptions.DEFAULT,
                     List.of(CONTEXT.acceptResponse(offer("permessage-deflate"))));
             byte[] frame = HexFormat.of().parseHex("c107f248cdc9c90700");
             assertThat(client.receive(frame)).containsExactly(new Event.Text("Hello"));
@@ -170,7 +170,7 @@ class PerMessageDeflateTest {
 
         @Test
         void decodesTwoMessagesSharingTheWindow() {
-            Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT,
+            Engine client = Engine.of(Role.CLIENT, EngineOptions.DEFAULT,
                     List.of(CONTEXT.acceptResponse(offer("permessage-deflate"))));
             byte[] frames = HexFormat.of().parseHex("c107f248cdc9c90700" + "c105f200110000");
             assertThat(client.receive(frames)).containsExactly(new Event.Text("Hello"), new Event.Text("Hello"));
@@ -178,7 +178,7 @@ class PerMessageDeflateTest {
 
         @Test
         void decodesAStoredBlockAndAFragmentedMessage() {
-            Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT,
+            Engine client = Engine.of(Role.CLIENT, EngineOptions.DEFAULT,
                     List.of(CONTEXT.acceptResponse(offer("permessage-deflate"))));
             byte[] frames = HexFormat.of().parseHex("c10b0005" + "00faff48656c6c6f00" + "4103f248cd" + "8004c9c90700");
             assertThat(client.receive(frames)).containsExactly(new Event.Text("Hello"), new Event.Text("Hello"));
@@ -220,8 +220,8 @@ class PerMessageDeflateTest {
                     ExtensionFactory.Accepted accepted = serverFactory.acceptOffers(
                             ExtensionOffer.parseHeader(offer)).orElseThrow();
                     Extension clientCodec = clientFactory.acceptResponse(accepted.response());
-                    Engine server = Engine.of(Role.SERVER, Settings.DEFAULT, List.of(accepted.extension()));
-                    Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT, List.of(clientCodec));
+                    Engine server = Engine.of(Role.SERVER, EngineOptions.DEFAULT, List.of(accepted.extension()));
+                    Engine client = Engine.of(Role.CLIENT, EngineOptions.DEFAULT, List.of(clientCodec));
                     var expected = new ArrayList<Event>();
                     for (int i = 0; i < 12; i++) {
                         String text = randomText(random);
@@ -305,8 +305,8 @@ class PerMessageDeflateTest {
             ExtensionFactory.Accepted accepted = POOLED.acceptOffers(
                     ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow();
             var codec = (DeflateCodec) accepted.extension();
-            Engine server = Engine.of(Role.SERVER, Settings.DEFAULT, List.of(codec));
-            Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT, List.of(POOLED.acceptResponse(accepted.response())));
+            Engine server = Engine.of(Role.SERVER, EngineOptions.DEFAULT, List.of(codec));
+            Engine client = Engine.of(Role.CLIENT, EngineOptions.DEFAULT, List.of(POOLED.acceptResponse(accepted.response())));
             client.connection.sendText("compress me ".repeat(50));
             assertThat(server.receive(client.output())).hasSize(1);
             server.connection.sendText("and me too ".repeat(50));
@@ -352,7 +352,7 @@ class PerMessageDeflateTest {
                 assertThat(givenBack).as("the compressed payload's buffers").isNotEmpty();
                 assertThat(givenBack).doesNotContainAnyElementsOf(frames);
                 assertThat(taken).hasSize(givenBack.size() + frames.size());
-                Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT,
+                Engine client = Engine.of(Role.CLIENT, EngineOptions.DEFAULT,
                         List.of(factory.acceptResponse(factory.acceptOffers(
                                 ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow().response())));
                 var bytes = new java.io.ByteArrayOutputStream();
@@ -373,8 +373,8 @@ class PerMessageDeflateTest {
                 ExtensionFactory.Accepted accepted = CONTEXT.acceptOffers(
                         ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow();
                 var codec = (DeflateCodec) accepted.extension();
-                Engine server = Engine.of(Role.SERVER, Settings.DEFAULT, List.of(codec));
-                Engine client = Engine.of(Role.CLIENT, Settings.DEFAULT,
+                Engine server = Engine.of(Role.SERVER, EngineOptions.DEFAULT, List.of(codec));
+                Engine client = Engine.of(Role.CLIENT, EngineOptions.DEFAULT,
                         List.of(CONTEXT.acceptResponse(accepted.response())));
                 client.connection.sendText("keep my context " + i + " ".repeat(100));
                 server.receive(client.output());

@@ -21,7 +21,7 @@ public final class Acceptor implements LoopMember {
 
     private final ServerSocketChannel server;
     private final LoopGroup loops;
-    private final Config config;
+    private final LinkOptions options;
     private final Supplier<LinkListener> openings;
     private final TransportFactory transports;
     private final Admission admission;
@@ -33,12 +33,12 @@ public final class Acceptor implements LoopMember {
         Transport create(SocketChannel channel) throws IOException;
     }
 
-    public Acceptor(ServerSocketChannel server, LoopGroup loops, Config config, Supplier<LinkListener> openings,
+    public Acceptor(ServerSocketChannel server, LoopGroup loops, LinkOptions options, Supplier<LinkListener> openings,
             TransportFactory transports, Admission admission) {
         this.server = server;
         this.admission = admission;
         this.loops = loops;
-        this.config = config;
+        this.options = options;
         this.openings = openings;
         this.transports = transports;
     }
@@ -94,7 +94,7 @@ public final class Acceptor implements LoopMember {
                     channel.configureBlocking(false);
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     Link link = new Link(loop, channel, transports.create(channel),
-                            Connection.server(config.settings()), config, openings.get());
+                            Connection.server(options.engine()), options, openings.get());
                     link.onClosed(release);
                     link.register(SelectionKey.OP_READ);
                 } catch (IOException e) {

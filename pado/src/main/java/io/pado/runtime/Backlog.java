@@ -24,7 +24,7 @@ public final class Backlog {
         }
     }
 
-    private final Config config;
+    private final LinkOptions options;
     // Plain volatile fields with VarHandles rather than Atomic* objects: an idle connection holds fewer objects.
     /** Counted by senders (any thread), released by the loop. */
     private volatile long queued;
@@ -33,8 +33,8 @@ public final class Backlog {
     /** Set once by the loop when the connection is over, with what the waiters fail with. */
     private volatile Throwable ended;
 
-    public Backlog(Config config) {
-        this.config = config;
+    public Backlog(LinkOptions options) {
+        this.options = options;
     }
 
     /** The bytes queued now. */
@@ -43,15 +43,15 @@ public final class Backlog {
     }
 
     public long lowWaterBytes() {
-        return config.lowWaterBytes();
+        return options.lowWaterBytes();
     }
 
     public long highWaterBytes() {
-        return config.highWaterBytes();
+        return options.highWaterBytes();
     }
 
     public long maxQueuedBytes() {
-        return config.maxQueuedBytes();
+        return options.maxQueuedBytes();
     }
 
     /** Counts {@code bytes} as queued unless that passes {@code limit}; whether they were counted. */
@@ -86,7 +86,7 @@ public final class Backlog {
         }
         w.add(future);
         // Again after adding: the loop may have released or ended before it could see this future
-        if (queued <= config.lowWaterBytes()) {
+        if (queued <= options.lowWaterBytes()) {
             future.complete(null);
         } else if ((end = ended) != null) {
             future.completeExceptionally(end);
@@ -96,7 +96,7 @@ public final class Backlog {
 
     /** Loop thread: {@code bytes} counted by sends were written or dropped. */
     void release(long bytes) {
-        long low = config.lowWaterBytes();
+        long low = options.lowWaterBytes();
         long q = (long) QUEUED.getAndAdd(this, -bytes) - bytes;
         var w = waiters;
         if (q <= low && w != null && !w.isEmpty()) {

@@ -23,7 +23,7 @@ final class Deadlines {
 
     static final long NEVER = Long.MAX_VALUE;
 
-    private final Config config;
+    private final LinkOptions options;
     private long openingDue;
     private long lastRead;
     private long pingSent;
@@ -31,9 +31,9 @@ final class Deadlines {
     private long closingSince = NEVER;
     private long lingerDue = NEVER;
 
-    Deadlines(Config config, long nowNanos) {
-        this.config = config;
-        this.openingDue = nowNanos + config.handshakeTimeoutNanos();
+    Deadlines(LinkOptions options, long nowNanos) {
+        this.options = options;
+        this.openingDue = nowNanos + options.handshakeTimeoutNanos();
         this.lastRead = nowNanos;
     }
 
@@ -58,7 +58,7 @@ final class Deadlines {
 
     /** A plain HTTP answer went out and the connection stays: the next request has the keep-alive time to come. */
     void answered(long nowNanos) {
-        openingDue = nowNanos + config.keepAliveNanos();
+        openingDue = nowNanos + options.keepAliveNanos();
     }
 
     /** The WebSocket is open. */
@@ -82,7 +82,7 @@ final class Deadlines {
     /** The socket closes once its output is written: it gets the close timeout to write it. */
     void linger(long nowNanos) {
         if (lingerDue == NEVER) {
-            lingerDue = nowNanos + config.closeTimeoutNanos();
+            lingerDue = nowNanos + options.closeTimeoutNanos();
         }
     }
 
@@ -100,25 +100,25 @@ final class Deadlines {
         if (state == Connection.State.CONNECTING) {
             return passed(openingDue, nowNanos) ? Due.HANDSHAKE_OVER : Due.NOTHING;
         }
-        if (awaitsClose(state, tcpCloseDue) && passed(closingSince + config.closeTimeoutNanos(), nowNanos)) {
+        if (awaitsClose(state, tcpCloseDue) && passed(closingSince + options.closeTimeoutNanos(), nowNanos)) {
             return Due.CLOSE_OVER;
         }
-        if (config.writeTimeoutNanos() > 0 && writeWaitSince != NEVER
-                && passed(writeWaitSince + config.writeTimeoutNanos(), nowNanos)) {
+        if (options.writeTimeoutNanos() > 0 && writeWaitSince != NEVER
+                && passed(writeWaitSince + options.writeTimeoutNanos(), nowNanos)) {
             return Due.WRITE_OVER;
         }
         if (state != Connection.State.OPEN) {
             return Due.NOTHING;
         }
-        if (config.pingIntervalNanos() > 0) {
-            if (pingOutstanding && passed(pingSent + config.pongTimeoutNanos(), nowNanos)) {
+        if (options.pingIntervalNanos() > 0) {
+            if (pingOutstanding && passed(pingSent + options.pongTimeoutNanos(), nowNanos)) {
                 return Due.PONG_OVER;
             }
-            if (!pingOutstanding && passed(lastRead + config.pingIntervalNanos(), nowNanos)) {
+            if (!pingOutstanding && passed(lastRead + options.pingIntervalNanos(), nowNanos)) {
                 return Due.SEND_PING;
             }
         }
-        if (config.idleTimeoutNanos() > 0 && passed(lastRead + config.idleTimeoutNanos(), nowNanos)) {
+        if (options.idleTimeoutNanos() > 0 && passed(lastRead + options.idleTimeoutNanos(), nowNanos)) {
             return Due.IDLE_OVER;
         }
         return Due.NOTHING;
@@ -131,18 +131,18 @@ final class Deadlines {
             return Math.min(next, openingDue);
         }
         if (awaitsClose(state, tcpCloseDue)) {
-            next = Math.min(next, closingSince + config.closeTimeoutNanos());
+            next = Math.min(next, closingSince + options.closeTimeoutNanos());
         }
-        if (config.writeTimeoutNanos() > 0 && writeWaitSince != NEVER) {
-            next = Math.min(next, writeWaitSince + config.writeTimeoutNanos());
+        if (options.writeTimeoutNanos() > 0 && writeWaitSince != NEVER) {
+            next = Math.min(next, writeWaitSince + options.writeTimeoutNanos());
         }
         if (state == Connection.State.OPEN) {
-            if (config.pingIntervalNanos() > 0) {
-                next = Math.min(next, pingOutstanding ? pingSent + config.pongTimeoutNanos()
-                        : lastRead + config.pingIntervalNanos());
+            if (options.pingIntervalNanos() > 0) {
+                next = Math.min(next, pingOutstanding ? pingSent + options.pongTimeoutNanos()
+                        : lastRead + options.pingIntervalNanos());
             }
-            if (config.idleTimeoutNanos() > 0) {
-                next = Math.min(next, lastRead + config.idleTimeoutNanos());
+            if (options.idleTimeoutNanos() > 0) {
+                next = Math.min(next, lastRead + options.idleTimeoutNanos());
             }
         }
         return next;

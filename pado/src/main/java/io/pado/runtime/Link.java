@@ -38,7 +38,7 @@ public final class Link implements LoopMember {
     private final EventLoop loop;
     private final Wire wire;
     private final Connection engine;
-    private final Config config;
+    private final LinkOptions options;
     private final Outbox outbox;
     private final Deadlines deadlines;
     private LinkListener listener;
@@ -47,15 +47,15 @@ public final class Link implements LoopMember {
     private boolean closeAfterFlush;
     private boolean dirty;
 
-    public Link(EventLoop loop, SocketChannel channel, Transport transport, Connection engine, Config config,
+    public Link(EventLoop loop, SocketChannel channel, Transport transport, Connection engine, LinkOptions options,
             LinkListener listener) {
         this.loop = loop;
         this.wire = new Wire(channel, transport);
         this.engine = engine;
-        this.config = config;
+        this.options = options;
         this.listener = listener;
-        this.outbox = new Outbox(loop, engine, config);
-        this.deadlines = new Deadlines(config, System.nanoTime());
+        this.outbox = new Outbox(loop, engine, options);
+        this.deadlines = new Deadlines(options, System.nanoTime());
         engine.useFrameBuffers(loop.framePool());
     }
 
@@ -245,7 +245,7 @@ public final class Link implements LoopMember {
     public <T> void send(BiConsumer<Connection, T> op, T message, CompletableFuture<Void> future,
             Consumer<Throwable> callback, long countedBytes) {
         if (closed || !engine.isOutputOpen()) {
-            outbox.refuse(future, callback, countedBytes, config.closedFailure().apply(closeCode));
+            outbox.refuse(future, callback, countedBytes, options.closedFailure().apply(closeCode));
             pauseForOutput(); // what it had counted is no longer queued
             return;
         }
@@ -438,7 +438,7 @@ public final class Link implements LoopMember {
         wire.close();
         end(""); // no Closed event yet means the connection ended without a closing handshake
         // Only when someone may wait, as few do at the end: filling in an exception's stack trace is not cheap
-        outbox.discard(outbox.mayHaveWaiters() ? config.closedFailure().apply(closeCode) : null);
+        outbox.discard(outbox.mayHaveWaiters() ? options.closedFailure().apply(closeCode) : null);
         listener.onClosed(this);
     }
 

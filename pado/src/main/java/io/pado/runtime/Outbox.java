@@ -21,7 +21,7 @@ final class Outbox {
 
     private final EventLoop loop;
     private final Connection engine;
-    private final Config config;
+    private final LinkOptions options;
     // Small at first: an idle connection holds it, a busy one grows it once.
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(3);
     /** Sends whose bytes are not all written yet, oldest first: nodes from the loop's free list. */
@@ -36,10 +36,10 @@ final class Outbox {
     /** Whether the bytes waiting passed the high-water mark and have not drained to the low-water mark since. */
     private boolean full;
 
-    Outbox(EventLoop loop, Connection engine, Config config) {
+    Outbox(EventLoop loop, Connection engine, LinkOptions options) {
         this.loop = loop;
         this.engine = engine;
-        this.config = config;
+        this.options = options;
     }
 
     void countIn(Backlog backlog) {
@@ -116,7 +116,7 @@ final class Outbox {
 
     /** True once when the bytes waiting for the peer pass the high-water mark; then not until they drained. */
     boolean filledAboveHighWater() {
-        if (!full && queuedBytes() > config.highWaterBytes()) {
+        if (!full && queuedBytes() > options.highWaterBytes()) {
             full = true;
             return true;
         }
@@ -125,7 +125,7 @@ final class Outbox {
 
     /** True once when the bytes waiting drained to the low-water mark after {@link #filledAboveHighWater}. */
     boolean drainedBelowLowWater() {
-        if (full && queuedBytes() <= config.lowWaterBytes()) {
+        if (full && queuedBytes() <= options.lowWaterBytes()) {
             full = false;
             return true;
         }

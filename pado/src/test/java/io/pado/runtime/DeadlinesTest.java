@@ -7,7 +7,7 @@ import static io.pado.protocol.Connection.State.OPEN;
 import static io.pado.runtime.Deadlines.NEVER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pado.protocol.Settings;
+import io.pado.protocol.EngineOptions;
 import java.io.IOException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,8 @@ class DeadlinesTest {
     private static final long T0 = 7 * S; // any start; times below are T0 + n seconds
 
     /** Handshake 10 s, keep-alive 15 s, idle 60 s (0: none), close 5 s, ping 30 s (0: none), pong 10 s, write 20 s. */
-    static Config config(long idleSeconds, long pingSeconds) {
-        return new Config(Settings.DEFAULT, 10 * S, 15 * S, idleSeconds * S, 5 * S, 64, 1024, 4096,
+    static LinkOptions config(long idleSeconds, long pingSeconds) {
+        return new LinkOptions(EngineOptions.DEFAULT, 10 * S, 15 * S, idleSeconds * S, 5 * S, 64, 1024, 4096,
                 pingSeconds * S, 10 * S, 20 * S, code -> new IOException("closed " + code));
     }
 

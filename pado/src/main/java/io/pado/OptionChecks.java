@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /** Checks shared by the options types. */
-final class Options {
-    private Options() {
+final class OptionChecks {
+    private OptionChecks() {
     }
 
     static Duration requirePositive(Duration d, String name) {

@@ -12,7 +12,7 @@ package io.pado.protocol;
  * @param maxBodyBytes    the largest body of a plain HTTP request a server reads; a bigger one is answered 413
  * @param delivery        received messages whole, or in parts as they arrive
  */
-public record Settings(int maxFrameBytes, long maxMessageBytes, int maxHeadBytes, int maxBodyBytes,
+public record EngineOptions(int maxFrameBytes, long maxMessageBytes, int maxHeadBytes, int maxBodyBytes,
         Delivery delivery) {
 
     /** How received data messages are reported. */
@@ -27,9 +27,9 @@ public record Settings(int maxFrameBytes, long maxMessageBytes, int maxHeadBytes
     public static final int MAX_WHOLE_MESSAGE_BYTES = Integer.MAX_VALUE - 8;
 
     /** 1 MiB frames and messages, 8 KiB heads, 1 MiB request bodies, whole messages. */
-    public static final Settings DEFAULT = new Settings(1 << 20, 1 << 20, 8 << 10, 1 << 20, Delivery.MESSAGES);
+    public static final EngineOptions DEFAULT = new EngineOptions(1 << 20, 1 << 20, 8 << 10, 1 << 20, Delivery.MESSAGES);
 
-    public Settings {
+    public EngineOptions {
         if (maxFrameBytes < 125 || maxMessageBytes < maxFrameBytes) {
             throw new IllegalArgumentException("need 125 <= maxFrameBytes <= maxMessageBytes: " + maxFrameBytes
                     + ", " + maxMessageBytes);
@@ -47,23 +47,23 @@ public record Settings(int maxFrameBytes, long maxMessageBytes, int maxHeadBytes
         }
     }
 
-    public Settings withMaxMessageBytes(long bytes) {
-        return new Settings((int) Math.min(maxFrameBytes, bytes), bytes, maxHeadBytes, maxBodyBytes, delivery);
+    public EngineOptions withMaxMessageBytes(long bytes) {
+        return new EngineOptions((int) Math.min(maxFrameBytes, bytes), bytes, maxHeadBytes, maxBodyBytes, delivery);
     }
 
-    public Settings withMaxFrameBytes(int bytes) {
-        return new Settings(bytes, Math.max(maxMessageBytes, bytes), maxHeadBytes, maxBodyBytes, delivery);
+    public EngineOptions withMaxFrameBytes(int bytes) {
+        return new EngineOptions(bytes, Math.max(maxMessageBytes, bytes), maxHeadBytes, maxBodyBytes, delivery);
     }
 
-    public Settings withMaxHeadBytes(int bytes) {
-        return new Settings(maxFrameBytes, maxMessageBytes, bytes, maxBodyBytes, delivery);
+    public EngineOptions withMaxHeadBytes(int bytes) {
+        return new EngineOptions(maxFrameBytes, maxMessageBytes, bytes, maxBodyBytes, delivery);
     }
 
-    public Settings withMaxBodyBytes(int bytes) {
-        return new Settings(maxFrameBytes, maxMessageBytes, maxHeadBytes, bytes, delivery);
+    public EngineOptions withMaxBodyBytes(int bytes) {
+        return new EngineOptions(maxFrameBytes, maxMessageBytes, maxHeadBytes, bytes, delivery);
     }
 
-    public Settings withDelivery(Delivery delivery) {
-        return new Settings(maxFrameBytes, maxMessageBytes, maxHeadBytes, maxBodyBytes, delivery);
+    public EngineOptions withDelivery(Delivery delivery) {
+        return new EngineOptions(maxFrameBytes, maxMessageBytes, maxHeadBytes, maxBodyBytes, delivery);
     }
 }
