@@ -9,16 +9,12 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
-import io.nats.client.KeyValue;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.DiscardPolicy;
-import io.nats.client.api.KeyValueConfiguration;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
@@ -31,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,19 +40,13 @@ import java.util.concurrent.TimeoutException;
  * Appends publish with the message id as {@code Nats-Msg-Id}, so the stream's duplicate window (2 minutes) keeps one
  * copy of a message that is retried. Followers are virtual threads that read an ordered consumer started at the next
  * sequence (a consumer resumes by sequence, with flow control: JetStream never drops a slow reader) and check the
- * epoch after every quiet second and every failure. Presence is a key-value bucket ({@code PADO_PRESENCE}, key
- * {@code T.NAME}, value {@code NODE|DEADLINE_MILLIS}), with compare-and-set on revisions; a core subject
- * {@code pado.presence.<T>} only nudges followers to read it. Deadlines use the nodes' clocks, which must agree
- * within a fraction of the presence TTL. Thread-safe.
+ * epoch after every quiet second and every failure. Presence is {@link NatsPresence}. Thread-safe.
  */
 final class NatsBroker implements Broker {
     private static final System.Logger LOG = System.getLogger(NatsBroker.class.getName());
     private static final String EPOCH_PREFIX = "pado epoch ";
-    private static final String PRESENCE_BUCKET = "PADO_PRESENCE";
     private static final int STREAM_NOT_FOUND = 10059;
     private static final int STREAM_NAME_IN_USE = 10058;
-    /** A compare-and-set on a key-value revision lost a race. */
-    private static final int WRONG_LAST_SEQUENCE = 10071;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration QUIET = Duration.ofSeconds(1);
 
@@ -65,7 +54,7 @@ final class NatsBroker implements Broker {
     private final Connection nats;
     private final JetStream js;
     private final JetStreamManagement jsm;
-    private final KeyValue presence;
+    private final NatsPresence presence;
     private final int historyPerTopic;
     private volatile boolean closed;
 
@@ -76,18 +65,7 @@ final class NatsBroker implements Broker {
         var jsOptions = JetStreamOptions.builder().requestTimeout(REQUEST_TIMEOUT).build();
         this.js = nats.jetStream(jsOptions);
         this.jsm = nats.jetStreamManagement(jsOptions);
-        var kvm = nats.keyValueManagement();
-        if (!kvm.getBucketNames().contains(PRESENCE_BUCKET)) {
-            try {
-                kvm.create(KeyValueConfiguration.builder().name(PRESENCE_BUCKET).storageType(StorageType.File)
-                        .maxHistoryPerKey(1).build());
-            } catch (JetStreamApiException e) {
-                if (!kvm.getBucketNames().contains(PRESENCE_BUCKET)) { // another node made it meanwhile: fine
-                    throw e;
-                }
-            }
-        }
-        this.presence = nats.keyValue(PRESENCE_BUCKET);
+        this.presence = NatsPresence.open(nats);
     }
 
     static NatsBroker connect(URI uri, int historyPerTopic) throws IOException {
@@ -151,7 +129,7 @@ final class NatsBroker implements Broker {
         return "pado.topic." + token(topic);
     }
 
-    private static IOException failure(String doing, Exception e) {
+    static IOException failure(String doing, Exception e) {
         return new IOException("NATS failed while " + doing + ": " + e.getMessage(), e);
     }
 
@@ -195,8 +173,6 @@ final class NatsBroker implements Broker {
      * sequence is below one seen before means the stream was re-created (a new epoch): the epoch is read again.
      */
     private final java.util.Map<String, Known> known = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Presence keys each topic's last roster found, looked up again if a listing misses them. */
-    private final java.util.Map<String, java.util.Set<String>> listed = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public List<Position> append(String topic, List<Draft> drafts, Attempt attempt) throws IOException {
@@ -298,7 +274,7 @@ final class NatsBroker implements Broker {
     public Follower follow(String topic, Sink sink) {
         var follower = new NatsFollower(topic, sink);
         follower.nudges = nats.createDispatcher(msg -> sink.presence());
-        follower.nudges.subscribe("pado.presence." + token(topic));
+        follower.nudges.subscribe(NatsPresence.nudgeSubject(topic));
         follower.thread = Thread.ofVirtual().name("pado-cluster-nats-" + topic).start(follower::run);
         return follower;
     }
@@ -387,134 +363,20 @@ final class NatsBroker implements Broker {
         }
     }
 
-    private static String presenceKey(String topic, String name) {
-        return token(topic) + "." + token(name);
-    }
-
-    private void nudge(String topic) {
-        nats.publish("pado.presence." + token(topic), null);
-    }
-
     @Override
     public boolean claim(String topic, String name, String node, Duration ttl) throws IOException {
-        String key = presenceKey(topic, name);
-        byte[] value = (node + "|" + (System.currentTimeMillis() + ttl.toMillis())).getBytes(StandardCharsets.UTF_8);
-        try {
-            KeyValueEntry held = presence.get(key);
-            if (held == null || held.getOperation() != KeyValueOperation.PUT) {
-                try {
-                    presence.create(key, value);
-                } catch (JetStreamApiException e) {
-                    return false; // created by someone else just now
-                }
-                nudge(topic);
-                return true;
-            }
-            String[] v = held.getValueAsString().split("\\|");
-            if (!v[0].equals(node) && Long.parseLong(v[1]) > System.currentTimeMillis()) {
-                return false;
-            }
-            try {
-                presence.update(key, value, held.getRevision());
-            } catch (JetStreamApiException e) {
-                return false; // someone else took it first
-            }
-            nudge(topic);
-            return true;
-        } catch (JetStreamApiException | RuntimeException e) {
-            throw failure("claiming a name in " + topic, e);
-        }
+        return presence.claim(topic, name, node, ttl);
     }
 
     @Override
     public void release(String topic, String name, String node) throws IOException {
-        String key = presenceKey(topic, name);
-        try {
-            // A refresh of this node's roster may update the entry between our read and our delete: read again.
-            for (int attempt = 0; attempt < 5; attempt++) {
-                KeyValueEntry held = presence.get(key);
-                if (held == null || held.getOperation() != KeyValueOperation.PUT
-                        || !held.getValueAsString().startsWith(node + "|")) {
-                    return;
-                }
-                try {
-                    presence.delete(key, held.getRevision());
-                    nudge(topic);
-                    return;
-                } catch (JetStreamApiException e) {
-                    if (e.getApiErrorCode() != WRONG_LAST_SEQUENCE) {
-                        throw e;
-                    }
-                }
-            }
-        } catch (JetStreamApiException | RuntimeException e) {
-            throw failure("releasing a name in " + topic, e);
-        }
+        presence.release(topic, name, node);
     }
 
     @Override
     public List<Presence> roster(String topic, String node, Collection<String> mine, Duration ttl)
             throws IOException {
-        String prefix = token(topic) + ".";
-        long now = System.currentTimeMillis();
-        byte[] fresh = (node + "|" + (now + ttl.toMillis())).getBytes(StandardCharsets.UTF_8);
-        var wanted = new HashSet<String>();
-        mine.forEach(name -> wanted.add(presenceKey(topic, name)));
-        var names = new java.util.HashMap<String, String>();
-        mine.forEach(name -> names.put(presenceKey(topic, name), name));
-        var out = new ArrayList<Presence>();
-        boolean changed = false;
-        try {
-            // A listing can miss keys (it is read through a consumer that may stop early under load): a key listed
-            // before is looked up before it counts as gone.
-            var keys = new java.util.LinkedHashSet<>(presence.keys(prefix + ">"));
-            keys.addAll(listed.getOrDefault(topic, java.util.Set.of()));
-            keys.addAll(wanted);
-            var present = new HashSet<String>();
-            for (String key : keys) {
-                KeyValueEntry e = presence.get(key);
-                if (e == null || e.getOperation() != KeyValueOperation.PUT) {
-                    continue;
-                }
-                present.add(key);
-                String[] v = e.getValueAsString().split("\\|");
-                String name = names.getOrDefault(key, decodeName(key.substring(prefix.length())));
-                boolean expired = Long.parseLong(v[1]) <= now;
-                try {
-                    if (v[0].equals(node) && wanted.remove(key)) {
-                        presence.update(key, fresh, e.getRevision());
-                        out.add(new Presence(name, node));
-                    } else if (v[0].equals(node) || expired) {
-                        presence.delete(key, e.getRevision());
-                        changed = true;
-                    } else {
-                        wanted.remove(key); // another live node holds it
-                        out.add(new Presence(name, v[0]));
-                    }
-                } catch (JetStreamApiException raced) {
-                    // changed under us: the next beat reads it again
-                }
-            }
-            for (String key : wanted) {
-                try {
-                    presence.create(key, fresh);
-                    out.add(new Presence(names.get(key), node));
-                    changed = true;
-                } catch (JetStreamApiException raced) {
-                    // someone else holds it now
-                }
-            }
-            if (changed) {
-                nudge(topic);
-            }
-            listed.put(topic, present);
-            return out;
-        } catch (JetStreamApiException | RuntimeException e) {
-            throw failure("reading who is in " + topic, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure("reading who is in " + topic, e);
-        }
+        return presence.roster(topic, node, mine, ttl);
     }
 
     /** The inverse of {@link #token}. */
