@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# pado at two commits, in turns: every pado scenario of the matrix (echo on both dispatches and with compression,
-# handshakes, fixed-rate latency, broadcast, memory per idle connection) run against the server of one commit, then
-# the other, ROUNDS times, the order swapped every round so that neither always goes first. Prints each run, then the
-# median per commit and scenario and NEW/OLD; writes pado-bench/target/commits/runs.tsv and medians.md.
-#   pado-bench/run-commits.sh [--quick] OLD NEW [ROUNDS]
-#   pado-bench/run-commits.sh 3027916 HEAD 3
+# pado at two or more commits, in turns: every pado scenario of the matrix (echo on both dispatches and with
+# compression, handshakes, broadcast, memory per idle connection) run against the server of each commit in turn,
+# ROUNDS times (default 3), the order reversed every other round so that no commit always goes first. Prints each
+# run, then the median per commit and scenario and each commit's ratio to the first (commits-table.py); writes
+# runs.tsv, machine.txt and medians.md to pado-bench/target/commits/, or to DIR.
+#   pado-bench/run-commits.sh [--quick] [--rounds N] [--seconds S] [--out DIR] BASE COMMIT [COMMIT...]
+#   pado-bench/run-commits.sh 3027916 HEAD
 # Each commit's benchmarks.jar is built in a worktree under pado-bench/target/commits/. The load generators are this
 # checkout's (the C one when a compiler is there), so both commits meet the same load. Same pinning and JVM flags as
 # run-load.sh: server on CPU 0, generator on CPU 1. Loopback only; every run is bounded in time.
@@ -14,13 +15,21 @@ root=$(pwd)
 java_bin="$(bin/java21)"
 source pado-bench/bench-lib.sh
 seconds=10; warmup=5; hs_warmup=$handshake_warmup_seconds; broadcasts=1000; idle_connections=10000
-if [[ "${1:-}" == --quick ]]; then
-    seconds=3; warmup=2; hs_warmup=2; broadcasts=100; idle_connections=1000; shift
-fi
-[[ $# -ge 2 ]] || { sed -n '5,6p' "$0" >&2; exit 2; }
-old=$(git rev-parse --short "$1") new=$(git rev-parse --short "$2") rounds=${3:-3}
-work=pado-bench/target/commits
-mkdir -p "$work"
+rounds=3 work=pado-bench/target/commits out_dir=
+while [[ "${1:-}" == --* ]]; do
+    case "$1" in
+        --quick) seconds=3; warmup=2; hs_warmup=2; broadcasts=100; idle_connections=1000; shift ;;
+        --rounds) rounds=$2; shift 2 ;;
+        --seconds) seconds=$2; warmup=$(( ($2 + 1) / 2 )); shift 2 ;;
+        --out) out_dir=$2; shift 2 ;;
+        *) sed -n '7,8p' "$0" >&2; exit 2 ;;
+    esac
+done
+[[ $# -ge 2 ]] || { sed -n '7,8p' "$0" >&2; exit 2; }
+commits=()
+for c in "$@"; do commits+=("$(git rev-parse --short "$c")"); done
+out_dir=${out_dir:-$work}
+mkdir -p "$work" "$out_dir"
 ulimit -n 65536 2>/dev/null || true
 
 # jar_of COMMIT: builds (once) and prints the path of COMMIT's benchmarks jar.
@@ -35,13 +44,15 @@ jar_of() {
     fi
     echo "$root/$tree/pado-bench/target/benchmarks.jar"
 }
-old_jar=$(jar_of "$old")
-new_jar=$(jar_of "$new")
+declare -A jars
+for c in "${commits[@]}"; do jars[$c]=$(jar_of "$c"); done
 this_jar=pado-bench/target/benchmarks.jar
-[[ -f "$this_jar" ]] || this_jar=$new_jar # the generators' jar
+[[ -f "$this_jar" ]] || this_jar=${jars[${commits[-1]}]} # the generators' jar
 c_generator=false
 if build_c_generator; then c_generator=true; fi
-echo "old $old, new $new, $rounds rounds; generator: $($c_generator && echo C || echo Java); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "commits ${commits[*]}; $rounds rounds of $seconds s runs; generator: $($c_generator && echo C || echo Java);" \
+    "$(nproc) CPUs; $("$java_bin" -XshowSettings:properties -version 2>&1 | grep -m1 'java.runtime.version' | xargs);" \
+    "$(date -u +%FT%TZ); load before $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out_dir/machine.txt"
 
 # echo_load PORT DEFLATE CONNS INFLIGHT PAYLOAD: "messages/s p50 p99 p999 generator_cpu"
 echo_load() {
@@ -53,7 +64,7 @@ echo_load() {
     fi
 }
 
-out=$work/runs.tsv
+out=$out_dir/runs.tsv
 : > "$out"
 record() { # ROUND COMMIT SCENARIO VALUE SERVER_CPU
     printf '%s\t%s\t%s\t%s\t%s\n' "$@" | tee -a "$out"
@@ -62,7 +73,7 @@ port=9470
 
 # one_round ROUND COMMIT JAR: every scenario against COMMIT's servers
 one_round() {
-    local round=$1 commit=$2 jar=$3 server log ticks started result rate
+    local round=$1 commit=$2 jar=$3 server log ticks started result rate scenario conns inflight payload
     for server in pado pado-vt pado-deflate; do
         log=$(mktemp)
         start_commit_server "$server" "$port" "$log"
@@ -109,34 +120,11 @@ start_commit_server() {
 }
 
 for round in $(seq "$rounds"); do
-    if (( round % 2 )); then order=("$old" "$new"); else order=("$new" "$old"); fi
-    for commit in "${order[@]}"; do
-        if [[ "$commit" == "$old" ]]; then one_round "$round" "$commit" "$old_jar"; else one_round "$round" "$commit" "$new_jar"; fi
-    done
+    order=("${commits[@]}")
+    if (( round % 2 == 0 )); then order=(); for c in "${commits[@]}"; do order=("$c" "${order[@]}"); done; fi
+    for commit in "${order[@]}"; do one_round "$round" "$commit" "${jars[$commit]}"; done
 done
 
-python3 - "$out" "$old" "$new" > "$work/medians.md" <<'EOF'
-import statistics, sys
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
-old, new = sys.argv[2], sys.argv[3]
-values = {}
-for _, commit, scenario, value, _ in rows:
-    try:
-        values.setdefault((scenario, commit), []).append(float(value))
-    except ValueError:
-        pass
-scenarios = list(dict.fromkeys(r[2] for r in rows))
-print(f"| scenario | {old} (median) | {new} (median) | {new}/{old} | runs |")
-print("|---|---:|---:|---:|---:|")
-for s in scenarios:
-    a, b = values.get((s, old), []), values.get((s, new), [])
-    if not a or not b:
-        continue
-    ma, mb = statistics.median(a), statistics.median(b)
-    ratio = mb / ma if ma else float("nan")
-    # Lower is better for memory: a regression is a ratio above 1.05 there, below 0.95 elsewhere
-    worse = ratio > 1.05 if "lower is better" in s else ratio < 0.95
-    print(f"| {s} | {ma:,.1f} | {mb:,.1f} | {ratio:.3f}{' ⚠' if worse else ''} | {len(a)}+{len(b)} |")
-EOF
+python3 pado-bench/commits-table.py "$out" > "$out_dir/medians.md"
 echo
-cat "$work/medians.md"
+cat "$out_dir/medians.md"

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""The medians of a run-commits.sh run: one column per commit (in the order of their first run), then each later
+commit's ratio to the first; a ratio worse than 5 % is marked with ⚠. Usage: commits-table.py runs.tsv"""
+import statistics
+import sys
+
+
+def table(path):
+    rows = [line.rstrip("\n").split("\t") for line in open(path, encoding="utf-8") if line.strip()]
+    commits = list(dict.fromkeys(r[1] for r in rows))
+    scenarios = list(dict.fromkeys(r[2] for r in rows))
+    values = {}
+    for _, commit, scenario, value, _ in rows:
+        try:
+            values.setdefault((scenario, commit), []).append(float(value))
+        except ValueError:
+            pass  # a run that failed to measure counts as no run
+    base = commits[0]
+    lines = ["| scenario | " + " | ".join(f"{c} (median)" for c in commits) + " | "
+             + " | ".join(f"{c}/{base}" for c in commits[1:]) + " | runs |",
+             "|---|" + "---:|" * (2 * len(commits))]
+    for s in scenarios:
+        medians = [statistics.median(values[(s, c)]) if values.get((s, c)) else None for c in commits]
+        if any(m is None for m in medians):
+            continue
+        ratios = []
+        for m in medians[1:]:
+            ratio = m / medians[0] if medians[0] else float("nan")
+            # Lower is better for memory: a regression is a ratio above 1.05 there, below 0.95 elsewhere
+            worse = ratio > 1.05 if "lower is better" in s else ratio < 0.95
+            ratios.append(f"{ratio:.3f}{' ⚠' if worse else ''}")
+        runs = "+".join(str(len(values[(s, c)])) for c in commits)
+        lines.append(f"| {s} | " + " | ".join(f"{m:,.1f}" for m in medians) + " | " + " | ".join(ratios)
+                     + f" | {runs} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table(sys.argv[1]))
