@@ -9,10 +9,15 @@ build_c_generator() {
     command -v cc > /dev/null && cc -O2 -o pado-bench/target/loadgen pado-bench/src/main/c/loadgen.c
 }
 
-# start_server SERVER PORT LOG: starts EchoServers' SERVER on CPU 0, its output in LOG, sets server_pid, and waits
-# for it to print "ready" (10 s at most).
+# start_server SERVER PORT LOG: starts EchoServers' SERVER on CPU 0 (or "uws": uWebSockets' peer, which
+# build-uws.sh builds), its output in LOG, sets server_pid, and waits for it to print "ready" (10 s at most).
 start_server() {
-    taskset -c 0 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.EchoServers "$1" "$2" > "$3" 2>&1 &
+    if [[ "$1" == uws ]]; then
+        [[ -x pado-bench/target/uws-peer ]] || { echo "uws: build it first: UWS_HOME=… pado-bench/build-uws.sh" >&2; return 2; }
+        taskset -c 0 pado-bench/target/uws-peer "$2" > "$3" 2>&1 &
+    else
+        taskset -c 0 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.EchoServers "$1" "$2" > "$3" 2>&1 &
+    fi
     server_pid=$!
     for _ in $(seq 100); do grep -q '^ready' "$3" && break; sleep 0.1; done
 }
