@@ -7,7 +7,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -18,8 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * from the calls before it, so that their answers go first.
  *
  * <p>With virtual threads, the events of one read are gathered and handed over at once, at the end of the read: one
- * hand-off and at most one new virtual thread for many messages, and that thread takes whatever else arrived before it
- * ends. When the handlers fall behind by more than the high-water mark of received bytes, the link stops reading
+ * hand-off to a virtual thread of {@link HandlerThreads} for many messages, and that thread takes whatever else arrived
+ * before it moves on. When the handlers fall behind by more than the high-water mark of received bytes, the link stops reading
  * until they catch up.
  *
  * <p>Threads: {@link #onEvent}, {@link #onEventsEnd}, {@link #onFailure} and {@link #onClosed} on the loop; the
@@ -46,7 +45,7 @@ final class Delivery implements LinkListener {
     private final Session session;
     private final Handler handler;
     /** Null: handlers run on the loop. */
-    private final ThreadFactory virtualThreads;
+    private final HandlerThreads virtualThreads;
     private final long lowWaterBytes;
     private final long highWaterBytes;
     /** Received bytes handed to the handler thread and not yet handled: added by the loop, removed by handlers. */
@@ -62,8 +61,10 @@ final class Delivery implements LinkListener {
     /** Whether a handler thread runs (and will look at handedOver again before it ends). */
     private boolean running; // guarded by lock
     private final ReentrantLock lock = new ReentrantLock();
+    /** {@link #drain}, made once: a hand-off allocates nothing of its own. */
+    private final Runnable drainer = this::drain;
 
-    Delivery(Session session, Handler handler, ThreadFactory virtualThreads, long lowWaterBytes,
+    Delivery(Session session, Handler handler, HandlerThreads virtualThreads, long lowWaterBytes,
             long highWaterBytes) {
         this.session = session;
         this.handler = handler;
@@ -185,7 +186,7 @@ final class Delivery implements LinkListener {
     /** Loop: keeps {@code item} for the hand-off at the end of this read. */
     private void gather(Object item, long bytes) {
         if (gathered == null) {
-            gathered = new ArrayList<>(4);
+            gathered = new ArrayList<>(8); // a read of a busy connection brings several messages: no regrowing
         }
         gathered.add(item);
         gatheredBytes += bytes;
@@ -218,7 +219,7 @@ final class Delivery implements LinkListener {
             lock.unlock();
         }
         if (start) {
-            virtualThreads.newThread(this::drain).start();
+            virtualThreads.run(drainer);
         }
     }
 
@@ -238,7 +239,8 @@ final class Delivery implements LinkListener {
                 lock.unlock();
             }
             long handled = 0;
-            for (Object item : items) {
+            for (int i = 0; i < items.size(); i++) {
+                Object item = items.get(i);
                 handled += bytesOf(item);
                 run(item);
             }

@@ -46,7 +46,7 @@ final class Dialer {
     Dialer(ClientOptions options) {
         this.options = options;
         LinkOptions linkOptions = options.connection().linkOptions(options.maxResponseHeadBytes(), 0, 1);
-        this.sessions = new Sessions(options.connection(), linkOptions, "pado-client-handler-");
+        this.sessions = new Sessions(options.connection(), linkOptions, "pado-client-handler");
         this.compression = options.connection().compression().map(Compression::engineFactory);
         this.loops = new LoopGroup("pado-client-loop-", options.eventLoops(), true);
         loops.start();
@@ -237,5 +237,6 @@ final class Dialer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        sessions.close();
     }
 }

@@ -58,7 +58,7 @@ final class ServerCore {
         long keepAlive = options.httpKeepAlive().toNanos();
         LinkOptions linkOptions = options.connection().linkOptions(options.maxRequestHeadBytes(),
                 options.maxRequestBodyBytes(), keepAlive > 0 ? keepAlive : 1);
-        this.sessions = new Sessions(options.connection(), linkOptions, "pado-handler-");
+        this.sessions = new Sessions(options.connection(), linkOptions, "pado-handler");
         var rate = options.handshakeRate();
         this.admission = new Admission(options.maxConnectionsPerAddress(), rate.map(r -> r.permits()).orElse(0),
                 rate.map(r -> r.period().toNanos()).orElse(0L), nanoClock);
@@ -167,6 +167,7 @@ final class ServerCore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        sessions.close();
         LOG.log(System.Logger.Level.INFO, "pado server on {0} stopped", address);
     }
 

@@ -4,11 +4,10 @@ import io.pado.runtime.Backlog;
 import io.pado.runtime.LinkOptions;
 import io.pado.runtime.Link;
 import java.util.Optional;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * What the WebSockets of one server or one client share: their {@link ConnectionOptions}, the event loops' view of
- * them ({@link LinkOptions}) and the virtual threads their handlers run on. {@link #open} turns a link whose handshake
+ * them ({@link LinkOptions}) and the virtual threads their handlers run on ({@link HandlerThreads}). {@link #open} turns a link whose handshake
  * succeeded into a WebSocket; the sessions it makes name this object as their owner, so that a broadcast reaches
  * only its own server's connections. Immutable and thread-safe.
  */
@@ -17,12 +16,12 @@ final class Sessions {
 
     private final ConnectionOptions options;
     private final LinkOptions linkOptions;
-    private final ThreadFactory virtualThreads;
+    private final HandlerThreads handlerThreads;
 
-    Sessions(ConnectionOptions options, LinkOptions linkOptions, String threadPrefix) {
+    Sessions(ConnectionOptions options, LinkOptions linkOptions, String threadName) {
         this.options = options;
         this.linkOptions = linkOptions;
-        this.virtualThreads = Thread.ofVirtual().name(threadPrefix, 0).factory();
+        this.handlerThreads = new HandlerThreads(threadName);
     }
 
     ConnectionOptions options() {
@@ -33,9 +32,17 @@ final class Sessions {
         return linkOptions;
     }
 
-    /** Runs {@code call} on a new virtual thread: for work that may block, such as the application's code. */
+    /**
+     * Runs {@code call} on a virtual thread of {@link HandlerThreads}: for work that may block, such as the
+     * application's code. {@code call} must not throw.
+     */
     void runOnVirtualThread(Runnable call) {
-        virtualThreads.newThread(call).start();
+        handlerThreads.run(call);
+    }
+
+    /** Ends the virtual threads that wait for work; after the loops stopped. */
+    void close() {
+        handlerThreads.close();
     }
 
     /**
@@ -59,7 +66,7 @@ final class Sessions {
         var backlog = new Backlog(linkOptions);
         var session = new Session(link, backlog, policy, this, path, handshakeHeaders, subprotocol, attachment);
         var delivery = new Delivery(session, handler, options.dispatch() == Dispatch.VIRTUAL_THREADS
-                ? virtualThreads : null, options.lowWaterBytes(), options.highWaterBytes());
+                ? handlerThreads : null, options.lowWaterBytes(), options.highWaterBytes());
         LOG.log(System.Logger.Level.DEBUG, "WebSocket open: {0} {1}", link, path);
         link.open(delivery, backlog);
         delivery.opened();
