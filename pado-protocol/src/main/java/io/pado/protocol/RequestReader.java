@@ -5,18 +5,23 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The server's side before a WebSocket exists: reads HTTP/1.1 requests one after another on one connection (RFC 9112
  * §9.3, persistent connections), each a head ({@link RequestParser}) and a body framed by {@code Content-Length} or
- * {@code Transfer-Encoding: chunked} (§6). Requests that arrive before the previous one was answered (pipelining)
- * wait in a buffer of the reader's own. Not thread-safe.
+ * {@code Transfer-Encoding: chunked} (§6); a {@code POST}, {@code PUT} or {@code PATCH} with neither is refused with
+ * 411, since what follows its head cannot be told apart from the next request. Requests that arrive before the
+ * previous one was answered (pipelining) wait in a buffer of the reader's own. Not thread-safe.
  */
 final class RequestReader {
     /** The longest chunk-size line (with extensions) and trailer section read. */
     private static final int MAX_CHUNK_LINE_BYTES = 1024;
 
     private enum Body { NONE, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS }
+
+    /** The methods whose requests carry content (RFC 9110 §9.3): they must say how long it is. */
+    private static final Set<String> ENCLOSING = Set.of("POST", "PUT", "PATCH");
 
     private final EngineOptions options;
     private RequestParser parser;
@@ -123,6 +128,10 @@ final class RequestReader {
         List<String> lengths = head.headers().tokens("Content-Length");
         List<String> codings = head.headers().tokens("Transfer-Encoding");
         if (!codings.isEmpty()) {
+            if (Http.versionNumber(head.version()) < 11) {
+                // RFC 9112 §6.1: HTTP/1.0 has no transfer codings; such framing is faulty and the connection ends
+                throw HandshakeException.badRequest("Transfer-Encoding in an HTTP/1.0 request");
+            }
             if (!lengths.isEmpty()) {
                 // RFC 9112 §6.1: both headers are a request smuggling attempt as often as not
                 throw HandshakeException.badRequest("both Transfer-Encoding and Content-Length");
@@ -136,6 +145,12 @@ final class RequestReader {
             return;
         }
         if (lengths.isEmpty()) {
+            if (ENCLOSING.contains(head.method())) {
+                // RFC 9110 §8.6, §15.5.12: a client sends Content-Length with a POST, even when it is 0. Without it
+                // the bytes that follow could be a body we cannot delimit, or the next request: ask, and end.
+                throw new HandshakeException(411, head.method() + " without Content-Length or Transfer-Encoding: "
+                        + "chunked");
+            }
             body = Body.NONE;
             return;
         }

@@ -121,6 +121,28 @@ class OpeningTest {
             assertRefused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n100001\r\n", 413);
             assertRefused("POST / HTTP/1.1\r\nContent-Length: 1\r\nExpect: telepathy\r\n\r\n", 417);
             assertRefused("GET / HTTP/2.0\r\n\r\n", 505);
+            assertRefused("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400);
+        }
+
+        @Test
+        void aRequestThatEnclosesContentWithoutSayingHowLongGets411AndTheConnectionEnds() { // RFC 9110 §15.5.12
+            for (String method : List.of("POST", "PUT", "PATCH")) {
+                assertRefused(method + " /send HTTP/1.1\r\nHost: x\r\n\r\nroom=a&text=b", 411);
+            }
+            Connection server = Connection.server(EngineOptions.DEFAULT);
+            feed(server, ascii("POST /send HTTP/1.1\r\nHost: x\r\n\r\n"), 1000);
+            assertThat(output(server)).as("a readable answer").startsWith("HTTP/1.1 411 Length Required\r\n")
+                    .endsWith("POST without Content-Length or Transfer-Encoding: chunked\n");
+        }
+
+        @Test
+        void aPostWithAnEmptyBodySaysSoAndOtherMethodsNeedNoLength() {
+            for (String request : List.of("POST /send HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+                    "DELETE /x HTTP/1.1\r\nHost: x\r\n\r\n", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n")) {
+                Connection server = Connection.server(EngineOptions.DEFAULT);
+                assertThat(feed(server, ascii(request), 1000)).as(request).singleElement()
+                        .isInstanceOfSatisfying(Event.Request.class, r -> assertThat(r.body().remaining()).isZero());
+            }
         }
 
         private void assertRefused(String request, int status) {

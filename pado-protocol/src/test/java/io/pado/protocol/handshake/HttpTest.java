@@ -88,6 +88,7 @@ class HttpTest {
         assertThat(Http.reasonPhrase(102)).isEqualTo("Informational");
         assertThat(Http.reasonPhrase(204)).isEqualTo("Success");
         assertThat(Http.reasonPhrase(426)).isEqualTo("Upgrade Required");
+        assertThat(Http.reasonPhrase(411)).isEqualTo("Length Required");
     }
 
     @Test
