@@ -1,6 +1,7 @@
 package io.pado.chat;
 
 import io.pado.Endpoint;
+import io.pado.Headers;
 import io.pado.HttpResponse;
 import io.pado.Server;
 import io.pado.ServerOptions;
@@ -9,15 +10,19 @@ import io.pado.cluster.Topics;
 import io.pado.cluster.TopicsOptions;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The pado chat: the {@code /chat} WebSocket endpoint ({@code superchat} and {@code chat} subprotocols), the web page
  * at {@code /}, the same chat over short and long polling at {@code /poll/…}, and the polling-vs-WebSocket comparison
- * at {@code /compare}, all on one port. {@link #stop()} closes every WebSocket with 1001 (going away).
+ * at {@code /compare}, all on one port. Reads are GETs and change nothing; writes ({@code /poll/send},
+ * {@code /compare/run}) are form POSTs, refused with 403 from a page of another origin, by the rule of {@code /chat}. {@link #stop()} closes every WebSocket with 1001 (going away).
  *
  * {@snippet :
  * try (ChatServer chat = ChatServer.start(ChatOptions.builder().port(0).build())) {
@@ -82,32 +87,69 @@ public final class ChatServer implements AutoCloseable {
         // Same origin (the page this server serves, by whatever name it is reached), plus --allow-origin ones; a
         // client that speaks neither subprotocol is refused at the handshake (400) with their names.
         Set<String> origins = options.allowedOrigins();
-        server.endpoint(Endpoint.builder("/chat", chat)
+        Endpoint endpoint = Endpoint.builder("/chat", chat)
                 .subprotocols("superchat", "chat")
                 .subprotocolRule(Endpoint.SubprotocolRule.REQUIRED)
                 .originRule(Endpoint.OriginRule.SAME_ORIGIN)
                 .allowedOrigins(origins.toArray(String[]::new))
-                .build());
-        server.http(request -> answer(request, files, polling, comparisons)).start();
+                .build();
+        server.endpoint(endpoint);
+        server.http(request -> answer(request, endpoint, files, polling, comparisons)).start();
         var started = new ChatServer(server, rooms, chat, options, origins, topics);
         comparisons.target(started.url(), rooms);
         LOG.log(System.Logger.Level.INFO, "pado chat on {0}", started.url());
         return started;
     }
 
-    private static HttpResponse answer(HttpRequest request, WebFiles files, Polling polling,
+    /** The paths that change something: POSTs only, and only from the page's own origin (or an allowed one). */
+    private static final Set<String> WRITES = Set.of("/poll/send", "/compare/run");
+    private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
+
+    private static HttpResponse answer(HttpRequest request, Endpoint chat, WebFiles files, Polling polling,
             ComparisonRuns comparisons) throws Exception {
-        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-            return HttpResponse.text(405, "Method Not Allowed: the chat's HTTP API is GET only\n");
-        }
         String path = request.path();
+        boolean write = WRITES.contains(path);
+        if (write ? !request.method().equals("POST") : !READ_METHODS.contains(request.method())) {
+            // RFC 9110 §15.5.6: a 405 says which methods the resource takes
+            String allow = write ? "POST" : "GET, HEAD";
+            return new HttpResponse(405, Headers.of("Allow", allow, "Content-Type", "text/plain; charset=utf-8"),
+                    ("Method Not Allowed: " + path + " takes " + allow + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        Query parameters = Query.parse(request.query());
+        if (write) {
+            HttpResponse refusal = refuseWrite(request, chat);
+            if (refusal != null) {
+                return refusal;
+            }
+            parameters = Query.parse(Optional.of(request.bodyText()));
+        }
         if (path.startsWith("/poll/")) {
-            return polling.handle(request);
+            return polling.handle(path, parameters);
         }
         if (path.startsWith("/compare/")) {
-            return comparisons.handle(request);
+            return comparisons.handle(path, parameters);
         }
         return files.get(path).orElseGet(HttpResponse::notFound);
+    }
+
+    /**
+     * Why a POST is not taken, or null: a browser sends {@code Origin} with every POST, and one from another site's
+     * page is refused by the same rule as the {@code /chat} WebSocket (a forged write, RFC 6454 §7.3); the body is
+     * a form.
+     */
+    private static HttpResponse refuseWrite(HttpRequest request, Endpoint chat) {
+        String host = request.headers().first("Host").orElse("");
+        if (host.indexOf(':', host.lastIndexOf(']') + 1) < 0) {
+            host += ":80";
+        }
+        if (!chat.allowsOrigin(request.headers().first("Origin"), host)) {
+            return HttpResponse.text(403, "Forbidden: origin not allowed\n");
+        }
+        String type = request.headers().first("Content-Type").orElse("");
+        if (!type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return HttpResponse.text(415, "Unsupported Media Type: send application/x-www-form-urlencoded\n");
+        }
+        return null;
     }
 
     public int port() {

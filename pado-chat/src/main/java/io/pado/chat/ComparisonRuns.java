@@ -2,15 +2,14 @@ package io.pado.chat;
 
 import io.pado.HttpResponse;
 import io.pado.Headers;
-import io.pado.HttpRequest;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The comparison page's back end: {@code GET /compare/run?clients=N&seconds=S&rate=R} starts a run against this
- * server (one at a time, clients capped at 50 here), {@code GET /compare/status} returns its live counters.
+ * The comparison page's back end: {@code POST /compare/run} with {@code clients=N&seconds=S&rate=R} starts a run
+ * against this server (one at a time, clients capped at 50 here), {@code GET /compare/status} returns its live counters.
  */
 final class ComparisonRuns {
     private volatile URI target;
@@ -22,12 +21,13 @@ final class ComparisonRuns {
         this.rooms = rooms;
     }
 
-    HttpResponse handle(HttpRequest request) {
+    /** Answers {@code path} with {@code query}: the form of a POST, or the query string of a GET. */
+    HttpResponse handle(String path, Query query) {
         if (target == null) {
             return HttpResponse.text(503, "starting\n");
         }
-        return switch (request.path()) {
-            case "/compare/run" -> start(Query.parse(request.query()));
+        return switch (path) {
+            case "/compare/run" -> start(query);
             case "/compare/status" -> {
                 Comparison c = current;
                 yield json(c == null ? Wire.text(Wire.object("comparison").put("running", false))

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pado.HttpResponse;
 import io.pado.Headers;
-import io.pado.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,11 +11,10 @@ import java.util.Map;
 
 /**
  * The chat over plain HTTP, for the comparison with WebSocket: short polling (ask every interval) and long polling
- * (the server holds the request until a message comes or the timeout passes). pado's HTTP handling ignores request
- * bodies and closes the connection after each answer, so everything is a GET with query parameters, and every
- * exchange costs a TCP connection: that is part of what the comparison measures.
+ * (the server holds the request until a message comes or the timeout passes). Reads are GETs with query parameters;
+ * a send is a POST with a form body, which {@link ChatServer} has checked (method, origin, type) before it gets here.
  * <ul>
- * <li>{@code GET /poll/send?room=R&nick=N&text=T} says T in R: {@code {"seq":n}}
+ * <li>{@code POST /poll/send} with {@code room=R&nick=N&text=T} says T in R: {@code {"seq":n}}
  * <li>{@code GET /poll/messages?room=R&after=S} the messages after S: {@code {"last":L,"messages":[…]}}
  * <li>{@code GET /poll/messages?room=R&after=S&wait=1} the same, held until there is one (long polling)
  * </ul>
@@ -43,13 +41,13 @@ final class Polling {
         this.options = options;
     }
 
-    HttpResponse handle(HttpRequest request) throws InterruptedException {
-        Query query = Query.parse(request.query());
+    /** Answers {@code path} with {@code query}: the form of a POST, or the query string of a GET. */
+    HttpResponse handle(String path, Query query) throws InterruptedException {
         String roomName = query.get("room", ChatHandler.LOBBY);
         if (!Rooms.ROOM.matcher(roomName).matches()) {
             return error(400, "bad-room", "a room name is 1 to 32 letters, digits, '_', '.' or '-'");
         }
-        return switch (request.path()) {
+        return switch (path) {
             case "/poll/send" -> send(roomName, query);
             case "/poll/messages" -> messages(roomName, query);
             default -> HttpResponse.notFound();

@@ -227,12 +227,36 @@ class ChatProtocolTest {
     }
 
     @Nested
-    class PollingLimits {
-        private int status(String pathAndQuery) throws Exception {
-            var http = java.net.http.HttpClient.newHttpClient();
+    class PollingOverHttp {
+        private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+        private java.net.http.HttpResponse<String> send(String method, String path, String form, String... headers)
+                throws Exception {
             var request = java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + server.port() + pathAndQuery)).build();
-            return http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + path))
+                    .method(method, form == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(form));
+            if (headers.length > 0) {
+                request.headers(headers);
+            }
+            return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+
+        private int post(String path, String form, String... headers) throws Exception {
+            String[] all = java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of("Content-Type", "application/x-www-form-urlencoded"),
+                    java.util.Arrays.stream(headers)).toArray(String[]::new);
+            return send("POST", path, form, all).statusCode();
+        }
+
+        private List<String> history(String room) {
+            try (var watcher = TestClient.superchat(server)) {
+                watcher.next();
+                watcher.send(join(room, "watcher"));
+                List<String> texts = new java.util.ArrayList<>();
+                watcher.untilType("joined").get("history").forEach(h -> texts.add(h.get("text").asText()));
+                return texts;
+            }
         }
 
         @Test
@@ -240,20 +264,41 @@ class ChatProtocolTest {
             // The bucket holds 10 (burst) and refills at 50/s: 200 quick sends cannot all pass
             int refused = 0;
             for (int i = 0; i < 200; i++) {
-                int code = status("/poll/send?room=flood&nick=spammer&text=x" + i);
+                int code = post("/poll/send", "room=flood&nick=spammer&text=x" + i);
                 assertThat(code).isIn(200, 429);
                 if (code == 429) {
                     refused++;
                 }
             }
             assertThat(refused).isPositive();
-            assertThat(status("/poll/send?room=flood&nick=calm&text=hello")).isEqualTo(200);
-            try (var watcher = TestClient.superchat(server)) {
-                watcher.next();
-                watcher.send(join("flood", "watcher"));
-                assertThat(watcher.untilType("joined").get("history")).extracting(h -> h.get("text").asText())
-                        .endsWith("hello");
-            }
+            assertThat(post("/poll/send", "room=flood&nick=calm&text=hello")).isEqualTo(200);
+            assertThat(history("flood")).endsWith("hello");
+        }
+
+        @Test
+        void writesArePostsFromThePagesOwnOriginAndGetsChangeNothing() throws Exception {
+            String own = "http://127.0.0.1:" + server.port();
+            var get = send("GET", "/poll/send?room=safe&nick=mallory&text=by-get", null);
+            assertThat(get.statusCode()).isEqualTo(405);
+            assertThat(get.headers().firstValue("allow")).hasValue("POST");
+            assertThat(send("GET", "/compare/run?clients=1&seconds=1", null).statusCode()).isEqualTo(405);
+            var postToRead = send("POST", "/poll/messages", "room=safe", "Content-Type",
+                    "application/x-www-form-urlencoded");
+            assertThat(postToRead.statusCode()).isEqualTo(405);
+            assertThat(postToRead.headers().firstValue("allow")).hasValue("GET, HEAD");
+
+            assertThat(post("/poll/send", "room=safe&nick=mallory&text=forged", "Origin", "http://evil.example"))
+                    .isEqualTo(403);
+            assertThat(post("/poll/send", "room=safe&nick=mallory&text=null-origin", "Origin", "null"))
+                    .isEqualTo(403);
+            assertThat(post("/compare/run", "clients=1&seconds=1", "Origin", "http://evil.example")).isEqualTo(403);
+            assertThat(send("GET", "/compare/status", null).body()).contains("\"running\":false");
+            assertThat(send("POST", "/poll/send", "{\"text\":\"json\"}", "Content-Type", "application/json",
+                    "Origin", own).statusCode()).isEqualTo(415);
+
+            assertThat(post("/poll/send", "room=safe&nick=ana&text=from+the+page", "Origin", own)).isEqualTo(200);
+            assertThat(post("/poll/send", "room=safe&nick=cli&text=no+origin%2C+not+a+browser")).isEqualTo(200);
+            assertThat(history("safe")).containsExactly("from the page", "no origin, not a browser");
         }
     }
 

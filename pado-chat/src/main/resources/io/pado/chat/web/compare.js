@@ -56,7 +56,7 @@
   $("run-form").onsubmit = async (e) => {
     e.preventDefault();
     const q = new URLSearchParams({clients: $("clients").value, seconds: $("seconds").value, rate: $("rate").value});
-    const r = await fetch("/compare/run?" + q, {cache: "no-store"});
+    const r = await fetch("/compare/run", {method: "POST", body: q, cache: "no-store"});
     if (!r.ok) { $("state").textContent = await r.text(); return; }
     $("run").disabled = true;
     render(await r.json());
