@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * The answer of an {@link HttpHandler} to a plain HTTP request. pado adds {@code Content-Length} and
- * {@code Connection: close} and closes the connection after the response has been written.
+ * The answer of an {@link HttpHandler} to a plain HTTP request. pado writes {@code Content-Length} itself, and
+ * {@code Connection: close} when the connection ends after this answer (see {@link HttpHandler}); the handler's own
+ * {@code Content-Length}, {@code Connection} and {@code Transfer-Encoding} headers are left out. Immutable; safe to
+ * share between threads as long as the body is not modified.
  *
  * @param status  the HTTP status code, 100–599
  * @param headers extra response headers, e.g. {@code Content-Type}
