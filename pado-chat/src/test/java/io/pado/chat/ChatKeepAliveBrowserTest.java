@@ -1,0 +1,53 @@
+package io.pado.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.JavascriptExecutor;
+
+/**
+ * The chat over persistent HTTP connections in a real headless Chromium, through a relay that notes which requests
+ * went over which TCP connection: the page works, and the page and its assets fetched one after another all go over
+ * one connection (with a connection per answer, each fetch would need its own).
+ */
+class ChatKeepAliveBrowserTest {
+    @BeforeAll
+    static void needsChromium() {
+        assumeTrue(Browser.available(), "needs Debian's chromium and chromium-driver (apt-get install -y chromium "
+                + "chromium-driver; .ci/run installs them)");
+    }
+
+    @Test
+    void chromiumFetchesThePageAndItsAssetsOverOneConnection() throws Exception {
+        try (var chat = ChatServer.start(ChatOptions.builder().port(0).build());
+                var proxy = new RecordingProxy(chat.port());
+                var b = new Browser()) {
+            b.open("http://127.0.0.1:" + proxy.port() + "/");
+            b.await("the page's WebSocket is connected", d -> b.text("status").equals("connected"));
+
+            Object statuses = ((JavascriptExecutor) b.driver).executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    (async () => {
+                      const statuses = [];
+                      for (const path of ["/", "/chat.css", "/chat.js", "/compare", "/compare.js"]) {
+                        const r = await fetch(path + "?fetch=1", {cache: "no-store"});
+                        await r.text();
+                        statuses.push(r.status);
+                      }
+                      return statuses;
+                    })().then(done, (e) => done(String(e)));
+                    """);
+            assertThat(statuses).isEqualTo(List.of(200L, 200L, 200L, 200L, 200L));
+
+            List<String> fetched = List.of("GET /?fetch=1", "GET /chat.css?fetch=1", "GET /chat.js?fetch=1",
+                    "GET /compare?fetch=1", "GET /compare.js?fetch=1");
+            List<List<String>> carriers = proxy.connections().stream()
+                    .filter(c -> c.stream().anyMatch(fetched::contains)).toList();
+            assertThat(carriers).as("the connections that carried the fetches, of " + proxy.connections())
+                    .singleElement().satisfies(c -> assertThat(c).containsSubsequence(fetched));
+        }
+    }
+}
