@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The pado chat: the {@code /chat} WebSocket endpoint ({@code superchat} and {@code chat} subprotocols), the web page
  * at {@code /}, the same chat over short and long polling at {@code /poll/…}, and the polling-vs-WebSocket comparison
  * at {@code /compare}, all on one port. Reads are GETs and change nothing; writes ({@code /poll/send},
- * {@code /compare/run}) are form POSTs, refused with 403 from a page of another origin, by the rule of {@code /chat}. {@link #stop()} closes every WebSocket with 1001 (going away).
+ * {@code /compare/run}) are form POSTs, refused with 403 from a page of another origin, by the rule of {@code /chat}.
+ * {@link #stop()} closes every WebSocket with 1001 (going away).
  *
  * {@snippet :
  * try (ChatServer chat = ChatServer.start(ChatOptions.builder().port(0).build())) {

@@ -24,13 +24,27 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Polling vs WebSocket, measured: one publisher says {@code rate} messages a second in a fresh room; {@code clients}
- * simulated clients of each transport (short polling, long polling, WebSocket) receive them over raw sockets that
- * count every byte they write and read, split into HTTP/WebSocket headers and payload. Delivery latency is the
+ * simulated clients of each transport receive them over raw sockets that count every byte they write and read, split
+ * into HTTP/WebSocket headers and payload. Polling runs twice: with a TCP connection per request
+ * ({@code Connection: close}) and with one connection kept for all of a client's requests (keep-alive, what browsers
+ * do); long polling holds each request until a message comes. Delivery latency is the
  * time from the publisher's clock reading (carried in the text) to the client parsing it, in the same process.
  * Nothing is computed from a formula. Thread-safe: counters are atomic; one run at a time per instance.
  */
 public final class Comparison {
-    public enum Transport { SHORT_POLLING, LONG_POLLING, WEBSOCKET }
+    public enum Transport {
+        SHORT_POLLING, SHORT_POLLING_KEEP_ALIVE, LONG_POLLING, LONG_POLLING_KEEP_ALIVE, WEBSOCKET;
+
+        /** Whether its HTTP connections are kept for the next request. */
+        boolean keepAlive() {
+            return this == SHORT_POLLING_KEEP_ALIVE || this == LONG_POLLING_KEEP_ALIVE;
+        }
+
+        /** Whether the server holds its requests until a message comes. */
+        boolean holds() {
+            return this == LONG_POLLING || this == LONG_POLLING_KEEP_ALIVE;
+        }
+    }
 
     /** What to run. */
     public record Plan(int clients, Duration duration, int messagesPerSecond, Duration pollInterval) {
@@ -81,8 +95,7 @@ public final class Comparison {
     private final Plan plan;
     private final Rooms rooms;
     private final String room = "compare-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-    private final List<Counters> counters = List.of(new Counters(Transport.SHORT_POLLING),
-            new Counters(Transport.LONG_POLLING), new Counters(Transport.WEBSOCKET));
+    private final List<Counters> counters = Arrays.stream(Transport.values()).map(Counters::new).toList();
     private volatile long startNanos = System.nanoTime();
     private volatile long endNanos = Long.MAX_VALUE;
     private volatile boolean running = true;
@@ -115,11 +128,12 @@ public final class Comparison {
         startNanos = System.nanoTime();
         long deadline = startNanos + plan.duration().toNanos();
         for (int i = 0; i < plan.clients(); i++) {
-            threads.add(Thread.ofVirtual().name("compare-ws-" + i).start(() -> guard(() -> webSocket(deadline))));
-            threads.add(Thread.ofVirtual().name("compare-long-" + i).start(() -> guard(() -> poll(deadline,
-                    counters.get(1), true))));
-            threads.add(Thread.ofVirtual().name("compare-short-" + i).start(() -> guard(() -> poll(deadline,
-                    counters.get(0), false))));
+            for (Counters c : counters) {
+                String name = "compare-" + c.transport.name().toLowerCase(Locale.ROOT) + "-" + i;
+                Job client = c.transport == Transport.WEBSOCKET
+                        ? () -> webSocket(c, deadline) : () -> poll(deadline, c);
+                threads.add(Thread.ofVirtual().name(name).start(() -> guard(client)));
+            }
         }
         Room target = rooms.open(room).orElseThrow();
         long periodNanos = 1_000_000_000L / plan.messagesPerSecond();
@@ -129,9 +143,13 @@ public final class Comparison {
             target.post("publisher", System.nanoTime() + " " + padding, System.currentTimeMillis());
         }
         endNanos = System.nanoTime();
-        target.wakeAll();
+        long stopBy = endNanos + Duration.ofSeconds(5).toNanos();
         for (Thread t : threads) {
-            t.join(Duration.ofSeconds(5));
+            while (t.isAlive() && System.nanoTime() < stopBy) {
+                // Again and again: a long poll that reaches the server after a wake-up would be held for 25 s
+                target.wakeAll();
+                t.join(Duration.ofMillis(20));
+            }
             t.interrupt();
         }
         running = false;
@@ -160,51 +178,88 @@ public final class Comparison {
         }
     }
 
-    /** A polling client: one GET per exchange, each on its own TCP connection (pado closes after answering). */
-    private void poll(long deadline, Counters c, boolean hold) throws IOException {
+    /** A polling client: one GET per exchange, on a connection of its own or on one kept for the next. */
+    private void poll(long deadline, Counters c) throws IOException {
         long after = rooms.open(room).orElseThrow().lastSeq();
         long next = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            String path = "/poll/messages?room=" + room + "&after=" + after + (hold ? "&wait=1" : "");
-            JsonNode answer = get(c, path);
-            after = answer.path("last").asLong(after);
-            for (JsonNode m : answer.path("messages")) {
-                if (System.nanoTime() < deadline + 1_000_000_000L) {
-                    delivered(c, m.path("text").asText());
+        try (var connection = new PollConnection(c)) {
+            while (System.nanoTime() < deadline) {
+                String path = "/poll/messages?room=" + room + "&after=" + after
+                        + (c.transport.holds() ? "&wait=1" : "");
+                JsonNode answer = connection.get(path);
+                after = answer.path("last").asLong(after);
+                for (JsonNode m : answer.path("messages")) {
+                    if (System.nanoTime() < deadline + 1_000_000_000L) {
+                        delivered(c, m.path("text").asText());
+                    }
                 }
-            }
-            if (!hold) {
-                next += plan.pollInterval().toNanos();
-                LockSupport.parkNanos(next - System.nanoTime()); // the polling interval being simulated
+                if (!c.transport.holds()) {
+                    next += plan.pollInterval().toNanos();
+                    LockSupport.parkNanos(next - System.nanoTime()); // the polling interval being simulated
+                }
             }
         }
     }
 
-    private JsonNode get(Counters c, String path) throws IOException {
-        try (var socket = new Socket()) {
-            socket.connect(address, 5000);
-            socket.setSoTimeout(60_000);
-            c.connections.incrementAndGet();
+    /**
+     * A polling client's HTTP connection: a new one for every request ({@code Connection: close}), or, with
+     * keep-alive, one kept until the server says it closes. Every byte written and read is counted.
+     */
+    private final class PollConnection implements AutoCloseable {
+        private final Counters c;
+        private Socket socket;
+        private DataInputStream in;
+
+        PollConnection(Counters c) {
+            this.c = c;
+        }
+
+        JsonNode get(String path) throws IOException {
+            if (socket == null) {
+                socket = new Socket();
+                socket.connect(address, 5000);
+                socket.setSoTimeout(60_000);
+                in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+                c.connections.incrementAndGet();
+            }
             c.requests.incrementAndGet();
             byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + address.getPort()
-                    + "\r\nUser-Agent: pado-compare\r\nAccept: application/json\r\nConnection: close\r\n\r\n")
+                    + "\r\nUser-Agent: pado-compare\r\nAccept: application/json\r\n"
+                    + (c.transport.keepAlive() ? "" : "Connection: close\r\n") + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1);
             socket.getOutputStream().write(request);
             c.headerBytes.addAndGet(request.length);
-            byte[] response = socket.getInputStream().readAllBytes(); // Connection: close ends it
-            int body = indexOf(response, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)) + 4;
-            if (body < 4) {
-                throw new EOFException("no response head");
+            String head = readHead(in).toLowerCase(Locale.ROOT);
+            c.headerBytes.addAndGet(head.length());
+            byte[] body = new byte[contentLength(head)];
+            in.readFully(body);
+            c.payloadBytes.addAndGet(body.length);
+            if (!c.transport.keepAlive() || head.contains("\r\nconnection: close\r\n")) {
+                close(); // the next request opens a new connection
             }
-            c.headerBytes.addAndGet(body);
-            c.payloadBytes.addAndGet(response.length - body);
-            return Wire.JSON.readTree(Arrays.copyOfRange(response, body, response.length));
+            return Wire.JSON.readTree(body);
+        }
+
+        private static int contentLength(String head) throws IOException {
+            int at = head.indexOf("\r\ncontent-length:");
+            if (at < 0) {
+                throw new EOFException("no Content-Length in " + head);
+            }
+            int end = head.indexOf('\r', at + 2);
+            return Integer.parseInt(head.substring(at + "\r\ncontent-length:".length(), end).trim());
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (socket != null) {
+                socket.close();
+                socket = null;
+            }
         }
     }
 
     /** A WebSocket client over a raw socket, so that every byte is counted: handshake and frame headers vs payload. */
-    private void webSocket(long deadline) throws IOException {
-        Counters c = counters.get(2);
+    private void webSocket(Counters c, long deadline) throws IOException {
         try (var socket = new Socket()) {
             socket.connect(address, 5000);
             c.connections.incrementAndGet();
@@ -220,7 +275,7 @@ public final class Comparison {
             out.write(request);
             c.headerBytes.addAndGet(request.length);
             var in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            c.headerBytes.addAndGet(readHead(in));
+            c.headerBytes.addAndGet(readHead(in).length());
             String nick = "ws" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
             sendText(c, out, "{\"type\":\"join\",\"room\":\"" + room + "\",\"nick\":\"" + nick + "\"}");
             socket.setSoTimeout(200);
@@ -243,19 +298,20 @@ public final class Comparison {
         }
     }
 
-    private static int readHead(InputStream in) throws IOException {
-        int n = 0;
+    /** An HTTP head, up to and including its blank line. */
+    private static String readHead(InputStream in) throws IOException {
+        var head = new StringBuilder(256);
         int state = 0; // how much of CR LF CR LF has been seen
         while (state < 4) {
             int b = in.read();
             if (b < 0) {
-                throw new EOFException("handshake cut short");
+                throw new EOFException("head cut short");
             }
-            n++;
+            head.append((char) b);
             state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
                     ? state + 1 : (b == '\r' ? 1 : 0);
         }
-        return n;
+        return head.toString();
     }
 
     /** One server frame's text (server frames are unmasked; a Close ends the read). Null at Close. */
@@ -341,14 +397,24 @@ public final class Comparison {
         return node;
     }
 
+    static String label(Transport t) {
+        return switch (t) {
+            case SHORT_POLLING -> "short polling";
+            case SHORT_POLLING_KEEP_ALIVE -> "short, keep-alive";
+            case LONG_POLLING -> "long polling";
+            case LONG_POLLING_KEEP_ALIVE -> "long, keep-alive";
+            case WEBSOCKET -> "websocket";
+        };
+    }
+
     /** The results as a terminal table. */
     public static String table(List<Result> results) {
-        var s = new StringBuilder(String.format(Locale.ROOT, "%-14s %9s %11s %13s %13s %9s %8s %10s %9s%n",
+        var s = new StringBuilder(String.format(Locale.ROOT, "%-18s %9s %11s %13s %13s %9s %8s %10s %9s%n",
                 "transport", "requests", "connections", "header bytes", "payload bytes", "messages", "msg/s",
                 "median ms", "p99 ms"));
         for (Result r : results) {
-            s.append(String.format(Locale.ROOT, "%-14s %9d %11d %13d %13d %9d %8.1f %10.2f %9.2f%n",
-                    r.transport().name().toLowerCase(Locale.ROOT).replace('_', ' '), r.requests(), r.connections(),
+            s.append(String.format(Locale.ROOT, "%-18s %9d %11d %13d %13d %9d %8.1f %10.2f %9.2f%n",
+                    label(r.transport()), r.requests(), r.connections(),
                     r.headerBytes(), r.payloadBytes(), r.messages(), r.messagesPerSecond(), r.medianMillis(),
                     r.p99Millis()));
         }

@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /**
  * The comparison page's back end: {@code POST /compare/run} with {@code clients=N&seconds=S&rate=R} starts a run
- * against this server (one at a time, clients capped at 50 here), {@code GET /compare/status} returns its live counters.
+ * against this server (one at a time, clients capped at 50 here), {@code GET /compare/status} returns its live
+ * counters.
  */
 final class ComparisonRuns {
     private volatile URI target;

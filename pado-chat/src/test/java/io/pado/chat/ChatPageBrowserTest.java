@@ -96,7 +96,8 @@ class ChatPageBrowserTest {
             b.find("seconds").clear();
             b.find("seconds").sendKeys("3");
             b.find("run").click();
-            for (String t : new String[] {"SHORT_POLLING", "LONG_POLLING", "WEBSOCKET"}) {
+            for (String t : new String[] {"SHORT_POLLING", "SHORT_POLLING_KEEP_ALIVE", "LONG_POLLING",
+                    "LONG_POLLING_KEEP_ALIVE", "WEBSOCKET"}) {
                 b.await(t + " receives messages", d -> {
                     var rows = d.findElements(org.openqa.selenium.By.cssSelector("tr[data-transport=" + t + "] td"));
                     return rows.size() == 9 && Long.parseLong(rows.get(5).getText()) > 0;

@@ -9,6 +9,7 @@ class CompareCommandTest {
     void printsOneMeasuredRowPerTransport() throws Exception {
         CliTest.Run run = CliTest.run("", "compare", "--clients", "2", "--seconds", "1", "--rate", "5");
         assertThat(run.status()).isZero();
-        assertThat(run.out()).contains("short polling", "long polling", "websocket", "header bytes");
+        assertThat(run.out()).contains("short polling", "short, keep-alive", "long polling", "long, keep-alive",
+                "websocket", "header bytes");
     }
 }

@@ -3,7 +3,8 @@
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
-  const names = {SHORT_POLLING: "short polling", LONG_POLLING: "long polling", WEBSOCKET: "WebSocket"};
+  const names = {SHORT_POLLING: "short polling", SHORT_POLLING_KEEP_ALIVE: "short, keep-alive",
+    LONG_POLLING: "long polling", LONG_POLLING_KEEP_ALIVE: "long, keep-alive", WEBSOCKET: "WebSocket"};
   const metrics = [["requests", "HTTP requests"], ["connections", "TCP connections"], ["headerBytes", "header bytes"],
     ["payloadBytes", "payload bytes"], ["messagesPerSecond", "messages per second"],
     ["medianMillis", "median latency (ms)"], ["p99Millis", "p99 latency (ms)"]];
