@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The measured run of docs/WHY-WEBSOCKET.md: `bin/pado compare` (short and long polling, each with a TCP connection
+# per request and with keep-alive, beside WebSocket) against an embedded chat server, recorded with the machine.
+#
+#   scripts/compare-run.sh [pado compare options…]      # defaults: pado compare's (20 clients, 10 msg/s, 5 s)
+#
+# Builds pado-cli/target/pado.jar from the work tree (which must be clean, so that the commit names the code), runs
+# once (bounded: the run's seconds plus at most 5 s to stop), writes docs/results/compare/<date>-<commit>/run.txt and
+# machine.txt, and puts run.txt and the machine line between the markers of docs/WHY-WEBSOCKET.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! git diff --quiet HEAD --; then
+    echo "compare-run: commit first: the result names the commit it measured" >&2
+    exit 2
+fi
+scripts/mvn -B -ntp -q package -DskipTests -Djacoco.skip=true -pl pado-cli -am
+java_bin="$(bin/java21)"
+
+commit=$(git rev-parse --short HEAD)
+stamp=$(date -u +%Y-%m-%d)
+out="docs/results/compare/$stamp-$commit"
+mkdir -p "$out"
+{
+    echo "commit	$(git rev-parse HEAD)"
+    echo "date	$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "cpu	$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+    echo "cores	$(nproc)"
+    echo "memory	$(free -g | awk '/Mem:/ {print $2 " GiB"}')"
+    echo "os	$(. /etc/os-release && echo "$PRETTY_NAME")"
+    echo "java	$("$java_bin" -version 2>&1 | head -1)"
+    echo "load_average_at_start	$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "command	bin/pado compare $*"
+} > "$out/machine.txt"
+bin/pado compare "$@" | tee "$out/run.txt"
+echo "load_average_at_end	$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
+
+python3 - "$out" <<'PY'
+import pathlib, sys
+out = pathlib.Path(sys.argv[1])
+machine = dict(line.split("\t", 1) for line in (out / "machine.txt").read_text().splitlines() if "\t" in line)
+doc = pathlib.Path("docs/WHY-WEBSOCKET.md")
+text = doc.read_text()
+begin, end = "<!-- compare-run:begin -->", "<!-- compare-run:end -->"
+head, rest = text.split(begin, 1)
+_, tail = rest.split(end, 1)
+block = (f"{begin}\n{machine['cores']} cores ({machine['cpu']}), {machine['os']}, {machine['java']}, everything on "
+         f"127.0.0.1, load average {machine['load_average_at_start']} at the start, {machine['date'][:10]}, "
+         f"commit {machine['commit'][:7]}; raw result in [`{out}`]({out.relative_to('docs')}/run.txt):\n\n```\n"
+         f"$ {machine['command'].strip()}\n{(out / 'run.txt').read_text()}```\n{end}")
+doc.write_text(head + block + tail)
+PY
+echo "compare-run: $out; docs/WHY-WEBSOCKET.md updated"
