@@ -8,10 +8,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code pado compare}: starts a chat server on a free port and measures the three transports against it. */
+/** {@code pado compare}: starts a chat server on a free port and measures the five transports against it. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Run simulated clients over short polling, long polling and WebSocket against an embedded "
-                + "chat server, and print what each cost, measured on the wire.")
+        description = "Run simulated clients over short polling and long polling (each with a TCP connection per "
+                + "request and with keep-alive) and WebSocket against an embedded chat server, and print what each "
+                + "cost, measured on the wire.")
 final class Compare implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "20", description = "clients per transport (default ${DEFAULT-VALUE})")
     int clients;
