@@ -3,12 +3,16 @@
 # per request and with keep-alive, beside WebSocket) against an embedded chat server, recorded with the machine.
 #
 #   scripts/compare-run.sh [pado compare options…]      # defaults: pado compare's (20 clients, 10 msg/s, 5 s)
+#   scripts/compare-run.sh --doc-only docs/results/compare/<date>-<commit>   # the document from a recorded run
 #
 # Builds pado-cli/target/pado.jar from the work tree (which must be clean, so that the commit names the code), runs
 # once (bounded: the run's seconds plus at most 5 s to stop), writes docs/results/compare/<date>-<commit>/run.txt and
 # machine.txt, and puts run.txt and the machine line between the markers of docs/WHY-WEBSOCKET.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ "${1:-}" == --doc-only ]]; then
+    out="${2:?the directory of a recorded run}"
+else
 if ! git diff --quiet HEAD --; then
     echo "compare-run: commit first: the result names the commit it measured" >&2
     exit 2
@@ -33,9 +37,10 @@ mkdir -p "$out"
 } > "$out/machine.txt"
 bin/pado compare "$@" | tee "$out/run.txt"
 echo "load_average_at_end	$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
+fi
 
 python3 - "$out" <<'PY'
-import pathlib, sys
+import pathlib, sys, textwrap
 out = pathlib.Path(sys.argv[1])
 machine = dict(line.split("\t", 1) for line in (out / "machine.txt").read_text().splitlines() if "\t" in line)
 doc = pathlib.Path("docs/WHY-WEBSOCKET.md")
@@ -43,9 +48,11 @@ text = doc.read_text()
 begin, end = "<!-- compare-run:begin -->", "<!-- compare-run:end -->"
 head, rest = text.split(begin, 1)
 _, tail = rest.split(end, 1)
-block = (f"{begin}\n{machine['cores']} cores ({machine['cpu']}), {machine['os']}, {machine['java']}, everything on "
-         f"127.0.0.1, load average {machine['load_average_at_start']} at the start, {machine['date'][:10]}, "
-         f"commit {machine['commit'][:7]}; raw result in [`{out}`]({out.relative_to('docs')}/run.txt):\n\n```\n"
+where = (f"{machine['cores']} cores ({machine['cpu']}), {machine['os']}, {machine['java']}, everything on "
+         f"127.0.0.1, load average {machine['load_average_at_start']} at the start and "
+         f"{machine['load_average_at_end']} at the end, {machine['date'][:10]}, commit {machine['commit'][:7]}; "
+         f"raw result in [`{out}`]({out.relative_to('docs')}/run.txt):")
+block = (f"{begin}\n" + "\n".join(textwrap.wrap(where, 116, break_on_hyphens=False)) + "\n\n```\n"
          f"$ {machine['command'].strip()}\n{(out / 'run.txt').read_text()}```\n{end}")
 doc.write_text(head + block + tail)
 PY
