@@ -10,8 +10,9 @@ import org.openqa.selenium.JavascriptExecutor;
 
 /**
  * The chat over persistent HTTP connections in a real headless Chromium, through a relay that notes which requests
- * went over which TCP connection: the page works, and the page and its assets fetched one after another all go over
- * one connection (with a connection per answer, each fetch would need its own).
+ * went over which TCP connection: the page loads with fewer connections than requests (seen: the page, its
+ * stylesheet and its script over two), and the page and its assets fetched one after another all go over one
+ * connection (with a connection per answer, each request would need its own).
  */
 class ChatKeepAliveBrowserTest {
     @BeforeAll
@@ -27,6 +28,10 @@ class ChatKeepAliveBrowserTest {
                 var b = new Browser()) {
             b.open("http://127.0.0.1:" + proxy.port() + "/");
             b.await("the page's WebSocket is connected", d -> b.text("status").equals("connected"));
+            // Loading the page, Chromium asks for its stylesheet and script at once, so it may open a second
+            // connection; but the page's own connection, idle once the page has come, serves another request too
+            assertThat(proxy.connections()).as("requests per connection while the page loads")
+                    .anySatisfy(c -> assertThat(c).contains("GET /").hasSizeGreaterThan(1));
 
             Object statuses = ((JavascriptExecutor) b.driver).executeAsyncScript("""
                     const done = arguments[arguments.length - 1];
