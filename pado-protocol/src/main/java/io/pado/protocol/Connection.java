@@ -282,22 +282,25 @@ public final class Connection {
 
     // --------------------------------------------------------------------------------------------------- output
 
-    /** Queues a text message. */
-    public void sendText(CharSequence text) {
+    /** Queues a text message; returns its length in UTF-8 (before compression), for the caller's counts. */
+    public int sendText(CharSequence text) {
         requireOutputOpen();
-        outbound.text(text);
+        return outbound.text(text);
     }
 
-    /** Queues a binary message; a server writes a large one from {@code data}, unchanged until it is written. */
-    public void sendBinary(ByteBuffer data) {
+    /**
+     * Queues a binary message; a server writes a large one from {@code data}, unchanged until it is written. Returns
+     * its length.
+     */
+    public int sendBinary(ByteBuffer data) {
         requireOutputOpen();
-        outbound.binary(data, false);
+        return outbound.binary(data, false);
     }
 
-    /** Queues a binary message copied into its frame now: {@code data} may change once this returns. */
-    public void sendBinaryCopy(ByteBuffer data) {
+    /** Queues a binary message copied into its frame now: {@code data} may change once this returns. Its length. */
+    public int sendBinaryCopy(ByteBuffer data) {
         requireOutputOpen();
-        outbound.binary(data, true);
+        return outbound.binary(data, true);
     }
 
     /** Queues a Ping of up to 125 bytes; {@code data}'s position does not move. */

@@ -1,6 +1,7 @@
 package io.pado.protocol;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -46,8 +47,16 @@ public sealed interface Event {
     record Refused(HandshakeException cause) implements Event {
     }
 
-    /** A whole text message (already validated as UTF-8). */
-    record Text(String text) implements Event {
+    /**
+     * A whole text message (already validated as UTF-8).
+     *
+     * @param utf8Bytes the message's length in UTF-8 as received (after inflating, if it was compressed)
+     */
+    record Text(String text, int utf8Bytes) implements Event {
+        /** A text message whose UTF-8 length is counted here (for tests and tools). */
+        public Text(String text) {
+            this(text, text.getBytes(StandardCharsets.UTF_8).length);
+        }
     }
 
     /** A whole binary message; see the class comment for how long {@code data} is valid. */
@@ -55,10 +64,14 @@ public sealed interface Event {
     }
 
     /**
-     * Part of a text message, with {@link EngineOptions.Delivery#PARTS}. Parts end on a code point boundary; {@code last}
-     * marks the end of the message.
+     * Part of a text message, with {@link EngineOptions.Delivery#PARTS}. Parts end on a code point boundary;
+     * {@code last} marks the end of the message; {@code utf8Bytes} is the part's length in UTF-8.
      */
-    record TextPart(String text, boolean last) implements Event {
+    record TextPart(String text, boolean last, int utf8Bytes) implements Event {
+        /** A part whose UTF-8 length is counted here (for tests and tools). */
+        public TextPart(String text, boolean last) {
+            this(text, last, text.getBytes(StandardCharsets.UTF_8).length);
+        }
     }
 
     /** Part of a binary message, with {@link EngineOptions.Delivery#PARTS}. */

@@ -220,7 +220,7 @@ final class Inbound {
             if (messageOpcode == Opcode.TEXT) {
                 checkUtf8(data, from, from + length);
                 checkUtf8Complete();
-                ready(new Event.Text(utf8Decoder.decode(data, from, from + length, utf8.isAscii())));
+                ready(new Event.Text(utf8Decoder.decode(data, from, from + length, utf8.isAscii()), length));
             } else {
                 ready(binaryEvent(buffers.readOnlyView(data), from, length));
             }
@@ -302,7 +302,8 @@ final class Inbound {
             part(EMPTY, true);
         } else if (messageOpcode == Opcode.TEXT) {
             // The gathered bytes only feed the String: the buffer is kept for the next message
-            ready(new Event.Text(utf8Decoder.decode(message.array(), 0, message.size(), utf8.isAscii())));
+            int bytes = message.size();
+            ready(new Event.Text(utf8Decoder.decode(message.array(), 0, bytes, utf8.isAscii()), bytes));
             message.recycle();
         } else {
             ByteBuffer all = gathered != null ? gathered.flip() : EMPTY;
@@ -337,7 +338,7 @@ final class Inbound {
         message.append(bytes);
         int whole = message.size() - utf8.pendingBytes();
         if (whole > 0 || last) {
-            ready(new Event.TextPart(new String(message.array(), 0, whole, StandardCharsets.UTF_8), last));
+            ready(new Event.TextPart(new String(message.array(), 0, whole, StandardCharsets.UTF_8), last, whole));
             message.discardFirst(whole);
         }
         if (last) {

@@ -60,7 +60,8 @@ final class Outbound {
         output.add(frame.duplicate());
     }
 
-    void text(CharSequence text) {
+    /** Queues a text message; returns its length in UTF-8. */
+    int text(CharSequence text) {
         byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
         if (extensions.isEmpty() && utf8.length < COPY_BELOW_BYTES) {
             // Short and uncompressed: one frame, the UTF-8 copied straight behind its header (no ByteBuffer between).
@@ -74,17 +75,21 @@ final class Outbound {
                 Masking.mask(frame, headerBytes, headerBytes + utf8.length, key, 0);
             }
             output.add(frame.position(0));
-            return;
+            return utf8.length;
         }
         message(Opcode.TEXT, ByteBuffer.wrap(utf8), false);
+        return utf8.length;
     }
 
     /**
      * A binary message of {@code payload}'s remaining bytes; the position does not move. With {@code copy}, the bytes
      * are copied into the frame now; otherwise a large unmasked payload is queued as a slice of {@code payload}.
+     * Returns the message's length.
      */
-    void binary(ByteBuffer payload, boolean copy) {
+    int binary(ByteBuffer payload, boolean copy) {
+        int bytes = payload.remaining();
         message(Opcode.BINARY, payload, copy);
+        return bytes;
     }
 
     /** A Ping or Pong with {@code payload}'s remaining bytes (at most 125, checked by the caller). */

@@ -5,6 +5,7 @@ import io.pado.protocol.extension.ExtensionFactory;
 import io.pado.protocol.extension.ExtensionOffer;
 import io.pado.protocol.extension.CodecPool;
 import io.pado.protocol.extension.DeflateCodec;
+import io.pado.protocol.extension.DeflateCounts;
 import io.pado.protocol.frame.FrameWriter;
 import io.pado.protocol.frame.Opcode;
 
@@ -106,6 +107,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
 
     private final Options options;
     private final CodecPool pool;
+    private final DeflateCounts counts = new DeflateCounts();
 
     private PerMessageDeflate(Options options) {
         this.options = options;
@@ -170,7 +172,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
                 response.add(new ExtensionOffer.Parameter(SERVER_MAX_WINDOW_BITS, Integer.toString(serverWindow)));
             }
             var codec = new DeflateCodec(pool, !serverNoContext, !clientNoContext, serverWindow,
-                    options.minMessageBytes());
+                    options.minMessageBytes(), counts);
             return Optional.of(new Accepted(new ExtensionOffer(NAME, response), codec));
         }
         return Optional.empty();
@@ -192,7 +194,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
         }
         boolean clientContext = !p.clientNoContextTakeover && options.memory() == Memory.CONTEXT_TAKEOVER;
         return new DeflateCodec(pool, clientContext, !p.serverNoContextTakeover, p.clientMaxWindowBits,
-                options.minMessageBytes());
+                options.minMessageBytes(), counts);
     }
 
     /**
@@ -222,6 +224,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
             pool.giveBack(deflater);
         }
         int length = compressed.remaining();
+        counts.deflated(payload.remaining(), length); // once, however many connections the frame goes to
         ByteBuffer frame = ByteBuffer.allocate(FrameWriter.headerBytes(length, false) + length);
         FrameWriter.writeHeader(frame, 0x80 | Extension.RSV1 | opcode, length, false, 0);
         frame.put(compressed);
@@ -240,6 +243,26 @@ public final class PerMessageDeflate implements ExtensionFactory {
             }
         }
         return false;
+    }
+
+    /** Bytes given to the deflaters of every connection (and of frames compressed once for many) so far. */
+    public long deflateInputBytes() {
+        return counts.deflateInputBytes();
+    }
+
+    /** Bytes the deflaters gave out for those: the compressed payloads sent. */
+    public long deflateOutputBytes() {
+        return counts.deflateOutputBytes();
+    }
+
+    /** Compressed payload bytes received and given to the inflaters so far. */
+    public long inflateInputBytes() {
+        return counts.inflateInputBytes();
+    }
+
+    /** Bytes the inflaters gave out for those: the received messages' payloads. */
+    public long inflateOutputBytes() {
+        return counts.inflateOutputBytes();
     }
 
     /** Pooled codecs waiting for a message (for tests and metrics). */

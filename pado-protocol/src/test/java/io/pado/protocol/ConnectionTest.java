@@ -561,6 +561,18 @@ class ConnectionTest {
         private final EngineOptions parts = EngineOptions.DEFAULT.withDelivery(EngineOptions.Delivery.PARTS);
 
         @Test
+        void textEventsCarryTheirLengthInUtf8WholeFragmentedOrInParts() {
+            byte[] wave = "파도!".getBytes(StandardCharsets.UTF_8); // 7 bytes, 3 characters
+            byte[] fragmented = concat(RawFrame.text(Arrays.copyOf(wave, 2)).fin(false).maskedWith(KEY).bytes(),
+                    RawFrame.continuation(Arrays.copyOfRange(wave, 2, 7)).maskedWith(KEY).bytes());
+            assertThat(Engine.server().receive(RawFrame.text(wave).maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Text("파도!", 7));
+            assertThat(Engine.server().receive(fragmented)).containsExactly(new Event.Text("파도!", 7));
+            assertThat(Engine.server(parts).receive(fragmented)).containsExactly(new Event.TextPart("파도!", false, 7),
+                    new Event.TextPart("", true, 0));
+        }
+
+        @Test
         void textPartsEndOnCodePointBoundaries() {
             byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
             byte[] input = concat(RawFrame.text(new byte[] {'a', euro[0]}).fin(false).maskedWith(KEY).bytes(),
@@ -598,6 +610,15 @@ class ConnectionTest {
             server.connection.sendBinary(data);
             assertThat(data.position()).isZero();
             assertThat(server.output()).isEqualTo(RawFrame.binary(repeat(9000)).bytes());
+        }
+
+        @Test
+        void sendsReturnTheirPayloadBytesForTheCallersCounts() {
+            Engine server = Engine.server();
+            assertThat(server.connection.sendText("파도 wave")).isEqualTo(11);
+            assertThat(server.connection.sendText("x".repeat(5000))).isEqualTo(5000);
+            assertThat(server.connection.sendBinary(ByteBuffer.wrap(repeat(9000)))).isEqualTo(9000);
+            assertThat(server.connection.sendBinaryCopy(ByteBuffer.wrap(repeat(3)))).isEqualTo(3);
         }
 
         @Test

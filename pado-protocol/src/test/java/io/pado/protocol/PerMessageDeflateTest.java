@@ -299,6 +299,43 @@ class PerMessageDeflateTest {
     }
 
     @Nested
+    class Counts {
+        @Test
+        void eachFactoryCountsTheBytesInAndOutOfItsCodecs() {
+            var serverFactory = PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT);
+            var clientFactory = PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT);
+            ExtensionFactory.Accepted accepted = serverFactory.acceptOffers(
+                    ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow();
+            Engine server = Engine.of(Role.SERVER, EngineOptions.DEFAULT, List.of(accepted.extension()));
+            Engine client = Engine.of(Role.CLIENT, EngineOptions.DEFAULT,
+                    List.of(clientFactory.acceptResponse(accepted.response())));
+            String text = "파도 wave ".repeat(40); // 480 bytes of UTF-8, well over the 64 that get compressed
+            int utf8Bytes = text.getBytes(StandardCharsets.UTF_8).length;
+            server.connection.sendText(text);
+            server.connection.sendText("tiny"); // sent as it is: no codec sees it
+            byte[] frames = server.output();
+            int compressedPayload = frames[1] & 0x7F; // a 7-bit length: the text compresses well
+            assertThat(frames.length).isEqualTo(2 + compressedPayload + RawFrame.text("tiny").bytes().length);
+            assertThat(client.receive(frames)).containsExactly(new Event.Text(text), new Event.Text("tiny"));
+
+            assertThat(serverFactory.deflateInputBytes()).isEqualTo(utf8Bytes);
+            assertThat(serverFactory.deflateOutputBytes()).isEqualTo(compressedPayload).isLessThan(utf8Bytes / 4);
+            assertThat(clientFactory.inflateInputBytes()).isEqualTo(compressedPayload);
+            assertThat(clientFactory.inflateOutputBytes()).isEqualTo(utf8Bytes);
+            assertThat(serverFactory.inflateInputBytes()).isZero();
+            assertThat(clientFactory.deflateInputBytes()).isZero();
+        }
+
+        @Test
+        void aFrameCompressedOnceForManyCountsOnce() {
+            var factory = PerMessageDeflate.create(PerMessageDeflate.Options.DEFAULT);
+            ByteBuffer frame = factory.encodeServerText("to everyone ".repeat(20));
+            assertThat(factory.deflateInputBytes()).isEqualTo(240);
+            assertThat(factory.deflateOutputBytes()).isEqualTo(frame.remaining() - 2); // a 7-bit length
+        }
+    }
+
+    @Nested
     class Memory {
         @Test
         void pooledConnectionHoldsNoCodecBetweenMessages() {

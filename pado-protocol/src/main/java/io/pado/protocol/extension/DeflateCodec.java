@@ -25,6 +25,7 @@ public final class DeflateCodec implements Extension {
     /** Largest message we compress: with a window under 32 KiB a message must fit in it (no context then). */
     private final long maxCompressedMessageBytes;
     private final int minMessageBytes;
+    private final DeflateCounts counts;
 
     private Deflater deflater;
     private Inflater inflater;
@@ -35,14 +36,16 @@ public final class DeflateCodec implements Extension {
     /**
      * @param sendWindowBits the LZ77 window the peer allows us (8–15); below 15 we reset per message and send
      *                       messages larger than the window uncompressed, since the JDK's zlib always uses 15
+     * @param counts         where the bytes in and out of the codecs are added up
      */
     public DeflateCodec(CodecPool pool, boolean sendContextTakeover, boolean receiveContextTakeover,
-            int sendWindowBits, int minMessageBytes) {
+            int sendWindowBits, int minMessageBytes, DeflateCounts counts) {
         this.pool = pool;
         this.sendContextTakeover = sendContextTakeover && sendWindowBits == 15;
         this.receiveContextTakeover = receiveContextTakeover;
         this.maxCompressedMessageBytes = sendWindowBits == 15 ? Long.MAX_VALUE : 1L << sendWindowBits;
         this.minMessageBytes = minMessageBytes;
+        this.counts = counts;
     }
 
     @Override
@@ -63,16 +66,17 @@ public final class DeflateCodec implements Extension {
         if (chunk == null) {
             chunk = pool.borrowChunk(CHUNK_BYTES);
         }
-        messageHasInput |= payload.hasRemaining();
+        int inputBytes = payload.remaining();
+        messageHasInput |= inputBytes > 0;
         inflater.setInput(payload);
-        inflate(out);
+        long outputBytes = inflate(out);
         payload.position(payload.limit());
         if (endOfMessage) {
             // An empty payload with RSV1 is an empty message. The tail alone is not one (its 0x00 would start a
             // stored block), and with context takeover it would garble every later message: fuzz finding.
             if (messageHasInput) {
                 inflater.setInput(TAIL); // an array, not a buffer wrapped per message
-                inflate(out);
+                outputBytes += inflate(out);
             }
             messageHasInput = false;
             if (inflater.finished()) {
@@ -86,10 +90,15 @@ public final class DeflateCodec implements Extension {
                 chunk = null;
             }
         }
+        counts.inflated(inputBytes, outputBytes);
     }
 
-    /** Inflates all the inflater's input, handing out at most a chunk at a time so the caller can stop a bomb. */
-    private void inflate(Consumer<ByteBuffer> out) {
+    /**
+     * Inflates all the inflater's input, handing out at most a chunk at a time so the caller can stop a bomb; returns
+     * how many bytes came out.
+     */
+    private long inflate(Consumer<ByteBuffer> out) {
+        long total = 0;
         try {
             while (true) {
                 chunk.clear();
@@ -100,11 +109,13 @@ public final class DeflateCodec implements Extension {
                     }
                     break;
                 }
+                total += produced;
                 out.accept(chunk.flip());
             }
         } catch (DataFormatException e) {
             throw new ProtocolException(CloseCode.INVALID_PAYLOAD, "invalid compressed data");
         }
+        return total;
     }
 
     @Override
@@ -131,7 +142,9 @@ public final class DeflateCodec implements Extension {
         if (deflater == null) {
             deflater = pool.borrowDeflater();
         }
+        int start = out.position();
         compress(deflater, message, out);
+        counts.deflated(message.remaining(), out.position() - start);
         if (!sendContextTakeover) {
             pool.giveBack(deflater);
             deflater = null;
