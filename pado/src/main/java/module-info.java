@@ -5,6 +5,7 @@
  */
 module io.pado {
     requires io.pado.protocol;
+    requires jdk.jfr;
 
     exports io.pado;
 }

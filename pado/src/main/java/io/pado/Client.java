@@ -110,6 +110,14 @@ public final class Client implements AutoCloseable {
     }
 
     /**
+     * What this client has done, all its connections together (reconnecting ones included): a live view to keep and
+     * read whenever you like. Safe from any thread; see {@link Metrics}.
+     */
+    public Metrics metrics() {
+        return dialer.metrics();
+    }
+
+    /**
      * Closes every connection with 1001 (going away) and stops reconnecting ones, waits up to the close timeout (plus
      * one second) for the closing handshakes, then ends the client's threads. Called on one of the client's event
      * loops (a handler with {@link Dispatch#EVENT_LOOP}), it cannot wait for itself and returns at once while the

@@ -1,6 +1,7 @@
 package io.pado;
 
 import io.pado.protocol.Event;
+import io.pado.runtime.Counters;
 import io.pado.runtime.Link;
 import io.pado.runtime.LinkListener;
 import java.io.IOException;
@@ -17,6 +18,8 @@ final class ClientOpening implements LinkListener {
     private static final System.Logger LOG = System.getLogger(ClientOpening.class.getName());
 
     private final Sessions sessions;
+    /** The client's counters. */
+    private final Counters counters;
     private final Handler handler;
     private final String path;
     private final CompletableFuture<WebSocket> result;
@@ -25,9 +28,10 @@ final class ClientOpening implements LinkListener {
     private Throwable failure;
     private boolean opened;
 
-    ClientOpening(Sessions sessions, Handler handler, String path, CompletableFuture<WebSocket> result,
-            ProxyTunnel tunnel) {
+    ClientOpening(Sessions sessions, Counters counters, Handler handler, String path,
+            CompletableFuture<WebSocket> result, ProxyTunnel tunnel) {
         this.sessions = sessions;
+        this.counters = counters;
         this.handler = handler;
         this.path = path;
         this.result = result;
@@ -38,7 +42,10 @@ final class ClientOpening implements LinkListener {
     public void onEvent(Link link, Event event) {
         switch (event) {
             case Event.Opened o -> open(link, o);
-            case Event.Refused r -> failure = refusal(r.cause());
+            case Event.Refused r -> {
+                counters.refused(link.remoteAddress(), r.cause().status(), r.cause().getMessage());
+                failure = refusal(r.cause());
+            }
             case Event.Closed c -> { } // the end of a connection that never became a WebSocket
             case Event.Request r -> throw unexpected(r);
             case Event.Upgrade u -> throw unexpected(u);
@@ -58,7 +65,7 @@ final class ClientOpening implements LinkListener {
     private void open(Link link, Event.Opened event) {
         opened = true;
         Session session = sessions.open(link, handler, sessions.options().slowConsumerPolicy(), path,
-                event.response().headers(), event.subprotocol(), null);
+                event.response().headers(), event.subprotocol(), null, counters);
         result.complete(session);
     }
 

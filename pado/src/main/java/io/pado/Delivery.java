@@ -1,6 +1,7 @@
 package io.pado;
 
 import io.pado.protocol.Event;
+import io.pado.runtime.Counters;
 import io.pado.runtime.Link;
 import io.pado.runtime.LinkListener;
 import java.lang.invoke.MethodHandles;
@@ -48,6 +49,9 @@ final class Delivery implements LinkListener {
     private final HandlerThreads virtualThreads;
     private final long lowWaterBytes;
     private final long highWaterBytes;
+    /** The endpoint's (or the client's) counters: messages received, closes. */
+    private final Counters counters;
+    private final long openedAtNanos = System.nanoTime();
     /** Received bytes handed to the handler thread and not yet handled: added by the loop, removed by handlers. */
     private volatile long inbound;
     /** Whether reading is paused because handlers are behind. */
@@ -65,8 +69,9 @@ final class Delivery implements LinkListener {
     private final Runnable drainer = this::drain;
 
     Delivery(Session session, Handler handler, HandlerThreads virtualThreads, long lowWaterBytes,
-            long highWaterBytes) {
+            long highWaterBytes, Counters counters) {
         this.session = session;
+        this.counters = counters;
         this.handler = handler;
         this.virtualThreads = virtualThreads;
         this.lowWaterBytes = lowWaterBytes;
@@ -85,6 +90,7 @@ final class Delivery implements LinkListener {
 
     @Override
     public void onEvent(Link link, Event event) {
+        count(event);
         if (virtualThreads == null) {
             onLoop(link, event);
             return;
@@ -106,6 +112,7 @@ final class Delivery implements LinkListener {
             case Event.Closed c -> {
                 if (!closeDelivered) {
                     closeDelivered = true;
+                    countClose(c);
                     gather(c, 0);
                 }
                 // Our answering Close goes after whatever the handlers send for the messages before it
@@ -139,6 +146,7 @@ final class Delivery implements LinkListener {
                     session.closed(c.code());
                     if (!closeDelivered) {
                         closeDelivered = true;
+                        countClose(c);
                         handler.onClose(session, c.code(), c.reason());
                     }
                     link.answerClose();
@@ -169,6 +177,28 @@ final class Delivery implements LinkListener {
         if (session.isOpen()) {
             session.closed(1006);
         }
+    }
+
+    /** Counts a message received (a message in parts counts once, with its last part). */
+    private void count(Event event) {
+        switch (event) {
+            case Event.Text t -> counters.received(t.utf8Bytes());
+            case Event.Binary b -> counters.received(b.data().remaining());
+            case Event.TextPart t -> counters.receivedPart(t.utf8Bytes(), t.last());
+            case Event.BinaryPart b -> counters.receivedPart(b.data().remaining(), b.last());
+            case Event.Ping p -> { }
+            case Event.Pong p -> { }
+            case Event.Closed c -> { } // counted once, when it is delivered: countClose
+            case Event.Request r -> { }
+            case Event.Upgrade u -> { }
+            case Event.Opened o -> { }
+            case Event.Refused r -> { }
+        }
+    }
+
+    /** The WebSocket is closed as far as its handler is concerned: counted, and recorded with how long it was open. */
+    private void countClose(Event.Closed c) {
+        counters.closed(session.remoteAddress(), c.code(), c.reason(), System.nanoTime() - openedAtNanos);
     }
 
     private static IllegalStateException unexpected(Event event) {

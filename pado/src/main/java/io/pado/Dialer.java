@@ -3,6 +3,7 @@ package io.pado;
 import io.pado.protocol.ClientHandshake;
 import io.pado.protocol.Connection;
 import io.pado.protocol.PerMessageDeflate;
+import io.pado.runtime.Counters;
 import io.pado.runtime.LinkOptions;
 import io.pado.runtime.Link;
 import io.pado.runtime.LoopGroup;
@@ -37,6 +38,8 @@ final class Dialer {
     /** permessage-deflate to offer, made once: it shares its codec pool across connections. */
     private final Optional<PerMessageDeflate> compression;
     private final LoopGroup loops;
+    /** Every connection's counts, TLS handshakes included. */
+    private final Counters counters = new Counters("client");
     /** RFC 6455 §5.3: masking keys come from a strong source of entropy. Thread-safe. */
     private final SecureRandom random = new SecureRandom();
     private final IntSupplier maskKeys = random::nextInt;
@@ -50,6 +53,11 @@ final class Dialer {
         this.compression = options.connection().compression().map(Compression::engineFactory);
         this.loops = new LoopGroup("pado-client-loop-", options.eventLoops(), true);
         loops.start();
+    }
+
+    /** The client's metrics: a live view. */
+    Metrics metrics() {
+        return new Metrics(counters, List.of(), compression.orElse(null));
     }
 
     /** Runs {@code call} on a new virtual thread. */
@@ -180,8 +188,9 @@ final class Dialer {
                     if (tunnel != null) {
                         below = tunnel;
                     }
-                    Transport transport = tls == null ? below : TlsTransport.client(below, tls, uri.getHost(), port);
-                    var opening = new ClientOpening(sessions, handler, path, result, tunnel);
+                    Transport transport = tls == null ? below
+                            : TlsTransport.client(below, tls, uri.getHost(), port, counters);
+                    var opening = new ClientOpening(sessions, counters, handler, path, result, tunnel);
                     LinkOptions linkOptions = sessions.linkOptions();
                     link = new Link(loops.next(), channel, transport,
                             Connection.client(linkOptions.engine(), handshake, maskKeys), linkOptions, opening);
@@ -238,5 +247,6 @@ final class Dialer {
             Thread.currentThread().interrupt();
         }
         sessions.close();
+        counters.logLosses(); // what was lost since the last line, so that nothing goes unreported
     }
 }

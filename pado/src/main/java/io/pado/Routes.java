@@ -1,5 +1,7 @@
 package io.pado;
 
+import io.pado.runtime.Counters;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,15 +9,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Where a server's requests go: its WebSocket endpoints, by exact path or path template, and the handler of plain
- * HTTP requests. Changed by the application (any thread, also while the server runs), read by the loops.
+ * HTTP requests; and each endpoint path's counters. Changed by the application (any thread, also while the server
+ * runs), read by the loops.
  */
 final class Routes {
     private final Map<String, Endpoint> exact = new ConcurrentHashMap<>();
     private final List<Endpoint> templates = new CopyOnWriteArrayList<>();
+    /** By endpoint path: kept when an endpoint is replaced, so that the path's counts go on. */
+    private final Map<String, Counters> counters = new ConcurrentHashMap<>();
     private volatile HttpHandler http = request -> HttpResponse.notFound();
 
     /** Adds {@code endpoint}, replacing one with the same path. */
     void add(Endpoint endpoint) {
+        counters.computeIfAbsent(endpoint.path(), Counters::new); // before it can be routed to
         if (endpoint.isTemplate()) {
             templates.removeIf(e -> e.path().equals(endpoint.path()));
             templates.add(endpoint);
@@ -37,6 +43,16 @@ final class Routes {
             }
         }
         return null;
+    }
+
+    /** The counters of {@code endpoint}'s path; the endpoint must have been added. */
+    Counters counters(Endpoint endpoint) {
+        return counters.get(endpoint.path());
+    }
+
+    /** Every endpoint path's counters: a live view, which sees endpoints added later. */
+    Collection<Counters> allCounters() {
+        return counters.values();
     }
 
     void http(HttpHandler handler) {

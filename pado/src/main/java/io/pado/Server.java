@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -106,6 +107,23 @@ public final class Server implements AutoCloseable {
      */
     public int connections() {
         return core.connections();
+    }
+
+    /**
+     * What this server has done, all endpoints together, plus what belongs to none of them (handshakes refused before
+     * routing, TLS, compression): a live view to keep and read whenever you like, before, while and after it runs.
+     * Safe from any thread; see {@link Metrics}.
+     */
+    public Metrics metrics() {
+        return core.metrics();
+    }
+
+    /**
+     * Each endpoint's metrics, by endpoint path (in path order): live views, for the endpoints added so far. Safe from
+     * any thread; see {@link Metrics}.
+     */
+    public Map<String, Metrics> endpointMetrics() {
+        return core.endpointMetrics();
     }
 
     /**

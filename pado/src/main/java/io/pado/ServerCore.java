@@ -3,6 +3,7 @@ package io.pado;
 import io.pado.protocol.PerMessageDeflate;
 import io.pado.runtime.Acceptor;
 import io.pado.runtime.Admission;
+import io.pado.runtime.Counters;
 import io.pado.runtime.LinkOptions;
 import io.pado.runtime.LinkListener;
 import io.pado.runtime.LoopGroup;
@@ -17,7 +18,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -38,6 +42,8 @@ final class ServerCore {
     private final Optional<PerMessageDeflate> compression;
     private final Routes routes = new Routes();
     private final Sessions sessions;
+    /** What belongs to no endpoint: refusals before routing, TLS handshakes. */
+    private final Counters serverCounters = new Counters("server");
     /** Set once by start(); read by any thread. */
     private volatile LoopGroup loops;
     private volatile Acceptor acceptor;
@@ -77,7 +83,7 @@ final class ServerCore {
     private Transport transport(SocketChannel channel) throws IOException {
         SSLContext context = tls;
         var socket = new PlainTransport(channel);
-        return context == null ? socket : TlsTransport.server(socket, context);
+        return context == null ? socket : TlsTransport.server(socket, context, serverCounters);
     }
 
     void endpoint(Endpoint endpoint) {
@@ -108,7 +114,7 @@ final class ServerCore {
         LoopGroup group = new LoopGroup("pado-loop-", options.eventLoops(), false);
         boolean secure = tls != null;
         Supplier<LinkListener> openings = () -> new ServerOpening(options, routes, admission, compression, sessions,
-                secure);
+                serverCounters, secure);
         Acceptor a = new Acceptor(channel, group, sessions.linkOptions(), openings, this::transport, admission);
         group.start();
         var registered = new CompletableFuture<Void>();
@@ -141,6 +147,20 @@ final class ServerCore {
         return group == null ? 0 : group.linkCount();
     }
 
+    /** The whole server's metrics: its own counters, every endpoint's, and its compression. */
+    Metrics metrics() {
+        return new Metrics(serverCounters, routes.allCounters(), compression.orElse(null));
+    }
+
+    /** Each endpoint path's metrics, by path. */
+    Map<String, Metrics> endpointMetrics() {
+        var byPath = new TreeMap<String, Metrics>();
+        for (Counters c : routes.allCounters()) {
+            byPath.put(c.scope(), new Metrics(c, List.of(), null));
+        }
+        return byPath;
+    }
+
     void stop(Duration timeout) {
         LoopGroup running = loops;
         if (running != null && running.inAnyLoop()) {
@@ -168,6 +188,9 @@ final class ServerCore {
             Thread.currentThread().interrupt();
         }
         sessions.close();
+        for (Counters c : routes.allCounters()) {
+            c.logLosses(); // what was lost since the last line, so that nothing goes unreported
+        }
         LOG.log(System.Logger.Level.INFO, "pado server on {0} stopped", address);
     }
 
@@ -197,7 +220,7 @@ final class ServerCore {
                 }
                 frame = plainFrame;
             }
-            if (s.sendEncoded(frame)) {
+            if (s.sendEncoded(frame, (int) payloadBytes)) {
                 sent++;
             }
         }

@@ -6,6 +6,7 @@ import io.pado.protocol.Persistence;
 import io.pado.protocol.ServerHandshake;
 import io.pado.protocol.UpgradeRequest;
 import io.pado.runtime.Admission;
+import io.pado.runtime.Counters;
 import io.pado.runtime.Link;
 import io.pado.runtime.LinkListener;
 import java.nio.ByteBuffer;
@@ -27,13 +28,16 @@ final class ServerOpening implements LinkListener {
     private final Admission admission;
     private final Optional<PerMessageDeflate> compression;
     private final Sessions sessions;
+    /** The server's own counters: refusals before a request reached an endpoint. */
+    private final Counters serverCounters;
     /** Whether connections use TLS (wss), which makes 443 the default port of the Host header. */
     private final boolean secure;
     /** Plain requests answered on this connection (loop thread). */
     private int requests;
 
     ServerOpening(ServerOptions options, Routes routes, Admission admission, Optional<PerMessageDeflate> compression,
-            Sessions sessions, boolean secure) {
+            Sessions sessions, Counters serverCounters, boolean secure) {
+        this.serverCounters = serverCounters;
         this.options = options;
         this.routes = routes;
         this.admission = admission;
@@ -68,7 +72,9 @@ final class ServerOpening implements LinkListener {
         return new IllegalStateException("unexpected event before the upgrade: " + event);
     }
 
+    /** The engine refused a request (malformed, not a valid upgrade) or failed to accept it (a 500). */
     private void refused(Link link, io.pado.protocol.HandshakeException cause) {
+        serverCounters.refused(link.remoteAddress(), cause.status(), cause.getMessage());
         if (cause.getCause() != null) {
             // A pado bug behind a 500: the details go to the log, not to the peer
             LOG.log(System.Logger.Level.ERROR, "WebSocket upgrade failed on " + link, cause.getCause());
@@ -126,33 +132,36 @@ final class ServerOpening implements LinkListener {
         if (waitNanos > 0) {
             // RFC 9110 §15.6.4: overloaded for now; Retry-After (§10.2.3) says when to come back, in whole seconds
             long seconds = Math.max(1, (waitNanos + 999_999_999) / 1_000_000_000);
-            link.reject(new io.pado.protocol.HandshakeException(503, "too many WebSocket handshakes, retry later",
+            reject(link, serverCounters, new io.pado.protocol.HandshakeException(503,
+                    "too many WebSocket handshakes, retry later",
                     io.pado.protocol.Headers.of("Retry-After", Long.toString(seconds))));
             return;
         }
         Map.Entry<Endpoint, Map<String, String>> route = routes.route(request.path());
         if (route == null) {
-            refuse(link, 404, "no WebSocket endpoint at " + request.path());
+            refuse(link, serverCounters, 404, "no WebSocket endpoint at " + request.path());
             return;
         }
         Endpoint endpoint = route.getKey();
+        Counters counters = routes.counters(endpoint);
         String host = request.host();
         if (host.indexOf(':', host.lastIndexOf(']') + 1) < 0) {
             host += secure ? ":443" : ":80";
         }
         if (!endpoint.allowsOrigin(request.origin(), host)) {
             // RFC 6455 §4.2.2 and §10.2: a server that checks origins answers a refused one with 403
-            refuse(link, 403, "origin not allowed");
+            refuse(link, counters, 403, "origin not allowed");
             return;
         }
         Optional<String> subprotocol = ServerHandshake.chooseSubprotocol(endpoint.subprotocols(),
                 request.subprotocols());
         if (subprotocol.isEmpty() && endpoint.subprotocolRule() == Endpoint.SubprotocolRule.REQUIRED) {
-            refuse(link, 400, "no supported subprotocol: offer one of " + String.join(", ", endpoint.subprotocols()));
+            refuse(link, counters, 400, "no supported subprotocol: offer one of "
+                    + String.join(", ", endpoint.subprotocols()));
             return;
         }
         if (endpoint.upgradeCheck().isEmpty()) {
-            open(link, request, endpoint, subprotocol, Headers.of(), null);
+            open(link, request, endpoint, counters, subprotocol, Headers.of(), null);
             return;
         }
         var upgrade = new Upgrade(request.path(), request.query(), Headers.wrap(request.head().headers()),
@@ -161,9 +170,9 @@ final class ServerOpening implements LinkListener {
             io.pado.protocol.HandshakeException refusal = check(endpoint, upgrade);
             link.loop().execute(() -> {
                 if (refusal != null) {
-                    link.reject(refusal);
+                    reject(link, counters, refusal);
                 } else {
-                    open(link, request, endpoint, upgrade.subprotocol(), upgrade.responseHeaders(),
+                    open(link, request, endpoint, counters, upgrade.subprotocol(), upgrade.responseHeaders(),
                             upgrade.attachment());
                 }
             });
@@ -185,20 +194,27 @@ final class ServerOpening implements LinkListener {
         }
     }
 
-    private static void refuse(Link link, int status, String message) {
+    private static void refuse(Link link, Counters counters, int status, String message) {
         LOG.log(System.Logger.Level.DEBUG, "handshake refused with {0} on {1}: {2}", status, link, message);
-        link.reject(new io.pado.protocol.HandshakeException(status, message));
+        reject(link, counters, new io.pado.protocol.HandshakeException(status, message));
+    }
+
+    /** Refuses the upgrade with {@code refusal}, counted in the endpoint's counters, or the server's before routing. */
+    private static void reject(Link link, Counters counters, io.pado.protocol.HandshakeException refusal) {
+        counters.refused(link.remoteAddress(), refusal.status(), refusal.getMessage());
+        link.reject(refusal);
     }
 
     /** Accepts the upgrade and opens the WebSocket: from now on its events go to the endpoint's handler. */
-    private void open(Link link, UpgradeRequest request, Endpoint endpoint, Optional<String> subprotocol,
-            Headers responseHeaders, Object attachment) {
+    private void open(Link link, UpgradeRequest request, Endpoint endpoint, Counters counters,
+            Optional<String> subprotocol, Headers responseHeaders, Object attachment) {
         if (!link.accept(subprotocol, compression, responseHeaders.fields())) {
             return; // refused after all (an extension that failed), or closed meanwhile
         }
         SlowConsumerPolicy policy = endpoint.slowConsumerPolicy().orElse(options.connection().slowConsumerPolicy());
         // The endpoint's path equals the request's, or is its template: one string for all of its connections
         String path = endpoint.isTemplate() ? request.path() : endpoint.path();
-        sessions.open(link, endpoint.handler(), policy, path, request.head().headers(), subprotocol, attachment);
+        sessions.open(link, endpoint.handler(), policy, path, request.head().headers(), subprotocol, attachment,
+                counters);
     }
 }

@@ -2,6 +2,7 @@ package io.pado;
 
 import io.pado.protocol.Connection;
 import io.pado.runtime.Backlog;
+import io.pado.runtime.Counters;
 import io.pado.runtime.EventLoop;
 import io.pado.runtime.Link;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.ToIntBiFunction;
 
 /**
  * The {@link WebSocket} that handlers and applications hold: it checks a send, counts it in the {@link Backlog} as
@@ -25,6 +27,15 @@ final class Session implements WebSocket {
     /** The largest frame header; added to each send's count so that empty messages count too. */
     private static final int HEADER_BYTES = 14;
     private static final VarHandle OUTPUT_CLOSED;
+    // Pings and Pongs as send ops: control frames, not messages, for the counters
+    private static final ToIntBiFunction<Connection, ByteBuffer> PING = (engine, data) -> {
+        engine.sendPing(data);
+        return Link.CONTROL_FRAME;
+    };
+    private static final ToIntBiFunction<Connection, ByteBuffer> PONG = (engine, data) -> {
+        engine.sendPong(data);
+        return Link.CONTROL_FRAME;
+    };
 
     static {
         try {
@@ -37,6 +48,8 @@ final class Session implements WebSocket {
     private final Link link;
     private final EventLoop loop;
     private final Backlog backlog;
+    /** The endpoint's (or the client's) counters: sends lost, slow consumers closed. */
+    private final Counters counters;
     private final SlowConsumerPolicy policy;
     /** The server or client this connection belongs to, for broadcasts. */
     private final Object owner;
@@ -54,6 +67,7 @@ final class Session implements WebSocket {
         this.link = link;
         this.loop = link.loop();
         this.backlog = backlog;
+        this.counters = backlog.counters();
         this.policy = policy;
         this.owner = owner;
         this.path = path;
@@ -119,16 +133,15 @@ final class Session implements WebSocket {
 
     @Override
     public CompletableFuture<Void> sendPing(ByteBuffer data) {
-        return control(Connection::sendPing, data);
+        return control(PING, data);
     }
 
     @Override
     public CompletableFuture<Void> sendPong(ByteBuffer data) {
-        return control(Connection::sendPong, data);
+        return control(PONG, data);
     }
 
-    private CompletableFuture<Void> control(java.util.function.BiConsumer<Connection, ByteBuffer> op,
-            ByteBuffer data) {
+    private CompletableFuture<Void> control(ToIntBiFunction<Connection, ByteBuffer> op, ByteBuffer data) {
         if (data.remaining() > 125) {
             // RFC 6455 §5.5: control frames carry at most 125 bytes
             throw new IllegalArgumentException("control frame payload over 125 bytes: " + data.remaining());
@@ -157,12 +170,14 @@ final class Session implements WebSocket {
     }
 
     /**
-     * Queues a frame encoded once for many connections (a broadcast); false if closed, or if the slow-consumer policy
-     * says this connection misses it. A broadcast never waits for a slow connection.
+     * Queues a frame encoded once for many connections (a broadcast) of a message of {@code messageBytes}; false if
+     * closed, or if the slow-consumer policy says this connection misses it. A broadcast never waits for a slow
+     * connection.
      */
-    boolean sendEncoded(ByteBuffer frame) {
+    boolean sendEncoded(ByteBuffer frame, int messageBytes) {
         long counted = frame.remaining();
         if (outputClosed) {
+            counters.sendFailed();
             return false;
         }
         long limit = policy == SlowConsumerPolicy.DROP ? backlog.highWaterBytes() : backlog.maxQueuedBytes();
@@ -170,11 +185,24 @@ final class Session implements WebSocket {
             if (policy == SlowConsumerPolicy.CLOSE_POLICY_VIOLATION || policy == SlowConsumerPolicy.CLOSE_TRY_AGAIN_LATER) {
                 closeSlowConsumer();
             }
+            counters.sendDropped();
             return false;
         }
-        ByteBuffer f = frame.duplicate();
-        loop.execute(() -> link.send(Connection::sendEncoded, f, null, null, counted));
+        loop.execute(new EncodedSend(link, frame.duplicate(), counted, messageBytes));
         return true;
+    }
+
+    /** A broadcast's command for one connection: its own view of the shared frame, and the message's size. */
+    private record EncodedSend(Link link, ByteBuffer frame, long counted, int messageBytes) implements Runnable {
+        private static final ToIntBiFunction<Connection, EncodedSend> SEND = (engine, send) -> {
+            engine.sendEncoded(send.frame);
+            return send.messageBytes;
+        };
+
+        @Override
+        public void run() {
+            link.send(SEND, this, null, null, counted);
+        }
     }
 
     /** Whether a frame compressed once for many may go to this connection for a message of {@code bytes}. */
@@ -194,32 +222,33 @@ final class Session implements WebSocket {
      */
     private CompletableFuture<Void> admit(long bytes) {
         if (outputClosed) {
-            return closedFuture();
+            return failed(closedException());
         }
         long max = backlog.maxQueuedBytes();
         long high = backlog.highWaterBytes();
         switch (policy) {
             case FAIL_SEND -> {
-                return backlog.reserve(bytes, max) ? null : CompletableFuture.failedFuture(queueFull(max));
+                return backlog.reserve(bytes, max) ? null : failed(queueFull(max));
             }
             case BLOCK -> {
                 if (!loop.inLoop()) {
                     try {
                         awaitRoom(bytes);
                     } catch (ClosedException e) {
-                        return CompletableFuture.failedFuture(e);
+                        return failed(e);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        return CompletableFuture.failedFuture(e);
+                        return failed(e);
                     }
                 }
-                return backlog.reserve(bytes, max) ? null : CompletableFuture.failedFuture(queueFull(max));
+                return backlog.reserve(bytes, max) ? null : failed(queueFull(max));
             }
             case DROP -> {
                 // A message bigger than the high-water mark still goes when nothing else waits.
                 if (backlog.reserve(bytes, backlog.queued() == 0 ? max : high)) {
                     return null;
                 }
+                counters.sendDropped();
                 return CompletableFuture.failedFuture(new MessageDroppedException("message dropped: "
                         + backlog.queued() + " bytes queued, the high-water mark is " + high));
             }
@@ -228,10 +257,16 @@ final class Session implements WebSocket {
                     return null;
                 }
                 closeSlowConsumer();
-                return closedFuture();
+                return failed(closedException());
             }
         }
         throw new AssertionError(policy);
+    }
+
+    /** A send that fails at once: counted as lost, whether or not anyone looks at its future. */
+    private CompletableFuture<Void> failed(Exception failure) {
+        counters.sendFailed();
+        return CompletableFuture.failedFuture(failure);
     }
 
     /**
@@ -258,6 +293,7 @@ final class Session implements WebSocket {
         if (OUTPUT_CLOSED.compareAndSet(this, false, true)) {
             int code = policy == SlowConsumerPolicy.CLOSE_TRY_AGAIN_LATER ? 1013 : 1008;
             closeCode = code;
+            counters.slowConsumerClosed(remoteAddress, code, "queue full (" + policy + ")", backlog.queued());
             loop.execute(() -> link.fail(code, "slow consumer"));
         }
     }
@@ -266,8 +302,8 @@ final class Session implements WebSocket {
         return new IOException("send queue full: " + backlog.queued() + " bytes queued, at most " + max);
     }
 
-    private CompletableFuture<Void> closedFuture() {
-        return CompletableFuture.failedFuture(new ClosedException(closeCode, "WebSocket is closed"));
+    private ClosedException closedException() {
+        return new ClosedException(closeCode, "WebSocket is closed");
     }
 
     // -------------------------------------------------------------------------------------------- the rest

@@ -1,6 +1,7 @@
 package io.pado;
 
 import io.pado.runtime.Backlog;
+import io.pado.runtime.Counters;
 import io.pado.runtime.LinkOptions;
 import io.pado.runtime.Link;
 import java.util.Optional;
@@ -59,14 +60,17 @@ final class Sessions {
 
     /**
      * Opens the WebSocket of a link whose engine is now OPEN: its send queue, its face and the delivery of its events
-     * to {@code handler}, which gets {@link Handler#onOpen} first. On the link's loop.
+     * to {@code handler}, which gets {@link Handler#onOpen} first; it counts in {@code counters} (its endpoint's, or
+     * the client's). On the link's loop.
      */
     Session open(Link link, Handler handler, SlowConsumerPolicy policy, String path,
-            io.pado.protocol.Headers handshakeHeaders, Optional<String> subprotocol, Object attachment) {
-        var backlog = new Backlog(linkOptions);
+            io.pado.protocol.Headers handshakeHeaders, Optional<String> subprotocol, Object attachment,
+            Counters counters) {
+        counters.opened(link.remoteAddress());
+        var backlog = new Backlog(linkOptions, counters);
         var session = new Session(link, backlog, policy, this, path, handshakeHeaders, subprotocol, attachment);
         var delivery = new Delivery(session, handler, options.dispatch() == Dispatch.VIRTUAL_THREADS
-                ? handlerThreads : null, options.lowWaterBytes(), options.highWaterBytes());
+                ? handlerThreads : null, options.lowWaterBytes(), options.highWaterBytes(), counters);
         LOG.log(System.Logger.Level.DEBUG, "WebSocket open: {0} {1}", link, path);
         link.open(delivery, backlog);
         delivery.opened();

@@ -58,13 +58,13 @@ class LayeringTest {
         for (Path file : sources(PADO.resolve("io/pado/runtime"))) {
             for (String imported : imports(file)) {
                 assertThat(imported).as("%s imports %s", file, imported)
-                        .matches("java\\..*|javax\\..*|io\\.pado\\.protocol(\\..*)?");
+                        .matches("java\\..*|javax\\..*|jdk\\.jfr|io\\.pado\\.protocol(\\..*)?");
             }
         }
         for (Path file : sources(PADO)) {
             for (String imported : imports(file)) {
                 assertThat(imported).as("%s imports %s: the library has no third-party dependency", file, imported)
-                        .matches("java\\..*|javax\\..*|io\\.pado(\\..*)?");
+                        .matches("java\\..*|javax\\..*|jdk\\.jfr|io\\.pado(\\..*)?");
             }
         }
     }

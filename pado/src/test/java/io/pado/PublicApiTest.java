@@ -30,7 +30,7 @@ class PublicApiTest {
     private static final Set<String> PUBLIC_TYPES = Set.of(
             "Client", "ClientOptions", "ClientProxy", "ClientTls", "ClosedException", "Compression",
             "ConnectionOptions", "Dispatch", "Endpoint", "HandshakeException", "Handler", "Headers", "HttpHandler",
-            "HttpRequest", "HttpResponse", "MessageDroppedException", "ProxyException", "Reconnect",
+            "HttpRequest", "HttpResponse", "MessageDroppedException", "Metrics", "ProxyException", "Reconnect",
             "ReconnectingWebSocket", "SendCallback", "Server", "ServerOptions", "ServerTls", "SlowConsumerPolicy",
             "Upgrade", "WebSocket");
 

@@ -25,6 +25,8 @@ public final class Backlog {
     }
 
     private final LinkOptions options;
+    /** Where the connection's scope counts its sends and the bytes they queue. */
+    private final Counters counters;
     // Plain volatile fields with VarHandles rather than Atomic* objects: an idle connection holds fewer objects.
     /** Counted by senders (any thread), released by the loop. */
     private volatile long queued;
@@ -33,8 +35,14 @@ public final class Backlog {
     /** Set once by the loop when the connection is over, with what the waiters fail with. */
     private volatile Throwable ended;
 
-    public Backlog(LinkOptions options) {
+    public Backlog(LinkOptions options, Counters counters) {
         this.options = options;
+        this.counters = counters;
+    }
+
+    /** The counters of the connection's scope. */
+    public Counters counters() {
+        return counters;
     }
 
     /** The bytes queued now. */
@@ -61,12 +69,14 @@ public final class Backlog {
             QUEUED.getAndAdd(this, -bytes);
             return false;
         }
+        counters.queued(bytes);
         return true;
     }
 
     /** Counts {@code bytes} as queued, whatever the total. */
     public void add(long bytes) {
         QUEUED.getAndAdd(this, bytes);
+        counters.queued(bytes);
     }
 
     /**
@@ -98,6 +108,7 @@ public final class Backlog {
     void release(long bytes) {
         long low = options.lowWaterBytes();
         long q = (long) QUEUED.getAndAdd(this, -bytes) - bytes;
+        counters.queued(-bytes);
         var w = waiters;
         if (q <= low && w != null && !w.isEmpty()) {
             CompletableFuture<Void> f;

@@ -16,8 +16,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.ToIntBiFunction;
 
 /**
  * One TCP connection owned by an {@link EventLoop}: its {@link Wire}, its protocol engine, its {@link Outbox} and its
@@ -27,13 +27,13 @@ import java.util.function.Consumer;
  */
 public final class Link implements LoopMember {
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
-    /** Reads of already-buffered TLS input per readiness, before other links get a turn. */
-    private static final int MAX_READ_ROUNDS = 4;
+    private static final int MAX_READ_ROUNDS = 4; // reads of buffered TLS input per readiness, before others' turn
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     // Why reading is paused: a request waits for its answer, the output or the handlers are behind
-    public static final int PAUSED_FOR_ANSWER = 1;
-    public static final int PAUSED_FOR_OUTPUT = 2;
-    public static final int PAUSED_FOR_HANDLERS = 4;
+    public static final int PAUSED_FOR_ANSWER = Wire.PAUSED_FOR_ANSWER;
+    public static final int PAUSED_FOR_OUTPUT = Wire.PAUSED_FOR_OUTPUT;
+    public static final int PAUSED_FOR_HANDLERS = Wire.PAUSED_FOR_HANDLERS;
+    public static final int CONTROL_FRAME = PendingSend.CONTROL_FRAME; // what a send's op returns for a Ping or Pong
 
     private final EventLoop loop;
     private final Wire wire;
@@ -242,7 +242,7 @@ public final class Link implements LoopMember {
     }
 
     /** Runs a send on the engine (see {@link Outbox#send}), or fails it if the engine takes no more sends. */
-    public <T> void send(BiConsumer<Connection, T> op, T message, CompletableFuture<Void> future,
+    public <T> void send(ToIntBiFunction<Connection, T> op, T message, CompletableFuture<Void> future,
             Consumer<Throwable> callback, long countedBytes) {
         if (closed || !engine.isOutputOpen()) {
             outbox.refuse(future, callback, countedBytes, options.closedFailure().apply(closeCode));
@@ -259,7 +259,7 @@ public final class Link implements LoopMember {
             outbox.refuse(future, null, countedBytes, null);
             pauseForOutput();
         } else {
-            send((engine, r) -> engine.close(code, r), reason, future, null, countedBytes);
+            send((e, r) -> { e.close(code, r); return PendingSend.CLOSE_FRAME; }, reason, future, null, countedBytes);
         }
     }
 
@@ -386,6 +386,7 @@ public final class Link implements LoopMember {
                     close((Throwable) null);
                 }
                 case WRITE_OVER -> { // the peer reads nothing: no Close could get through the full queue either
+                    outbox.slowConsumerClosed(remoteAddress());
                     fail(1008, "slow consumer");
                     abort(null);
                 }

@@ -2,12 +2,13 @@ package io.pado.runtime;
 
 import io.pado.protocol.Connection;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.ToIntBiFunction;
 
 /**
  * What one link has to write: the engine's output, in order, and the sends that wait for their bytes to be written.
@@ -33,6 +34,8 @@ final class Outbox {
     private long waitingSince = Deadlines.NEVER;
     /** Where sends were counted; null until the WebSocket is open. */
     private Backlog backlog;
+    /** The backlog's counters: messages written, sends lost; null until the WebSocket is open. */
+    private Counters counters;
     /** Whether the bytes waiting passed the high-water mark and have not drained to the low-water mark since. */
     private boolean full;
 
@@ -44,6 +47,7 @@ final class Outbox {
 
     void countIn(Backlog backlog) {
         this.backlog = backlog;
+        this.counters = backlog.counters();
     }
 
     /** Queues what the engine has to write; true if there was anything. */
@@ -65,32 +69,49 @@ final class Outbox {
      * Runs a send on the engine with {@code op} and queues its frames; {@code future} or {@code callback} (either may
      * be null) is told once they are written, and {@code countedBytes} released from the backlog then. The engine
      * must take sends. {@code op} is a method reference that captures nothing, so a send from a loop handler
-     * allocates no task for it.
+     * allocates no task for it; it returns the message's payload bytes, counted once written, or one of
+     * {@link PendingSend}'s values for a control frame.
      */
-    <T> void send(BiConsumer<Connection, T> op, T message, CompletableFuture<Void> future,
+    <T> void send(ToIntBiFunction<Connection, T> op, T message, CompletableFuture<Void> future,
             Consumer<Throwable> callback, long countedBytes) {
+        int messageBytes;
         try {
-            op.accept(engine, message);
+            messageBytes = op.applyAsInt(engine, message);
         } catch (RuntimeException e) {
             refuse(future, callback, countedBytes, e);
             return;
         }
         takeOutput();
-        await(future, callback, countedBytes);
+        await(future, callback, countedBytes, messageBytes);
     }
 
-    /** A send that did not reach the engine: its count is released and it is told {@code failure} (null: success). */
+    /**
+     * A send that did not reach the engine: its count is released and it is told {@code failure} (null: success, for
+     * a Close that need not go); a failure is a lost send.
+     */
     void refuse(CompletableFuture<Void> future, Consumer<Throwable> callback, long countedBytes, Throwable failure) {
         if (backlog != null) {
             backlog.release(countedBytes);
+            if (failure != null) {
+                counters.sendFailed();
+            }
         }
         tell(future, callback, failure);
     }
 
-    private void await(CompletableFuture<Void> future, Consumer<Throwable> callback, long countedBytes) {
+    /** The write timeout closes the connection: its peer took none of its output for too long. */
+    void slowConsumerClosed(InetSocketAddress remote) {
+        if (counters != null) {
+            counters.slowConsumerClosed(remote, 1008, "write timeout", waitingBytes());
+        }
+    }
+
+    private void await(CompletableFuture<Void> future, Consumer<Throwable> callback, long countedBytes,
+            int messageBytes) {
         PendingSend p = loop.takePendingSend();
         p.mark = enqueued;
         p.countedBytes = countedBytes;
+        p.messageBytes = messageBytes;
         p.future = future;
         p.callback = callback;
         if (tail == null) {
@@ -202,9 +223,15 @@ final class Outbox {
             CompletableFuture<Void> future = p.future;
             Consumer<Throwable> callback = p.callback;
             long counted = p.countedBytes;
+            int messageBytes = p.messageBytes;
             loop.givePendingSend(p);
             if (backlog != null) {
                 backlog.release(counted);
+                if (failure == null && messageBytes >= 0) {
+                    counters.sent(messageBytes);
+                } else if (failure != null && messageBytes != PendingSend.CLOSE_FRAME) {
+                    counters.sendFailed();
+                }
             }
             tell(future, callback, failure);
         }

@@ -9,8 +9,15 @@ import java.util.function.Consumer;
  * steady stream of sends allocates none. Loop thread only.
  */
 final class PendingSend {
+    /** {@link #messageBytes} of a Ping or a Pong: no message, but a lost send if it fails. */
+    static final int CONTROL_FRAME = -1;
+    /** {@link #messageBytes} of the application's Close: neither a message nor a lost send. */
+    static final int CLOSE_FRAME = -2;
+
     long mark;
     long countedBytes;
+    /** The message's payload bytes (before compression), counted once written; or one of the values above. */
+    int messageBytes;
     /** Null for a send nobody waits on (a broadcast) or one told through {@code callback}. */
     CompletableFuture<Void> future;
     /** Null unless the send was made with a callback: told null once written, or the failure. */

@@ -45,10 +45,15 @@ public final class TlsTransport implements Transport {
     private boolean eof;
     private boolean inboundClosed;
     private boolean outboundClosing;
+    /** Where handshakes are counted: the server's or the client's. */
+    private final Counters counters;
+    /** Whether the handshake's end, finished or failed, was counted. */
+    private boolean handshakeCounted;
 
-    private TlsTransport(Transport lower, SSLEngine engine) throws SSLException {
+    private TlsTransport(Transport lower, SSLEngine engine, Counters counters) throws SSLException {
         this.lower = lower;
         this.engine = engine;
+        this.counters = counters;
         this.appBufferBytes = engine.getSession().getApplicationBufferSize();
         this.packetBytes = engine.getSession().getPacketBufferSize();
         this.netIn = ByteBuffer.allocate(packetBytes);
@@ -57,22 +62,23 @@ public final class TlsTransport implements Transport {
         engine.beginHandshake();
     }
 
-    /** The server's side, with the certificate of {@code context}. */
-    public static TlsTransport server(Transport lower, SSLContext context) throws SSLException {
+    /** The server's side, with the certificate of {@code context}; its handshake is counted in {@code counters}. */
+    public static TlsTransport server(Transport lower, SSLContext context, Counters counters) throws SSLException {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters params = engine.getSSLParameters();
         params.setProtocols(PROTOCOLS);
         params.setApplicationProtocols(ALPN);
         engine.setSSLParameters(params);
-        return new TlsTransport(lower, engine);
+        return new TlsTransport(lower, engine, counters);
     }
 
     /**
      * The client's side toward {@code host}: SNI with the host name (RFC 6066 §3; not for IP literals) and the
-     * server's certificate checked against it (RFC 2818 §3.1, RFC 6125), besides the trust chain.
+     * server's certificate checked against it (RFC 2818 §3.1, RFC 6125), besides the trust chain. Its handshake is
+     * counted in {@code counters}.
      */
-    public static TlsTransport client(Transport lower, SSLContext context, String host, int port)
+    public static TlsTransport client(Transport lower, SSLContext context, String host, int port, Counters counters)
             throws SSLException {
         SSLEngine engine = context.createSSLEngine(host, port);
         engine.setUseClientMode(true);
@@ -84,17 +90,51 @@ public final class TlsTransport implements Transport {
             params.setServerNames(List.of(new SNIHostName(host)));
         }
         engine.setSSLParameters(params);
-        return new TlsTransport(lower, engine);
+        return new TlsTransport(lower, engine, counters);
     }
 
     private static boolean isIpLiteral(String host) {
         return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 
+    // ---- the handshake's count
+
+    /** Counts the handshake as completed once the engine is done with it, the first time only. */
+    private void countIfFinished() {
+        if (!handshakeCounted && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) {
+            handshakeCounted = true;
+            counters.tlsHandshakeCompleted();
+        }
+    }
+
+    /** The handshake ended before it finished: the engine failed (a certificate, an alert) or the peer left. */
+    private void countIfUnfinished() {
+        if (!handshakeCounted) {
+            handshakeCounted = true;
+            counters.tlsHandshakeFailed();
+        }
+    }
+
     // ---- input
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        int n;
+        try {
+            n = unwrapInto(dst);
+        } catch (SSLException e) {
+            countIfUnfinished();
+            throw e;
+        }
+        if (n < 0) {
+            countIfUnfinished();
+        } else if (!handshakeCounted) {
+            countIfFinished();
+        }
+        return n;
+    }
+
+    private int unwrapInto(ByteBuffer dst) throws IOException {
         int start = dst.position();
         for (int step = 0; step < MAX_STEPS && !inboundClosed; step++) {
             if (dst.remaining() < appBufferBytes) {
@@ -179,6 +219,20 @@ public final class TlsTransport implements Transport {
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        long written;
+        try {
+            written = wrapFrom(srcs, offset, length);
+        } catch (SSLException e) {
+            countIfUnfinished();
+            throw e;
+        }
+        if (!handshakeCounted) {
+            countIfFinished();
+        }
+        return written;
+    }
+
+    private long wrapFrom(ByteBuffer[] srcs, int offset, int length) throws IOException {
         long consumed = 0;
         for (int step = 0; step < MAX_STEPS; step++) {
             HandshakeStatus hs = engine.getHandshakeStatus();

@@ -13,6 +13,10 @@ import java.nio.channels.SocketChannel;
  */
 final class Wire {
     private static final System.Logger LOG = System.getLogger(Wire.class.getName());
+    // Why reading is paused: a request waits for its answer; back-pressure: the output or the handlers are behind
+    static final int PAUSED_FOR_ANSWER = 1;
+    static final int PAUSED_FOR_OUTPUT = 2;
+    static final int PAUSED_FOR_HANDLERS = 4;
 
     private final SocketChannel channel;
     private final Transport transport;
@@ -21,6 +25,9 @@ final class Wire {
     private int pausedBy;
     private boolean inputEnded;
     private Runnable onClosed;
+    /** The back-pressure episodes under way, while a Flight Recorder recording wants them; else null. */
+    private FlightEvents.ReadPaused pausedForOutput;
+    private FlightEvents.ReadPaused pausedForHandlers;
 
     Wire(SocketChannel channel, Transport transport) {
         this.channel = channel;
@@ -56,12 +63,27 @@ final class Wire {
 
     /** Stops reading for {@code reason} until {@link #resume} with it. */
     void pause(int reason) {
+        if ((pausedBy & reason) == 0) {
+            if (reason == PAUSED_FOR_OUTPUT) {
+                pausedForOutput = FlightEvents.readPaused(remoteAddress(), "output");
+            } else if (reason == PAUSED_FOR_HANDLERS) {
+                pausedForHandlers = FlightEvents.readPaused(remoteAddress(), "handlers");
+            }
+        }
         pausedBy |= reason;
         interest(SelectionKey.OP_READ, false);
     }
 
     /** Reading may go on as far as {@code reason} is concerned; true if it does now. */
     boolean resume(int reason) {
+        if ((pausedBy & reason & PAUSED_FOR_OUTPUT) != 0) {
+            FlightEvents.readResumed(pausedForOutput);
+            pausedForOutput = null;
+        }
+        if ((pausedBy & reason & PAUSED_FOR_HANDLERS) != 0) {
+            FlightEvents.readResumed(pausedForHandlers);
+            pausedForHandlers = null;
+        }
         pausedBy &= ~reason;
         boolean reading = pausedBy == 0 && !inputEnded;
         interest(SelectionKey.OP_READ, reading);
@@ -110,6 +132,8 @@ final class Wire {
 
     /** Stops watching the socket, closes it, and runs what was to run then. */
     void close() {
+        FlightEvents.readResumed(pausedForOutput); // an episode ends with the connection, if not before
+        FlightEvents.readResumed(pausedForHandlers);
         if (key != null) {
             key.cancel();
         }
