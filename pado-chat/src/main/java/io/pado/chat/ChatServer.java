@@ -43,11 +43,13 @@ public final class ChatServer implements AutoCloseable {
     private final ChatOptions options;
     private final Set<String> origins;
     private final Topics topics;
+    private final MetricsPage metrics;
 
     private ChatServer(Server server, Rooms rooms, ChatHandler chat, ChatOptions options, Set<String> origins,
-            Topics topics) {
+            Topics topics, MetricsPage metrics) {
         this.server = server;
         this.topics = topics;
+        this.metrics = metrics;
         this.rooms = rooms;
         this.chat = chat;
         this.options = options;
@@ -95,8 +97,9 @@ public final class ChatServer implements AutoCloseable {
                 .allowedOrigins(origins.toArray(String[]::new))
                 .build();
         server.endpoint(endpoint);
-        server.http(request -> answer(request, endpoint, files, polling, comparisons)).start();
-        var started = new ChatServer(server, rooms, chat, options, origins, topics);
+        var metrics = new MetricsPage(server);
+        server.http(request -> answer(request, endpoint, files, polling, comparisons, metrics)).start();
+        var started = new ChatServer(server, rooms, chat, options, origins, topics, metrics);
         comparisons.target(started.url(), rooms);
         LOG.log(System.Logger.Level.INFO, "pado chat on {0}", started.url());
         return started;
@@ -107,7 +110,7 @@ public final class ChatServer implements AutoCloseable {
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
 
     private static HttpResponse answer(HttpRequest request, Endpoint chat, WebFiles files, Polling polling,
-            ComparisonRuns comparisons) throws Exception {
+            ComparisonRuns comparisons, MetricsPage metrics) throws Exception {
         String path = request.path();
         boolean write = WRITES.contains(path);
         if (write ? !request.method().equals("POST") : !READ_METHODS.contains(request.method())) {
@@ -129,6 +132,9 @@ public final class ChatServer implements AutoCloseable {
         }
         if (path.startsWith("/compare/")) {
             return comparisons.handle(path, parameters);
+        }
+        if (path.equals("/metrics")) {
+            return metrics.answer();
         }
         return files.get(path).orElseGet(HttpResponse::notFound);
     }
@@ -155,6 +161,15 @@ public final class ChatServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /**
+     * Answers {@code GET /metrics} from now on with the server's meters (connections, messages, refusals, close
+     * codes…) in Prometheus's text format: {@code pado chat --metrics}. Returns this server.
+     */
+    public ChatServer serveMetrics() {
+        metrics.enable();
+        return this;
     }
 
     /** The page's address, e.g. {@code http://127.0.0.1:8080/}. */
@@ -196,8 +211,8 @@ public final class ChatServer implements AutoCloseable {
 
     /**
      * {@code --port N} (else {@code PADO_PORT}, else 8080) and {@code --broker nats://HOST:PORT} or
-     * {@code redis://HOST:PORT} (else {@code --redis}, {@code PADO_BROKER}, {@code PADO_REDIS}, else none); prints
-     * the URL to open; Ctrl-C stops it cleanly.
+     * {@code redis://HOST:PORT} (else {@code --redis}, {@code PADO_BROKER}, {@code PADO_REDIS}, else none), and
+     * {@code --metrics} (Prometheus's text at {@code /metrics}); prints the URL to open; Ctrl-C stops it cleanly.
      */
     public static void main(String[] args) throws IOException {
         var options = ChatOptions.builder().port(port(args, System.getenv()));
@@ -206,6 +221,9 @@ public final class ChatServer implements AutoCloseable {
             options.broker(URI.create(broker));
         }
         ChatServer chat = start(options.build());
+        if (java.util.List.of(args).contains("--metrics")) {
+            chat.serveMetrics();
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(chat::stop, "pado-shutdown"));
         System.out.println("pado chat: open " + chat.url() + "  (comparison: " + chat.url() + "compare)");
     }

@@ -6,6 +6,7 @@ import io.pado.ClientOptions;
 import io.pado.Handler;
 import io.pado.WebSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /** A chat client for tests: records what arrives; tests wait for it with a deadline (no sleeps). */
@@ -23,6 +25,9 @@ final class TestClient implements Handler, AutoCloseable {
     }
 
     final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    /** Every text that arrived, and its UTF-8 bytes, whether or not a test took it from {@link #texts}. */
+    final AtomicLong received = new AtomicLong();
+    final AtomicLong receivedBytes = new AtomicLong();
     final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final Client client;
     final WebSocket ws;
@@ -53,6 +58,8 @@ final class TestClient implements Handler, AutoCloseable {
 
     @Override
     public void onText(WebSocket ws, String text) {
+        received.incrementAndGet();
+        receivedBytes.addAndGet(text.getBytes(StandardCharsets.UTF_8).length);
         texts.add(text);
     }
 

@@ -27,6 +27,9 @@ final class Chat implements Callable<Integer> {
             + "$PADO_REDIS, else this process alone); --redis is its older name")
     URI broker;
 
+    @Option(names = "--metrics", description = "serve the server's meters at /metrics, in Prometheus's text format")
+    boolean metrics;
+
     @Override
     public Integer call() throws Exception {
         int chosen = port != null ? port : Serve.envPort();
@@ -37,6 +40,10 @@ final class Chat implements Callable<Integer> {
         }
         ChatServer chat = ChatServer.start(options.build());
         System.out.println("pado chat: open " + chat.url() + "  (polling vs WebSocket: " + chat.url() + "compare)");
+        if (metrics) {
+            chat.serveMetrics();
+            System.out.println("pado chat: meters at " + chat.url() + "metrics");
+        }
         System.out.flush();
         Serving.untilInterrupted(chat::stop);
         return 0;
