@@ -7,15 +7,18 @@ import io.pado.ClientOptions;
 import io.pado.Handler;
 import io.pado.Server;
 import io.pado.ServerOptions;
+import io.pado.SlowConsumerPolicy;
 import io.pado.TestCertificates;
 import io.pado.WebSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,6 +148,53 @@ class GuideExamplesTest {
             ws.sendText("go");
             done.get(30, TimeUnit.SECONDS);
             assertThat(received.get()).isEqualTo(chunks);
+        }
+    }
+
+    @Test
+    void priceFeedClosesASubscriberThatCannotKeepUpAndEveryLossIsCounted() throws Exception {
+        var subscriber = new CompletableFuture<WebSocket>();
+        Handler feed = new Handler() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                subscriber.complete(ws);
+            }
+        };
+        try (Server server = Server.create(ServerOptions.builder().connection(c -> c
+                        .waterMarks(16 << 10, 64 << 10)
+                        .maxQueuedBytes(256 << 10)
+                        .slowConsumerPolicy(SlowConsumerPolicy.FAIL_SEND)).build())
+                .endpoint("/prices", feed).start();
+                Client client = Client.create(ClientOptions.builder().connection(c -> c
+                        .waterMarks(16 << 10, 64 << 10)).build())) {
+            var stalled = new CountDownLatch(1);
+            var closed = new CompletableFuture<Integer>();
+            client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/prices"), new Handler() {
+                @Override
+                public void onText(WebSocket ws, String price) {
+                    try {
+                        stalled.await(30, TimeUnit.SECONDS); // a subscriber far behind: it stops reading
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+
+                @Override
+                public void onClose(WebSocket ws, int code, String reason) {
+                    closed.complete(code);
+                }
+            }).get(10, TimeUnit.SECONDS);
+            WebSocket ws = subscriber.get(10, TimeUnit.SECONDS);
+            String price = "EUR/KRW 1500.00 ".repeat(256); // 4 KiB
+            int published = 0;
+            for (; published < 20_000 && ws.isOpen(); published++) { // at most 80 MiB, far more than sockets hold
+                PriceFeed.publish(ws, price);
+            }
+            assertThat(ws.isOpen()).as("closed once its queue was full").isFalse();
+            assertThat(server.metrics().sendsFailed()).as("every lost price counted").isPositive();
+            stalled.countDown(); // it reads again: what was queued before the Close arrives, then the Close
+            assertThat(closed.get(30, TimeUnit.SECONDS)).isEqualTo(1013);
+            assertThat(server.metrics().messagesSent() + server.metrics().sendsFailed()).isEqualTo(published);
         }
     }
 }
