@@ -33,8 +33,12 @@ public final class ScoreWatcher implements Handler, AutoCloseable {
     public void onText(WebSocket ws, String text) {
         Matcher m = MESSAGE.matcher(text);
         if (m.matches()) {
+            long at = Long.parseLong(m.group(2));
+            if (m.group(1).equals(epoch) && at <= offset) {
+                return; // seen already: the connection left behind may still deliver what a resume brings again
+            }
             epoch = m.group(1);
-            offset = Long.parseLong(m.group(2));
+            offset = at;
             seen.add(m.group(3));
         } else if (text.contains("\"gap\"")) {
             seen.clear(); // the history no longer reaches back: start over from what follows
