@@ -4,6 +4,7 @@ import io.pado.protocol.ClientHandshake;
 import io.pado.protocol.Connection;
 import io.pado.protocol.PerMessageDeflate;
 import io.pado.runtime.Counters;
+import io.pado.runtime.EventLoop;
 import io.pado.runtime.LinkOptions;
 import io.pado.runtime.Link;
 import io.pado.runtime.LoopGroup;
@@ -188,11 +189,12 @@ final class Dialer {
                     if (tunnel != null) {
                         below = tunnel;
                     }
+                    EventLoop loop = loops.next();
                     Transport transport = tls == null ? below
-                            : TlsTransport.client(below, tls, uri.getHost(), port, counters);
+                            : TlsTransport.client(below, tls, uri.getHost(), port, counters, loop.packetPool());
                     var opening = new ClientOpening(sessions, counters, handler, path, result, tunnel);
                     LinkOptions linkOptions = sessions.linkOptions();
-                    link = new Link(loops.next(), channel, transport,
+                    link = new Link(loop, channel, transport,
                             Connection.client(linkOptions.engine(), handshake, maskKeys), linkOptions, opening);
                 } catch (IOException | RuntimeException e) {
                     channel.close(); // no link owns it yet

@@ -4,6 +4,7 @@ import io.pado.protocol.PerMessageDeflate;
 import io.pado.runtime.Acceptor;
 import io.pado.runtime.Admission;
 import io.pado.runtime.Counters;
+import io.pado.runtime.EventLoop;
 import io.pado.runtime.LinkOptions;
 import io.pado.runtime.LinkListener;
 import io.pado.runtime.LoopGroup;
@@ -80,10 +81,10 @@ final class ServerCore {
         LOG.log(System.Logger.Level.INFO, "pado server on {0}: certificate reloaded", address);
     }
 
-    private Transport transport(SocketChannel channel) throws IOException {
+    private Transport transport(SocketChannel channel, EventLoop loop) throws IOException {
         SSLContext context = tls;
         var socket = new PlainTransport(channel);
-        return context == null ? socket : TlsTransport.server(socket, context, serverCounters);
+        return context == null ? socket : TlsTransport.server(socket, context, serverCounters, loop.packetPool());
     }
 
     void endpoint(Endpoint endpoint) {

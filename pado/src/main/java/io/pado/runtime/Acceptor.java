@@ -27,10 +27,13 @@ public final class Acceptor implements LoopMember {
     private final Admission admission;
     private SelectionKey key;
 
-    /** Makes the transport of an accepted socket: plain, or TLS with the server's current certificate. */
+    /**
+     * Makes the transport of an accepted socket: plain, or TLS with the server's current certificate, borrowing its
+     * buffers from {@code loop}, which will own the socket. Called on that loop.
+     */
     @FunctionalInterface
     public interface TransportFactory {
-        Transport create(SocketChannel channel) throws IOException;
+        Transport create(SocketChannel channel, EventLoop loop) throws IOException;
     }
 
     public Acceptor(ServerSocketChannel server, LoopGroup loops, LinkOptions options, Supplier<LinkListener> openings,
@@ -93,7 +96,7 @@ public final class Acceptor implements LoopMember {
                 try {
                     channel.configureBlocking(false);
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                    Link link = new Link(loop, channel, transports.create(channel),
+                    Link link = new Link(loop, channel, transports.create(channel, loop),
                             Connection.server(options.engine()), options, openings.get());
                     link.onClosed(release);
                     link.register(SelectionKey.OP_READ);

@@ -56,6 +56,7 @@ public final class EventLoop implements Runnable {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private final FramePool framePool = new FramePool();
+    private final PacketPool packetPool = new PacketPool();
     private final Consumer<SelectionKey> onReady = this::ready;
     private PendingSend freePendingSends;
     private int freePendingSendCount;
@@ -193,6 +194,11 @@ public final class EventLoop implements Runnable {
 
     public FramePool framePool() {
         return framePool;
+    }
+
+    /** The TLS record buffers the loop's connections borrow while bytes move. */
+    public PacketPool packetPool() {
+        return packetPool;
     }
 
     /** A cleared pending-send node, reused if one is free. */

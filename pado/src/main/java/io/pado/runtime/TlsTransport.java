@@ -20,8 +20,12 @@ import javax.net.ssl.SSLParameters;
  * <p>Delegated tasks (certificate checks, key generation) run inline on the loop: they take well under a
  * millisecond for the usual EC and RSA-2048 keys, and handing them to another thread would cost about as much.
  *
- * <p>Buffers are heap buffers (the JDK's ciphers work on arrays); {@code netIn} holds one record, {@code netOut}
- * up to four, so that large messages go out in few system calls. Not thread-safe: the loop thread only.
+ * <p>The record buffers are borrowed from the loop's {@link PacketPool} while bytes move and given back as soon as
+ * they are empty: an idle connection holds none, only its {@code SSLEngine}. {@code netIn} holds one record (it stays
+ * while a record has arrived in part), {@code netOut} up to four, so that large messages go out in few system calls
+ * (it stays while the socket has not taken them). Plain text is unwrapped straight into the loop's read buffer and
+ * wrapped from the frames, so there is no application buffer of our own either. Not thread-safe: the loop thread
+ * only.
  */
 public final class TlsTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(TlsTransport.class.getName());
@@ -34,14 +38,15 @@ public final class TlsTransport implements Transport {
 
     /** Where the records go: the socket, or a proxy's tunnel over it. */
     private final Transport lower;
+    private final PacketPool pool;
     private final ByteBuffer[] netOutArray = new ByteBuffer[1];
     private final SSLEngine engine;
     private final int appBufferBytes;
     private final int packetBytes;
-    /** Write mode: bytes read from the socket and not yet unwrapped. */
+    /** Write mode: bytes read from the socket and not yet unwrapped; null (back in the pool) while none wait. */
     private ByteBuffer netIn;
-    /** Write mode: records wrapped and not yet written to the socket. */
-    private final ByteBuffer netOut;
+    /** Write mode: records wrapped and not yet written to the socket; null (back in the pool) while none wait. */
+    private ByteBuffer netOut;
     private boolean eof;
     private boolean inboundClosed;
     private boolean outboundClosing;
@@ -50,35 +55,39 @@ public final class TlsTransport implements Transport {
     /** Whether the handshake's end, finished or failed, was counted. */
     private boolean handshakeCounted;
 
-    private TlsTransport(Transport lower, SSLEngine engine, Counters counters) throws SSLException {
+    private TlsTransport(Transport lower, SSLEngine engine, Counters counters, PacketPool pool)
+            throws SSLException {
         this.lower = lower;
         this.engine = engine;
         this.counters = counters;
+        this.pool = pool;
         this.appBufferBytes = engine.getSession().getApplicationBufferSize();
         this.packetBytes = engine.getSession().getPacketBufferSize();
-        this.netIn = ByteBuffer.allocate(packetBytes);
-        this.netOut = ByteBuffer.allocate(4 * packetBytes);
-        this.netOutArray[0] = netOut;
         engine.beginHandshake();
     }
 
-    /** The server's side, with the certificate of {@code context}; its handshake is counted in {@code counters}. */
-    public static TlsTransport server(Transport lower, SSLContext context, Counters counters) throws SSLException {
+    /**
+     * The server's side, with the certificate of {@code context}; its handshake is counted in {@code counters}, its
+     * record buffers come from {@code pool}.
+     */
+    public static TlsTransport server(Transport lower, SSLContext context, Counters counters, PacketPool pool)
+            throws SSLException {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters params = engine.getSSLParameters();
         params.setProtocols(PROTOCOLS);
         params.setApplicationProtocols(ALPN);
         engine.setSSLParameters(params);
-        return new TlsTransport(lower, engine, counters);
+        return new TlsTransport(lower, engine, counters, pool);
     }
 
     /**
      * The client's side toward {@code host}: SNI with the host name (RFC 6066 §3; not for IP literals) and the
      * server's certificate checked against it (RFC 2818 §3.1, RFC 6125), besides the trust chain. Its handshake is
-     * counted in {@code counters}.
+     * counted in {@code counters}; record buffers come from {@code pool}.
      */
-    public static TlsTransport client(Transport lower, SSLContext context, String host, int port, Counters counters)
+    public static TlsTransport client(Transport lower, SSLContext context, String host, int port, Counters counters,
+            PacketPool pool)
             throws SSLException {
         SSLEngine engine = context.createSSLEngine(host, port);
         engine.setUseClientMode(true);
@@ -90,7 +99,7 @@ public final class TlsTransport implements Transport {
             params.setServerNames(List.of(new SNIHostName(host)));
         }
         engine.setSSLParameters(params);
-        return new TlsTransport(lower, engine, counters);
+        return new TlsTransport(lower, engine, counters, pool);
     }
 
     private static boolean isIpLiteral(String host) {
@@ -125,6 +134,8 @@ public final class TlsTransport implements Transport {
         } catch (SSLException e) {
             countIfUnfinished();
             throw e;
+        } finally {
+            giveBackEmpty();
         }
         if (n < 0) {
             countIfUnfinished();
@@ -135,6 +146,9 @@ public final class TlsTransport implements Transport {
     }
 
     private int unwrapInto(ByteBuffer dst) throws IOException {
+        if (netIn == null) {
+            netIn = pool.take(packetBytes);
+        }
         int start = dst.position();
         for (int step = 0; step < MAX_STEPS && !inboundClosed; step++) {
             if (dst.remaining() < appBufferBytes) {
@@ -184,7 +198,9 @@ public final class TlsTransport implements Transport {
             int size = engine.getSession().getPacketBufferSize();
             ByteBuffer bigger = ByteBuffer.allocate(Math.max(size, netIn.capacity() * 2));
             netIn.flip();
-            netIn = bigger.put(netIn);
+            bigger.put(netIn);
+            pool.giveBack(netIn);
+            netIn = bigger;
         }
         int n = lower.read(netIn);
         if (n < 0) {
@@ -207,6 +223,9 @@ public final class TlsTransport implements Transport {
     @Override
     public boolean hasBufferedInput() {
         // A whole TLS record (5-byte header with its length, RFC 8446 §5.1) is waiting to be unwrapped.
+        if (netIn == null) {
+            return false;
+        }
         int n = netIn.position();
         if (n < 5) {
             return false;
@@ -225,6 +244,8 @@ public final class TlsTransport implements Transport {
         } catch (SSLException e) {
             countIfUnfinished();
             throw e;
+        } finally {
+            giveBackEmpty();
         }
         if (!handshakeCounted) {
             countIfFinished();
@@ -246,7 +267,7 @@ public final class TlsTransport implements Transport {
             if (hs == HandshakeStatus.NEED_UNWRAP || !hasRemaining(srcs, offset, length)) {
                 break;
             }
-            if (netOut.remaining() < packetBytes && !flushNet()) {
+            if (!roomForRecord()) {
                 break;
             }
             SSLEngineResult r = engine.wrap(srcs, offset, length, netOut);
@@ -283,7 +304,7 @@ public final class TlsTransport implements Transport {
                     hs = engine.getHandshakeStatus();
                 }
                 case NEED_WRAP -> {
-                    if (netOut.remaining() < packetBytes && !flushNet()) {
+                    if (!roomForRecord()) {
                         return;
                     }
                     SSLEngineResult r = engine.wrap(EMPTY, netOut);
@@ -299,8 +320,20 @@ public final class TlsTransport implements Transport {
         }
     }
 
+    /** Borrows {@code netOut} if need be; true if it has room for another record, once written out if it had not. */
+    private boolean roomForRecord() throws IOException {
+        if (netOut == null) {
+            netOut = pool.take(4 * packetBytes);
+            netOutArray[0] = netOut;
+        }
+        return netOut.remaining() >= packetBytes || flushNet();
+    }
+
     /** Writes {@code netOut} to the socket; true if it then has room for another record. */
     private boolean flushNet() throws IOException {
+        if (netOut == null) {
+            return true;
+        }
         if (netOut.position() > 0) {
             netOut.flip();
             try {
@@ -315,29 +348,75 @@ public final class TlsTransport implements Transport {
     @Override
     public boolean wantsWritable(boolean appQueued) {
         // Records wait only if the layer below takes bytes now (a proxy's tunnel may not be open yet)
-        boolean recordsWait = netOut.position() > 0
+        boolean recordsWait = recordsWaiting()
                 || appQueued && engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP;
         return recordsWait && lower.wantsWritable(true);
     }
 
     @Override
     public boolean flushAfterRead(boolean appQueued) {
-        return netOut.position() > 0 || appQueued;
+        return recordsWaiting() || appQueued;
+    }
+
+    private boolean recordsWaiting() {
+        return netOut != null && netOut.position() > 0;
     }
 
     @Override
     public boolean finishOutput() throws IOException {
+        try {
+            return closeNotify();
+        } finally {
+            giveBackEmpty();
+        }
+    }
+
+    private boolean closeNotify() throws IOException {
         if (!outboundClosing) {
             outboundClosing = true;
             engine.closeOutbound();
         }
         for (int step = 0; step < MAX_STEPS && !engine.isOutboundDone(); step++) {
-            if (netOut.remaining() < packetBytes && !flushNet()) {
+            if (!roomForRecord()) {
                 return false;
             }
             engine.wrap(EMPTY, netOut); // close_notify (RFC 8446 §6.1)
         }
         flushNet();
-        return netOut.position() == 0 && lower.finishOutput();
+        return !recordsWaiting() && lower.finishOutput();
+    }
+
+    @Override
+    public void closed() {
+        if (netIn != null) {
+            pool.giveBack(netIn);
+            netIn = null;
+        }
+        if (netOut != null) {
+            pool.giveBack(netOut);
+            netOut = null;
+            netOutArray[0] = null;
+        }
+    }
+
+    /**
+     * Gives the record buffers back to the pool once they hold nothing: {@code netIn} unless a record arrived in part,
+     * {@code netOut} unless the socket has not taken all of it.
+     */
+    private void giveBackEmpty() {
+        if (netIn != null && netIn.position() == 0) {
+            pool.giveBack(netIn);
+            netIn = null;
+        }
+        if (netOut != null && netOut.position() == 0) {
+            pool.giveBack(netOut);
+            netOut = null;
+            netOutArray[0] = null;
+        }
+    }
+
+    /** How many record buffers this connection holds now: 0 while idle (for tests). */
+    int heldBuffers() {
+        return (netIn == null ? 0 : 1) + (netOut == null ? 0 : 1);
     }
 }

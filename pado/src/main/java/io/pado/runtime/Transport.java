@@ -41,4 +41,8 @@ public interface Transport {
      * once nothing of it is left to write; otherwise call again when the socket is writable.
      */
     boolean finishOutput() throws IOException;
+
+    /** The socket is closed: nothing more will be read or written, and buffers borrowed go back where they came from. */
+    default void closed() {
+    }
 }

@@ -142,6 +142,7 @@ final class Wire {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing socket", e);
         }
+        transport.closed();
         if (onClosed != null) {
             onClosed.run();
         }
