@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * Accepts connections on the first loop of a group and hands each socket to the next loop, round-robin, as a
  * {@link Link} with a server engine and a listener from {@code openings}. Loop thread only.
  */
-public final class Acceptor implements LoopMember {
+public final class Acceptor extends LoopMember {
     private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
     /** Accept at most this many sockets per wakeup, so that one busy port does not starve the loop's sockets. */
     private static final int MAX_ACCEPTS = 64;

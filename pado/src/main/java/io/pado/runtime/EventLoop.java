@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  *
  * <p>An iteration selects (with a timeout that is the earliest deadline), handles ready keys, runs queued commands,
  * then flushes each link that has output once ("cork": one gathering write per link per iteration), then applies
- * timeouts if one is due.
+ * the timeouts that are due: only the links whose deadline has come are asked ({@link DueQueue}), so a loop with
+ * hundreds of thousands of idle connections spends on timers what their pings cost, not a scan of them all.
  */
 public final class EventLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
@@ -36,7 +37,7 @@ public final class EventLoop implements Runnable {
     static final int MAX_GATHER = 64;
     /** Idle pending-send nodes kept for reuse: enough for the sends of many links in flight at once. */
     private static final int MAX_FREE_PENDING_SENDS = 4096;
-    /** Timeouts are scanned at most this often, so a deadline may fire up to this late. */
+    /** A link asked about its timeouts is asked again no sooner than this. */
     private static final long MIN_SCAN_INTERVAL_NANOS = 5_000_000;
 
     private final Selector selector;
@@ -62,7 +63,10 @@ public final class EventLoop implements Runnable {
     private int freePendingSendCount;
     private final Set<LoopMember> links = new HashSet<>();
     private final List<LoopMember> dirty = new ArrayList<>();
-    private long nextScanNanos = Long.MAX_VALUE;
+    /** The links with a deadline, earliest first. */
+    private final DueQueue due = new DueQueue();
+    /** When the first of {@link #timers} is due. */
+    private long nextTimerNanos = Long.MAX_VALUE;
     private CountDownLatch drained;
     /** Tasks waiting for their time, earliest first; {@code seq} keeps equal times in order. */
     private final PriorityQueue<Timer> timers = new PriorityQueue<>(
@@ -123,7 +127,7 @@ public final class EventLoop implements Runnable {
         long due = System.nanoTime() + delayNanos;
         execute(() -> {
             timers.add(new Timer(due, timerSeq++, task));
-            deadline(due);
+            nextTimerNanos = Math.min(nextTimerNanos, due);
         });
     }
 
@@ -150,6 +154,7 @@ public final class EventLoop implements Runnable {
 
     void remove(LoopMember link) {
         links.remove(link);
+        due.remove(link);
         linkCount = links.size();
         if (drained != null && links.isEmpty()) {
             drained.countDown();
@@ -231,11 +236,19 @@ public final class EventLoop implements Runnable {
         dirty.add(link);
     }
 
-    /** Make sure timeouts are checked no later than {@code deadlineNanos}. */
-    void deadline(long deadlineNanos) {
-        if (deadlineNanos < nextScanNanos) {
-            nextScanNanos = deadlineNanos;
+    /**
+     * Make sure {@code link}'s timeouts are checked no later than {@code deadlineNanos} ({@link Long#MAX_VALUE}: no
+     * deadline). A deadline later than the one the link has is taken up when that one comes.
+     */
+    void deadline(LoopMember link, long deadlineNanos) {
+        if (deadlineNanos < due.dueOf(link)) {
+            due.schedule(link, deadlineNanos);
         }
+    }
+
+    /** How many links have a deadline (for tests). */
+    int dueCount() {
+        return due.size();
     }
 
     @Override
@@ -293,6 +306,7 @@ public final class EventLoop implements Runnable {
             selector.selectNow(onReady);
         } else {
             long now = System.nanoTime();
+            long nextScanNanos = Math.min(due.firstDue(), nextTimerNanos);
             long wait = nextScanNanos == Long.MAX_VALUE ? 0 : Math.max(1, (nextScanNanos - now + 999_999) / 1_000_000);
             if (nextScanNanos != Long.MAX_VALUE && nextScanNanos <= now) {
                 selector.selectNow(onReady);
@@ -304,7 +318,7 @@ public final class EventLoop implements Runnable {
         runCommands();
         flushDirty();
         long now = System.nanoTime();
-        if (now >= nextScanNanos) {
+        if (now >= due.firstDue() || now >= nextTimerNanos) {
             scanTimeouts(now);
             flushDirty();
         }
@@ -344,15 +358,17 @@ public final class EventLoop implements Runnable {
         dirty.clear();
     }
 
+    /**
+     * Asks each link whose deadline has come what is due, and puts it at its next deadline; bounded: a link asked
+     * here is asked again no sooner than {@link #MIN_SCAN_INTERVAL_NANOS} later.
+     */
     private void scanTimeouts(long now) {
-        long next = Long.MAX_VALUE;
-        for (LoopMember link : links()) {
-            long d = link.checkTimeouts(now);
-            if (d < next) {
-                next = d;
+        for (LoopMember link; (link = due.pollDue(now)) != null; ) {
+            long next = link.checkTimeouts(now);
+            if (next != Long.MAX_VALUE && links.contains(link)) {
+                due.schedule(link, Math.max(next, now + MIN_SCAN_INTERVAL_NANOS));
             }
         }
-        nextScanNanos = next == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(next, now + MIN_SCAN_INTERVAL_NANOS);
         runTimers(now);
     }
 
@@ -367,8 +383,6 @@ public final class EventLoop implements Runnable {
             }
         }
         Timer first = timers.peek();
-        if (first != null) {
-            deadline(Math.max(first.dueNanos(), now + MIN_SCAN_INTERVAL_NANOS));
-        }
+        nextTimerNanos = first == null ? Long.MAX_VALUE : Math.max(first.dueNanos(), now + MIN_SCAN_INTERVAL_NANOS);
     }
 }

@@ -25,7 +25,7 @@ import java.util.function.ToIntBiFunction;
  * writes what the engine and the sends queued, once per loop iteration. Events go up only from reads, timeouts and
  * the end, never from a call the listener made. Loop thread only; others use {@link EventLoop#execute(Runnable)}.
  */
-public final class Link implements LoopMember {
+public final class Link extends LoopMember {
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
     private static final int MAX_READ_ROUNDS = 4; // reads of buffered TLS input per readiness, before others' turn
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -67,7 +67,7 @@ public final class Link implements LoopMember {
     void register(int ops) throws IOException {
         wire.register(loop, ops, this);
         loop.add(this);
-        loop.deadline(nextDeadline());
+        loop.deadline(this, nextDeadline());
     }
 
     /** Client: starts connecting to {@code address} (the server or a proxy); the engine's request goes out then. */
@@ -77,7 +77,7 @@ public final class Link implements LoopMember {
         if (connected) {
             drainOutput();
         }
-        loop.deadline(nextDeadline());
+        loop.deadline(this, nextDeadline());
     }
 
     public EventLoop loop() {
@@ -304,7 +304,7 @@ public final class Link implements LoopMember {
         } else if (engine.state() == Connection.State.LOCAL_CLOSING || engine.state() == Connection.State.CLOSED) {
             deadlines.closing(System.nanoTime());
         }
-        loop.deadline(nextDeadline());
+        loop.deadline(this, nextDeadline());
     }
 
     private void markDirty() {
@@ -349,7 +349,7 @@ public final class Link implements LoopMember {
         }
         wire.writing(!outbox.isEmpty());
         pauseForOutput();
-        loop.deadline(nextDeadline());
+        loop.deadline(this, nextDeadline());
     }
 
     /** A server stops reading a peer that does not read; a client reads on, as its peer may wait for that. */

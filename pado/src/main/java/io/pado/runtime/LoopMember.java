@@ -3,26 +3,29 @@ package io.pado.runtime;
 import java.nio.channels.SelectionKey;
 
 /**
- * What an {@link EventLoop} drives: something registered with its selector. Called on the loop thread only.
+ * What an {@link EventLoop} drives: something registered with its selector. Called on the loop thread only. An
+ * abstract class rather than an interface only to hold {@link #dueIndex}, the loop's bookkeeping of its deadline.
  */
-interface LoopMember {
+abstract class LoopMember {
+    /** This member's place in its loop's {@link DueQueue}, or -1 when it is not in it: the queue's to set. */
+    int dueIndex = -1;
 
     /** The selector says the key is ready. */
-    void ready(SelectionKey key);
+    abstract void ready(SelectionKey key);
 
     /** Writes what was queued in this iteration, if anything was (the loop calls it for each member it marked). */
-    default void flushIfDirty() {
+    void flushIfDirty() {
     }
 
     /** Applies what is due at {@code nowNanos}; returns the next deadline, or {@link Long#MAX_VALUE}. */
-    default long checkTimeouts(long nowNanos) {
+    long checkTimeouts(long nowNanos) {
         return Long.MAX_VALUE;
     }
 
     /** The loop is draining: start closing (1001). */
-    default void goAway() {
+    void goAway() {
     }
 
     /** The loop is ending: drop everything now. */
-    void abort(Throwable cause);
+    abstract void abort(Throwable cause);
 }
