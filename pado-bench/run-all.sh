@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole benchmark matrix in one command: echo throughput and latency, handshakes, broadcast (run-load.sh), memory
-# per idle connection beside the peers (IdleMemoryPeers), and the JMH micro-benchmarks (run-jmh.sh); then
+# per idle connection beside the peers (IdleMemoryPeers), the same over wss:// (run-tls.sh), and the JMH
+# micro-benchmarks (run-jmh.sh); then
 # summarize.py writes results.json, results.md (ratios against the best peer) and chart.svg.
 #
 #   pado-bench/run-all.sh            # full: the --no-jmh run plus the full JMH run (about 27 minutes more)
@@ -56,6 +57,14 @@ echo "steal:   $(( (steal_after - steal_before) * 100 / (total_after - total_bef
 "$java_bin" -cp pado-bench/target/benchmarks.jar io.pado.bench.load.IdleMemoryPeers "$memory_connections" \
     pado pado-vt netty jetty vertx java-websocket pado-deflate pado-deflate-context netty-deflate jetty-deflate | grep '^|' \
     | tee "$results/memory.md"
+
+# The wss:// rows: TLS echo, TLS 1.3 handshakes with and without resumption, idle memory per wss:// connection
+# (they need OpenSSL's headers for the C generator; without them the rest of the matrix still runs)
+if pado-bench/run-tls.sh ${quick_flag[@]+"${quick_flag[@]}"} | tee "$results/tls.md"; then
+    cp pado-bench/target/tls.tsv pado-bench/target/tls-engine.txt "$results/"
+else
+    echo "run-all: the wss:// rows failed or were skipped (see above)" | tee -a "$results/tls.md"
+fi
 
 if $jmh; then
     pado-bench/run-jmh.sh ${quick_flag[@]+"${quick_flag[@]}"}

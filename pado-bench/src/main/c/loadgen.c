@@ -15,6 +15,13 @@
  * does what HandshakeLoad does: CONCURRENT connections at a time each connect, upgrade, send a masked Close 1000, read
  * the server's Close, wait for the server to close TCP first (RFC 6455 §7.1.1) and start over; prints
  * "cycles/s busy_percent". Loopback only; bounded by SECONDS. Build: cc -O2 -o loadgen loadgen.c
+ *
+ * With --tls first (both modes) it speaks wss://: TLS 1.3 through OpenSSL, built in with
+ * cc -O2 -DPADO_TLS -o loadgen loadgen.c -lssl -lcrypto (Debian's libssl-dev). The server's certificate is not
+ * checked: the generator measures the server's cost, and checking would only add to its own. --tls-resume (handshake
+ * mode) offers each new connection the latest session ticket the server sent (RFC 8446 §2.2), so that the servers
+ * that accept it skip the certificate and its signature; the line printed then has a third number, the % of
+ * handshakes that were resumptions.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -37,6 +44,7 @@
 
 struct conn {
     int fd;
+    struct ssl_st *ssl;  /* NULL for ws:// (tls_io.h) */
     unsigned char *in;   /* bytes read and not yet parsed: in[0..in_len) */
     size_t in_len;
     size_t in_cap;
@@ -73,6 +81,8 @@ static void fail(const char *what) {
     fprintf(stderr, "loadgen: %s: %s\n", what, errno ? strerror(errno) : "failed");
     exit(1);
 }
+
+#include "tls_io.h"
 
 /* A masked (key 0) binary frame of payload_bytes: 'a'..'z' repeated, the send time to be stamped in bytes 0-7. */
 static void build_frame(void) {
@@ -115,7 +125,7 @@ static void set_interest(struct conn *c, int want_write) {
 static void flush(struct conn *c) {
     for (;;) {
         if (c->out_pos < c->out_len) {
-            ssize_t n = write(c->fd, c->out + c->out_pos, c->out_len - c->out_pos);
+            ssize_t n = io_write(c->fd, c->ssl, c->out + c->out_pos, c->out_len - c->out_pos);
             if (n < 0) {
                 if (errno == EAGAIN) {
                     set_interest(c, 1);
@@ -155,7 +165,7 @@ static long take_input(struct conn *c, int closed_loop) {
             c->in = realloc(c->in, c->in_cap);
         }
         size_t space = c->in_cap - c->in_len;
-        ssize_t n = read(c->fd, c->in + c->in_len, space);
+        ssize_t n = io_read(c->fd, c->ssl, c->in + c->in_len, space);
         if (n == 0) {
             errno = 0;
             fail("server closed a connection");
@@ -167,8 +177,8 @@ static long take_input(struct conn *c, int closed_loop) {
             fail("read");
         }
         c->in_len += (size_t) n;
-        if ((size_t) n < space) {
-            break; /* the socket had no more */
+        if ((size_t) n < space && c->ssl == NULL) {
+            break; /* the socket had no more (a TLS read gives a record at a time: read on until EAGAIN) */
         }
     }
     int64_t now = now_ns();
@@ -217,12 +227,17 @@ static void handshake(struct conn *c, int port) {
     int n = snprintf(request, sizeof request,
                      "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                      "Sec-WebSocket-Key: cGFkby1sb2FkLWtleS0xNg==\r\nSec-WebSocket-Version: 13\r\n\r\n", port);
-    if (write(c->fd, request, (size_t) n) != n) {
+    if (c->ssl != NULL) {
+        while (!tls_handshake(c->ssl)) {
+            /* blocking socket: SSL_connect returns when done or failed */
+        }
+    }
+    if (io_write(c->fd, c->ssl, request, (size_t) n) != n) {
         fail("handshake write");
     }
     char *end = NULL;
     while (end == NULL) {
-        ssize_t r = read(c->fd, c->in + c->in_len, c->in_cap - c->in_len - 1);
+        ssize_t r = io_read(c->fd, c->ssl, c->in + c->in_len, c->in_cap - c->in_len - 1);
         if (r <= 0) {
             fail("handshake read");
         }
@@ -260,10 +275,11 @@ static double percentile(double pct) {
 
 /* ---- handshake + close cycles */
 
-enum step { CONNECTING, READING_HEAD, READING_CLOSE, AWAITING_EOF };
+enum step { CONNECTING, TLS_HANDSHAKE, READING_HEAD, READING_CLOSE, AWAITING_EOF };
 
 struct cycle {
     int fd;
+    struct ssl_st *ssl;
     enum step step;
     char in[1024];
     size_t in_len;
@@ -273,11 +289,51 @@ static struct sockaddr_in cycle_server;
 static char cycle_request[512];
 static size_t cycle_request_len;
 static long cycles_done;
+static int measuring_cycles;
 
 static void cycle_write(struct cycle *c, const void *bytes, size_t n) {
-    if (write(c->fd, bytes, n) != (ssize_t) n) {
+    if (io_write(c->fd, c->ssl, bytes, n) != (ssize_t) n) {
         fail("handshake-sized write");
     }
+}
+
+/* The TLS handshake goes on; once it is done, the upgrade request goes out. */
+static void cycle_tls(struct cycle *c) {
+    if (!tls_handshake(c->ssl)) {
+        return; /* the next edge brings what it waits for */
+    }
+#ifdef PADO_TLS
+    if (measuring_cycles && SSL_session_reused(c->ssl)) {
+        resumed++;
+    }
+#endif
+    cycle_write(c, cycle_request, cycle_request_len);
+    c->step = READING_HEAD;
+}
+
+/* TCP is connected: TLS starts, or the upgrade request goes out. */
+static void cycle_connected(struct cycle *c) {
+    if (tls) {
+        c->ssl = tls_new(c->fd);
+        c->step = TLS_HANDSHAKE;
+        cycle_tls(c);
+    } else {
+        cycle_write(c, cycle_request, cycle_request_len);
+        c->step = READING_HEAD;
+    }
+}
+
+static void cycle_close(struct cycle *c) {
+#ifdef PADO_TLS
+    if (c->ssl != NULL) {
+        /* Marked as shut down without sending anything, so that OpenSSL keeps the session resumable */
+        SSL_set_quiet_shutdown(c->ssl, 1);
+        SSL_shutdown(c->ssl);
+        SSL_free(c->ssl);
+        c->ssl = NULL;
+    }
+#endif
+    close(c->fd); /* also leaves the epoll set */
 }
 
 /*
@@ -294,15 +350,16 @@ static void cycle_start(struct cycle *c) {
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     c->in_len = 0;
     c->step = CONNECTING;
-    if (connect(c->fd, (struct sockaddr *) &cycle_server, sizeof cycle_server) == 0) {
-        cycle_write(c, cycle_request, cycle_request_len);
-        c->step = READING_HEAD;
-    } else if (errno != EINPROGRESS) {
+    int connected = connect(c->fd, (struct sockaddr *) &cycle_server, sizeof cycle_server) == 0;
+    if (!connected && errno != EINPROGRESS) {
         fail("connect");
     }
     struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = c};
     if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
         fail("epoll_ctl add");
+    }
+    if (connected) {
+        cycle_connected(c);
     }
 }
 
@@ -313,7 +370,7 @@ static void cycle_start(struct cycle *c) {
 static int cycle_read(struct cycle *c, uint32_t events) {
     for (;;) {
         size_t room = sizeof c->in - c->in_len - 1;
-        ssize_t n = read(c->fd, c->in + c->in_len, room);
+        ssize_t n = io_read(c->fd, c->ssl, c->in + c->in_len, room);
         if (n < 0) {
             if (errno == EAGAIN) {
                 return 0;
@@ -324,7 +381,7 @@ static int cycle_read(struct cycle *c, uint32_t events) {
             return 1;
         }
         c->in_len += (size_t) n;
-        if ((size_t) n < room) {
+        if ((size_t) n < room && c->ssl == NULL) {
             return (events & EPOLLRDHUP) != 0;
         }
         if (c->in_len == sizeof c->in - 1) {
@@ -344,9 +401,14 @@ static void cycle_step(struct cycle *c, uint32_t events) {
         if (!(events & EPOLLOUT)) {
             return;
         }
-        cycle_write(c, cycle_request, cycle_request_len);
-        c->step = READING_HEAD;
+        cycle_connected(c);
         return; /* the answer comes with a later EPOLLIN edge */
+    }
+    if (c->step == TLS_HANDSHAKE) {
+        cycle_tls(c);
+        if (c->step == TLS_HANDSHAKE) {
+            return;
+        }
     }
     if (!(events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP))) {
         return; /* an EPOLLOUT edge: nothing to read */
@@ -385,15 +447,22 @@ static void cycle_step(struct cycle *c, uint32_t events) {
             errno = 0;
             fail("server closed the connection before its Close");
         }
-        close(c->fd); /* also leaves the epoll set */
+        cycle_close(c);
         cycles_done++;
         cycle_start(c);
     }
 }
 
 static int handshakes(int argc, char **argv) {
+    if (argc > 2 && (strcmp(argv[2], "--tls") == 0 || strcmp(argv[2], "--tls-resume") == 0)) {
+        tls = 1;
+        tls_resume = strcmp(argv[2], "--tls-resume") == 0;
+        tls_init();
+        argv++;
+        argc--;
+    }
     if (argc < 5) {
-        fprintf(stderr, "usage: loadgen --handshakes PORT CONCURRENT SECONDS [WARMUP]\n");
+        fprintf(stderr, "usage: loadgen --handshakes [--tls|--tls-resume] PORT CONCURRENT SECONDS [WARMUP]\n");
         return 2;
     }
     int port = atoi(argv[2]);
@@ -420,9 +489,11 @@ static int handshakes(int argc, char **argv) {
         int64_t now = now_ns();
         if (!measuring && now >= warmup_end) {
             measuring = 1;
+            measuring_cycles = 1;
             measured_from = now;
             cpu_from = cpu_ns();
             cycles_done = 0;
+            resumed = 0;
         }
         if (now >= end) {
             break;
@@ -436,7 +507,11 @@ static int handshakes(int argc, char **argv) {
         }
     }
     double elapsed = (double) (now_ns() - measured_from) / 1e9;
-    printf("%.0f %.0f\n", (double) cycles_done / elapsed, (double) (cpu_ns() - cpu_from) / 1e9 / elapsed * 100);
+    printf("%.0f %.0f", (double) cycles_done / elapsed, (double) (cpu_ns() - cpu_from) / 1e9 / elapsed * 100);
+    if (tls) {
+        printf(" %.0f", cycles_done > 0 ? 100.0 * (double) resumed / (double) cycles_done : 0.0);
+    }
+    printf("\n");
     return 0;
 }
 
@@ -444,8 +519,14 @@ int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "--handshakes") == 0) {
         return handshakes(argc, argv);
     }
+    if (argc > 1 && strcmp(argv[1], "--tls") == 0) {
+        tls = 1;
+        tls_init();
+        argv++;
+        argc--;
+    }
     if (argc < 6) {
-        fprintf(stderr, "usage: loadgen PORT CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS [WARMUP [RATE]]\n");
+        fprintf(stderr, "usage: loadgen [--tls] PORT CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS [WARMUP [RATE]]\n");
         return 2;
     }
     int port = atoi(argv[1]);
@@ -472,6 +553,7 @@ int main(int argc, char **argv) {
         c->in_cap = 2 * frame_len + 4096;
         c->in = malloc(c->in_cap);
         c->out = malloc(OUT_BYTES);
+        c->ssl = tls ? tls_new(c->fd) : NULL;
         handshake(c, port);
         fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
         struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};

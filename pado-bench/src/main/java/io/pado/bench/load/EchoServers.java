@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
 import io.pado.Dispatch;
 import io.pado.Handler;
 import io.pado.SendCallback;
@@ -41,7 +43,10 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * idiomatic fast configuration on one event-loop thread. Usage:
  * {@code EchoServers pado|pado-vt|pado-deflate|pado-deflate-context|netty|netty-deflate|jetty|vertx|java-websocket
  * PORT} (Jetty accepts permessage-deflate by
- * default, so the same {@code jetty} serves the compressed runs).
+ * default, so the same {@code jetty} serves the compressed runs). With {@code -tls} after the name
+ * ({@code pado-tls, pado-vt-tls, netty-tls, netty-openssl-tls, jetty-tls, vertx-tls}) it serves
+ * {@code wss://} with the certificate of {@link BenchTls}: Netty with the JDK's {@code SSLEngine}, or
+ * ({@code netty-openssl-tls}) with BoringSSL through netty-tcnative.
  * Prints {@code ready} when it listens, then, each second that echoed messages, {@code alloc B/msg N} (the heap bytes
  * every thread of the server allocated that second, per echoed message, and the message count), and each second that
  * mostly opened connections, {@code alloc-open B/connection N} (the same per opened connection: a handshake + close
@@ -59,15 +64,18 @@ public final class EchoServers {
     public static void main(String[] args) throws Exception {
         String kind = args[0];
         int port = Integer.parseInt(args[1]);
+        BenchTls tls = kind.endsWith("-tls") ? BenchTls.fromProperty() : null;
         switch (kind) {
-            case "pado" -> pado(port, Dispatch.EVENT_LOOP, "none");
-            case "pado-vt" -> pado(port, Dispatch.VIRTUAL_THREADS, "none");
-            case "pado-deflate" -> pado(port, Dispatch.EVENT_LOOP, "pooled");
-            case "pado-deflate-context" -> pado(port, Dispatch.EVENT_LOOP, "context");
-            case "netty" -> netty(port, false);
-            case "netty-deflate" -> netty(port, true);
-            case "jetty" -> jetty(port);
-            case "vertx" -> vertx(port);
+            case "pado", "pado-tls" -> pado(port, Dispatch.EVENT_LOOP, "none", tls);
+            case "pado-vt", "pado-vt-tls" -> pado(port, Dispatch.VIRTUAL_THREADS, "none", tls);
+            case "pado-deflate" -> pado(port, Dispatch.EVENT_LOOP, "pooled", null);
+            case "pado-deflate-context" -> pado(port, Dispatch.EVENT_LOOP, "context", null);
+            case "netty" -> netty(port, false, null);
+            case "netty-tls" -> netty(port, false, tls.netty(SslProvider.JDK));
+            case "netty-openssl-tls" -> netty(port, false, tls.netty(SslProvider.OPENSSL));
+            case "netty-deflate" -> netty(port, true, null);
+            case "jetty", "jetty-tls" -> jetty(port, tls);
+            case "vertx", "vertx-tls" -> vertx(port, tls);
             case "java-websocket" -> javaWebSocket(port);
             default -> throw new IllegalArgumentException("unknown server: " + kind);
         }
@@ -109,13 +117,17 @@ public final class EchoServers {
      * pado: handlers on the loop (Dispatch.EVENT_LOOP) for the fast path, or on virtual threads (the default).
      *
      * @param compression "none", "pooled" (PerMessageDeflate's default) or "context" (context takeover)
+     * @param tls         null for ws://
      */
-    private static void pado(int port, Dispatch dispatch, String compression) throws Exception {
+    private static void pado(int port, Dispatch dispatch, String compression, BenchTls tls) throws Exception {
         ServerOptions.Builder options = ServerOptions.builder()
                 .port(port)
                 .eventLoops(1)
                 .unlimitedHandshakeRate() // the peers it is compared with have no such limit
                 .connection(c -> c.dispatch(dispatch));
+        if (tls != null) {
+            options.tls(tls.padoServer());
+        }
         if (!compression.equals("none")) {
             var memory = compression.equals("pooled") ? Compression.Memory.POOLED : Compression.Memory.CONTEXT_TAKEOVER;
             options.connection(c -> c.compression(Compression.DEFAULT.withMemory(memory)));
@@ -169,14 +181,20 @@ public final class EchoServers {
         }
     }
 
-    /** Netty 4.2: HTTP codec, aggregator and the WebSocket protocol handler; writes flushed once per read batch. */
-    private static void netty(int port, boolean deflate) throws Exception {
+    /**
+     * Netty 4.2: HTTP codec, aggregator and the WebSocket protocol handler; writes flushed once per read batch; with
+     * {@code ssl} (null for ws://) its SslHandler first.
+     */
+    private static void netty(int port, boolean deflate, SslContext ssl) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ChannelGroup all = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16));
                         if (deflate) {
                             ch.pipeline().addLast(new WebSocketServerCompressionHandler(1 << 20));
@@ -228,11 +246,15 @@ public final class EchoServers {
     }
 
     /** Vert.x 5: one event loop, a WebSocket handler echoing each message as it came (text or binary). */
-    private static void vertx(int port) throws Exception {
+    private static void vertx(int port, BenchTls tls) throws Exception {
         var vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
         Set<io.vertx.core.http.ServerWebSocket> all = ConcurrentHashMap.newKeySet();
-        vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setHost("127.0.0.1").setPort(port)
-                        .setMaxWebSocketFrameSize(1 << 20).setMaxWebSocketMessageSize(1 << 20))
+        var options = new io.vertx.core.http.HttpServerOptions().setHost("127.0.0.1").setPort(port)
+                .setMaxWebSocketFrameSize(1 << 20).setMaxWebSocketMessageSize(1 << 20);
+        if (tls != null) {
+            options.setSsl(true).setKeyCertOptions(tls.vertx());
+        }
+        vertx.createHttpServer(options)
                 .webSocketHandler(ws -> {
                     all.add(ws);
                     OPENED.increment();
@@ -307,11 +329,13 @@ public final class EchoServers {
         started.await(); // it binds on its own thread
     }
 
-    /** Jetty 12: its WebSocket server API with an auto-demanding listener. */
-    private static void jetty(int port) throws Exception {
+    /** Jetty 12: its WebSocket server API with an auto-demanding listener; with {@code tls}, an SSL connector. */
+    private static void jetty(int port, BenchTls tls) throws Exception {
         var threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(8, 2);
         var jetty = new org.eclipse.jetty.server.Server(threads);
-        var connector = new ServerConnector(jetty, 1, 1);
+        var connector = tls == null ? new ServerConnector(jetty, 1, 1)
+                : new ServerConnector(jetty, 1, 1, new org.eclipse.jetty.server.SslConnectionFactory(tls.jetty(),
+                        "http/1.1"), new org.eclipse.jetty.server.HttpConnectionFactory());
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         jetty.addConnector(connector);

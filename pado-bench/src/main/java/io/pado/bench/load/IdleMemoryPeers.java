@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Memory per idle WebSocket on the echo servers of {@link EchoServers} (pado and its peers), measured the same way
@@ -32,7 +33,9 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code IdleMemoryPeers CONNECTIONS SERVER...}, servers as {@link EchoServers} names them, e.g.
  * {@code pado pado-deflate netty netty-deflate jetty jetty-deflate} ({@code jetty-deflate} is the {@code jetty}
- * server offered compression). Prints a Markdown table. Loopback only.
+ * server offered compression). The {@code -tls} servers ({@code pado-tls netty-tls ...}) are measured over
+ * {@code wss://}: each connection a TLS 1.3 socket that trusts the {@link BenchTls} certificate
+ * ({@code -Dpado.tls.keystore}, passed on to the server). Prints a Markdown table. Loopback only.
  */
 public final class IdleMemoryPeers {
     private static final int PAYLOAD_BYTES = 2048;
@@ -60,13 +63,18 @@ public final class IdleMemoryPeers {
     private static void measure(String name, int connections, int port) throws Exception {
         boolean deflate = name.endsWith("-deflate");
         String kind = name.equals("jetty-deflate") ? "jetty" : name;
+        SSLSocketFactory tls = name.endsWith("-tls") ? BenchTls.fromProperty().trustingClient().getSocketFactory()
+                : null;
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         var command = new ArrayList<String>();
         if (Files.isExecutable(Path.of("/usr/bin/taskset"))) {
             command.addAll(List.of("taskset", "-c", "0"));
         }
-        command.addAll(List.of(javaBin, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC",
-                "-cp", System.getProperty("java.class.path"), EchoServers.class.getName(), kind,
+        command.addAll(List.of(javaBin, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"));
+        if (tls != null) {
+            command.add("-Dpado.tls.keystore=" + System.getProperty("pado.tls.keystore"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), EchoServers.class.getName(), kind,
                 Integer.toString(port)));
         Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<Socket> open = new ArrayList<>();
@@ -78,14 +86,14 @@ public final class IdleMemoryPeers {
             }
             Thread.ofVirtual().start(() -> out.lines().forEach(l -> { })); // keep draining its output
             for (int i = 0; i < connections / 2; i++) { // warm up: classes, pools and compiled code
-                connect(port, deflate).close();
+                connect(port, deflate, tls).close();
             }
             for (int i = 0; i < connections / 2; i++) {
-                open.add(connect(port, deflate));
+                open.add(connect(port, deflate, tls));
             }
             long[] half = memory(server.pid());
             for (int i = connections / 2; i < connections; i++) {
-                open.add(connect(port, deflate));
+                open.add(connect(port, deflate, tls));
             }
             long[] all = memory(server.pid());
             int measured = connections - connections / 2;
@@ -101,9 +109,9 @@ public final class IdleMemoryPeers {
         }
     }
 
-    /** An upgraded connection that has sent one message and read its echo. */
-    private static Socket connect(int port, boolean deflate) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+    /** An upgraded connection that has sent one message and read its echo; over TLS if {@code tls} is not null. */
+    private static Socket connect(int port, boolean deflate, SSLSocketFactory tls) throws IOException {
+        Socket socket = tls == null ? new Socket("127.0.0.1", port) : tls.createSocket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         String request = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: cGFkby1tZW1vcnkta2V5MQ==\r\nSec-WebSocket-Version: 13\r\n"
