@@ -34,6 +34,8 @@ jvm+=(-Dpado.tls.keystore="$store")
 loadgen=pado-bench/target/loadgen-tls
 cc -O2 -DPADO_TLS -o "$loadgen" pado-bench/src/main/c/loadgen.c -lssl -lcrypto \
     || { echo "run-tls: the TLS load generator needs cc and OpenSSL's headers (libssl-dev)" >&2; exit 2; }
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC') commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+    "run-tls.sh $*; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load generator: C with $(openssl version 2>/dev/null || echo OpenSSL), TLS 1.3, certificate not checked"
 echo
 : > "$out"
