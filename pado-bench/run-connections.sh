@@ -11,7 +11,9 @@
 #     and the kernel's slab (/proc/meminfo: sockets, files, epoll entries of both ends, and whatever else the
 #     machine did meanwhile, so only a rough figure on a busy machine);
 #   - the server's CPU over the hold, in % of one core and in µs per connection per second;
-#   - ping round trips (p50, p99, p99.9, max) and the echoes of the active connections.
+#   - ping round trips (p50, p99, p99.9, max) and the echoes of the active connections, over the hold;
+#   - the connections the server closed (lost): the client pings from the first connection on, so a server's idle
+#     timeout (Jetty's default is 30 s) closes none while the rest open.
 # Descriptors: the server holds one per connection and so does the client, each in its own process: both need
 # ulimit -n above CONNECTIONS (a hard limit only root or CAP_SYS_RESOURCE raises: /etc/security/limits.conf or
 # systemd's LimitNOFILE); fs.nr_open and fs.file-max above that. Ports: the client leaves from 127.0.0.2 and up, one

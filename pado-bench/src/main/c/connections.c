@@ -8,12 +8,13 @@
  *
  * 1. Opens CONNECTIONS (at most OPENING at a time: connect, TLS when --tls, upgrade) and prints
  *    "open CONNECTIONS SECONDS" (the time to open them all); gives up after OPEN_LIMIT_SECONDS.
- * 2. Stays silent for SETTLE_SECONDS (the script measures the server's memory then), prints "hold-start".
- * 3. For HOLD_SECONDS, every connection sends a masked Ping of 8 bytes (its send time) every PING_SECONDS, the
- *    connections taking turns evenly over the interval, and the first ACTIVE connections also send a 512-byte binary
- *    message each second and read its echo. It answers the server's own Pings with Pongs.
- * 4. Prints "hold SECONDS pings N rtt_us P50 P99 P999 MAX echoes N echo_us P50 P99 server_pings N lost N", lost being
- *    the connections the server closed or reset during the hold, and exits.
+ * 2. Waits SETTLE_SECONDS (the script measures the server's memory then), prints "hold-start".
+ * 3. For HOLD_SECONDS, the first ACTIVE connections also send a 512-byte binary message each second and read its
+ *    echo. Throughout, from the first connection on, every open connection sends a masked Ping of 8 bytes (its send
+ *    time) every PING_SECONDS, the connections taking turns evenly over the interval, and answers the server's Pings.
+ * 4. Prints "hold SECONDS pings N pongs N rtt_us P50 P99 P999 MAX echoes N echo_us P50 P99 server_pings N lost N"
+ *    (round trips of the hold only, -1 when there were none; lost: the open connections the server closed or reset,
+ *    at any time) and exits.
  *
  * Frames are masked with the key 0 (RFC 6455 §5.3 allows any key). Loopback only; bounded in count and time.
  * Build: cc -O2 -o connections connections.c (with -DPADO_TLS ... -lssl -lcrypto for --tls, see tls_io.h).
@@ -64,6 +65,9 @@ static int request_len;
 static uint32_t *rtt_hist, *echo_hist;
 static long pings_sent, pongs, echoes, server_pings, lost, opened;
 static int holding;
+static int64_t pings_from;   /* pings run from the first connection on, at conn_count / ping_ns per ns */
+static int64_t ping_ns;
+static long next_ping;       /* pings due so far in all: connection (k % conn_count) sends the k-th */
 
 static int64_t now_ns(void) {
     struct timespec t;
@@ -79,6 +83,9 @@ static void record(uint32_t *hist, const unsigned char *stamp) {
 }
 
 static double percentile(const uint32_t *hist, long count, double pct) {
+    if (count == 0) {
+        return -1;
+    }
     long rank = (long) (count * pct / 100.0), seen = 0;
     for (int us = 0; us < MAX_US; us++) {
         seen += hist[us];
@@ -102,7 +109,7 @@ static void lose(struct conn *c) {
     if (c->state == LOST) {
         return;
     }
-    if (c->state == OPEN && holding) {
+    if (c->state == OPEN) {
         lost++;
     }
     c->state = LOST;
@@ -278,6 +285,21 @@ static void step(struct conn *c, uint32_t events) {
     }
 }
 
+/*
+ * Every open connection pings every ping_ns, the connections taking turns evenly, from the first connection's opening
+ * on: a server that closes silent connections (Jetty's default idle timeout is 30 s) keeps them while the rest open.
+ */
+static void ping_due(void) {
+    long due = (long) ((double) (now_ns() - pings_from) / (double) ping_ns * conn_count);
+    for (; next_ping < due; next_ping++) {
+        struct conn *c = &conns[next_ping % conn_count];
+        if (c->state == OPEN) {
+            send_stamped(c, 0x9, 8);
+            pings_sent += holding;
+        }
+    }
+}
+
 static void poll_once(int timeout_ms) {
     struct epoll_event events[512];
     int n = epoll_wait(epoll_fd, events, 512, timeout_ms);
@@ -287,6 +309,7 @@ static void poll_once(int timeout_ms) {
     for (int i = 0; i < n; i++) {
         step(events[i].data.ptr, events[i].events);
     }
+    ping_due();
 }
 
 int main(int argc, char **argv) {
@@ -324,14 +347,16 @@ int main(int argc, char **argv) {
         fail("start-up");
     }
 
+    ping_ns = (int64_t) ping_s * 1000000000;
     int64_t began = now_ns(), open_deadline = began + (int64_t) OPEN_LIMIT_SECONDS * 1000000000;
     int started = 0;
+    pings_from = began;
     while (opened < conn_count && now_ns() < open_deadline) {
         while (started < conn_count && started - opened < OPENING) {
             start(&conns[started], started, sources);
             started++;
         }
-        poll_once(100);
+        poll_once(10);
     }
     if (opened < conn_count) {
         fprintf(stderr, "connections: only %ld of %d open after %d s\n", opened, conn_count, OPEN_LIMIT_SECONDS);
@@ -341,24 +366,15 @@ int main(int argc, char **argv) {
     fflush(stdout);
 
     for (int64_t until = now_ns() + (int64_t) settle * 1000000000; now_ns() < until; ) {
-        poll_once(100); /* answers the server's pings, notices losses */
+        poll_once(10); /* pings, answers the server's pings, notices losses */
     }
     printf("hold-start\n");
     fflush(stdout);
 
     holding = 1;
     int64_t hold_from = now_ns(), hold_end = hold_from + (int64_t) hold * 1000000000;
-    long next_ping = 0; /* pings sent so far in all: connection (k % conn_count) sends the k-th */
     long next_second = 1;
     for (int64_t now; (now = now_ns()) < hold_end; ) {
-        long due = (long) ((double) (now - hold_from) / 1e9 / ping_s * conn_count);
-        for (; next_ping < due; next_ping++) {
-            struct conn *c = &conns[next_ping % conn_count];
-            if (c->state == OPEN) {
-                send_stamped(c, 0x9, 8);
-                pings_sent++;
-            }
-        }
         if (now - hold_from >= next_second * 1000000000L) {
             for (int i = 0; i < active; i++) {
                 if (conns[i].state == OPEN) {
