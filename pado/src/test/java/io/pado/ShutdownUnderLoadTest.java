@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ShutdownUnderLoadTest {
     static final int PER_CLIENT = 20;
     static final int MAX_MESSAGES = 200_000;
-    static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    /** Long enough that a loaded machine never reaches it: a stop that took this long waited for a peer. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     static final String PADDING = "x".repeat(200);
 
     /** One direction of one connection: what the sender saw completed, what the receiver's handler got. */
@@ -155,7 +156,7 @@ class ShutdownUnderLoadTest {
             long t0 = System.nanoTime();
             server.stop(STOP_TIMEOUT);
             Duration stopTook = Duration.ofNanos(System.nanoTime() - t0);
-            clientClose.get(10, TimeUnit.SECONDS);
+            clientClose.get(40, TimeUnit.SECONDS);
 
             assertThat(stopTook).as("every peer answered: stop needs none of its timeout").isLessThan(STOP_TIMEOUT);
             assertThat(server.connections()).isZero();
