@@ -18,6 +18,13 @@ public final class Acceptor extends LoopMember {
     private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
     /** Accept at most this many sockets per wakeup, so that one busy port does not starve the loop's sockets. */
     private static final int MAX_ACCEPTS = 64;
+    /**
+     * How long accepting pauses after accept() failed. Out of file descriptors, the waiting socket stays in the
+     * backlog and the port stays ready: asking again at once would spin the loop and starve its connections.
+     */
+    static final long ACCEPT_PAUSE_NANOS = 200_000_000L;
+    /** Warn of failed accepts at most this often; the pauses between are logged at DEBUG. */
+    private static final long WARN_EVERY_NANOS = 60_000_000_000L;
 
     private final ServerSocketChannel server;
     private final LoopGroup loops;
@@ -26,6 +33,10 @@ public final class Acceptor extends LoopMember {
     private final TransportFactory transports;
     private final Admission admission;
     private SelectionKey key;
+    /** The loop this acceptor is registered on (the group's first). */
+    private EventLoop acceptLoop;
+    private long lastWarningNanos;
+    private boolean warnedOnce;
 
     /**
      * Makes the transport of an accepted socket: plain, or TLS with the server's current certificate, borrowing its
@@ -47,6 +58,7 @@ public final class Acceptor extends LoopMember {
     }
 
     public void register(EventLoop loop) throws IOException {
+        this.acceptLoop = loop;
         key = loop.register(server, SelectionKey.OP_ACCEPT, this);
     }
 
@@ -70,8 +82,8 @@ public final class Acceptor extends LoopMember {
                     return;
                 }
             } catch (IOException e) {
-                // Out of file descriptors, typically: log and keep serving the connections we have.
-                LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.toString());
+                // Out of file descriptors, typically: keep serving the connections we have, try again shortly
+                pauseAccepting(e);
                 return;
             }
             try {
@@ -112,6 +124,23 @@ public final class Acceptor extends LoopMember {
                 loop.execute(register);
             }
         }
+    }
+
+    private void pauseAccepting(IOException cause) {
+        long now = System.nanoTime();
+        boolean warn = !warnedOnce || now - lastWarningNanos >= WARN_EVERY_NANOS;
+        if (warn) {
+            warnedOnce = true;
+            lastWarningNanos = now;
+        }
+        LOG.log(warn ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                "accept failed, accepting again in {0} ms: {1}", ACCEPT_PAUSE_NANOS / 1_000_000, cause.toString());
+        key.interestOps(0);
+        acceptLoop.schedule(ACCEPT_PAUSE_NANOS, () -> {
+            if (key.isValid()) {
+                key.interestOps(SelectionKey.OP_ACCEPT);
+            }
+        });
     }
 
     /** Stops accepting and closes the listening socket. Loop thread only. */

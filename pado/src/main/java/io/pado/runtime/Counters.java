@@ -21,6 +21,10 @@ public final class Counters {
     private static final System.Logger LOG = System.getLogger(Counters.class.getName());
     private static final long LOSS_LINE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+    static {
+        FlightEvents.preload();
+    }
+
     /** The endpoint's path, {@code server} or {@code client}: for log lines and recorded events. */
     private final String scope;
     private final LongAdder opened = new LongAdder();

@@ -328,10 +328,21 @@ public final class EventLoop implements Runnable {
         var member = (LoopMember) key.attachment();
         try {
             member.ready(key);
-        } catch (RuntimeException e) {
-            // A bug, or application code run inline that threw: it ends this member, not the loop
-            LOG.log(System.Logger.Level.ERROR, member + " failed; closing it", e);
+        } catch (RuntimeException | LinkageError e) {
+            failed(member, e);
+        }
+    }
+
+    /**
+     * What a member throws ends that member, not the loop: a bug, application code run inline that threw, or a class
+     * that could not be loaded (out of file descriptors, a class file cannot be opened).
+     */
+    private void failed(LoopMember member, Throwable e) {
+        LOG.log(System.Logger.Level.ERROR, member + " failed; closing it", e);
+        try {
             member.abort(e);
+        } catch (RuntimeException | LinkageError again) {
+            LOG.log(System.Logger.Level.ERROR, "closing " + member + " failed too", again);
         }
     }
 
@@ -353,7 +364,12 @@ public final class EventLoop implements Runnable {
     private void flushDirty() {
         // A flush may mark other links dirty (never itself); index loop tolerates growth.
         for (int i = 0; i < dirty.size(); i++) {
-            dirty.get(i).flushIfDirty();
+            LoopMember member = dirty.get(i);
+            try {
+                member.flushIfDirty();
+            } catch (RuntimeException | LinkageError e) {
+                failed(member, e);
+            }
         }
         dirty.clear();
     }
@@ -364,7 +380,13 @@ public final class EventLoop implements Runnable {
      */
     private void scanTimeouts(long now) {
         for (LoopMember link; (link = due.pollDue(now)) != null; ) {
-            long next = link.checkTimeouts(now);
+            long next;
+            try {
+                next = link.checkTimeouts(now);
+            } catch (RuntimeException | LinkageError e) {
+                failed(link, e);
+                continue;
+            }
             if (next != Long.MAX_VALUE && links.contains(link)) {
                 due.schedule(link, Math.max(next, now + MIN_SCAN_INTERVAL_NANOS));
             }

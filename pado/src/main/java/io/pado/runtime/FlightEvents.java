@@ -19,6 +19,15 @@ final class FlightEvents {
     private FlightEvents() {
     }
 
+    /**
+     * Loads the event classes now and returns them. Left to their first use, they could be loaded on a connection's
+     * close path when the process is out of file descriptors and cannot open a class file (run from class folders).
+     */
+    static java.util.List<Class<?>> preload() {
+        return java.util.List.of(Opened.class, Closed.class, Refused.class, SlowConsumerClosed.class,
+                ReadPaused.class);
+    }
+
     @Name("pado.WebSocketOpened")
     @Label("WebSocket Opened")
     @Category({"pado", "WebSocket"})

@@ -132,8 +132,8 @@ final class Wire {
 
     /** Stops watching the socket, closes it, and runs what was to run then. */
     void close() {
-        FlightEvents.readResumed(pausedForOutput); // an episode ends with the connection, if not before
-        FlightEvents.readResumed(pausedForHandlers);
+        // The socket first: whatever fails after this (a class that cannot load when descriptors ran out, say) must
+        // not leave the descriptor open
         if (key != null) {
             key.cancel();
         }
@@ -146,5 +146,7 @@ final class Wire {
         if (onClosed != null) {
             onClosed.run();
         }
+        FlightEvents.readResumed(pausedForOutput); // an episode ends with the connection, if not before
+        FlightEvents.readResumed(pausedForHandlers);
     }
 }
