@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -78,9 +77,7 @@ class ClientProxyTest {
     @Nested
     class WithTinyproxy {
         static Path binary() {
-            var binary = Tinyproxy.binary();
-            Assumptions.assumeTrue(binary.isPresent(), "tinyproxy is not installed (apt-get install tinyproxy)");
-            return binary.get();
+            return RequiredTool.check("tinyproxy", "tinyproxy");
         }
 
         @Test

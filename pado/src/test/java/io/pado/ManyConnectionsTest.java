@@ -1,7 +1,6 @@
 package io.pado;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -59,8 +58,8 @@ class ManyConnectionsTest {
         long maxFds = ((com.sun.management.UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getMaxFileDescriptorCount();
         // Client and server sockets live in this JVM: two descriptors per connection.
-        assumeTrue(maxFds > 2 * CONNECTIONS + 300, "needs a file descriptor limit above "
-                + (2 * CONNECTIONS + 300) + " (ulimit -n), have " + maxFds);
+        RequiredTool.checkThat(maxFds > 2 * CONNECTIONS + 300, "a file descriptor limit above "
+                + (2 * CONNECTIONS + 300) + " (ulimit -n; scripts/test raises it), have " + maxFds);
 
         try (Server server = Server.create(ServerOptions.DEFAULT).endpoint("/echo", new Echo()).start();
                 Client client = Client.create(ClientOptions.builder().eventLoops(2).build())) {

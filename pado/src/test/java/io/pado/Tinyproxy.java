@@ -1,6 +1,5 @@
 package io.pado;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -8,12 +7,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's tinyproxy, an independent HTTP proxy, started by a test on a free loopback port with a generated
- * configuration (never the system service). {@code .ci/run} installs it; tests skip when the binary is absent.
+ * configuration (never the system service). {@code scripts/test} installs it; see {@link RequiredTool}.
  */
 final class Tinyproxy implements AutoCloseable {
     private static final long START_TIMEOUT_MILLIS = 10_000;
@@ -26,18 +24,6 @@ final class Tinyproxy implements AutoCloseable {
         this.process = process;
         this.port = port;
         this.log = log;
-    }
-
-    /** The tinyproxy binary on the PATH (or in /usr/bin, /usr/sbin), if installed. */
-    static Optional<Path> binary() {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin:/usr/sbin";
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "tinyproxy");
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
     }
 
     /**

@@ -1,9 +1,6 @@
 package io.pado.chat;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -57,16 +54,9 @@ final class BrokerServer implements AutoCloseable {
         return server;
     }
 
-    /** Skips the test (fails it under {@code PADO_REQUIRE_TOOLS=1}) if {@code program} is not on the PATH. */
+    /** Skips the test (fails it under {@code PADO_REQUIRE_TOOLS=1}) if {@code program} is not installed. */
     static void require(String program) {
-        boolean found = false;
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            found |= Files.isExecutable(Path.of(d, program));
-        }
-        if (!found && "1".equals(System.getenv("PADO_REQUIRE_TOOLS"))) {
-            throw new AssertionError(program + " is not on the PATH and PADO_REQUIRE_TOOLS=1");
-        }
-        assumeTrue(found, "skipped: needs " + program + " on the PATH (set PADO_REQUIRE_TOOLS=1 to fail instead)");
+        RequiredTool.check(program, program);
     }
 
     private static int freePort() throws IOException {

@@ -23,8 +23,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * two separate browser contexts). Waits are conditions with a deadline, never sleeps.
  */
 final class Browser implements AutoCloseable {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     final WebDriver driver;
@@ -38,17 +36,20 @@ final class Browser implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         var options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(RequiredTool.check("chromium", "chromium").toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--window-size=1100,720", "--user-data-dir=" + profile);
-        service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort()
+        service = new ChromeDriverService.Builder().usingDriverExecutable(
+                RequiredTool.check("chromedriver", "chromium-driver").toFile()).usingAnyFreePort()
                 .build();
         driver = new ChromeDriver(service, options);
     }
 
-    static boolean available() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+    /** Debian's chromium and its chromedriver; skips or fails the test without them (see {@link RequiredTool}). */
+    static void checkInstalled() {
+        RequiredTool.check("chromium", "chromium");
+        RequiredTool.check("chromedriver", "chromium-driver");
     }
 
     void open(String url) {

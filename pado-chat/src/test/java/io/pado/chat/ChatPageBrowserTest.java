@@ -1,7 +1,6 @@
 package io.pado.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -18,8 +17,7 @@ class ChatPageBrowserTest {
 
     @BeforeAll
     static void needsChromium() {
-        assumeTrue(Browser.available(), "needs Debian's chromium and chromium-driver (apt-get install -y chromium "
-                + "chromium-driver; .ci/run installs them)");
+        Browser.checkInstalled();
     }
 
     static void join(Browser b, String nick, String room) {

@@ -3,7 +3,6 @@ package io.pado.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,8 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three chat nodes behind HAProxy (Debian's {@code haproxy}, which .ci/run installs) with the committed config
- * {@code pado-chat/haproxy/pado-chat.cfg}: round-robin, no stickiness. Skipped only if there is no haproxy binary.
+ * Three chat nodes behind HAProxy (Debian's {@code haproxy}, which scripts/test installs) with the committed config
+ * {@code pado-chat/haproxy/pado-chat.cfg}: round-robin, no stickiness.
  */
 class HaproxyTest {
     /** The broker the nodes share: Redis here, NATS in {@link HaproxyNatsTest}. */
@@ -38,11 +37,11 @@ class HaproxyTest {
 
     @BeforeEach
     void start() throws Exception {
-        BrokerServer.require("haproxy");
+        Path binary = RequiredTool.check("haproxy", "haproxy");
         assertThat(CONFIG).exists();
         redis = BrokerServer.start(kind());
         haproxyLog = Files.createTempFile("haproxy", ".log");
-        var builder = new ProcessBuilder("haproxy", "-db", "-f", CONFIG.toString()).redirectErrorStream(true)
+        var builder = new ProcessBuilder(binary.toString(), "-db", "-f", CONFIG.toString()).redirectErrorStream(true)
                 .redirectOutput(haproxyLog.toFile());
         for (int i = 1; i <= 3; i++) {
             var node = ChatServer.start(ChatOptions.builder().port(0).rate(1000, 1000, 1000)
@@ -118,15 +117,6 @@ class HaproxyTest {
     ChatServer holding(String nick) {
         return nodes.stream().filter(n -> n.roomRegistry().find("tea").map(r -> r.localMembers().contains(nick))
                 .orElse(false)).findFirst().orElseThrow(() -> new AssertionError(nick + " is on no node"));
-    }
-
-    static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Waits (with a deadline) until HAProxy accepts connections, or fails with its log. */
