@@ -10,10 +10,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chat page in a real headless Chromium: two browsers join a room, talk both ways, see presence, history and
- * typing, and both come back by themselves after the server restarts. Takes docs/chat.png.
+ * typing, and both come back by themselves after the server restarts. Takes the screenshots chat.png and
+ * compare.png into target/screenshots/, from where scripts/screenshots.sh copies them to docs/.
  */
 class ChatPageBrowserTest {
-    static final Path DOCS = Path.of("..", "docs");
+    static final Path SCREENSHOTS = Path.of("target", "screenshots"); // surefire runs in the module's directory
 
     @BeforeAll
     static void needsChromium() {
@@ -64,7 +65,7 @@ class ChatPageBrowserTest {
             bo.find("text").clear();
             say(ana, "hello bo, tea?");
             sees(bo, "hello bo, tea?");
-            ana.screenshot(DOCS.resolve("chat.png"));
+            ana.screenshot(SCREENSHOTS.resolve("chat.png"));
 
             server.stop();
             for (Browser b : new Browser[] {ana, bo}) {
@@ -102,7 +103,7 @@ class ChatPageBrowserTest {
                 });
             }
             b.await("run done", d -> b.text("state").equals("done"));
-            b.screenshot(DOCS.resolve("compare.png"));
+            b.screenshot(SCREENSHOTS.resolve("compare.png"));
         }
     }
 
