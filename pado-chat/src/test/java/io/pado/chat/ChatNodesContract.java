@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two chat nodes sharing rooms through a real broker: {@link ChatNodesRedisTest} (redis-server) and
- * {@link ChatNodesNatsTest} (nats-server -js); .ci/run installs both.
+ * {@link ChatNodesNatsTest} (nats-server -js); scripts/test installs both.
  */
 abstract class ChatNodesContract {
     BrokerServer redis;
