@@ -34,10 +34,9 @@ def human(x):
     return f"{x:.3g}"
 
 
-def main(path):
-    with open(path, encoding="utf-8") as f:
-        results = json.load(f)
-
+def tables(results, heading="###"):
+    """The Markdown tables of a JMH JSON result list, each under its class name, then a note on the columns."""
+    out = []
     classes = OrderedDict()
     for r in results:
         cls, method = r["benchmark"].rsplit(".", 2)[-2:]
@@ -58,12 +57,13 @@ def main(path):
         impls = sorted(table["impls"], key=lambda i: (i != SUBJECT, i))
         peers = [i for i in impls if i != SUBJECT]
         has_role = any(row["role"] for row in table["rows"].values())
-        print(f"\n### {cls}\n")
+        out += ["", f"{heading} {cls}", ""]
         head = (["role"] if has_role else []) + table["params"]
         head += [f"{i} ops/s" for i in impls] + [f"{SUBJECT} MB/s"] + [f"{i} B/op" for i in impls]
         head += [f"{SUBJECT} ÷ best peer"]
-        print("| " + " | ".join(head) + " |")
-        print("|" + "|".join("---" if k < len(head) - len(impls) * 2 - 2 else "---:" for k in range(len(head))) + "|")
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "|".join("---" if k < len(head) - len(impls) * 2 - 2 else "---:" for k in range(len(head)))
+                   + "|")
 
         def order(item):
             row = item[1]
@@ -85,11 +85,17 @@ def main(path):
                 line.append(f"{'**' if ratio < 1 else ''}{ratio:.2f}{'**' if ratio < 1 else ''} ({best_name})")
             else:
                 line.append("–")
-            print("| " + " | ".join(line) + " |")
-    print("\nops/s: higher is better. MB/s: payload bytes (10^6) per second. B/op: bytes allocated per operation "
-          "(gc.alloc.rate.norm). Ratios below 1 (pado slower) are in bold."
-          + (" jdkString (new String, not a validator) is shown as a floor and never counted as the best peer."
-             if any("jdkString" in t["impls"] for t in classes.values()) else ""))
+            out.append("| " + " | ".join(line) + " |")
+    out += ["", "ops/s: higher is better. MB/s: payload bytes (10^6) per second. B/op: bytes allocated per operation "
+            "(gc.alloc.rate.norm). Ratios below 1 (pado slower) are in bold."
+            + (" jdkString (new String, not a validator) is shown as a floor and never counted as the best peer."
+               if any("jdkString" in t["impls"] for t in classes.values()) else "")]
+    return "\n".join(out) + "\n"
+
+
+def main(path):
+    with open(path, encoding="utf-8") as f:
+        print(tables(json.load(f)), end="")
 
 
 if __name__ == "__main__":

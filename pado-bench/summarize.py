@@ -170,25 +170,22 @@ def fmt(v, digits=0):
     return f"{v:,.{digits}f}"
 
 
-def markdown(echo, extra, memory, comps, machine):
-    lines = ["# pado-bench results", ""]
-    if machine:
-        lines += ["```", machine.strip(), "```", ""]
-    lines += ["## pado against the best peer", "",
-              "Ratios above 1 mean pado is ahead (for latency and memory: the peer's value divided by pado's).", "",
-              "| scenario | pado | best peer | ratio | target |", "|---|---:|---:|---:|---:|"]
+def ratio_table(comps):
+    """pado against the best peer, one row per scenario (Markdown lines)."""
+    lines = ["| scenario | pado | best peer | ratio | target |", "|---|---:|---:|---:|---:|"]
     for c in comps:
         digits = 2 if "KiB" in c["metric"] else 0
         target = "–" if c["target"] is None else f"≥ {c['target']:.1f}×"
         lines.append(f"| {c['scenario']} | {c['pado']}: {fmt(c['pado_value'], digits)} | {c['peer']}: "
                      f"{fmt(c['peer_value'], digits)} | {ratio_text(c['ratio'])} | {target} |")
-    lines += ["", "## Echo throughput and latency", "",
-              "Closed loop: each connection keeps `in flight` messages outstanding. CPU is in % of one core over the "
-              "run; a generator near 100 % while the server is below it means the generator limits the rate "
-              "(marked ⚠).", "",
-              "| server | deflate | conns | in flight | payload | messages/s | p50 µs | p99 µs | p99.9 µs "
-              "| server CPU % | generator CPU % | server alloc B/msg |",
-              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    return lines
+
+
+def echo_table(echo):
+    """Every echo run (Markdown lines)."""
+    lines = ["| server | deflate | conns | in flight | payload | messages/s | p50 µs | p99 µs | p99.9 µs "
+             "| server CPU % | generator CPU % | server alloc B/msg |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in echo:
         gen = r["generator_cpu_pct"]
         srv = r["server_cpu_pct"]
@@ -197,10 +194,14 @@ def markdown(echo, extra, memory, comps, machine):
                      f"{r['in_flight']} | {r['payload']} | {fmt(r['messages_per_s'])} | {fmt(r['p50_us'], 1)} | "
                      f"{fmt(r['p99_us'], 1)} | {fmt(r['p999_us'], 1)} | {fmt(srv)} | {fmt(gen)}{flag} | "
                      f"{fmt(r['server_alloc_bytes_per_message'])} |")
-    lines += ["", "## Handshakes, latency at a fixed rate, broadcast", "",
-              "| server | handshake + close /s | generator CPU % | server CPU % | server CPU µs/cycle "
-              "| server alloc B/cycle | achieved at 20k/s | p50 µs | p99 µs | p99.9 µs | broadcast deliveries/s |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    return lines
+
+
+def servers_table(extra):
+    """Handshakes, the fixed-rate latency run and the broadcast, one row per server (Markdown lines)."""
+    lines = ["| server | handshake + close /s | generator CPU % | server CPU % | server CPU µs/cycle "
+             "| server alloc B/cycle | achieved at 20k/s | p50 µs | p99 µs | p99.9 µs | broadcast deliveries/s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s, e in extra.items():
         fr = e.get("fixed_rate") or {}
         lines.append(f"| {s} | {fmt(e.get('handshakes_per_s'))} | {fmt(e.get('handshake_generator_cpu_pct'))} | "
@@ -208,13 +209,41 @@ def markdown(echo, extra, memory, comps, machine):
                      f"{fmt(e.get('handshake_server_alloc_bytes'))} | {fmt(fr.get('achieved_per_s'))} | "
                      f"{fmt(fr.get('p50_us'), 1)} | {fmt(fr.get('p99_us'), 1)} | {fmt(fr.get('p999_us'), 1)} | "
                      f"{fmt(e.get('broadcast_deliveries_per_s'))} |")
+    return lines
+
+
+def memory_table(memory):
+    """Memory per idle connection, one row per server (Markdown lines)."""
+    lines = ["| server | connections | heap KiB | native (RSS) KiB | total KiB |", "|---|---:|---:|---:|---:|"]
+    for r in memory:
+        lines.append(f"| {r['server']} | {r['connections']} | {r['heap_kib']:.2f} | {r['native_kib']:.2f} | "
+                     f"{r['total_kib']:.2f} |")
+    return lines
+
+
+def markdown(echo, extra, memory, comps, machine):
+    lines = ["# pado-bench results", ""]
+    if machine:
+        lines += ["```", machine.strip(), "```", ""]
+    lines += ["## pado against the best peer", "",
+              "Ratios above 1 mean pado is ahead (for latency and memory: the peer's value divided by pado's).", ""]
+    lines += ratio_table(comps)
+    lines += ["", "## Echo throughput and latency", "",
+              "Closed loop: each connection keeps `in flight` messages outstanding. CPU is in % of one core over the "
+              "run; a generator near 100 % while the server is below it means the generator limits the rate "
+              "(marked ⚠).", ""]
+    lines += echo_table(echo)
+    lines += ["", "## Handshakes, latency at a fixed rate, broadcast", ""]
+    lines += servers_table(extra)
     if memory:
-        lines += ["", "## Memory per idle connection", "",
-                  "| server | connections | heap KiB | native (RSS) KiB | total KiB |", "|---|---:|---:|---:|---:|"]
-        for r in memory:
-            lines.append(f"| {r['server']} | {r['connections']} | {r['heap_kib']:.2f} | {r['native_kib']:.2f} | "
-                         f"{r['total_kib']:.2f} |")
+        lines += ["", "## Memory per idle connection", ""]
+        lines += memory_table(memory)
     return "\n".join(lines) + "\n"
+
+
+def comparisons_from_json(results):
+    """The comparisons of a results.json, with a null ratio (pado at zero: JSON has no infinity) made infinite."""
+    return [{**c, "ratio": float("inf") if c["ratio"] is None else c["ratio"]} for c in results["comparisons"]]
 
 
 def chart(comps):
