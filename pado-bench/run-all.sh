@@ -7,22 +7,28 @@
 #   pado-bench/run-all.sh            # full: the --no-jmh run plus the full JMH run (about 27 minutes more)
 #   pado-bench/run-all.sh --quick    # smoke run: 6.5 minutes here on 2 cores
 #   pado-bench/run-all.sh --no-jmh   # everything but JMH: about 27 minutes here (with or without --quick)
+#   pado-bench/run-all.sh --record   # any of the above, and the raw files also go to docs/results/bench/ (stamped)
 #
 # Results go to pado-bench/target/results/. Servers are pinned to CPU 0 and load generators to CPU 1; everything
 # listens on 127.0.0.1 and every run is bounded in time. Run it on a quiet machine: nothing else should use the CPUs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-quick=false; jmh=true
+quick=false; jmh=true; record=false
 for arg in "$@"; do
     case "$arg" in
         --quick) quick=true ;;
         --no-jmh) jmh=false ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        --record) record=true ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "run-all.sh: unknown option $arg" >&2; exit 2 ;;
     esac
 done
 results=pado-bench/target/results
 rm -rf "$results"; mkdir -p "$results"
+folder=""
+if $record; then
+    folder="$(scripts/results.py new bench pado-bench/run-all.sh "$@")"
+fi
 
 mvn -B -ntp -q -pl pado-bench -am package -DskipTests -Djacoco.skip=true
 java_bin="$(bin/java21)"
@@ -72,3 +78,13 @@ if $jmh; then
 fi
 
 python3 pado-bench/summarize.py "$results"
+
+if $record; then
+    # The raw files (run-load.sh's rows, IdleMemoryPeers' table, JMH's JSON, what was recorded about the machine)
+    # and summarize.py's results.json, from which scripts/tables.py makes the tables in docs/BENCHMARKS.md
+    for file in load.tsv memory.md jmh.json machine.txt results.json; do
+        if [[ -f "$results/$file" ]]; then cp "$results/$file" "$folder/"; fi
+    done
+    scripts/results.py finish "$folder" 0
+    echo "recorded: $folder"
+fi

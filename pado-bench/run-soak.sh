@@ -3,10 +3,30 @@
 # hostile clients (Soak, CPU 1) for 60 s after a 15 s warm-up; --quick: 1,000 connections, 10 s, 3 s warm-up;
 # --tls: over wss://, with a test certificate made here by the JDK's keytool. Exits non-zero if any check fails.
 # See docs/RELIABILITY.md.
-#   pado-bench/run-soak.sh [--quick] [--tls]
+#   pado-bench/run-soak.sh [--quick] [--tls] [--record]   # --record: the log also goes to docs/results/soak/ (stamped)
 # Build first: mvn -B -ntp -q package -DskipTests. Loopback only; every phase is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ -z "${PADO_SOAK_RECORDING:-}" ]]; then
+    soak_args=()
+    record=false
+    for arg in "$@"; do
+        case "$arg" in
+            --record) record=true ;;
+            --quick | --tls) soak_args+=("$arg") ;;
+            *) echo "run-soak: unknown option $arg" >&2; exit 2 ;;
+        esac
+    done
+    if $record; then
+        # The same script again, its whole output (the report, the machine, the load) kept as soak.log
+        folder="$(scripts/results.py new soak pado-bench/run-soak.sh "$@")"
+        status=0
+        PADO_SOAK_RECORDING=1 "$0" ${soak_args[@]+"${soak_args[@]}"} 2>&1 | tee "$folder/soak.log" || status=$?
+        scripts/results.py finish "$folder" "$status"
+        echo "recorded: $folder"
+        exit "$status"
+    fi
+fi
 java_bin="$(bin/java21)"
 jar=pado-bench/target/benchmarks.jar
 [[ -f "$jar" ]] || { echo "run-soak: build first: mvn -B -ntp -q package -DskipTests" >&2; exit 2; }
