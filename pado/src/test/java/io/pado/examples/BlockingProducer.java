@@ -16,6 +16,7 @@ public final class BlockingProducer implements Handler {
         this.chunks = chunks;
     }
 
+    // tag::blocking-producer[]
     @Override
     public void onText(WebSocket ws, String request) {
         // Handlers run on virtual threads by default: blocking here holds up nobody else.
@@ -31,6 +32,7 @@ public final class BlockingProducer implements Handler {
             Thread.currentThread().interrupt();
         }
     }
+    // end::blocking-producer[]
 
     static byte[] chunk(int i) {
         byte[] data = new byte[16 << 10];

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** docs/GUIDE.md, "Broadcast": every message goes to everyone in the room, encoded once. */
+// tag::chat-room[]
 public final class ChatRoom implements Handler {
     private final Set<WebSocket> members = ConcurrentHashMap.newKeySet();
     private volatile Server server;
@@ -44,3 +45,4 @@ public final class ChatRoom implements Handler {
         members.remove(ws);
     }
 }
+// end::chat-room[]

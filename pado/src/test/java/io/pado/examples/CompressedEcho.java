@@ -14,6 +14,7 @@ public final class CompressedEcho {
     private CompressedEcho() {
     }
 
+    // tag::compression[]
     public static Server start(int port) throws IOException {
         return Server.create(ServerOptions.builder()
                         .port(port)
@@ -32,4 +33,5 @@ public final class CompressedEcho {
         var deflate = Compression.DEFAULT.withMemory(Compression.Memory.CONTEXT_TAKEOVER);
         return Client.create(ClientOptions.builder().connection(c -> c.compression(deflate)).build());
     }
+    // end::compression[]
 }

@@ -9,6 +9,11 @@ import java.util.concurrent.CompletableFuture;
 
 /** docs/GUIDE.md, "A client". */
 public final class EchoClient {
+    private EchoClient() {
+    }
+
+    /** Sends one text to an echo server and returns what came back. */
+    // tag::echo-client[]
     public static String roundTrip(URI uri, String message) {
         try (Client client = Client.create(ClientOptions.DEFAULT)) {
             var answer = new CompletableFuture<String>();
@@ -20,7 +25,7 @@ public final class EchoClient {
 
                 @Override
                 public void onClose(WebSocket ws, int code, String reason) {
-                    answer.completeExceptionally(new IllegalStateException("closed: " + code));
+                    answer.completeExceptionally(new IllegalStateException("closed: " + code + " " + reason));
                 }
             }).join();
             ws.sendText(message);
@@ -29,6 +34,7 @@ public final class EchoClient {
             return text;
         }
     }
+    // end::echo-client[]
 
     public static void main(String[] args) {
         System.out.println(roundTrip(URI.create("ws://127.0.0.1:8080/echo"), "hello, pado"));

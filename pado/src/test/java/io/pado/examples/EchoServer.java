@@ -9,6 +9,11 @@ import java.nio.ByteBuffer;
 
 /** docs/GUIDE.md, "An echo server". */
 public final class EchoServer {
+    private EchoServer() {
+    }
+
+    /** Starts the echo server on 127.0.0.1 and that port (0: any free one); the JVM's exit stops it. */
+    // tag::echo-server[]
     public static Server start(int port) throws IOException {
         Handler echo = new Handler() {
             @Override
@@ -21,14 +26,16 @@ public final class EchoServer {
                 ws.sendBinary(data); // with the default dispatch, data is our own copy
             }
         };
-        return Server.create(ServerOptions.builder().port(port).build())
+        Server server = Server.create(ServerOptions.builder().port(port).build())
                 .endpoint("/echo", echo)
                 .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        return server;
     }
+    // end::echo-server[]
 
     public static void main(String[] args) throws IOException {
         Server server = start(8080);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         System.out.println("listening on ws://127.0.0.1:" + server.port() + "/echo");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pado.Client;
 import io.pado.ClientOptions;
 import io.pado.Handler;
+import io.pado.MessageDroppedException;
 import io.pado.Server;
 import io.pado.ServerOptions;
 import io.pado.SlowConsumerPolicy;
@@ -13,6 +14,9 @@ import io.pado.WebSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -106,6 +110,88 @@ class GuideExamplesTest {
             ws.whenClosed().get(10, TimeUnit.SECONDS);
         } finally {
             server.close();
+        }
+    }
+
+    @Test
+    void serverLimitsTakeA4MiBMessageAndSayWhatTheGuideSays() throws Exception {
+        ServerOptions options = ServerLimits.options();
+        assertThat(options.connection().maxFrameBytes()).isEqualTo(16 << 20);
+        assertThat(options.connection().maxMessageBytes()).isEqualTo(16 << 20);
+        assertThat(options.connection().idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(options.maxConnectionsPerAddress()).isEqualTo(50);
+        assertThat(options.handshakeRate()).hasValue(ServerOptions.HandshakeRate.perSecond(200));
+        String big = "x".repeat(4 << 20); // over the default 1 MiB, which would close with 1009
+        try (Server server = Server.create(options).endpoint("/echo", new Handler() {
+                    @Override
+                    public void onText(WebSocket ws, String text) {
+                        ws.sendText(text);
+                    }
+                }).start();
+                Client client = Client.create(ClientOptions.builder().connection(options.connection()).build())) {
+            var texts = new LinkedBlockingQueue<String>();
+            WebSocket ws = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), inbox(texts))
+                    .get(10, TimeUnit.SECONDS);
+            ws.sendText(big);
+            assertThat(texts.poll(30, TimeUnit.SECONDS)).isEqualTo(big);
+        }
+    }
+
+    @Test
+    void priceTickerDropsWhatASlowClientCannotTakeAndKeepsTheConnection() throws Exception {
+        var opened = new CompletableFuture<WebSocket>();
+        Handler prices = new Handler() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                opened.complete(ws);
+            }
+        };
+        var release = new CountDownLatch(1);
+        var received = new LinkedBlockingQueue<Integer>();
+        try (Server server = Server.create(ServerOptions.builder().connection(c -> c.waterMarks(16 << 10, 64 << 10))
+                .build()).endpoint(PriceTicker.endpoint(prices)).start();
+                Client client = Client.create(ClientOptions.DEFAULT)) {
+            client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/prices"), new Handler() {
+                @Override
+                public void onBinary(WebSocket ws, ByteBuffer data) {
+                    try {
+                        release.await(); // a client that has fallen behind: pado stops reading its socket
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    received.add(data.getInt(0));
+                }
+            }).get(10, TimeUnit.SECONDS);
+            WebSocket ws = opened.get(10, TimeUnit.SECONDS);
+
+            // Prices of 16 KiB until one is dropped: the client's buffers and then the server's queue fill up.
+            List<CompletableFuture<Void>> sends = new ArrayList<>();
+            int dropped = 0;
+            for (int price = 0; dropped == 0; price++) {
+                assertThat(price).as("no send was dropped").isLessThan(100_000);
+                var send = ws.sendBinary(ByteBuffer.allocate(16 << 10).putInt(0, price));
+                if (send.isCompletedExceptionally()) {
+                    assertThat(send).failsWithin(0, TimeUnit.SECONDS).withThrowableThat()
+                            .havingCause().isInstanceOf(MessageDroppedException.class);
+                    dropped++;
+                } else {
+                    sends.add(send);
+                }
+            }
+            assertThat(ws.queuedBytes()).isLessThanOrEqualTo(64 << 10);
+
+            // The client catches up: it gets every price that was not dropped, in order, and the connection stays.
+            release.countDown();
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            ws.sendBinary(ByteBuffer.allocate(4).putInt(0, -1)).get(10, TimeUnit.SECONDS);
+            int last = -2;
+            for (int i = 0; i < sends.size(); i++) {
+                Integer price = received.poll(10, TimeUnit.SECONDS);
+                assertThat(price).isNotNull().isGreaterThan(last);
+                last = price;
+            }
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo(-1);
+            assertThat(ws.isOpen()).isTrue();
         }
     }
 

@@ -14,7 +14,10 @@ import java.util.function.Consumer;
 
 /** docs/GUIDE.md, "A client for the real world". */
 public final class ResilientClient {
+    private ResilientClient() {
+    }
 
+    // tag::resilient-client[]
     public static Client create(String token, ClientProxy proxy) {
         return Client.create(ClientOptions.builder()
                 .bearerToken(token)                      // Authorization: Bearer …
@@ -46,6 +49,7 @@ public final class ResilientClient {
                 .finalCloseCodes(code -> code == 1008 || code >= 4000 && code <= 4999)
                 .build()).join();
     }
+    // end::resilient-client[]
 
     public static void main(String[] args) {
         try (Client client = create(System.getenv().getOrDefault("TOKEN", "demo"), ClientProxy.SYSTEM)) {

@@ -14,6 +14,10 @@ import java.util.concurrent.CompletableFuture;
 
 /** docs/GUIDE.md, "TLS (wss://)". */
 public final class SecureEcho {
+    private SecureEcho() {
+    }
+
+    // tag::tls[]
     public static Server start(int port, Path certificateChain, Path privateKey) throws Exception {
         var tls = ServerTls.fromPem(certificateChain, privateKey); // PEM: the chain, and a PKCS#8 key
         return Server.create(ServerOptions.builder().port(port).tls(tls).build())
@@ -43,4 +47,5 @@ public final class SecureEcho {
             return text;
         }
     }
+    // end::tls[]
 }

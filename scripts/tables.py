@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""Makes the generated parts of README.md and docs/*.md: measured tables from the raw results committed under
+docs/results/, and the guide's code from the compiled example sources.
+
+    scripts/tables.py            # rewrites every generated part in place
+    scripts/tables.py --check    # changes nothing; exit 1 and a diff if a document differs from what it would write
+
+A measured table sits between two marker comments that name what it shows and the run it comes from:
+
+    <!-- table:conformance-server docs/results/conformance/2026-12-07-abc1234 -->
+    (generated: never edit by hand)
+    <!-- /table -->
+
+A code block of the guide sits between markers that name a tagged region of a source file, whose lines between
+`// tag::NAME[]` and `// end::NAME[]` it shows (less their common indentation; lines of other tags' markers are left
+out). Every ```java block of docs/GUIDE.md must be one:
+
+    <!-- snippet:pado/src/test/java/io/pado/examples/EchoServer.java#echo-server -->
+    ```java
+    ...
+    ```
+    <!-- /snippet -->
+
+GeneratedDocsTest (in pado) runs --check on every build. The tables are below in TABLES, each a function of a run's
+folder (see scripts/results.py for what a folder holds). Standard library only.
+"""
+import difflib
+import glob
+import importlib.util
+import json
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOCUMENTS = ["README.md"] + sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, "docs", "*.md")))
+GUIDE = "docs/GUIDE.md"
+TABLE = re.compile(r"^<!-- table:(?P<name>[\w-]+) (?P<folder>\S+) -->\n(?P<body>.*?)^<!-- /table -->$", re.M | re.S)
+SNIPPET = re.compile(r"^<!-- snippet:(?P<file>[^#\s]+)#(?P<tag>[\w-]+) -->\n(?P<body>.*?)^<!-- /snippet -->$",
+                     re.M | re.S)
+TAG_LINE = re.compile(r"^\s*// (tag|end)::([\w-]+)\[\]\s*$")
+
+
+class Problem(Exception):
+    """A marker that cannot be filled: a missing run, file or tag."""
+
+
+def load(name, path):
+    """A module from a file of this repository (the run scripts' own Python, so tables and their reports agree)."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+summary = load("autobahn_summary", "scripts/autobahn-summary.py")
+bench = load("summarize", "pado-bench/summarize.py")
+jmh = load("jmh_table", "pado-bench/jmh-table.py")
+
+
+# ---- a run's folder -------------------------------------------------------------------------------------------------
+
+def read_text(folder, name):
+    path = os.path.join(ROOT, folder, name)
+    if not os.path.isfile(path):
+        raise Problem(f"{folder}/{name} does not exist")
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def read_json(folder, name):
+    return json.loads(read_text(folder, name))
+
+
+def stamp(folder):
+    s = read_json(folder, "stamp.json")
+    if "finished" not in s:
+        raise Problem(f"{folder}: the run did not finish (stamp.json has no end)")
+    return s
+
+
+def minutes(seconds):
+    return f"{seconds} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
+def table_stamp(folder, document):
+    """What ran, where and when: from stamp.json."""
+    s = stamp(folder)
+    m = s["machine"]
+    changed = f", with {s['changed_files']} uncommitted changes" if s.get("changed_files") else ""
+    rows = [
+        ("command", f"`{s['command']}`: {minutes(s['wall_seconds'])}, exit status {s['exit_status']}"),
+        ("commit", f"{s['commit'][:7]}{changed}"),
+        ("date", f"{s['date'][:10]} {s['date'][11:16]} UTC"),
+        ("machine", f"`nproc` = {m['nproc']}, {m['cpu']}, {m['ram_gib']} GiB RAM, {m['os']}, Linux {m['kernel']}"),
+        ("JDK", f"{s['jdk']['run']}; the default java (Maven's): {s['jdk']['default']}"),
+        ("load average", f"{' / '.join(map(str, s['load_start']))} at the start, "
+                         f"{' / '.join(map(str, s['load_end']))} at the end (1, 5, 15 minutes)"),
+        ("raw files", f"[`{folder}/`]({os.path.relpath(folder, os.path.dirname(document) or '.')}/)"),
+    ]
+    if s["kind"] == "conformance":
+        meta = read_json(folder, "server-index.json")["_pado"]
+        rows.insert(1, ("suite", f"{meta['suite']}, autobahn {meta['autobahn']}, Twisted {meta['twisted']}, "
+                                 f"Python {meta['python']}, UTF-8 validator: {meta['utf8_validator']}"))
+    return "\n".join(["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows])
+
+
+# ---- conformance ----------------------------------------------------------------------------------------------------
+
+def conformance(folder, side):
+    index = read_json(folder, f"{side}-index.json")
+    meta = index.pop("_pado")
+    cases = index["pado"]
+    sections = summary.tally(cases)
+    lines = ["| section | cases | OK | NON-STRICT | INFORMATIONAL | UNIMPLEMENTED | FAILED | close OK "
+             "| close not OK | passed (strict) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    totals = [0] * 9
+    for section, row in sections.items():
+        ids = [c for c in cases if c.split(".", 1)[0] == section]
+        passed = sum(1 for c in ids if not summary.is_failure(cases[c], False))
+        close_ok = row["c"].get("OK", 0)
+        values = [row["total"]] + [row["b"].get(b, 0) for b in summary.BEHAVIOURS] \
+            + [close_ok, row["total"] - close_ok, passed]
+        totals = [t + v for t, v in zip(totals, values)]
+        lines.append(f"| {section} {summary.SECTION_NAMES.get(section, '?')} | "
+                     + " | ".join(str(v) for v in values) + " |")
+    lines.append("| **all** | " + " | ".join(f"**{t}**" for t in totals) + " |")
+    not_ok = sorted((c for c, r in cases.items() if r.get("behavior") != "OK" or r.get("behaviorClose") != "OK"),
+                    key=summary.case_key)
+    lines.append("")
+    if not_ok:
+        lines.append("Not OK: " + ", ".join(
+            f"{c} ({cases[c].get('behavior')}, close {cases[c].get('behaviorClose')}, "
+            f"{'FAILS' if summary.is_failure(cases[c], False) else 'passes'})" for c in not_ok) + ".")
+    else:
+        lines.append("Every case OK, every close clean.")
+    lines.append(f"Cases {meta['cases']}; this side ran {minutes(meta['wall_seconds'])}.")
+    return "\n".join(lines)
+
+
+# ---- benchmarks -----------------------------------------------------------------------------------------------------
+
+def bench_results(folder):
+    return read_json(folder, "results.json")
+
+
+def table_bench_ratios(folder):
+    return "\n".join(bench.ratio_table(bench.comparisons_from_json(bench_results(folder))))
+
+
+def table_bench_echo(folder):
+    return "\n".join(bench.echo_table(bench_results(folder)["echo"]))
+
+
+def table_bench_servers(folder):
+    return "\n".join(bench.servers_table(bench_results(folder)["servers"]))
+
+
+def table_bench_memory(folder):
+    return "\n".join(bench.memory_table(bench_results(folder)["memory"]))
+
+
+def table_bench_jmh(folder):
+    return jmh.tables(read_json(folder, "jmh.json"), heading="####").strip("\n")
+
+
+# ---- soak, scaling, comparison --------------------------------------------------------------------------------------
+
+SOAK_ROWS = {"connections": "connections", "sessions": "sessions", "heapUsed (MiB)": "heap used after GC (MiB)",
+             "directCount": "direct buffers", "directBytes (MiB)": "direct buffer bytes (MiB)",
+             "nmtCommitted (MiB)": "NMT committed (MiB)", "rss (MiB)": "RSS (MiB)", "fds": "file descriptors",
+             "threads": "platform threads"}
+
+
+def table_soak_report(folder):
+    """The soak client's counts and its verdict, as it printed them."""
+    log = read_text(folder, "soak.log").splitlines()
+    keep = [line for line in log if re.match(r"(soak|warm-up|well-behaved|hostile|server closes|SOAK|  )", line)
+            and not line.startswith("|")]
+    return "\n".join(["```"] + keep + ["```"])
+
+
+def table_soak_memory(folder):
+    """The server's stats: fresh, after the warm-up round, after the soak round."""
+    log = read_text(folder, "soak.log").splitlines()
+    rows = [line for line in log if line.startswith("| ") and not line.startswith("| server |")]
+    if not rows:
+        raise Problem(f"{folder}/soak.log has no server stats table")
+    out = ["| server | fresh | after warm-up | after soak | growth (soak − warm-up) |", "|---|---:|---:|---:|---:|"]
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        out.append("| " + " | ".join([SOAK_ROWS.get(cells[0], cells[0])] + cells[1:]) + " |")
+    return "\n".join(out)
+
+
+def table_scaling(folder):
+    rows = [line for line in read_text(folder, "scale.log").splitlines() if line.startswith("|")]
+    if len(rows) < 3:
+        raise Problem(f"{folder}/scale.log has no results table")
+    return "\n".join(rows)
+
+
+def table_compare(folder):
+    return "\n".join(["```"] + read_text(folder, "compare.txt").rstrip("\n").splitlines() + ["```"])
+
+
+TABLES = {
+    "stamp": table_stamp,  # also takes the document, for the link to the folder
+    "conformance-server": lambda folder: conformance(folder, "server"),
+    "conformance-client": lambda folder: conformance(folder, "client"),
+    "bench-ratios": table_bench_ratios,
+    "bench-echo": table_bench_echo,
+    "bench-servers": table_bench_servers,
+    "bench-memory": table_bench_memory,
+    "bench-jmh": table_bench_jmh,
+    "soak-report": table_soak_report,
+    "soak-memory": table_soak_memory,
+    "scaling": table_scaling,
+    "compare": table_compare,
+}
+
+
+# ---- guide snippets -------------------------------------------------------------------------------------------------
+
+def region(path, tag):
+    """The lines between // tag::TAG[] and // end::TAG[] in a source file, less their common indentation."""
+    full = os.path.join(ROOT, path)
+    if not os.path.isfile(full):
+        raise Problem(f"{path} does not exist")
+    with open(full, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    starts = [i for i, line in enumerate(lines) if TAG_LINE.match(line) and TAG_LINE.match(line).groups() == ("tag", tag)]
+    ends = [i for i, line in enumerate(lines) if TAG_LINE.match(line) and TAG_LINE.match(line).groups() == ("end", tag)]
+    if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
+        raise Problem(f"{path}: want one // tag::{tag}[] and one // end::{tag}[] after it")
+    body = [line for line in lines[starts[0] + 1:ends[0]] if not TAG_LINE.match(line)]
+    indent = min((len(line) - len(line.lstrip()) for line in body if line.strip()), default=0)
+    return "\n".join(line[indent:] for line in body)
+
+
+# ---- documents ------------------------------------------------------------------------------------------------------
+
+def generate(text, document):
+    """The document with every generated part made afresh; raises Problem on a marker it cannot fill."""
+    def fill_table(m):
+        name, folder = m.group("name"), m.group("folder").rstrip("/")
+        if name not in TABLES:
+            raise Problem(f"{document}: unknown table {name!r} (known: {', '.join(TABLES)})")
+        if not folder.startswith("docs/results/"):
+            raise Problem(f"{document}: table {name} must name a folder under docs/results/, not {folder!r}")
+        try:
+            body = table_stamp(folder, document) if name == "stamp" else TABLES[name](folder)
+        except Problem as e:
+            raise Problem(f"{document}: table {name}: {e}") from None
+        return f"<!-- table:{name} {folder} -->\n\n{body}\n\n<!-- /table -->"
+
+    def fill_snippet(m):
+        try:
+            code = region(m.group("file"), m.group("tag"))
+        except Problem as e:
+            raise Problem(f"{document}: {e}") from None
+        return f"<!-- snippet:{m.group('file')}#{m.group('tag')} -->\n```java\n{code}\n```\n<!-- /snippet -->"
+
+    return SNIPPET.sub(fill_snippet, TABLE.sub(fill_table, text))
+
+
+def loose_java_blocks(text):
+    """Line numbers of ```java blocks that are not inside a snippet marker."""
+    covered = [(m.start(), m.end()) for m in SNIPPET.finditer(text)]
+    found = []
+    for m in re.finditer(r"^```java$", text, re.M):
+        if not any(a <= m.start() < b for a, b in covered):
+            found.append(text.count("\n", 0, m.start()) + 1)
+    return found
+
+
+def main(argv):
+    check = argv == ["--check"]
+    if argv and not check:
+        sys.exit("usage: scripts/tables.py [--check]")
+    problems, stale = [], []
+    for document in DOCUMENTS:
+        path = os.path.join(ROOT, document)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if document == GUIDE:
+            problems += [f"{GUIDE}:{n}: a java block outside <!-- snippet:… --> markers" for n in loose_java_blocks(text)]
+        try:
+            fresh = generate(text, document)
+        except Problem as e:
+            problems.append(str(e))
+            continue
+        if fresh == text:
+            continue
+        stale.append(document)
+        if check:
+            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), fresh.splitlines(True),
+                                                       f"{document} (committed)", f"{document} (generated)"))
+        else:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(fresh)
+            print(f"tables.py: rewrote {document}")
+    for problem in problems:
+        print(f"tables.py: {problem}", file=sys.stderr)
+    if check and stale:
+        print("tables.py: " + ", ".join(stale) + " differ from what scripts/tables.py makes from docs/results/ and "
+              "the example sources: run scripts/tables.py (never edit a generated part by hand)", file=sys.stderr)
+    return 1 if problems or (check and stale) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
