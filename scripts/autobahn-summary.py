@@ -4,7 +4,8 @@
 Usage:
     scripts/autobahn-summary.py [--markdown] [--agent NAME] [--allow-non-strict] REPORT
 
-REPORT is the suite's report directory (the spec's "outdir") or the index.json in it.
+REPORT is the suite's report directory (the spec's "outdir") or the index.json in it (also one that
+scripts/conformance.sh --record wrote, whose "_pado" entry is skipped).
 
 Prints, per agent found in the report (or only --agent), two tables keyed by section
 (1, 2, ... 13): the number of cases per behaviour (OK, NON-STRICT, INFORMATIONAL,
@@ -189,6 +190,8 @@ def main(argv):
                   file=sys.stderr)
             return 2
         for agent, cases in part.items():
+            if agent.startswith("_"):  # what scripts/conformance.sh --record writes about the run, not an agent
+                continue
             index.setdefault(agent, {}).update(cases)
     path = ", ".join(args.report)
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # pado's conformance driver: checks pado's server or client against the Autobahn|Testsuite's fuzzing client or
 # server, and summarises the report with scripts/autobahn-summary.py. The suite is an outside tool: this script
-# finds an existing checkout through AUTOBAHN_TESTSUITE, runs its wstest module as it is, and never fetches,
-# installs or builds it. Run with -h for the usage text.
+# finds an existing checkout through AUTOBAHN_TESTSUITE, runs its wstest module as it is (through
+# scripts/autobahn-wstest.py, which gives it a faster UTF-8 validator at run time), and never fetches, installs, builds
+# or changes it. Run with -h for the usage text.
 set -euo pipefail
 
 usage() {
@@ -34,6 +35,9 @@ environment:
   AUTOBAHN_EXCLUDE     comma-separated case patterns to exclude (default none)
   AUTOBAHN_TIMEOUT     seconds before the run is abandoned (default 1800)
   AUTOBAHN_SUMMARY_ARGS  extra arguments for scripts/autobahn-summary.py (e.g. --allow-non-strict)
+  AUTOBAHN_VALIDATOR   fast (default): the suite checks UTF-8 with scripts/autobahn-wstest.py's validator
+                       (CPython's decoder; checked against the suite's own before each run); suite: with its
+                       own (wsaccel's or autobahn's pure-Python one: 0.35-0.8 s per MiB of text)
 
 Every socket is on loopback: the server URL must name 127.0.0.1, localhost or [::1]; the suite's
 fuzzing server, which listens on every interface, runs with the client driver in a network
@@ -110,6 +114,13 @@ command -v "$python" >/dev/null 2>&1 || die "AUTOBAHN_PYTHON=$python not found"
   || die "$python lacks twisted/autobahn/txaio/jinja2 (on Debian: apt-get install python3-autobahn
   python3-twisted python3-txaio python3-jinja2, and use /usr/bin/python3)"
 command -v timeout >/dev/null 2>&1 || die "needs coreutils 'timeout'"
+validator="${AUTOBAHN_VALIDATOR:-fast}"
+case "$validator" in
+  fast) PYTHONPATH="$suite_path${PYTHONPATH:+:$PYTHONPATH}" "$python" "$script_dir/autobahn-wstest.py" --self-test \
+          || die "the fast UTF-8 validator disagrees with the suite's own; run with AUTOBAHN_VALIDATOR=suite" ;;
+  suite) ;;
+  *) die "AUTOBAHN_VALIDATOR must be fast or suite, got '$validator'" ;;
+esac
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
@@ -168,7 +179,9 @@ summarise() {
 
 run_wstest() { # args for wstest; call it in a subshell: it execs; from $out, so nothing lands in the caller's directory
   cd "$out"
-  PYTHONPATH="$suite_path${PYTHONPATH:+:$PYTHONPATH}" exec timeout "$timeout_s" "$python" -m autobahntestsuite.wstest "$@"
+  local -a wstest=(-m autobahntestsuite.wstest)
+  if [[ "$validator" == fast ]]; then wstest=("$script_dir/autobahn-wstest.py"); fi
+  PYTHONPATH="$suite_path${PYTHONPATH:+:$PYTHONPATH}" exec timeout "$timeout_s" "$python" "${wstest[@]}" "$@"
 }
 
 # Stops wstest (pid $1) once its report index is whole. With some autobahn releases (Debian 12's 22.7.1), wstest fails

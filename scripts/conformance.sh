@@ -1,27 +1,34 @@
 #!/usr/bin/env bash
-# Runs the Autobahn|Testsuite against the pado server and then the pado client, when the suite is present
-# (AUTOBAHN_TESTSUITE, see scripts/autobahn.sh; this script installs nothing). Server and suite are pinned to
-# different cores.
+# Runs the Autobahn|Testsuite against the pado server and then the pado client: every case (sections 1-10, 12 and 13;
+# the suite has no 11), strict (only OK or INFORMATIONAL, with a clean close, passes). The suite must be present
+# (AUTOBAHN_TESTSUITE, see scripts/autobahn.sh; this script installs nothing); it checks UTF-8 with the faster
+# validator of scripts/autobahn-wstest.py. Server and suite are pinned to different cores.
 #
-#   scripts/conformance.sh                  # sections 1-10
-#   scripts/conformance.sh '12.*,13.*'      # one group of case patterns, one report per side
-#   scripts/conformance.sh compression      # sections 12 and 13 as twelve groups (12.1 ... 13.7), each with its own
-#                                           # report under target/autobahn/{server,client}-12.1 ..., so a long run
-#                                           # keeps what it finished; groups that already have a report are skipped
+#   scripts/conformance.sh                  # all 517 cases, server then client
+#   scripts/conformance.sh --record         # the same, and the two index.json go to docs/results/conformance/
+#   scripts/conformance.sh '9.*,12.1.*'     # some case patterns (with or without --record)
 #
-# The Python suite is slow on the compression sections (hours for all 432 cases on two cores): each group gets
-# AUTOBAHN_TIMEOUT seconds (default here 7200).
+# Reports: target/autobahn/{server,client}/report/. Exit status 0 when every case passed on both sides.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 server_port="${PADO_AUTOBAHN_PORT:-9002}"
 client_port="$((server_port + 1))"
-export AUTOBAHN_TIMEOUT="${AUTOBAHN_TIMEOUT:-7200}"
+export AUTOBAHN_TIMEOUT="${AUTOBAHN_TIMEOUT:-3600}"
+all_cases="1.*,2.*,3.*,4.*,5.*,6.*,7.*,8.*,9.*,10.*,12.*,13.*"
 
-groups=("${1:-}")
-split=false
-if [[ "${1:-}" == compression ]]; then
-    groups=(12.1 12.2 12.3 12.4 12.5 13.1 13.2 13.3 13.4 13.5 13.6 13.7)
-    split=true
+record=false
+cases="$all_cases"
+for arg in "$@"; do
+    case "$arg" in
+        --record) record=true ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -*) echo "conformance.sh: unknown option $arg" >&2; exit 2 ;;
+        *) cases="$arg" ;;
+    esac
+done
+folder=""
+if $record; then
+    folder="$(scripts/results.py new conformance scripts/conformance.sh "$@")"
 fi
 
 mvn -B -ntp -q -pl pado -am test-compile -Djacoco.skip=true
@@ -37,22 +44,39 @@ for _ in $(seq 50); do
 done
 
 status=0
-for group in "${groups[@]}"; do
-    cases="$group"
-    server_out=target/autobahn/server
-    client_out=target/autobahn/client
-    if $split; then
-        cases="$group.*"
-        server_out="target/autobahn/server-$group"
-        client_out="target/autobahn/client-$group"
-    fi
-    if ! $split || [[ ! -f "$server_out/report/index.json" ]]; then
-        AUTOBAHN_OUT="$server_out" taskset -c 1 scripts/autobahn.sh server "ws://127.0.0.1:$server_port" $cases \
-            || status=$?
-    fi
-    if ! $split || [[ ! -f "$client_out/report/index.json" ]]; then
-        AUTOBAHN_OUT="$client_out" taskset -c 1 scripts/autobahn.sh client "$client_port" $cases -- \
-            taskset -c 0 "$java_bin" -cp "$classpath" io.pado.conformance.AutobahnClient || status=$?
-    fi
-done
+started=$SECONDS
+AUTOBAHN_OUT=target/autobahn/server taskset -c 1 scripts/autobahn.sh server "ws://127.0.0.1:$server_port" "$cases" \
+    || status=$?
+server_seconds=$((SECONDS - started))
+kill "$server_pid" 2>/dev/null || true
+started=$SECONDS
+AUTOBAHN_OUT=target/autobahn/client taskset -c 1 scripts/autobahn.sh client "$client_port" "$cases" -- \
+    taskset -c 0 "$java_bin" -cp "$classpath" io.pado.conformance.AutobahnClient || status=$?
+client_seconds=$((SECONDS - started))
+echo "conformance: server side ${server_seconds}s, client side ${client_seconds}s"
+
+if $record; then
+    # Each index.json as the suite wrote it, plus a "_pado" entry saying what ran (autobahn-summary.py skips it)
+    for side in server client; do
+        seconds=$server_seconds
+        [[ $side == client ]] && seconds=$client_seconds
+        "${AUTOBAHN_PYTHON:-/usr/bin/python3}" - "target/autobahn/$side/report/index.json" "$folder/$side-index.json" \
+            "$side" "$cases" "$seconds" "$(git rev-parse HEAD)" "${AUTOBAHN_VALIDATOR:-fast}" <<'PY' || status=2
+import json, sys
+source, target, side, cases, seconds, commit, validator = sys.argv[1:]
+import autobahn, twisted
+with open(source, encoding="utf-8") as f:
+    index = json.load(f)
+meta = {"commit": commit, "side": side, "cases": cases, "wall_seconds": int(seconds),
+        "suite": "ricardo-valero/autobahn-testsuite (Python 3 port)",
+        "python": sys.version.split()[0], "autobahn": autobahn.__version__, "twisted": twisted.__version__,
+        "utf8_validator": validator}
+with open(target, "w", encoding="utf-8") as f:
+    json.dump({"_pado": meta, **index}, f, indent=1, sort_keys=True)
+    f.write("\n")
+PY
+    done
+    scripts/results.py finish "$folder" "$status"
+    echo "recorded: $folder"
+fi
 exit "$status"
