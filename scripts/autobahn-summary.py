@@ -2,7 +2,7 @@
 """Summarise an Autobahn|Testsuite report (index.json) per section.
 
 Usage:
-    scripts/autobahn-summary.py [--markdown] [--agent NAME] [--allow-non-strict] REPORT
+    scripts/autobahn-summary.py [--markdown] [--agent NAME] [--allow-non-strict] [--expected N] REPORT
 
 REPORT is the suite's report directory (the spec's "outdir") or the index.json in it (also one that
 scripts/conformance.sh --record wrote, whose "_pado" entry is skipped).
@@ -15,7 +15,8 @@ counts.  --markdown prints the same as Markdown (for docs/CONFORMANCE.md).
 Exit status: 0 when every case passes, 1 when a case fails, 2 on a usage or input error.
 A case fails when its behaviour or close behaviour is FAILED, or when its behaviour is
 neither INFORMATIONAL nor UNIMPLEMENTED and its behaviour or close behaviour is not OK
-(--allow-non-strict accepts a NON-STRICT behaviour).  Standard library only.
+(--allow-non-strict accepts a NON-STRICT behaviour), and when the report holds fewer cases than
+--expected.  Standard library only.
 """
 
 import argparse
@@ -173,6 +174,8 @@ def main(argv):
     parser.add_argument("--agent", help="only this agent (default: every agent in the report)")
     parser.add_argument("--allow-non-strict", action="store_true",
                         help="do not count a NON-STRICT behaviour as a failure")
+    parser.add_argument("--expected", type=int,
+                        help="the number of cases the run was to have: fewer in the report is a failure")
     args = parser.parse_args(argv)
 
     index = {}
@@ -213,9 +216,15 @@ def main(argv):
         if bad:
             failing[agent] = bad
 
+    missing = {agent: args.expected - len(index[agent]) for agent in agents
+               if args.expected is not None and len(index[agent]) < args.expected}
+    for agent, n in missing.items():
+        print(f"FAIL: agent {agent}: {n} of {args.expected} cases are not in the report")
     if failing:
         for agent, bad in failing.items():
             print(f"FAIL: agent {agent}: {len(bad)} failing case(s): " + ", ".join(bad))
+        return 1
+    if missing:
         return 1
     print("PASS: no failing cases" + (" (NON-STRICT accepted)" if args.allow_non_strict else ""))
     return 0

@@ -171,6 +171,10 @@ summarise() {
     echo "autobahn.sh: no $report/index.json was written; see $log" >&2
     return 2
   fi
+  # as many cases in the report as the suite said it would run: a case missing from the index fails the run
+  local expected
+  expected="$(sed -n 's/^Ok, will run \([0-9]*\) test cases.*/\1/p' "$log" | head -n1)"
+  [[ -n "$expected" ]] && extra+=(--expected "$expected")
   local rc=0
   "$python" "$script_dir/autobahn-summary.py" --agent "$agent" ${extra[@]+"${extra[@]}"} "$report" || rc=$?
   echo "report: $report/index.html"

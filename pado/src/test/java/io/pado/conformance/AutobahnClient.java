@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Drives the pado client through the Autobahn|Testsuite's fuzzing server: asks for the case count, runs every case
- * as an echo client, then has the server write its reports. The base URL comes from {@code AUTOBAHN_URL} (set by
+ * as an echo client and waits until the server has recorded it, then has the server write its reports. The base URL comes from {@code AUTOBAHN_URL} (set by
  * scripts/autobahn.sh) or the first argument.
  */
 public final class AutobahnClient {
@@ -34,6 +34,10 @@ public final class AutobahnClient {
             System.out.println("autobahn: " + cases + " cases");
             for (int i = 1; i <= cases; i++) {
                 run(client, URI.create(base + "/runCase?case=" + i + "&agent=" + agent), new Echo());
+                // The suite records a case when it sees the connection end, which may come after our side closed:
+                // ask for its verdict, which it sends once recorded, so that the reports asked for after the last
+                // case hold that case too (they did not always) and no case overlaps the next
+                run(client, URI.create(base + "/getCaseStatus?case=" + i + "&agent=" + agent), new Handler() { });
             }
             run(client, URI.create(base + "/updateReports?agent=" + agent), new Handler() { });
         }
