@@ -25,12 +25,12 @@ for arg in "$@"; do
 done
 results=pado-bench/target/results
 rm -rf "$results"; mkdir -p "$results"
+
+mvn -B -ntp -q -pl pado-bench -am package -DskipTests -Djacoco.skip=true
 folder=""
 if $record; then
     folder="$(scripts/results.py new bench pado-bench/run-all.sh "$@")"
 fi
-
-mvn -B -ntp -q -pl pado-bench -am package -DskipTests -Djacoco.skip=true
 java_bin="$(bin/java21)"
 ulimit -n 65536 2>/dev/null || true # 10,000 idle connections need as many descriptors on each side
 

@@ -2,7 +2,7 @@
 # The chat on 1, 2 and 3 nodes over one Redis, measured (docs/SCALING.md): io.pado.chat.ChatLoad from the test
 # classes, with a throwaway redis-server on a free loopback port. Every run is bounded (3 s warm-up + SECONDS).
 #   pado-chat/run-scale.sh [--record] [CLIENTS] [SECONDS] [NODE COUNTS…]      # defaults: 24 10 1 2 3
-# --record: the output also goes to docs/results/scaling/ (stamped), as scale.log.
+# --record: the table also goes to docs/results/scaling/ (stamped), as scale.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v redis-server >/dev/null || { echo "run-scale: needs redis-server" >&2; exit 2; }
@@ -29,7 +29,7 @@ if ! $record; then
 fi
 folder="$(scripts/results.py new scaling pado-chat/run-scale.sh "$@")"
 status=0
-run 2>&1 | tee "$folder/scale.log" || status=$?
+run | tee "$folder/scale.log" || status=$? # the table (stdout); the log lines (stderr) stay on the terminal
 scripts/results.py finish "$folder" "$status"
 echo "recorded: $folder"
 exit "$status"

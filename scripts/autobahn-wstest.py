@@ -17,7 +17,6 @@ The suite must be importable (PYTHONPATH holds its package; scripts/autobahn.sh 
 """
 import codecs
 import random
-import runpy
 import sys
 
 UTF8_ACCEPT = 0  # the suite's state numbers: 0 accepts, 1 rejects, anything else waits for more bytes
@@ -140,7 +139,8 @@ def main(argv):
         return
     install()
     sys.argv = ["wstest"] + argv
-    runpy.run_module("autobahntestsuite.wstest", run_name="__main__", alter_sys=True)
+    from autobahntestsuite import wstest
+    wstest.run()
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ if ! $record; then
 fi
 folder="$(scripts/results.py new compare scripts/compare.sh "$@")"
 status=0
-{ echo "\$ bin/pado compare ${args[*]+"${args[*]}"}"; bin/pado compare ${args[@]+"${args[@]}"}; } 2>&1 \
+# The table as printed (stdout), after the command line; the server's log lines (stderr) stay on the terminal
+{ echo "\$ bin/pado compare${args[*]:+ ${args[*]}}"; bin/pado compare ${args[@]+"${args[@]}"}; } \
     | tee "$folder/compare.txt" || status=$?
 scripts/results.py finish "$folder" "$status"
 echo "recorded: $folder"

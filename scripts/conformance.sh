@@ -26,12 +26,11 @@ for arg in "$@"; do
         *) cases="$arg" ;;
     esac
 done
+mvn -B -ntp -q -pl pado -am test-compile -Djacoco.skip=true
 folder=""
 if $record; then
     folder="$(scripts/results.py new conformance scripts/conformance.sh "$@")"
 fi
-
-mvn -B -ntp -q -pl pado -am test-compile -Djacoco.skip=true
 java_bin="$(bin/java21)"
 classpath="pado/target/test-classes:pado/target/classes:pado-protocol/target/classes"
 
@@ -60,15 +59,23 @@ if $record; then
     for side in server client; do
         seconds=$server_seconds
         [[ $side == client ]] && seconds=$client_seconds
-        "${AUTOBAHN_PYTHON:-/usr/bin/python3}" - "target/autobahn/$side/report/index.json" "$folder/$side-index.json" \
+        PYTHONPATH="$AUTOBAHN_TESTSUITE/autobahntestsuite:$AUTOBAHN_TESTSUITE" \
+            "${AUTOBAHN_PYTHON:-/usr/bin/python3}" - "target/autobahn/$side/report/index.json" "$folder/$side-index.json" \
             "$side" "$cases" "$seconds" "$(git rev-parse HEAD)" "${AUTOBAHN_VALIDATOR:-fast}" <<'PY' || status=2
 import json, sys
 source, target, side, cases, seconds, commit, validator = sys.argv[1:]
-import autobahn, twisted
+import os, subprocess
+import autobahn, autobahntestsuite, twisted
 with open(source, encoding="utf-8") as f:
     index = json.load(f)
+suite_root = os.environ["AUTOBAHN_TESTSUITE"]
+suite_commit = "unknown (not a git checkout)"
+if os.path.exists(os.path.join(suite_root, ".git")):
+    suite_commit = subprocess.run(["git", "-C", suite_root, "rev-parse", "--short", "HEAD"], capture_output=True,
+                                  text=True).stdout.strip()
 meta = {"commit": commit, "side": side, "cases": cases, "wall_seconds": int(seconds),
-        "suite": "ricardo-valero/autobahn-testsuite (Python 3 port)",
+        "suite": f"ricardo-valero/autobahn-testsuite (Python 3 port) {autobahntestsuite.__version__}, "
+                 f"commit: {suite_commit}",
         "python": sys.version.split()[0], "autobahn": autobahn.__version__, "twisted": twisted.__version__,
         "utf8_validator": validator}
 with open(target, "w", encoding="utf-8") as f:

@@ -8,7 +8,8 @@ The run scripts call this when given --record (scripts/conformance.sh, pado-benc
 pado-bench/run-soak.sh, pado-chat/run-scale.sh, scripts/compare.sh); they copy their raw files into the folder, and
 scripts/tables.py makes the tables in docs/ from them. stamp.json says what ran where: the commit (and whether the
 work tree had changes outside docs/results/), the date, the command, the machine (nproc, CPU, RAM, kernel, OS),
-the JDKs, and the load average at the start and at the end. PADO_RESULTS records somewhere else than docs/results
+the JDKs, and the load average at the start and at the end; the scripts make the folder after they built what they
+run, so its wall time is the run's. PADO_RESULTS records somewhere else than docs/results
 (for trying a script out). Standard library only.
 """
 import datetime
