@@ -174,11 +174,14 @@ SOAK_ROWS = {"connections": "connections", "sessions": "sessions", "heapUsed (Mi
 
 
 def table_soak_report(folder):
-    """The soak client's counts and its verdict, as it printed them."""
+    """The soak client's counts and its verdict, as it printed them: every failed check, the passed ones counted."""
     log = read_text(folder, "soak.log").splitlines()
-    keep = [line for line in log if re.match(r"(soak|warm-up|well-behaved|hostile|server closes|SOAK|  )", line)
-            and not line.startswith("|")]
-    return "\n".join(["```"] + keep + ["```"])
+    keep = [line for line in log if re.match(r"(soak|warm-up|well-behaved|hostile|server closes|FAIL|  failure)", line)]
+    passed = sum(1 for line in log if line.startswith("PASS  "))
+    verdict = [line for line in log if line.startswith("SOAK ")]
+    if not verdict:
+        raise Problem(f"{folder}/soak.log has no verdict (SOAK PASSED or SOAK FAILED)")
+    return "\n".join(["```"] + keep + [f"({passed} checks passed)", verdict[-1], "```"])
 
 
 def table_soak_memory(folder):
