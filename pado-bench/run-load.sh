@@ -40,8 +40,10 @@ echo "| server | compression | connections | in flight | payload | messages/s | 
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 
 # The median of the server's per-second "alloc B/msg" lines in LOG after line FROM, the warm-up seconds skipped.
+# (awk, not grep, picks the lines: a run in which no second reached the probe's 1,000 messages prints none, and a grep
+# without a match would end the script under pipefail)
 alloc_per_message() {
-    tail -n +"$(($2 + 1))" "$1" | grep '^alloc' | tail -n +"$((warmup + 1))" | awk '{ print $2 }' | sort -n \
+    tail -n +"$(($2 + 1))" "$1" | awk '/^alloc / { print $2 }' | tail -n +"$((warmup + 1))" | sort -n \
         | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
 }
 
@@ -52,6 +54,8 @@ run() {
     log=$(mktemp)
     taskset -c 0 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.EchoServers "$server" "$port" > "$log" 2>&1 &
     local pid=$!
+    running_server=$pid
+    trap 'kill "${running_server:-}" 2>/dev/null || true' EXIT # a run that fails leaves no server behind
     for _ in $(seq 100); do grep -q '^ready' "$log" && break; sleep 0.1; done # wait for the port, 10 s at most
     for scenario in "$@"; do
         read -r conns inflight payload <<< "$scenario"
@@ -85,7 +89,7 @@ run() {
         # The server's CPU over the measured run, in % of one core, and the median heap it allocated per opened
         # connection (the probe's alloc-open lines)
         cycles="$cycles $(server_cpu_since "$hs_ticks_before" "$hs_started" "$pid")"
-        cycles="$cycles $(tail -n +"$((hs_log_from + 1))" "$log" | grep '^alloc-open' | awk '{ print $2 }' | sort -n \
+        cycles="$cycles $(tail -n +"$((hs_log_from + 1))" "$log" | awk '/^alloc-open / { print $2 }' | sort -n \
             | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')"
         if $c_generator; then
             latency=$(taskset -c 1 pado-bench/target/loadgen "$port" 100 1 512 "$seconds" "$warmup" 20000 | tail -1)
