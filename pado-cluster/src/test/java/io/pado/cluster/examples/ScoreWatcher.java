@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * docs/GUIDE.md, "Topics across nodes": a client that keeps the position of the last message it saw and, when it
  * connects again (to whichever node), asks for what came after it.
  */
+// tag::score-watcher[]
 public final class ScoreWatcher implements Handler, AutoCloseable {
     private static final Pattern MESSAGE = Pattern.compile(
             "\\{\"topic\":\"scores\",\"epoch\":\"([^\"]+)\",\"offset\":(\\d+),.*\"data\":\"(.*)\"}");
@@ -54,3 +55,4 @@ public final class ScoreWatcher implements Handler, AutoCloseable {
         client.close();
     }
 }
+// end::score-watcher[]

@@ -15,6 +15,7 @@ import java.net.URI;
  * docs/GUIDE.md, "Topics across nodes": live scores on any number of nodes sharing one broker. A client sends
  * {@code watch}, or {@code resume EPOCH OFFSET} after a reconnect (to any node); {@code goal TEXT} publishes.
  */
+// tag::scoreboard[]
 public final class Scoreboard implements Handler, AutoCloseable {
     private final Server server;
     private final Topics topics;
@@ -64,3 +65,4 @@ public final class Scoreboard implements Handler, AutoCloseable {
         server.close();
     }
 }
+// end::scoreboard[]
