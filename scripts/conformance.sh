@@ -26,7 +26,7 @@ for arg in "$@"; do
         *) cases="$arg" ;;
     esac
 done
-mvn -B -ntp -q -pl pado -am test-compile -Djacoco.skip=true
+scripts/mvn -B -ntp -q -pl pado -am test-compile -Djacoco.skip=true
 folder=""
 if $record; then
     folder="$(scripts/results.py new conformance scripts/conformance.sh "$@")"
