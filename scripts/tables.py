@@ -56,6 +56,7 @@ def load(name, path):
 summary = load("autobahn_summary", "scripts/autobahn-summary.py")
 bench = load("summarize", "pado-bench/summarize.py")
 jmh = load("jmh_table", "pado-bench/jmh-table.py")
+cluster = load("cluster_table", "scripts/cluster-table.py")
 
 
 # ---- a run's folder -------------------------------------------------------------------------------------------------
@@ -221,7 +222,9 @@ TABLES = {
     "soak-memory": table_soak_memory,
     "scaling": table_scaling,
     "compare": table_compare,
+    "cluster": cluster.table,  # also takes the document, for the link to runs.tsv
 }
+WITH_DOCUMENT = {"stamp": table_stamp, "cluster": cluster.table}
 
 
 # ---- guide snippets -------------------------------------------------------------------------------------------------
@@ -253,7 +256,7 @@ def generate(text, document):
         if not folder.startswith("docs/results/"):
             raise Problem(f"{document}: table {name} must name a folder under docs/results/, not {folder!r}")
         try:
-            body = table_stamp(folder, document) if name == "stamp" else TABLES[name](folder)
+            body = WITH_DOCUMENT[name](folder, document) if name in WITH_DOCUMENT else TABLES[name](folder)
         except Problem as e:
             raise Problem(f"{document}: table {name}: {e}") from None
         return f"<!-- table:{name} {folder} -->\n\n{body}\n\n<!-- /table -->"
