@@ -13,10 +13,12 @@ import io.pado.TestCertificates;
 import io.pado.WebSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -192,6 +194,38 @@ class GuideExamplesTest {
             }
             assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo(-1);
             assertThat(ws.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void fileUploadWritesAMessageToAFileAsItsPartsArrive(@TempDir Path dir) throws Exception {
+        byte[] data = new byte[12 << 20]; // read from the socket in many pieces
+        new Random(18).nextBytes(data);
+        var options = ClientOptions.builder().connection(c -> c.maxMessageBytes(16 << 20)).build();
+        try (Server server = FileUpload.start(0, dir); Client client = Client.create(options)) {
+            var uri = URI.create("ws://127.0.0.1:" + server.port() + "/upload");
+            var texts = new LinkedBlockingQueue<String>();
+            var closeCode = new CompletableFuture<Integer>();
+            WebSocket ws = client.connect(uri, new Handler() {
+                @Override
+                public void onText(WebSocket ws, String text) {
+                    texts.add(text);
+                }
+
+                @Override
+                public void onClose(WebSocket ws, int code, String reason) {
+                    closeCode.complete(code);
+                }
+            }).get(10, TimeUnit.SECONDS);
+            ws.sendBinary(ByteBuffer.wrap(data));
+            assertThat(texts.poll(30, TimeUnit.SECONDS)).isEqualTo("stored " + data.length + " bytes");
+            assertThat(Files.readAllBytes(dir.resolve("upload-1"))).isEqualTo(data);
+
+            ws.sendText("not a file");
+            assertThat(closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1003);
+            try (var files = Files.list(dir)) {
+                assertThat(files).as("a text message stores nothing").hasSize(1);
+            }
         }
     }
 
