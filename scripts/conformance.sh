@@ -28,6 +28,7 @@ for arg in "$@"; do
 done
 scripts/mvn -B -ntp -q -pl pado -am test-compile -Djacoco.skip=true
 folder=""
+commit="$(git rev-parse HEAD)" # what was built, even if HEAD moves during the run
 if $record; then
     folder="$(scripts/results.py new conformance scripts/conformance.sh "$@")"
 fi
@@ -61,7 +62,7 @@ if $record; then
         [[ $side == client ]] && seconds=$client_seconds
         PYTHONPATH="$AUTOBAHN_TESTSUITE/autobahntestsuite:$AUTOBAHN_TESTSUITE" \
             "${AUTOBAHN_PYTHON:-/usr/bin/python3}" - "target/autobahn/$side/report/index.json" "$folder/$side-index.json" \
-            "$side" "$cases" "$seconds" "$(git rev-parse HEAD)" "${AUTOBAHN_VALIDATOR:-fast}" <<'PY' || status=2
+            "$side" "$cases" "$seconds" "$commit" "${AUTOBAHN_VALIDATOR:-fast}" <<'PY' || status=2
 import json, sys
 source, target, side, cases, seconds, commit, validator = sys.argv[1:]
 import os, subprocess
