@@ -39,21 +39,7 @@ bin/pado compare "$@" | tee "$out/run.txt"
 echo "load_average_at_end	$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 fi
 
-python3 - "$out" <<'PY'
-import pathlib, sys, textwrap
-out = pathlib.Path(sys.argv[1])
-machine = dict(line.split("\t", 1) for line in (out / "machine.txt").read_text().splitlines() if "\t" in line)
-doc = pathlib.Path("docs/WHY-WEBSOCKET.md")
-text = doc.read_text()
-begin, end = "<!-- compare-run:begin -->", "<!-- compare-run:end -->"
-head, rest = text.split(begin, 1)
-_, tail = rest.split(end, 1)
-where = (f"{machine['cores']} cores ({machine['cpu']}), {machine['os']}, {machine['java']}, everything on "
-         f"127.0.0.1, load average {machine['load_average_at_start']} at the start and "
-         f"{machine['load_average_at_end']} at the end, {machine['date'][:10]}, commit {machine['commit'][:7]}; "
-         f"raw result in [`{out}`]({out.relative_to('docs')}/run.txt):")
-block = (f"{begin}\n" + "\n".join(textwrap.wrap(where, 116, break_on_hyphens=False)) + "\n\n```\n"
-         f"$ {machine['command'].strip()}\n{(out / 'run.txt').read_text()}```\n{end}")
-doc.write_text(head + block + tail)
-PY
+# The table is scripts/tables.py's, from run.txt and machine.txt: point the document's marker at this run
+sed -i "s#^<!-- table:compare docs/results/compare/[^ ]* -->\$#<!-- table:compare $out -->#" docs/WHY-WEBSOCKET.md
+python3 scripts/tables.py
 echo "compare-run: $out; docs/WHY-WEBSOCKET.md updated"

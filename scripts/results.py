@@ -5,7 +5,8 @@
     scripts/results.py finish FOLDER STATUS              # adds the end: time, wall time, load, exit status
 
 The run scripts call this when given --record (scripts/conformance.sh, pado-bench/run-all.sh,
-pado-bench/run-soak.sh, pado-chat/run-scale.sh, scripts/compare.sh); they copy their raw files into the folder, and
+pado-bench/run-soak.sh, pado-chat/run-scale.sh; scripts/compare-run.sh and scripts/cluster-bench.sh write their
+own machine.txt instead); they copy their raw files into the folder, and
 scripts/tables.py makes the tables in docs/ from them. stamp.json says what ran where: the commit (and whether the
 work tree had changes outside docs/results/), the date, the command, the machine (nproc, CPU, RAM, kernel, OS),
 the JDKs, and the load average at the start and at the end; the scripts make the folder after they built what they
@@ -19,7 +20,7 @@ import re
 import subprocess
 import sys
 
-KINDS = ("conformance", "bench", "soak", "scaling", "compare")
+KINDS = ("conformance", "bench", "soak", "scaling")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

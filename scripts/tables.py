@@ -31,6 +31,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCUMENTS = ["README.md"] + sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, "docs", "*.md")))
@@ -205,8 +206,16 @@ def table_scaling(folder):
     return "\n".join(rows)
 
 
-def table_compare(folder):
-    return "\n".join(["```"] + read_text(folder, "compare.txt").rstrip("\n").splitlines() + ["```"])
+def table_compare(folder, document):
+    """scripts/compare-run.sh's run: the machine line and what bin/pado compare printed (run.txt)."""
+    machine = dict(line.split("\t", 1) for line in read_text(folder, "machine.txt").splitlines() if "\t" in line)
+    link = os.path.relpath(folder, os.path.dirname(document) or ".")
+    where = (f"{machine['cores']} cores ({machine['cpu']}), {machine['os']}, {machine['java']}, everything on "
+             f"127.0.0.1, load average {machine['load_average_at_start']} at the start and "
+             f"{machine['load_average_at_end']} at the end, {machine['date'][:10]}, commit {machine['commit'][:7]}; "
+             f"raw result in [`{folder}`]({link}/run.txt):")
+    return ("\n".join(textwrap.wrap(where, 116, break_on_hyphens=False)) + "\n\n```\n"
+            + f"$ {machine['command'].strip()}\n{read_text(folder, 'run.txt')}```")
 
 
 TABLES = {
@@ -221,10 +230,10 @@ TABLES = {
     "soak-report": table_soak_report,
     "soak-memory": table_soak_memory,
     "scaling": table_scaling,
-    "compare": table_compare,
+    "compare": table_compare,  # also takes the document
     "cluster": cluster.table,  # also takes the document, for the link to runs.tsv
 }
-WITH_DOCUMENT = {"stamp": table_stamp, "cluster": cluster.table}
+WITH_DOCUMENT = {"stamp": table_stamp, "cluster": cluster.table, "compare": table_compare}
 
 
 # ---- guide snippets -------------------------------------------------------------------------------------------------
