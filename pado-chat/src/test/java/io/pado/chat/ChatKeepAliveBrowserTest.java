@@ -1,7 +1,6 @@
 package io.pado.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,8 +16,7 @@ import org.openqa.selenium.JavascriptExecutor;
 class ChatKeepAliveBrowserTest {
     @BeforeAll
     static void needsChromium() {
-        assumeTrue(Browser.available(), "needs Debian's chromium and chromium-driver (apt-get install -y chromium "
-                + "chromium-driver; .ci/run installs them)");
+        Browser.checkInstalled();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.pado.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pado.HttpResponse;
 import io.pado.Server;
@@ -26,8 +25,7 @@ class ChatOriginBrowserTest {
 
     @BeforeAll
     static void needsChromium() {
-        assumeTrue(Browser.available(), "needs Debian's chromium and chromium-driver (apt-get install -y chromium "
-                + "chromium-driver; .ci/run installs them)");
+        Browser.checkInstalled();
     }
 
     @Test
