@@ -14,6 +14,7 @@ public final class PriceFeed {
     private PriceFeed() {
     }
 
+    // tag::publish[]
     public static void publish(WebSocket subscriber, String price) {
         subscriber.sendText(price).whenComplete((written, failure) -> {
             switch (failure) {
@@ -27,4 +28,5 @@ public final class PriceFeed {
             }
         });
     }
+    // end::publish[]
 }

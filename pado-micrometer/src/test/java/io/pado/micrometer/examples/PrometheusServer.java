@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 /** docs/GUIDE.md, "Metrics": an echo server whose meters Prometheus scrapes at /metrics, on the same port. */
 public final class PrometheusServer {
     public static Server start(int port) throws IOException {
+        // tag::prometheus[]
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Server server = Server.create(ServerOptions.builder().port(port).build())
                 .endpoint("/echo", new Handler() {
@@ -28,6 +29,7 @@ public final class PrometheusServer {
                 : HttpResponse.notFound());
         new PadoMetrics(server).bindTo(registry); // after the endpoints: each gets its meters
         return server.start();
+        // end::prometheus[]
     }
 
     public static void main(String[] args) throws IOException {
