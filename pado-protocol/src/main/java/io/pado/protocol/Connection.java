@@ -343,9 +343,7 @@ public final class Connection {
      * @throws IllegalArgumentException for a code that may not be sent (such as 1005 or 1006)
      */
     public void close(int code, String reason) {
-        if (!isSendableCloseCode(code)) {
-            throw new IllegalArgumentException("close code may not be sent: " + code);
-        }
+        CloseCode.requireValidOnWire(code);
         switch (state) {
             case OPEN -> {
                 outbound.close(code, reason);
@@ -372,9 +370,11 @@ public final class Connection {
 
     /**
      * Fails the connection for the caller's reasons (RFC 6455 §7.1.7: a policy, a peer taken for dead): sends a Close
-     * with {@code code} if none was sent, reports {@link Event.Closed} and asks for TCP to be closed.
+     * with {@code code} if none was sent, reports {@link Event.Closed} and asks for TCP to be closed. A code that may
+     * not be sent (such as 1005 or 1006) throws {@code IllegalArgumentException}, and nothing changes.
      */
     public void fail(int code, String reason) {
+        CloseCode.requireValidOnWire(code);
         if (isOutputOpen()) {
             outbound.close(code, reason);
         }

@@ -373,6 +373,18 @@ class ConnectionTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(String.valueOf(code));
         }
 
+        @ParameterizedTest
+        @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 2000, 5000})
+        void failRefusesCodesThatMayNotBeSentAndChangesNothing(int code) { // ConnectionFuzzer: they went out
+            Engine server = Engine.server();
+            assertThatThrownBy(() -> server.connection.fail(code, "policy"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(String.valueOf(code));
+            assertThat(server.output()).isEmpty();
+            assertThat(server.events()).isEmpty();
+            assertThat(server.connection.state()).isEqualTo(Connection.State.OPEN);
+            assertThat(server.connection.tcpCloseDue()).isFalse();
+        }
+
         @Test
         void longReasonIsCutTo123BytesOnACharacterBoundary() {
             String reason = "é".repeat(100); // 200 bytes

@@ -46,4 +46,15 @@ public enum CloseCode {
                 || (code >= 1007 && code <= 1014)
                 || (code >= 3000 && code <= 4999);
     }
+
+    /**
+     * Checks a code about to be sent: a caller's bug if it may not appear on the wire ({@link #isValidOnWire}).
+     *
+     * @throws IllegalArgumentException naming the code, such as 1005 or 1006 (RFC 6455 §7.4.1: never sent)
+     */
+    public static void requireValidOnWire(int code) {
+        if (!isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code may not be sent: " + code);
+        }
+    }
 }
