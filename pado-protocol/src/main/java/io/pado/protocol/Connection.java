@@ -384,13 +384,10 @@ public final class Connection {
         finish();
     }
 
-    /** Both Closes are exchanged: the server closes TCP first (RFC 6455 §7.1.1); a client waits for it. */
+    /** Both Closes are exchanged: done, but a client waits for the server to close TCP first (RFC 6455 §7.1.1). */
     private void closeBothWays() {
-        if (role == Role.SERVER || peerFailed) {
-            finish();
-        } else {
-            state = State.CLOSED;
-        }
+        finish();
+        tcpCloseDue = role == Role.SERVER || peerFailed;
     }
 
     /** The next bytes to write, or null. The caller owns the buffer until it is written; write them in order. */
@@ -431,11 +428,11 @@ public final class Connection {
         }
     }
 
-    /** The engine is done: no more input, and TCP should be closed once the output is written. */
+    /**
+     * The engine is done: nothing more is read or sent, so the buffers go back and the codecs end (once); TCP should
+     * be closed once the output is written.
+     */
     private void finish() {
-        if (tcpCloseDue) {
-            return;
-        }
         state = State.CLOSED;
         tcpCloseDue = true;
         early = null;
@@ -443,8 +440,7 @@ public final class Connection {
         if (inbound != null) {
             inbound.release();
         }
-        for (Extension extension : extensions) {
-            extension.close();
-        }
+        extensions.forEach(Extension::close);
+        extensions = List.of();
     }
 }

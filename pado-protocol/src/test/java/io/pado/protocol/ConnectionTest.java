@@ -847,7 +847,25 @@ class ConnectionTest {
             server.connection.sendText("out");
             assertThat(server.output()).isEqualTo(RawFrame.text(XorExtension.xor("out".getBytes())).rsv(0x40).bytes());
             server.connection.receiveEof("");
-            assertThat(extension.closed).isTrue();
+            assertThat(extension.timesClosed).isEqualTo(1);
+        }
+
+        @ParameterizedTest
+        @ValueSource(booleans = {false, true})
+        void aClientEndsItsExtensionsOnceBothClosesAreExchangedAndOnlyOnce(boolean clientClosesFirst) {
+            // ConnectionFuzzer: a client's codecs held zlib memory in CLOSED, while it waits for the server's FIN
+            var extension = new XorExtension();
+            Engine client = Engine.of(Role.CLIENT, EngineOptions.DEFAULT, List.of(extension));
+            if (clientClosesFirst) {
+                client.connection.close(1000, "");
+            }
+            assertThat(client.receive(RawFrame.close(1001).bytes())).containsExactly(new Event.Closed(1001, ""));
+            assertThat(client.connection.state()).isEqualTo(Connection.State.CLOSED);
+            assertThat(client.connection.tcpCloseDue()).as("the server closes TCP first").isFalse();
+            assertThat(extension.timesClosed).isEqualTo(1);
+            client.connection.receiveEof("");
+            assertThat(client.connection.tcpCloseDue()).isTrue();
+            assertThat(extension.timesClosed).isEqualTo(1);
         }
 
         @Test
@@ -876,7 +894,7 @@ class ConnectionTest {
 
     /** XORs every byte with 0x5A; RSV1 marks a transformed message. Decodes in pieces of at most 64 bytes. */
     static final class XorExtension implements Extension {
-        boolean closed;
+        int timesClosed;
 
         static byte[] xor(byte[] in) {
             byte[] out = in.clone();
@@ -920,7 +938,7 @@ class ConnectionTest {
 
         @Override
         public void close() {
-            closed = true;
+            timesClosed++;
         }
     }
 }

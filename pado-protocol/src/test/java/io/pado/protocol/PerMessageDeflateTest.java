@@ -352,6 +352,23 @@ class PerMessageDeflateTest {
             assertThat(POOLED.idleCodecs()).isPositive();
         }
 
+        @Test
+        void aClientWithContextTakeoverFreesItsCodecOnceBothClosesAreExchanged() {
+            // It waits for the server to close TCP, up to the runtime's close timeout: without its zlib memory
+            ExtensionFactory.Accepted accepted = CONTEXT.acceptOffers(
+                    ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow();
+            accepted.extension().close();
+            var codec = (DeflateCodec) CONTEXT.acceptResponse(accepted.response());
+            Engine client = Engine.of(Role.CLIENT, EngineOptions.DEFAULT, List.of(codec));
+            client.connection.sendText("keep my context ".repeat(10));
+            client.output();
+            assertThat(codec.holdsNativeMemory()).isTrue();
+            assertThat(client.receive(RawFrame.close(1000).bytes())).containsExactly(new Event.Closed(1000, ""));
+            assertThat(client.connection.state()).isEqualTo(Connection.State.CLOSED);
+            assertThat(client.connection.tcpCloseDue()).isFalse();
+            assertThat(codec.holdsNativeMemory()).isFalse();
+        }
+
         @ParameterizedTest
         @ValueSource(ints = {600, 200_000})
         void aCompressedSendBorrowsItsBufferFromTheFrameBuffersAndGivesItBack(int messageBytes) {
