@@ -259,7 +259,8 @@ final class Inbound {
 
     /**
      * Appends {@code bytes} to {@link #gathered}, taking a bigger buffer when it is full. It grows with what arrives
-     * (at most doubling), never to a length a frame header merely announces.
+     * (doubling, so that a message of n bytes costs at most about 2n bytes of copying however it comes), never to a
+     * length a frame header merely announces: only the last frame of an uncompressed message tells where to stop.
      */
     private void gather(ByteBuffer bytes) {
         int needed = bytes.remaining();
@@ -270,9 +271,12 @@ final class Inbound {
             long known = needed + reader.payloadRemaining(); // this frame's payload, all of it if unfragmented
             gathered = buffers.take((int) Math.min(known, Math.max(needed, FIRST_GATHER_BYTES)));
         } else if (gathered.remaining() < needed) {
-            long known = (long) gathered.position() + needed + reader.payloadRemaining();
             long least = (long) gathered.position() + needed;
-            long wanted = Math.max(Math.min((long) gathered.capacity() * 2, known), least);
+            long wanted = Math.min((long) gathered.capacity() * 2, options.maxMessageBytes());
+            if (messageDecoder == null && reader.fin()) {
+                wanted = Math.min(wanted, least + reader.payloadRemaining()); // the message's length
+            }
+            wanted = Math.max(wanted, least);
             ByteBuffer bigger = buffers.take((int) wanted);
             bigger.put(gathered.flip());
             buffers.giveBack(gathered);

@@ -175,6 +175,27 @@ class ConnectionTest {
         }
 
         @Test
+        void aMessageOfManySmallFragmentsIsGatheredInBuffersThatDouble() {
+            // Each fragment took a buffer one fragment bigger: 125-byte fragments copied a 256 KiB message 256 MiB
+            byte[] message = repeat(256 << 10);
+            var input = new java.io.ByteArrayOutputStream();
+            for (int at = 0; at < message.length; at += 125) {
+                byte[] fragment = Arrays.copyOfRange(message, at, Math.min(at + 125, message.length));
+                RawFrame frame = at == 0 ? RawFrame.binary(fragment) : RawFrame.continuation(fragment);
+                input.writeBytes(frame.fin(at + 125 >= message.length).maskedWith(KEY).bytes());
+            }
+            long[] takenBytes = {0};
+            Engine server = Engine.server();
+            server.connection.useFrameBuffers(bytes -> {
+                takenBytes[0] += bytes;
+                return ByteBuffer.allocate(bytes);
+            });
+            assertThat(server.receive(input.toByteArray())).containsExactly(new Event.Binary(ByteBuffer.wrap(message)));
+            // Doubling: all the buffers taken add up to under twice the last one, itself under twice the message
+            assertThat(takenBytes[0]).as("bytes taken to gather it").isLessThanOrEqualTo(4L * message.length);
+        }
+
+        @Test
         void continuationWithoutMessageFailsWith1002() {
             assertServerFails(RawFrame.continuation("x").maskedWith(KEY).bytes(), 1002,
                     "continuation frame without a message");

@@ -283,6 +283,25 @@ class PerMessageDeflateTest {
         }
 
         @Test
+        void aCompressedMessageIsGatheredInBuffersThatDouble() {
+            // ConnectionFuzzer: each 8 KiB that inflated took a buffer 8 KiB bigger, copying a 1 MiB message 64 MiB
+            byte[] zeros = new byte[1 << 20];
+            ByteBuffer compressed = encode(POOLED.acceptOffers(ExtensionOffer.parseHeader("permessage-deflate"))
+                    .orElseThrow().extension(), ByteBuffer.wrap(zeros));
+            byte[] payload = new byte[compressed.remaining()];
+            compressed.get(payload);
+            long[] takenBytes = {0};
+            Engine server = server(POOLED, "permessage-deflate");
+            server.connection.useFrameBuffers(bytes -> {
+                takenBytes[0] += bytes;
+                return ByteBuffer.allocate(bytes);
+            });
+            assertThat(server.receive(RawFrame.binary(payload).rsv(0x40).maskedWith(KEY).bytes()))
+                    .containsExactly(new Event.Binary(ByteBuffer.wrap(zeros)));
+            assertThat(takenBytes[0]).as("bytes taken to gather it").isLessThanOrEqualTo(4L * zeros.length);
+        }
+
+        @Test
         void invalidCompressedDataFailsWith1007() {
             Engine server = server(POOLED, "permessage-deflate");
             byte[] garbage = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x00, 0x11};
