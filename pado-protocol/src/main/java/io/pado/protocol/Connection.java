@@ -378,8 +378,8 @@ public final class Connection {
         if (isOutputOpen()) {
             outbound.close(code, reason);
         }
-        if (state != State.CONNECTING) {
-            report(code, reason);
+        if (inbound != null) {
+            report(code, reason); // an opened WebSocket; one that never opened ends with 1006 at the end of TCP
         }
         finish();
     }

@@ -306,6 +306,20 @@ class OpeningTest {
         }
 
         @Test
+        void failingARefusedConnectionReportsNoCodeOfItsOwn() {
+            // ConnectionFuzzer: Closed(1001) for a WebSocket that never opened, where the end of TCP reports 1006
+            Connection client = Connection.client(EngineOptions.DEFAULT, handshake, () -> KEY);
+            output(client);
+            assertThat(feed(client, ascii("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"), 1000))
+                    .singleElement().isInstanceOf(Event.Refused.class);
+            client.fail(1001, "going away");
+            assertThat(client.pollEvent()).isNull();
+            assertThat(output(client)).isEmpty();
+            client.receiveEof("");
+            assertThat(client.pollEvent()).isEqualTo(new Event.Closed(1006, ""));
+        }
+
+        @Test
         void aFactoryThatFailsOnTheResponseIsAnInternalErrorNotAnException() {
             var broken = ClientHandshake.create(URI.create("ws://example.com/chat"), List.of(),
                     List.of(new Broken()), Headers.of(), Optional.empty(), new byte[16]);
