@@ -2,7 +2,8 @@
 # Coverage-guided fuzzing (Jazzer) of one of pado-protocol's parsers, for longer than the few seconds of the build.
 #   scripts/fuzz.sh TARGET DURATION [--keep]
 # TARGET: request-head (RequestParser, ServerHandshake), response-head (ResponseParser, ClientHandshake), extensions
-# (ExtensionOffer, negotiateExtensions, permessage-deflate) or frames (frame.FrameReader).
+# (ExtensionOffer, negotiateExtensions, permessage-deflate), frames (frame.FrameReader) or engine (Connection, with
+# permessage-deflate; its JVM has a 256 MiB heap).
 # DURATION: as Jazzer reads it, e.g. 300s, 10m, 1h.
 # The corpus grows in pado-protocol/target/fuzz/.cifuzz-corpus; a finding (crash-*) is written to
 # pado-protocol/target/fuzz and the run fails. --keep then merges the inputs that add coverage into the committed
@@ -10,7 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: scripts/fuzz.sh request-head|response-head|extensions|frames DURATION [--keep]" >&2; exit 2; }
+usage() {
+    echo "usage: scripts/fuzz.sh request-head|response-head|extensions|frames|engine DURATION [--keep]" >&2
+    exit 2
+}
 (( $# >= 2 )) || usage
 target=$1 duration=$2 keep=${3:-}
 case "$target" in
@@ -18,6 +22,7 @@ case "$target" in
     response-head) class=ResponseParserFuzzer method=responseHead ;;
     extensions) class=ExtensionNegotiationFuzzer method=negotiate ;;
     frames) class=FrameReaderFuzzer method=frames ;;
+    engine) class=ConnectionFuzzer method=engine ;;
     *) usage ;;
 esac
 [[ -z "$keep" || "$keep" == --keep ]] || usage

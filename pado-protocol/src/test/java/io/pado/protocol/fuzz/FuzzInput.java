@@ -29,8 +29,7 @@ record FuzzInput(int setting, int cutSeed, byte[] body) {
 
     /** The body cut at up to {@value #MAX_CUTS} places chosen by {@link #cutSeed}, empty pieces included. */
     byte[][] pieces() {
-        var random = new SplittableRandom(cutSeed);
-        int[] cuts = random.ints(random.nextInt(MAX_CUTS + 1), 0, body.length + 1).sorted().toArray();
+        int[] cuts = cuts(cutSeed, body.length);
         byte[][] pieces = new byte[cuts.length + 1][];
         int from = 0;
         for (int i = 0; i <= cuts.length; i++) {
@@ -39,6 +38,12 @@ record FuzzInput(int setting, int cutSeed, byte[] body) {
             from = to;
         }
         return pieces;
+    }
+
+    /** Up to {@value #MAX_CUTS} offsets from 0 to {@code length}, sorted, repeats allowed, chosen by {@code seed}. */
+    static int[] cuts(int seed, int length) {
+        var random = new SplittableRandom(seed);
+        return random.ints(random.nextInt(MAX_CUTS + 1), 0, length + 1).sorted().toArray();
     }
 
     /** The body a byte at a time. */

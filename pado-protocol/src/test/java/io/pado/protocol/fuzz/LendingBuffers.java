@@ -1,0 +1,49 @@
+package io.pado.protocol.fuzz;
+
+import io.pado.protocol.FrameBuffers;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * Frame buffers lent as a pooling runtime lends them, keeping count: each comes filled with junk (its content is
+ * undefined) and is scribbled over when given back, so that an engine that reads what it did not write, or uses a
+ * buffer after giving it back, shows it in its output or events. Giving back a buffer twice is a failure.
+ */
+final class LendingBuffers implements FrameBuffers {
+    private static final byte JUNK = (byte) 0xA5;
+    private static final byte SCRIBBLE = (byte) 0x5A;
+
+    private final Set<ByteBuffer> lent = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<ByteBuffer> back = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    @Override
+    public ByteBuffer take(int bytes) {
+        ByteBuffer buffer = ByteBuffer.allocate(bytes);
+        fill(buffer, JUNK);
+        lent.add(buffer);
+        return buffer;
+    }
+
+    @Override
+    public void giveBack(ByteBuffer buffer) {
+        if (lent.remove(buffer)) {
+            fill(buffer, SCRIBBLE);
+            back.add(buffer);
+        } else if (back.contains(buffer)) {
+            throw new AssertionError("a buffer given back twice: " + buffer);
+        }
+        // else one that was not lent (an HTTP answer, a slice of the application's data): ignored, as documented
+    }
+
+    /** How many lent buffers have not come back. */
+    int outstanding() {
+        return lent.size();
+    }
+
+    private static void fill(ByteBuffer buffer, byte value) {
+        Arrays.fill(buffer.array(), value); // a heap buffer of ours, whatever its position and limit now
+    }
+}
