@@ -31,8 +31,8 @@ module=pado-protocol
 fuzz=$module/target/fuzz
 corpus=$fuzz/.cifuzz-corpus/io.pado.protocol.fuzz.$class/$method
 inputs=$module/src/test/resources/io/pado/protocol/fuzz/${class}Inputs/$method
-before=$(find "$fuzz" -maxdepth 1 -name 'crash-*' 2>/dev/null | wc -l)
-mkdir -p "$fuzz"
+mkdir -p "$fuzz" # before counting what is in it: with pipefail, find on a missing directory ends the script
+before=$(find "$fuzz" -maxdepth 1 -name 'crash-*' | wc -l)
 log=$fuzz/$target.log
 start=$(date +%s)
 status=0
