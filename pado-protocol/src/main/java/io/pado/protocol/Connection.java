@@ -143,6 +143,9 @@ public final class Connection {
             report(CloseCode.ABNORMAL_CLOSURE, reason);
         }
         finish();
+        if (inbound != null) {
+            inbound.giveBackHandedOut(); // the last event's message, which finish() leaves to the caller until now
+        }
     }
 
     /** The next event, or null when there is none. */
@@ -428,17 +431,14 @@ public final class Connection {
         }
     }
 
-    /**
-     * The engine is done: nothing more is read or sent, so the buffers go back and the codecs end (once); TCP should
-     * be closed once the output is written.
-     */
+    /** The engine is done: buffers go back, codecs end (once), and TCP is to close once the output is written. */
     private void finish() {
         state = State.CLOSED;
         tcpCloseDue = true;
         early = null;
         opening = null;
         if (inbound != null) {
-            inbound.release();
+            inbound.releaseGathered(); // not the last event's message: valid until the next call (Event)
         }
         extensions.forEach(Extension::close);
         extensions = List.of();

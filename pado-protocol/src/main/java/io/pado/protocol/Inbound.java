@@ -125,16 +125,16 @@ final class Inbound {
         return ready != null;
     }
 
-    /** The connection is over: gives back what is gathered or handed out. */
-    void release() {
-        giveBackHandedOut();
+    /** Nothing more is read: gives back a message that never ended. What the last event shows stays. */
+    void releaseGathered() {
         if (gathered != null) {
-            buffers.giveBack(gathered); // a message that never ended
+            buffers.giveBack(gathered);
             gathered = null;
         }
     }
 
-    private void giveBackHandedOut() {
+    /** Gives back the message the last event showed, once the caller is done with that event. */
+    void giveBackHandedOut() {
         if (handedOut != null) {
             buffers.giveBack(handedOut);
             handedOut = null;

@@ -394,6 +394,39 @@ class ConnectionTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(String.valueOf(code));
         }
 
+        @Test
+        void failingLeavesTheLastMessagesBufferUntilTheNextCall() {
+            // ConnectionFuzzer: fail() gave the buffer of the message just reported back to the pool at once
+            var givenBack = new java.util.ArrayList<ByteBuffer>();
+            Connection server = Connection.open(Role.SERVER, EngineOptions.DEFAULT, List.of(), null);
+            server.useFrameBuffers(new FrameBuffers() {
+                @Override
+                public ByteBuffer take(int bytes) {
+                    return ByteBuffer.allocate(bytes);
+                }
+
+                @Override
+                public void giveBack(ByteBuffer buffer) {
+                    givenBack.add(buffer);
+                }
+            });
+            ByteBuffer input = ByteBuffer.wrap(concat(RawFrame.binary(new byte[] {1, 2}).fin(false).maskedWith(KEY)
+                    .bytes(), RawFrame.continuation(new byte[] {3}).maskedWith(KEY).bytes()));
+            Event event;
+            while ((event = server.pollEvent()) == null) {
+                server.receive(input);
+            }
+            ByteBuffer data = ((Event.Binary) event).data();
+            int before = givenBack.size(); // buffers it outgrew while gathering
+            server.fail(1008, "policy");
+            assertThat(givenBack).as("given back before the next call").hasSize(before);
+            byte[] got = new byte[data.remaining()];
+            data.duplicate().get(got);
+            assertThat(got).containsExactly(1, 2, 3);
+            server.receiveEof("");
+            assertThat(givenBack).hasSize(before + 1);
+        }
+
         @ParameterizedTest
         @ValueSource(ints = {0, 999, 1004, 1005, 1006, 1015, 2000, 5000})
         void failRefusesCodesThatMayNotBeSentAndChangesNothing(int code) { // ConnectionFuzzer: they went out
