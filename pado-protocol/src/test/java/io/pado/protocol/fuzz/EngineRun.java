@@ -377,6 +377,11 @@ final class EngineRun {
         assertThat(tcpCloseDue).as("tcpCloseDue at the end").isTrue();
         assertThat(deflate.holdsNativeMemory()).as("zlib memory held after the end").isFalse();
         assertThat(buffers.outstanding()).as("frame buffers never given back").isZero();
+        // Held at once, at most: a binary message being gathered (the old buffer and the one twice its size while it
+        // grows), the message handed out before it, and the application's sends not yet written (compressed or not)
+        long sentBytes = plan.sends().stream().mapToLong(s -> s.payload().length * 3L).sum();
+        assertThat(buffers.mostLentBytes()).as("frame buffer bytes held at once")
+                .isLessThanOrEqualTo(3L * setup.maxMessageBytes() + 2 * sentBytes + (64 << 10));
         if (opened) {
             assertThat(closed).as("the one Closed of an open connection").isNotNull();
         }

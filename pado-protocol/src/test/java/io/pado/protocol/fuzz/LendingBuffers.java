@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Frame buffers lent as a pooling runtime lends them, keeping count: each comes filled with junk (its content is
  * undefined) and is scribbled over when given back, so that an engine that reads what it did not write, or uses a
- * buffer after giving it back, shows it in its output or events. Giving back a buffer twice is a failure.
+ * buffer after giving it back, shows it in its output or events. Giving back a buffer twice is a failure. It keeps
+ * the most bytes lent at once, to bound what the engine holds.
  */
 final class LendingBuffers implements FrameBuffers {
     private static final byte JUNK = (byte) 0xA5;
@@ -18,18 +19,23 @@ final class LendingBuffers implements FrameBuffers {
 
     private final Set<ByteBuffer> lent = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<ByteBuffer> back = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long lentBytes;
+    private long mostLentBytes;
 
     @Override
     public ByteBuffer take(int bytes) {
         ByteBuffer buffer = ByteBuffer.allocate(bytes);
         fill(buffer, JUNK);
         lent.add(buffer);
+        lentBytes += bytes;
+        mostLentBytes = Math.max(mostLentBytes, lentBytes);
         return buffer;
     }
 
     @Override
     public void giveBack(ByteBuffer buffer) {
         if (lent.remove(buffer)) {
+            lentBytes -= buffer.capacity();
             fill(buffer, SCRIBBLE);
             back.add(buffer);
         } else if (back.contains(buffer)) {
@@ -41,6 +47,11 @@ final class LendingBuffers implements FrameBuffers {
     /** How many lent buffers have not come back. */
     int outstanding() {
         return lent.size();
+    }
+
+    /** The most bytes that were lent and not given back at one time. */
+    long mostLentBytes() {
+        return mostLentBytes;
     }
 
     private static void fill(ByteBuffer buffer, byte value) {
