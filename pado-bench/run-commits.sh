@@ -3,8 +3,9 @@
 # compression, handshakes, broadcast, memory per idle connection) run against the server of each commit in turn,
 # ROUNDS times (default 3), the order reversed every other round so that no commit always goes first. Prints each
 # run, then the median per commit and scenario and each commit's ratio to the first (commits-table.py); writes
-# runs.tsv, machine.txt and medians.md to pado-bench/target/commits/, or to DIR.
-#   pado-bench/run-commits.sh [--quick] [--rounds N] [--seconds S] [--out DIR] BASE COMMIT [COMMIT...]
+# runs.tsv, machine.txt and medians.md to pado-bench/target/commits/, or to DIR; --record: to a stamped folder
+# docs/results/commits/<date>-<commit>/ (scripts/results.py), whose table scripts/tables.py makes ("commits").
+#   pado-bench/run-commits.sh [--quick] [--rounds N] [--seconds S] [--out DIR | --record] BASE COMMIT [COMMIT...]
 #   pado-bench/run-commits.sh 3027916 HEAD
 # Each commit's benchmarks.jar is built in a worktree under pado-bench/target/commits/. The load generators are this
 # checkout's (the C one when a compiler is there), so both commits meet the same load. Same pinning and JVM flags as
@@ -15,17 +16,19 @@ root=$(pwd)
 java_bin="$(bin/java21)"
 source pado-bench/bench-lib.sh
 seconds=10; warmup=5; hs_warmup=$handshake_warmup_seconds; broadcasts=1000; idle_connections=10000
-rounds=3 work=pado-bench/target/commits out_dir=
+rounds=3 work=pado-bench/target/commits out_dir= record=false
+all_args=("$@")
 while [[ "${1:-}" == --* ]]; do
     case "$1" in
         --quick) seconds=3; warmup=2; hs_warmup=2; broadcasts=100; idle_connections=1000; shift ;;
         --rounds) rounds=$2; shift 2 ;;
         --seconds) seconds=$2; warmup=$(( ($2 + 1) / 2 )); shift 2 ;;
         --out) out_dir=$2; shift 2 ;;
-        *) sed -n '7,8p' "$0" >&2; exit 2 ;;
+        --record) record=true; shift ;;
+        *) sed -n '8,9p' "$0" >&2; exit 2 ;;
     esac
 done
-[[ $# -ge 2 ]] || { sed -n '7,8p' "$0" >&2; exit 2; }
+[[ $# -ge 2 ]] || { sed -n '8,9p' "$0" >&2; exit 2; }
 commits=()
 for c in "$@"; do commits+=("$(git rev-parse --short "$c")"); done
 out_dir=${out_dir:-$work}
@@ -50,6 +53,9 @@ this_jar=pado-bench/target/benchmarks.jar
 [[ -f "$this_jar" ]] || this_jar=${jars[${commits[-1]}]} # the generators' jar
 c_generator=false
 if build_c_generator; then c_generator=true; fi
+if $record; then # stamped after the builds, so that its wall time is the runs'
+    out_dir=$(scripts/results.py new commits pado-bench/run-commits.sh "${all_args[@]}")
+fi
 echo "commits ${commits[*]}; $rounds rounds of $seconds s runs; generator: $($c_generator && echo C || echo Java);" \
     "$(nproc) CPUs; $("$java_bin" -XshowSettings:properties -version 2>&1 | grep -m1 'java.runtime.version' | xargs);" \
     "$(date -u +%FT%TZ); load before $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out_dir/machine.txt"
@@ -128,3 +134,7 @@ done
 python3 pado-bench/commits-table.py "$out" > "$out_dir/medians.md"
 echo
 cat "$out_dir/medians.md"
+if $record; then
+    scripts/results.py finish "$out_dir" 0
+    echo "recorded: $out_dir"
+fi

@@ -20,7 +20,7 @@ import re
 import subprocess
 import sys
 
-KINDS = ("conformance", "bench", "soak", "scaling")
+KINDS = ("conformance", "bench", "soak", "scaling", "commits")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

@@ -58,6 +58,7 @@ summary = load("autobahn_summary", "scripts/autobahn-summary.py")
 bench = load("summarize", "pado-bench/summarize.py")
 jmh = load("jmh_table", "pado-bench/jmh-table.py")
 cluster = load("cluster_table", "scripts/cluster-table.py")
+commits = load("commits_table", "pado-bench/commits-table.py")
 
 
 # ---- a run's folder -------------------------------------------------------------------------------------------------
@@ -232,6 +233,7 @@ TABLES = {
     "scaling": table_scaling,
     "compare": table_compare,  # also takes the document
     "cluster": cluster.table,  # also takes the document, for the link to runs.tsv
+    "commits": lambda folder: commits.table(os.path.join(ROOT, folder, "runs.tsv")),
 }
 WITH_DOCUMENT = {"stamp": table_stamp, "cluster": cluster.table, "compare": table_compare}
 
