@@ -47,3 +47,11 @@ handshake_load() {
 # successive 5 s windows after an echo warm-up): handshake runs warm up this long, in a run of their own, so that a
 # measured window never catches a server's ramp.
 handshake_warmup_seconds=15
+
+# The median of the server's per-second "alloc B/msg" lines in LOG after line FROM, the warm-up seconds ($warmup)
+# skipped. (awk, not grep, picks the lines: a run in which no second reached the probe's 1,000 messages prints none,
+# and a grep without a match would end the script under pipefail)
+alloc_per_message() {
+    tail -n +"$(($2 + 1))" "$1" | awk '/^alloc / { print $2 }' | tail -n +"$((warmup + 1))" | sort -n \
+        | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
+}

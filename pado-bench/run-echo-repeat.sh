@@ -57,11 +57,12 @@ for round in $(seq "$rounds"); do
         result=$(load "$port")
         # The server's CPU over the run (warm-up included), in % of one core
         server_cpu=$(server_cpu_since "$ticks_before" "$started" "$server_pid")
+        alloc=$(alloc_per_message "$log" 0) # pado's servers print what they allocate per message; others: "-"
         kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
         rm -f "$log"
         read -r rate _ _ _ gen_cpu <<< "$result"
         gen_cpu=${gen_cpu:--} # BroadcastLoad prints the rate alone
-        printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$rate" "$server_cpu" "$gen_cpu" | tee -a "$out"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$server" "$rate" "$server_cpu" "$gen_cpu" "$alloc" | tee -a "$out"
         port=$((port + 1))
     done
 done
@@ -76,13 +77,15 @@ broadcast = sys.argv[2].startswith("broadcast")
 print(f"{'' if broadcast else 'Echo '}{sys.argv[2]}, runs in turns:")
 print()
 print(f"| server | {'deliveries' if broadcast else 'messages'}/s (median) | runs | server CPU % (median) |"
-      " generator CPU % (median) |")
-print("|---|---:|---|---:|---:|")
+      " generator CPU % (median) | server alloc B/msg (median) |")
+print("|---|---:|---|---:|---:|---:|")
 for server in dict.fromkeys(r[1] for r in rows):
     mine = [r for r in rows if r[1] == server]
     def med(i):
         values = [float(r[i]) for r in mine if r[i] != "-"]
         return f"{statistics.median(values):.0f}" if values else "-"
     runs = " · ".join(f"{float(r[2]):,.0f}" for r in mine)
-    print(f"| {server} | {float(med(2)):,.0f} | {runs} | {med(3)} | {med(4)} |")
+    alloc = [float(r[5]) for r in mine if len(r) > 5 and r[5] != "-"]
+    alloc_median = f"{statistics.median(alloc):.1f}" if alloc else "-"
+    print(f"| {server} | {float(med(2)):,.0f} | {runs} | {med(3)} | {med(4)} | {alloc_median} |")
 EOF

@@ -39,13 +39,6 @@ echo
 echo "| server | compression | connections | in flight | payload | messages/s | p50 µs | p99 µs | p99.9 µs | server CPU % | generator CPU % | server alloc B/msg |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 
-# The median of the server's per-second "alloc B/msg" lines in LOG after line FROM, the warm-up seconds skipped.
-# (awk, not grep, picks the lines: a run in which no second reached the probe's 1,000 messages prints none, and a grep
-# without a match would end the script under pipefail)
-alloc_per_message() {
-    tail -n +"$(($2 + 1))" "$1" | awk '/^alloc / { print $2 }' | tail -n +"$((warmup + 1))" | sort -n \
-        | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
-}
 
 # run SERVER DEFLATE(true|false) SCENARIO...
 run() {
