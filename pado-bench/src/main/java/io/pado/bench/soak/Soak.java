@@ -130,7 +130,7 @@ public final class Soak {
         if (afterSoak.get("nmtCommitted") >= 0) {
             grew("native memory committed (NMT)", afterWarmup, afterSoak, "nmtCommitted", NMT_MARGIN);
         }
-        grew("RSS", afterWarmup, afterSoak, "rss", RSS_MARGIN);
+        grew("RSS", afterWarmup, afterSoak, "rssTrimmed", RSS_MARGIN);
         grew("file descriptors", afterWarmup, afterSoak, "fds", 2);
         grew("platform threads", afterWarmup, afterSoak, "threads", 2);
 
@@ -162,9 +162,9 @@ public final class Soak {
         System.out.println("| server | fresh | after warm-up | after soak | growth |");
         System.out.println("|---|---:|---:|---:|---:|");
         for (String name : List.of("connections", "sessions", "heapUsed", "directCount", "directBytes",
-                "nmtCommitted", "rss", "fds", "threads")) {
+                "nmtCommitted", "rss", "rssTrimmed", "fds", "threads")) {
             boolean bytes = name.equals("heapUsed") || name.equals("directBytes") || name.equals("nmtCommitted")
-                    || name.equals("rss");
+                    || name.startsWith("rss");
             long w = warm.get(name);
             long s = soak.get(name);
             System.out.printf("| %s | %s | %s | %s | %s |%n", name + (bytes ? " (MiB)" : ""),

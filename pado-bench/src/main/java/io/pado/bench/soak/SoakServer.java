@@ -142,6 +142,10 @@ public final class SoakServer {
         }
         lines.put("nmtCommitted", nmtCommittedBytes());
         lines.put("rss", rssBytes());
+        if (gc) {
+            trimNativeHeap();
+            lines.put("rssTrimmed", rssBytes());
+        }
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             lines.put("fds", fds.count());
         }
@@ -190,6 +194,21 @@ public final class SoakServer {
             return m.find() ? Long.parseLong(m.group(2)) * 1024 : -1;
         } catch (Exception e) {
             return -1;
+        }
+    }
+
+    /**
+     * Asks the C allocator to hand freed memory back to the kernel ({@code jcmd System.trim_native_heap}): glibc keeps
+     * what zlib and the JDK's native code free in its arenas, so RSS alone cannot tell memory still held from memory
+     * freed but kept for reuse.
+     */
+    private static void trimNativeHeap() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "systemTrimNativeHeap",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        } catch (Exception e) {
+            System.err.println("trim_native_heap: " + e);
         }
     }
 
