@@ -219,6 +219,202 @@ def table_compare(folder, document):
             + f"$ {machine['command'].strip()}\n{read_text(folder, 'run.txt')}```")
 
 
+# ---- wss:// and many connections (issue 22) -------------------------------------------------------------------------
+
+# run-connections.sh's columns in connections.tsv, in its order
+CONNECTION_COLUMNS = ["server", "connections", "open_s", "heap_b", "rss_b", "slab_b", "cpu_percent", "us_per_conn",
+                      "ping_p50", "ping_p99", "ping_p999", "ping_max", "echo_p50", "lost", "hold_s"]
+LOG_HEAD = re.compile(r"^# (?P<date>\S+) (?P<time>\S+) UTC commit (?P<commit>\S+) server (?P<server>\S+) connections "
+                      r"(?P<connections>\d+) hold (?P<hold>\d+) s ping every (?P<ping>\d+) s active (?P<active>\d+) "
+                      r"heap (?P<heap>\S+) sources (?P<sources>\d+)$")
+CONNECTIONS_PER_SOURCE = 20000  # run-connections.sh: one source address per 20,000 connections
+
+
+def grouped(value):
+    """A number as the raw file has it, with thousands separators on its whole part: 19500 → 19,500; 17.36 stays."""
+    whole, dot, fraction = value.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}{dot}{fraction}"
+
+
+def connection_rows(folder):
+    rows = []
+    for line in read_text(folder, "connections.tsv").splitlines():
+        cells = line.split("\t")
+        if len(cells) != len(CONNECTION_COLUMNS):
+            raise Problem(f"{folder}/connections.tsv: want {len(CONNECTION_COLUMNS)} columns, not {len(cells)}: "
+                          f"{line!r}")
+        rows.append(dict(zip(CONNECTION_COLUMNS, cells)))
+    if not rows:
+        raise Problem(f"{folder}/connections.tsv has no rows")
+    return rows
+
+
+def connection_log(folder, row):
+    """The first line of a row's raw client log: when, at which commit, and the run's arguments."""
+    name = f"connections-{row['server']}-{row['connections']}.log"
+    lines = read_text(folder, name).splitlines()
+    head = LOG_HEAD.match(lines[0]) if lines else None
+    if not head:
+        raise Problem(f"{folder}/{name} does not start with its run line")
+    jdk = lines[1].split("; ", 1)[1] if len(lines) > 1 and "; " in lines[1] else "?"
+    return dict(head.groupdict(), jdk=jdk)
+
+
+def table_connections(folder):
+    """run-connections.sh's rows (connections.tsv), with what each run was asked to do (its log's first line)."""
+    lines = ["| server | connections | hold s | Ping every s | active | open all, s | heap B/conn | RSS B/conn "
+             "| kernel slab B/conn (both ends) | server CPU % over the hold | µs CPU/conn/s | ping p50 µs "
+             "| ping p99 µs | ping p99.9 µs | ping max µs | echo p50 µs | lost |",
+             "|---|" + "---:|" * 16]
+    logs = []
+    for row in connection_rows(folder):
+        log = connection_log(folder, row)
+        logs.append(log)
+        if log["server"] != row["server"] or log["connections"] != row["connections"] or log["hold"] != row["hold_s"]:
+            raise Problem(f"{folder}: the log of {row['server']} {row['connections']} is not that of its row")
+        lines.append(f"| {row['server']} | {grouped(row['connections'])} | {row['hold_s']} | {log['ping']} | "
+                     f"{grouped(log['active'])} | " + " | ".join(grouped(row[c]) for c in CONNECTION_COLUMNS[2:14])
+                     + " |")
+    distinct = lambda key: ", ".join(dict.fromkeys(log[key] for log in logs))
+    lines += ["", "\n".join(textwrap.wrap(
+        f"From each run's log (`connections-SERVER-N.log`): started {distinct('date')} at "
+        f"{min(log['time'] for log in logs)}-{max(log['time'] for log in logs)} UTC, commit {distinct('commit')}, "
+        f"heap {distinct('heap')}, {distinct('jdk')}.", 116, break_on_hyphens=False))]
+    return "\n".join(lines)
+
+
+def tls_rows(folder):
+    """run-tls.sh's tls.tsv: echo rows and handshake rows per server. Its printf had one field too few for an echo
+    row, so runs made with it (09717ef's) have the row's last value, the generator's CPU, on a line of its own ("10",
+    "echo" and empty cells): that line is joined back to its row."""
+    echo, handshakes, order, last = {}, {}, [], None
+    for line in read_text(folder, "tls.tsv").splitlines():
+        cells = line.split("\t")
+        if len(cells) >= 2 and cells[1] == "echo" and cells[0].isdigit() and not any(cells[2:]):
+            if last is None or len(last) != 10:
+                raise Problem(f"{folder}/tls.tsv: a generator CPU line with no echo row before it")
+            last.append(cells[0])
+            continue
+        if cells[0] not in order:
+            order.append(cells[0])
+        if cells[1] == "echo":
+            # server echo connections in-flight payload messages/s p50 p99 p99.9 server-CPU% [generator-CPU%]
+            last = cells
+            echo.setdefault(cells[0], []).append(cells)
+        elif cells[1] in ("handshakes", "handshakes-resume"):
+            # cycles/s, generator CPU %, % resumed, server CPU %
+            handshakes.setdefault(cells[0], {})[cells[1]] = cells[2].split()
+        else:
+            raise Problem(f"{folder}/tls.tsv: unknown row {line!r}")
+    return order, echo, handshakes
+
+
+def tls_idle(folder):
+    """IdleMemoryPeers' table as run-tls.sh printed it in tls.md: server → (connections, heap, RSS per connection)."""
+    text = read_text(folder, "tls.md")
+    if "Heap per idle wss:// connection" not in text:
+        raise Problem(f"{folder}/tls.md has no idle memory table")
+    idle = {}
+    for line in text.split("Heap per idle wss:// connection", 1)[1].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 5 and cells[1].isdigit():
+            idle[cells[0]] = (cells[1], cells[2], cells[3])
+    return idle
+
+
+def engine_kib(folder):
+    for line in read_text(folder, "tls-engine.txt").splitlines():
+        if line.startswith("engine-heap "):
+            return line.split()[1]
+    raise Problem(f"{folder}/tls-engine.txt has no engine-heap line")
+
+
+def payload_name(payload):
+    return f"{payload // 1024} KiB" if payload % 1024 == 0 else f"{payload} B"
+
+
+def table_tls(folder):
+    """run-tls.sh's rows: echo and handshake rates per server (tls.tsv), idle memory (tls.md), SSLEngine alone."""
+    order, echo, handshakes = tls_rows(folder)
+    idle = tls_idle(folder)
+    payloads = sorted({int(r[4]) for rows in echo.values() for r in rows})
+    head = read_text(folder, "tls.md").splitlines()[:2] + ["", ""]
+    run = re.match(r"^# (?P<when>\S+ \S+ UTC) commit (?P<commit>\S+) (?P<command>.*); load average (?P<load>.*)$",
+                   head[0])
+    if not run or not head[1].startswith("load generator: "):
+        raise Problem(f"{folder}/tls.md does not start with run-tls.sh's run and load generator lines")
+    lines = ["\n".join(textwrap.wrap(
+        f"From `tls.md`'s first lines: `pado-bench/{run['command']}` at commit {run['commit']}, {run['when']}, load "
+        f"average {run['load']} (1, 5, 15 minutes) at its start; {head[1]}.", 116, break_on_hyphens=False)), "",
+             "| server | " + " | ".join(f"echo {payload_name(p)}, messages/s" for p in payloads)
+             + " | handshakes/s, full | handshakes/s, resumption offered | % resumed | idle connections "
+               "| heap per idle connection | RSS per idle connection |",
+             "|---|" + "---:|" * (len(payloads) + 6)]
+    for server in order:
+        rates = {int(r[4]): r[5] for r in echo.get(server, [])}
+        full = handshakes.get(server, {}).get("handshakes", ["–"] * 4)
+        resumed = handshakes.get(server, {}).get("handshakes-resume", ["–"] * 4)
+        memory = idle.get(server, ("–", "–", "–"))
+        lines.append(f"| {server} | " + " | ".join(grouped(rates[p]) if p in rates else "–" for p in payloads)
+                     + f" | {full[0]} | {resumed[0]} | {resumed[2]} | {memory[0]} | {memory[1]} | {memory[2]} |")
+    # The rates depend on what else the cores did: the CPU shares say how busy the server and generator were
+    server_cpu = [int(r[9]) for rows in echo.values() for r in rows] \
+        + [int(h[3]) for modes in handshakes.values() for h in modes.values()]
+    generator_cpu = [int(r[10]) for rows in echo.values() for r in rows if len(r) > 10] \
+        + [int(h[1]) for modes in handshakes.values() for h in modes.values()]
+    engine = engine_kib(folder)
+    lines += ["", "\n".join(textwrap.wrap(
+        f"CPU over these runs (tls.tsv): servers {min(server_cpu)}-{max(server_cpu)} % of a core, the generator "
+        f"{min(generator_cpu)}-{max(generator_cpu)} %. The JDK's server `SSLEngine` alone (`SslEngineMemory`, "
+        f"tls-engine.txt): {engine} KiB of heap per engine"
+        + (f"; pado-tls's idle connection holds {float(idle['pado-tls'][1].split()[0]) - float(engine):.2f} KiB "
+           f"of heap beyond it." if "pado-tls" in idle else "."), 116, break_on_hyphens=False))]
+    return "\n".join(lines)
+
+
+def table_scale_projection(folders):
+    """pado's per-connection figures from run-connections.sh (and the SSLEngine's from run-tls.sh), scaled to
+    1,000,000 connections and set against the engine: the arithmetic of BENCHMARKS.md's projection, done here."""
+    parts = folders.split(",")
+    if len(parts) != 2 or not all(part.startswith("docs/results/") for part in parts):
+        raise Problem(f"want two folders under docs/results/, CONNECTIONS,TLS, not {folders!r}")
+    connections_folder, tls_folder = parts
+    rows = connection_rows(connections_folder)
+    ws = max((r for r in rows if r["server"] == "pado"), key=lambda r: int(r["connections"]), default=None)
+    wss = max((r for r in rows if r["server"] == "pado-tls"), key=lambda r: int(r["connections"]), default=None)
+    if not ws or not wss:
+        raise Problem(f"{connections_folder}/connections.tsv needs a pado and a pado-tls row")
+    ports = re.search(r"ip_local_port_range (\d+)-(\d+)", read_text(connections_folder, "machine.txt"))
+    if not ports:
+        raise Problem(f"{connections_folder}/machine.txt has no ip_local_port_range")
+    port_count = int(ports.group(2)) - int(ports.group(1)) + 1
+    n = 1_000_000
+    heap, slab, cpu = int(ws["heap_b"]), int(ws["slab_b"]), float(ws["us_per_conn"])
+    ping = connection_log(connections_folder, ws)["ping"]
+    engine_b = float(engine_kib(tls_folder)) * 1024
+    beyond_b = int(wss["heap_b"]) - engine_b
+    bullets = [
+        f"heap: {n:,} × {heap:,} B = {n * heap / 1e9:.2f} GB ({n * heap / 2**30:.2f} GiB), plus the JVM's baseline;",
+        f"kernel: half of the {slab:,} B of slab per connection seen for both ends, {n:,} × {slab / 2:,.0f} B = "
+        f"{n * slab / 2 / 1e9:.2f} GB ({n * slab / 2 / 2**30:.2f} GiB) outside the heap;",
+        f"source addresses for a client on one machine: at least {-(-n // port_count)} ({n:,} / {port_count:,} "
+        f"ephemeral ports, `ip_local_port_range` {ports.group(1)}-{ports.group(2)} in machine.txt); "
+        f"run-connections.sh uses one per {CONNECTIONS_PER_SOURCE:,}, so {-(-n // CONNECTIONS_PER_SOURCE)};",
+        f"CPU: {ws['us_per_conn']} µs per connection per second (a Ping every {ping} s) × {n:,} = "
+        f"{cpu * n / 1e6:.2f} cores.",
+    ]
+    tls_share = (f"pado's `wss://` row ({grouped(wss['connections'])} connections): {int(wss['heap_b']):,} B of heap "
+                 f"per connection, less the `SSLEngine`'s {engine_kib(tls_folder)} KiB ({engine_b:,.0f} B) = "
+                 f"{beyond_b:,.0f} B ({beyond_b / 1024:.2f} KiB) beyond the engine; with the RSS growth of "
+                 f"{int(wss['rss_b']):,} B, {beyond_b + int(wss['rss_b']):,.0f} B "
+                 f"({(beyond_b + int(wss['rss_b'])) / 1024:.2f} KiB).")
+    wrap = lambda text, first="", rest="": "\n".join(textwrap.wrap(text, 116, initial_indent=first,
+                                                                    subsequent_indent=rest, break_on_hyphens=False))
+    return "\n".join([f"From pado's `ws://` row ({grouped(ws['connections'])} connections), scaled to {n:,}:", ""]
+                     + [wrap(bullet, "- ", "  ") for bullet in bullets] + ["", wrap(tls_share)])
+
+
 TABLES = {
     "stamp": table_stamp,  # also takes the document, for the link to the folder
     "conformance-server": lambda folder: conformance(folder, "server"),
@@ -231,6 +427,9 @@ TABLES = {
     "soak-report": table_soak_report,
     "soak-memory": table_soak_memory,
     "scaling": table_scaling,
+    "connections": table_connections,
+    "tls": table_tls,
+    "scale-projection": table_scale_projection,  # takes two folders: CONNECTIONS,TLS
     "compare": table_compare,  # also takes the document
     "cluster": cluster.table,  # also takes the document, for the link to runs.tsv
     "commits": lambda folder: commits.table(os.path.join(ROOT, folder, "runs.tsv")),
