@@ -60,20 +60,21 @@ run() {
         result=$(taskset -c 1 "$loadgen" --tls "$port" "$conns" "$inflight" "$payload" "$seconds" "$warmup" | tail -1)
         read -r rate p50 p99 p999 gen_cpu <<< "$result"
         server_cpu=$(server_cpu_since "$ticks" "$started" "$server_pid")
-        printf '%s\techo\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$conns" "$inflight" "$payload" "$rate" "$p50" \
-            "$p99" "$p999" "$server_cpu" "$gen_cpu" >> "$out"
+        printf '%s\techo\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$conns" "$inflight" "$payload" "$rate" \
+            "$p50" "$p99" "$p999" "$server_cpu" "$gen_cpu" >> "$out"
         echo "| $server | $payload | $rate | $p50 | $p99 | $p999 | $server_cpu | $gen_cpu |"
     done
     for mode in --tls --tls-resume; do
         # A warm-up run of its own, as run-load.sh does for handshakes, then the measured one
         taskset -c 1 "$loadgen" --handshakes "$mode" "$port" 64 "$hs_warmup" 0 > /dev/null
-        local hs_ticks hs_started cycles
+        local hs_ticks hs_started cycles hs_cpu
         hs_ticks=$(cpu_ticks "$server_pid"); hs_started=$(date +%s%N)
         cycles=$(taskset -c 1 "$loadgen" --handshakes "$mode" "$port" 64 "$seconds" 0 | tail -1)
+        # Read once, so that tls.tsv and the printed table show the same figure
+        hs_cpu=$(server_cpu_since "$hs_ticks" "$hs_started" "$server_pid")
         # cycles/s, generator CPU %, % resumed, server CPU %
-        extra+=("$server ${mode#--} $cycles $(server_cpu_since "$hs_ticks" "$hs_started" "$server_pid")")
-        printf '%s\thandshakes%s\t%s\n' "$server" "${mode#--tls}" "$cycles $(server_cpu_since "$hs_ticks" \
-            "$hs_started" "$server_pid")" >> "$out"
+        extra+=("$server ${mode#--} $cycles $hs_cpu")
+        printf '%s\thandshakes%s\t%s\n' "$server" "${mode#--tls}" "$cycles $hs_cpu" >> "$out"
     done
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
     rm -f "$log"
