@@ -30,10 +30,11 @@ public final class Connection {
     private final Role role;
     private final EngineOptions options;
     private final Outbound outbound;
-    private final ArrayDeque<Event> events = new ArrayDeque<>(2);
+    /** The next event, and those after it: a queue made only when two wait at once (a message, then the end). */
+    private Event nextEvent;
+    private ArrayDeque<Event> laterEvents;
     private State state;
     private FrameBuffers buffers = FrameBuffers.HEAP;
-    private List<Extension> extensions = List.of();
     private Inbound inbound;
 
     /** The opening handshake, until the WebSocket is open or the connection ends. */
@@ -119,7 +120,7 @@ public final class Connection {
                 case REMOTE_CLOSING, CLOSED -> data.position(data.limit());
             }
         } catch (ProtocolException e) {
-            peerFailed(e.closeCode().code(), e.getMessage());
+            peerEnded(e.closeCode().code(), e.getMessage(), true);
         } catch (HandshakeException e) {
             refuse(e);
         }
@@ -150,7 +151,9 @@ public final class Connection {
 
     /** The next event, or null when there is none. */
     public Event pollEvent() {
-        return events.poll();
+        Event event = nextEvent;
+        nextEvent = laterEvents == null ? null : laterEvents.poll();
+        return event;
     }
 
     private void readOpening(ByteBuffer data) throws HandshakeException {
@@ -159,7 +162,7 @@ public final class Connection {
             opened(opening.negotiated());
         }
         if (event != null) {
-            events.add(event);
+            queue(event);
         }
     }
 
@@ -170,7 +173,7 @@ public final class Connection {
             early = null;
         }
         if (event instanceof Event.Closed close) {
-            peerClosed(close);
+            peerEnded(close.code(), close.reason(), false);
             return;
         }
         if (event instanceof Event.Ping ping && isOutputOpen()) {
@@ -178,32 +181,22 @@ public final class Connection {
             outbound.control(Opcode.PONG, ping.data());
         }
         if (event != null) {
-            events.add(event);
+            queue(event);
         }
     }
 
-    /** The peer's Close (RFC 6455 §5.5.1). */
-    private void peerClosed(Event.Closed close) {
-        report(close.code(), close.reason());
-        if (state == State.OPEN) {
-            state = State.REMOTE_CLOSING;
-            answerCode = close.code() == CloseCode.NO_STATUS_RECEIVED ? -1 : close.code();
-            answerReason = "";
-        } else {
-            closeBothWays();
-        }
-    }
-
-    /** The peer broke the protocol (RFC 6455 §7.1.7): our Close says why, after the answers already due. */
-    private void peerFailed(int code, String reason) {
+    /** The peer's Close (§5.5.1) or breach of the protocol ({@code failed}, §7.1.7): answered after what is due. */
+    private void peerEnded(int code, String reason, boolean failed) {
         report(code, reason);
         if (state == State.OPEN) {
             state = State.REMOTE_CLOSING;
-            answerCode = code;
-            answerReason = reason;
-            peerFailed = true;
-        } else {
+            answerCode = !failed && code == CloseCode.NO_STATUS_RECEIVED ? -1 : code;
+            answerReason = failed ? reason : "";
+            peerFailed = failed;
+        } else if (failed) {
             finish();
+        } else {
+            closeBothWays();
         }
     }
 
@@ -212,7 +205,7 @@ public final class Connection {
         if (role == Role.SERVER) {
             outbound.raw(ServerHandshake.reject(e));
         }
-        events.add(new Event.Refused(e));
+        queue(new Event.Refused(e));
         finish();
     }
 
@@ -275,7 +268,6 @@ public final class Connection {
     }
 
     private void opened(List<Extension> negotiated) {
-        extensions = negotiated;
         inbound = new Inbound(role, options, negotiated);
         inbound.useFrameBuffers(buffers);
         outbound.useExtensions(negotiated);
@@ -414,7 +406,7 @@ public final class Connection {
 
     /** Whether a frame compressed once for many may go here for a message of {@code messageBytes}. */
     public boolean takesSharedCompressedFrames(long messageBytes) {
-        return PerMessageDeflate.takesSharedFrames(extensions, messageBytes);
+        return PerMessageDeflate.takesSharedFrames(outbound.extensions(), messageBytes);
     }
 
     /** Whether {@code code} may be sent in a Close: 1000–1003, 1007–1014, 3000–4999 (RFC 6455 §7.4). */
@@ -422,12 +414,21 @@ public final class Connection {
         return CloseCode.isValidOnWire(code);
     }
 
-    // -------------------------------------------------------------------------------------------------- helpers
+    private void queue(Event event) {
+        if (nextEvent == null) {
+            nextEvent = event;
+        } else {
+            if (laterEvents == null) {
+                laterEvents = new ArrayDeque<>(2);
+            }
+            laterEvents.add(event);
+        }
+    }
 
     private void report(int code, String reason) {
         if (!closedReported) {
             closedReported = true;
-            events.add(new Event.Closed(code, reason));
+            queue(new Event.Closed(code, reason));
         }
     }
 
@@ -440,7 +441,7 @@ public final class Connection {
         if (inbound != null) {
             inbound.releaseGathered(); // not the last event's message: valid until the next call (Event)
         }
-        extensions.forEach(Extension::close);
-        extensions = List.of();
+        outbound.extensions().forEach(Extension::close);
+        outbound.useExtensions(List.of());
     }
 }

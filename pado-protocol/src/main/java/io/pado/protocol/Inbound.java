@@ -40,8 +40,8 @@ final class Inbound {
     private Utf8Validator utf8;
     private Utf8Decoder utf8Decoder;
     private final MessageBuffer message = new MessageBuffer();
-    /** Where extensions put decoded bytes: made once, not per frame. */
-    private final Consumer<ByteBuffer> onDecodedBytes = this::onMessageBytes;
+    /** Where extensions put decoded bytes: made with the first compressed message, then reused, not per frame. */
+    private Consumer<ByteBuffer> onDecodedBytes;
     private FrameBuffers buffers = FrameBuffers.HEAP;
 
     /** Header of the current frame checked; cleared when its payload has been read. */
@@ -213,6 +213,9 @@ final class Inbound {
         }
         boolean messageDone = frameDone && reader.fin();
         if (messageDecoder != null) {
+            if (onDecodedBytes == null) {
+                onDecodedBytes = this::onMessageBytes;
+            }
             messageDecoder.decode(data.slice(from, length), messageDone, onDecodedBytes);
         } else if (messageDone && messageBytes == 0 && options.delivery() == EngineOptions.Delivery.MESSAGES) {
             // The usual case: a whole, unfragmented message in the input, handed out without a copy

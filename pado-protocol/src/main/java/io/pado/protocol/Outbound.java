@@ -20,16 +20,19 @@ final class Outbound {
     private static final int COPY_BELOW_BYTES = 4096;
     private static final int MAX_CLOSE_REASON_BYTES = 123;
 
-    private final boolean masked;
     private final IntSupplier maskKeys;
     private List<Extension> extensions = List.of();
     private FrameBuffers buffers = FrameBuffers.HEAP;
-    // Small at first: an idle connection holds it, a busy one grows it once.
-    private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>(3);
+    /**
+     * What waits to be written, oldest first: {@code first}, then {@code more}. Most sends make one buffer that the
+     * caller takes at once, so the queue is made only when two wait together (a large frame's header and payload),
+     * and an idle connection holds none.
+     */
+    private ByteBuffer first;
+    private ArrayDeque<ByteBuffer> more;
 
     /** @param maskKeys the source of masking keys for a client; null for a server, which does not mask */
     Outbound(IntSupplier maskKeys) {
-        this.masked = maskKeys != null;
         this.maskKeys = maskKeys;
     }
 
@@ -42,28 +45,46 @@ final class Outbound {
         this.extensions = extensions;
     }
 
+    List<Extension> extensions() {
+        return extensions;
+    }
+
     ByteBuffer poll() {
-        return output.poll();
+        ByteBuffer b = first;
+        first = more == null ? null : more.poll();
+        return b;
     }
 
     boolean isEmpty() {
-        return output.isEmpty();
+        return first == null;
+    }
+
+    private void queue(ByteBuffer b) {
+        if (first == null) {
+            first = b;
+            return;
+        }
+        if (more == null) {
+            more = new ArrayDeque<>(3);
+        }
+        more.add(b);
     }
 
     /** Queues bytes that are not a frame: an HTTP head. */
     void raw(ByteBuffer bytes) {
-        output.add(bytes);
+        queue(bytes);
     }
 
     /** Queues a frame made once for many connections; a duplicate, so the frame itself is shared. */
     void encoded(ByteBuffer frame) {
-        output.add(frame.duplicate());
+        queue(frame.duplicate());
     }
 
     /** Queues a text message; returns its length in UTF-8. */
     int text(CharSequence text) {
         byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
         if (extensions.isEmpty() && utf8.length < COPY_BELOW_BYTES) {
+            boolean masked = maskKeys != null;
             // Short and uncompressed: one frame, the UTF-8 copied straight behind its header (no ByteBuffer between).
             // The JDK's encoder into an array and one bulk copy beat encoding char by char into the frame.
             int key = masked ? maskKeys.getAsInt() : 0;
@@ -74,7 +95,7 @@ final class Outbound {
             if (masked) {
                 Masking.mask(frame, headerBytes, headerBytes + utf8.length, key, 0);
             }
-            output.add(frame.position(0));
+            queue(frame.position(0));
             return utf8.length;
         }
         message(Opcode.TEXT, ByteBuffer.wrap(utf8), false);
@@ -138,24 +159,25 @@ final class Outbound {
      * queued as a slice of {@code payload}, never copied, unless {@code copy}.
      */
     private void frame(int firstByte, ByteBuffer payload, int from, int length, boolean copy) {
+        boolean masked = maskKeys != null;
         int headerBytes = FrameWriter.headerBytes(length, masked);
         if (masked || copy || length < COPY_BELOW_BYTES) {
             int key = masked ? maskKeys.getAsInt() : 0;
             ByteBuffer frame = buffers.take(headerBytes + length);
             FrameWriter.writeHeader(frame, firstByte, length, masked, key);
             Masking.maskedCopy(payload, from, length, frame, key);
-            output.add(frame.position(0));
+            queue(frame.position(0));
         } else {
             ByteBuffer header = buffers.take(headerBytes);
             FrameWriter.writeHeader(header, firstByte, length, false, 0);
-            output.add(header.flip());
-            output.add(payload.slice(from, length));
+            queue(header.flip());
+            queue(payload.slice(from, length));
         }
     }
 
     /** Gives back the queued buffers that will never be written. */
     void discard() {
-        for (ByteBuffer b; (b = output.poll()) != null; ) {
+        for (ByteBuffer b; (b = poll()) != null; ) {
             buffers.giveBack(b);
         }
     }
