@@ -8,11 +8,10 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,7 +60,9 @@ public final class EventLoop implements Runnable {
     private final Consumer<SelectionKey> onReady = this::ready;
     private PendingSend freePendingSends;
     private int freePendingSendCount;
-    private final Set<LoopMember> links = new HashSet<>();
+    /** The links this loop owns, in {@code links[0..owned)}; each knows its place ({@link LoopMember#ownedIndex}). */
+    private LoopMember[] links = new LoopMember[16];
+    private int owned;
     private final List<LoopMember> dirty = new ArrayList<>();
     /** The links with a deadline, earliest first. */
     private final DueQueue due = new DueQueue();
@@ -148,15 +149,26 @@ public final class EventLoop implements Runnable {
     }
 
     void add(LoopMember link) {
-        links.add(link);
-        linkCount = links.size();
+        if (owned == links.length) {
+            links = Arrays.copyOf(links, owned * 2);
+        }
+        link.ownedIndex = owned;
+        links[owned++] = link;
+        linkCount = owned;
     }
 
     void remove(LoopMember link) {
-        links.remove(link);
+        int index = link.ownedIndex;
+        if (index >= 0) { // the last takes the removed one's place
+            LoopMember last = links[--owned];
+            links[index] = last;
+            last.ownedIndex = index;
+            links[owned] = null;
+            link.ownedIndex = -1;
+            linkCount = owned;
+        }
         due.remove(link);
-        linkCount = links.size();
-        if (drained != null && links.isEmpty()) {
+        if (drained != null && owned == 0) {
             drained.countDown();
             drained = null;
         }
@@ -172,7 +184,7 @@ public final class EventLoop implements Runnable {
             for (LoopMember link : links()) {
                 link.goAway();
             }
-            if (links.isEmpty()) {
+            if (owned == 0) {
                 latch.countDown();
                 drained = null;
             }
@@ -186,7 +198,7 @@ public final class EventLoop implements Runnable {
 
     /** The links this loop owns; a copy, so that callers may close them while iterating. */
     List<LoopMember> links() {
-        return new ArrayList<>(links);
+        return new ArrayList<>(Arrays.asList(links).subList(0, owned));
     }
 
     ByteBuffer readBuffer() {
@@ -387,7 +399,7 @@ public final class EventLoop implements Runnable {
                 failed(link, e);
                 continue;
             }
-            if (next != Long.MAX_VALUE && links.contains(link)) {
+            if (next != Long.MAX_VALUE && link.ownedIndex >= 0) {
                 due.schedule(link, Math.max(next, now + MIN_SCAN_INTERVAL_NANOS));
             }
         }

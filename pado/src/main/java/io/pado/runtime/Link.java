@@ -54,7 +54,7 @@ public final class Link extends LoopMember {
         this.engine = engine;
         this.options = options;
         this.listener = listener;
-        this.outbox = new Outbox(loop, engine, options);
+        this.outbox = new Outbox(loop, engine);
         this.deadlines = new Deadlines(options, System.nanoTime());
         engine.useFrameBuffers(loop.framePool());
     }
@@ -354,9 +354,9 @@ public final class Link extends LoopMember {
 
     /** A server stops reading a peer that does not read; a client reads on, as its peer may wait for that. */
     private void pauseForOutput() {
-        if (engine.role() == Role.SERVER && outbox.filledAboveHighWater()) {
+        if (engine.role() == Role.SERVER && outbox.filledAboveHighWater(options)) {
             pause(PAUSED_FOR_OUTPUT);
-        } else if (outbox.drainedBelowLowWater()) {
+        } else if (outbox.drainedBelowLowWater(options)) {
             resume(PAUSED_FOR_OUTPUT);
         }
     }

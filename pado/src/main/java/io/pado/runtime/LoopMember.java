@@ -4,11 +4,14 @@ import java.nio.channels.SelectionKey;
 
 /**
  * What an {@link EventLoop} drives: something registered with its selector. Called on the loop thread only. An
- * abstract class rather than an interface only to hold {@link #dueIndex}, the loop's bookkeeping of its deadline.
+ * abstract class rather than an interface only to hold the loop's bookkeeping: {@link #dueIndex} and
+ * {@link #ownedIndex}.
  */
 abstract class LoopMember {
     /** This member's place in its loop's {@link DueQueue}, or -1 when it is not in it: the queue's to set. */
     int dueIndex = -1;
+    /** This member's place among the links its loop owns, or -1 when it is not one of them: the loop's to set. */
+    int ownedIndex = -1;
 
     /** The selector says the key is ready. */
     abstract void ready(SelectionKey key);

@@ -22,9 +22,12 @@ final class Outbox {
 
     private final EventLoop loop;
     private final Connection engine;
-    private final LinkOptions options;
-    // Small at first: an idle connection holds it, a busy one grows it once.
-    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(3);
+    /**
+     * The bytes to write, oldest first: {@code first}, then {@code more}, a queue made the first time two buffers wait
+     * at once and kept (a busy connection makes it once; an idle one that only ever waited for one holds none).
+     */
+    private ByteBuffer first;
+    private ArrayDeque<ByteBuffer> more;
     /** Sends whose bytes are not all written yet, oldest first: nodes from the loop's free list. */
     private PendingSend head;
     private PendingSend tail;
@@ -34,20 +37,16 @@ final class Outbox {
     private long waitingSince = Deadlines.NEVER;
     /** Where sends were counted; null until the WebSocket is open. */
     private Backlog backlog;
-    /** The backlog's counters: messages written, sends lost; null until the WebSocket is open. */
-    private Counters counters;
     /** Whether the bytes waiting passed the high-water mark and have not drained to the low-water mark since. */
     private boolean full;
 
-    Outbox(EventLoop loop, Connection engine, LinkOptions options) {
+    Outbox(EventLoop loop, Connection engine) {
         this.loop = loop;
         this.engine = engine;
-        this.options = options;
     }
 
     void countIn(Backlog backlog) {
         this.backlog = backlog;
-        this.counters = backlog.counters();
     }
 
     /** Queues what the engine has to write; true if there was anything. */
@@ -55,14 +54,28 @@ final class Outbox {
         if (!engine.hasOutput()) {
             return false;
         }
-        if (out.isEmpty()) {
+        if (first == null) {
             waitingSince = System.nanoTime();
         }
         for (ByteBuffer b; (b = engine.pollOutput()) != null; ) {
-            out.add(b);
+            if (first == null) {
+                first = b;
+            } else {
+                if (more == null) {
+                    more = new ArrayDeque<>(3);
+                }
+                more.add(b);
+            }
             enqueued += b.remaining();
         }
         return true;
+    }
+
+    /** The first buffer is written: the next takes its place. */
+    private ByteBuffer next() {
+        ByteBuffer b = first;
+        first = more == null ? null : more.poll();
+        return b;
     }
 
     /**
@@ -93,7 +106,7 @@ final class Outbox {
         if (backlog != null) {
             backlog.release(countedBytes);
             if (failure != null) {
-                counters.sendFailed();
+                backlog.counters().sendFailed();
             }
         }
         tell(future, callback, failure);
@@ -101,8 +114,8 @@ final class Outbox {
 
     /** The write timeout closes the connection: its peer took none of its output for too long. */
     void slowConsumerClosed(InetSocketAddress remote) {
-        if (counters != null) {
-            counters.slowConsumerClosed(remote, 1008, "write timeout", waitingBytes());
+        if (backlog != null) {
+            backlog.counters().slowConsumerClosed(remote, 1008, "write timeout", waitingBytes());
         }
     }
 
@@ -123,11 +136,11 @@ final class Outbox {
     }
 
     boolean isEmpty() {
-        return out.isEmpty();
+        return first == null;
     }
 
     long waitingSince() {
-        return out.isEmpty() ? Deadlines.NEVER : waitingSince;
+        return first == null ? Deadlines.NEVER : waitingSince;
     }
 
     /** Bytes queued and not yet written. */
@@ -136,7 +149,7 @@ final class Outbox {
     }
 
     /** True once when the bytes waiting for the peer pass the high-water mark; then not until they drained. */
-    boolean filledAboveHighWater() {
+    boolean filledAboveHighWater(LinkOptions options) {
         if (!full && queuedBytes() > options.highWaterBytes()) {
             full = true;
             return true;
@@ -145,7 +158,7 @@ final class Outbox {
     }
 
     /** True once when the bytes waiting drained to the low-water mark after {@link #filledAboveHighWater}. */
-    boolean drainedBelowLowWater() {
+    boolean drainedBelowLowWater(LinkOptions options) {
         if (full && queuedBytes() <= options.lowWaterBytes()) {
             full = false;
             return true;
@@ -168,10 +181,15 @@ final class Outbox {
         // Once even with nothing queued: a TLS transport may have handshake records of its own to write.
         do {
             int n = 0;
-            for (ByteBuffer b : out) {
-                gather[n++] = b;
-                if (n == gather.length) {
-                    break;
+            if (first != null) {
+                gather[n++] = first;
+                if (more != null) {
+                    for (ByteBuffer b : more) {
+                        if (n == gather.length) {
+                            break;
+                        }
+                        gather[n++] = b;
+                    }
                 }
             }
             long w = transport.write(gather, 0, n);
@@ -180,15 +198,15 @@ final class Outbox {
             if (w > 0) {
                 waitingSince = nowNanos;
             }
-            while (!out.isEmpty() && !out.peekFirst().hasRemaining()) {
-                loop.framePool().giveBack(out.pollFirst());
+            while (first != null && !first.hasRemaining()) {
+                loop.framePool().giveBack(next());
             }
-            if (w == 0 || (!out.isEmpty() && n < gather.length)) {
+            if (w == 0 || (first != null && n < gather.length)) {
                 break; // the socket is full
             }
-        } while (!out.isEmpty());
+        } while (first != null);
         settle(written, null);
-        return out.isEmpty();
+        return first == null;
     }
 
     /**
@@ -197,10 +215,9 @@ final class Outbox {
      */
     void discard(Throwable failure) {
         engine.discardOutput();
-        for (ByteBuffer b : out) {
+        for (ByteBuffer b; (b = next()) != null; ) {
             loop.framePool().giveBack(b);
         }
-        out.clear();
         settle(Long.MAX_VALUE, failure);
         if (backlog != null) {
             backlog.end(failure);
@@ -228,9 +245,9 @@ final class Outbox {
             if (backlog != null) {
                 backlog.release(counted);
                 if (failure == null && messageBytes >= 0) {
-                    counters.sent(messageBytes);
+                    backlog.counters().sent(messageBytes);
                 } else if (failure != null && messageBytes != PendingSend.CLOSE_FRAME) {
-                    counters.sendFailed();
+                    backlog.counters().sendFailed();
                 }
             }
             tell(future, callback, failure);
