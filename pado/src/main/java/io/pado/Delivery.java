@@ -33,8 +33,8 @@ final class Delivery implements LinkListener {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            INBOUND = lookup.findVarHandle(Delivery.class, "inbound", long.class);
-            PAUSED = lookup.findVarHandle(Delivery.class, "paused", boolean.class);
+            INBOUND = lookup.findVarHandle(Handoff.class, "inbound", long.class);
+            PAUSED = lookup.findVarHandle(Handoff.class, "paused", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -45,42 +45,57 @@ final class Delivery implements LinkListener {
 
     private final Session session;
     private final Handler handler;
-    /** Null: handlers run on the loop. */
-    private final HandlerThreads virtualThreads;
-    private final long lowWaterBytes;
-    private final long highWaterBytes;
     /** The endpoint's (or the client's) counters: messages received, closes. */
     private final Counters counters;
     private final long openedAtNanos = System.nanoTime();
-    /** Received bytes handed to the handler thread and not yet handled: added by the loop, removed by handlers. */
-    private volatile long inbound;
-    /** Whether reading is paused because handlers are behind. */
-    private volatile boolean paused;
-    // Loop thread only: what this read brought, not yet handed over.
-    private ArrayList<Object> gathered;
-    private long gatheredBytes;
+    /** Null: handlers run on the loop, and an idle connection holds none of the hand-off's state. */
+    private final Handoff handoff;
     private boolean closeDelivered;
-    /** Handed over and not yet taken by the handler thread; null when nothing waits. */
-    private ArrayList<Object> handedOver; // guarded by lock
-    /** Whether a handler thread runs (and will look at handedOver again before it ends). */
-    private boolean running; // guarded by lock
-    private final ReentrantLock lock = new ReentrantLock();
-    /** {@link #drain}, made once: a hand-off allocates nothing of its own. */
-    private final Runnable drainer = this::drain;
 
+    /** The state of the hand-off to handler threads (Dispatch.VIRTUAL_THREADS only). */
+    private static final class Handoff {
+        final HandlerThreads threads;
+        final long lowWaterBytes;
+        final long highWaterBytes;
+        final ReentrantLock lock = new ReentrantLock();
+        // Loop thread only: what this read brought, not yet handed over.
+        ArrayList<Object> gathered;
+        long gatheredBytes;
+        /** {@link #drain}, made once: a hand-off allocates nothing of its own. */
+        Runnable drainer;
+        /** Received bytes handed to the handler thread and not yet handled: added by the loop, removed by handlers. */
+        volatile long inbound;
+        /** Whether reading is paused because handlers are behind. */
+        volatile boolean paused;
+        /** Handed over and not yet taken by the handler thread; null when nothing waits. */
+        ArrayList<Object> handedOver; // guarded by lock
+        /** Whether a handler thread runs (and will look at handedOver again before it ends). */
+        boolean running; // guarded by lock
+
+        Handoff(HandlerThreads threads, long lowWaterBytes, long highWaterBytes) {
+            this.threads = threads;
+            this.lowWaterBytes = lowWaterBytes;
+            this.highWaterBytes = highWaterBytes;
+        }
+    }
+
+    /** {@code virtualThreads} null: handlers run on the loop, and the water marks are not used. */
     Delivery(Session session, Handler handler, HandlerThreads virtualThreads, long lowWaterBytes,
             long highWaterBytes, Counters counters) {
         this.session = session;
         this.counters = counters;
         this.handler = handler;
-        this.virtualThreads = virtualThreads;
-        this.lowWaterBytes = lowWaterBytes;
-        this.highWaterBytes = highWaterBytes;
+        if (virtualThreads == null) {
+            handoff = null;
+        } else {
+            handoff = new Handoff(virtualThreads, lowWaterBytes, highWaterBytes);
+            handoff.drainer = this::drain;
+        }
     }
 
     /** The WebSocket is open: the handler's first call. On the loop. */
     void opened() {
-        if (virtualThreads == null) {
+        if (handoff == null) {
             run(Step.OPEN);
         } else {
             gather(Step.OPEN, 0);
@@ -91,7 +106,7 @@ final class Delivery implements LinkListener {
     @Override
     public void onEvent(Link link, Event event) {
         count(event);
-        if (virtualThreads == null) {
+        if (handoff == null) {
             onLoop(link, event);
             return;
         }
@@ -127,7 +142,7 @@ final class Delivery implements LinkListener {
 
     @Override
     public void onEventsEnd(Link link) {
-        if (gathered != null) {
+        if (handoff != null && handoff.gathered != null) {
             handOver();
         }
     }
@@ -163,7 +178,7 @@ final class Delivery implements LinkListener {
 
     @Override
     public void onFailure(Link link, Throwable cause) {
-        if (virtualThreads == null) {
+        if (handoff == null) {
             run(cause);
         } else {
             gather(cause, 0);
@@ -215,58 +230,61 @@ final class Delivery implements LinkListener {
 
     /** Loop: keeps {@code item} for the hand-off at the end of this read. */
     private void gather(Object item, long bytes) {
-        if (gathered == null) {
-            gathered = new ArrayList<>(8); // a read of a busy connection brings several messages: no regrowing
+        Handoff h = handoff;
+        if (h.gathered == null) {
+            h.gathered = new ArrayList<>(8); // a read of a busy connection brings several messages: no regrowing
         }
-        gathered.add(item);
-        gatheredBytes += bytes;
+        h.gathered.add(item);
+        h.gatheredBytes += bytes;
     }
 
     /** Loop: hands what this read gathered to the handler thread, starting one if none runs. */
     private void handOver() {
-        ArrayList<Object> items = gathered;
-        long bytes = gatheredBytes;
-        gathered = null;
-        gatheredBytes = 0;
-        if (bytes > 0 && addInbound(bytes) > highWaterBytes && PAUSED.compareAndSet(this, false, true)) {
+        Handoff h = handoff;
+        ArrayList<Object> items = h.gathered;
+        long bytes = h.gatheredBytes;
+        h.gathered = null;
+        h.gatheredBytes = 0;
+        if (bytes > 0 && addInbound(bytes) > h.highWaterBytes && PAUSED.compareAndSet(h, false, true)) {
             // Handlers are behind: stop reading so that TCP pushes back on the peer instead of our heap growing.
             session.link().pause(Link.PAUSED_FOR_HANDLERS);
-            if (inbound <= lowWaterBytes && PAUSED.compareAndSet(this, true, false)) {
+            if (h.inbound <= h.lowWaterBytes && PAUSED.compareAndSet(h, true, false)) {
                 session.link().resume(Link.PAUSED_FOR_HANDLERS);
             }
         }
         boolean start;
-        lock.lock();
+        h.lock.lock();
         try {
-            if (handedOver == null) {
-                handedOver = items;
+            if (h.handedOver == null) {
+                h.handedOver = items;
             } else {
-                handedOver.addAll(items);
+                h.handedOver.addAll(items);
             }
-            start = !running;
-            running = true;
+            start = !h.running;
+            h.running = true;
         } finally {
-            lock.unlock();
+            h.lock.unlock();
         }
         if (start) {
-            virtualThreads.run(drainer);
+            h.threads.run(h.drainer);
         }
     }
 
     /** The handler thread: runs what was handed over, in order, until nothing more waits. */
     private void drain() {
+        Handoff h = handoff;
         while (true) {
             ArrayList<Object> items;
-            lock.lock();
+            h.lock.lock();
             try {
-                items = handedOver;
-                handedOver = null;
+                items = h.handedOver;
+                h.handedOver = null;
                 if (items == null) {
-                    running = false;
+                    h.running = false;
                     return;
                 }
             } finally {
-                lock.unlock();
+                h.lock.unlock();
             }
             long handled = 0;
             for (int i = 0; i < items.size(); i++) {
@@ -274,7 +292,7 @@ final class Delivery implements LinkListener {
                 handled += bytesOf(item);
                 run(item);
             }
-            if (handled > 0 && addInbound(-handled) <= lowWaterBytes && PAUSED.compareAndSet(this, true, false)) {
+            if (handled > 0 && addInbound(-handled) <= h.lowWaterBytes && PAUSED.compareAndSet(h, true, false)) {
                 Link link = session.link();
                 link.loop().execute(() -> link.resume(Link.PAUSED_FOR_HANDLERS));
             }
@@ -327,7 +345,7 @@ final class Delivery implements LinkListener {
     }
 
     private long addInbound(long bytes) {
-        return (long) INBOUND.getAndAdd(this, bytes) + bytes;
+        return (long) INBOUND.getAndAdd(handoff, bytes) + bytes;
     }
 
     /** A handler threw: close with 1011 and no details (STYLE §7); the details go to the log. */

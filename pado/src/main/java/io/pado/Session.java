@@ -2,8 +2,6 @@ package io.pado;
 
 import io.pado.protocol.Connection;
 import io.pado.runtime.Backlog;
-import io.pado.runtime.Counters;
-import io.pado.runtime.EventLoop;
 import io.pado.runtime.Link;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -46,10 +44,7 @@ final class Session implements WebSocket {
     }
 
     private final Link link;
-    private final EventLoop loop;
     private final Backlog backlog;
-    /** The endpoint's (or the client's) counters: sends lost, slow consumers closed. */
-    private final Counters counters;
     private final SlowConsumerPolicy policy;
     /** The server or client this connection belongs to, for broadcasts. */
     private final Object owner;
@@ -65,9 +60,7 @@ final class Session implements WebSocket {
     Session(Link link, Backlog backlog, SlowConsumerPolicy policy, Object owner, String path,
             io.pado.protocol.Headers handshakeHeaders, Optional<String> subprotocol, Object attachment) {
         this.link = link;
-        this.loop = link.loop();
         this.backlog = backlog;
-        this.counters = backlog.counters();
         this.policy = policy;
         this.owner = owner;
         this.path = path;
@@ -87,12 +80,12 @@ final class Session implements WebSocket {
         }
         var future = new CompletableFuture<Void>();
         long counted = text.length() + HEADER_BYTES;
-        if (loop.mayRunNow()) {
+        if (link.loop().mayRunNow()) {
             // A handler on the loop answering: encoded into the frame now, with neither a snapshot nor a command
             link.send(Connection::sendText, text, future, null, counted);
         } else {
             String snapshot = text.toString(); // a StringBuilder may change after we return
-            loop.execute(() -> link.send(Connection::sendText, snapshot, future, null, counted));
+            link.loop().execute(() -> link.send(Connection::sendText, snapshot, future, null, counted));
         }
         return future;
     }
@@ -121,13 +114,13 @@ final class Session implements WebSocket {
 
     private void sendBinary(ByteBuffer data, CompletableFuture<Void> future, SendCallback done) {
         long counted = data.remaining() + HEADER_BYTES;
-        if (loop.mayRunNow()) {
+        if (link.loop().mayRunNow()) {
             // A loop handler may send back the view of the read buffer it was given: the bytes go into the frame
             // now, before the next read reuses that buffer, with no command or duplicate in between.
             link.send(Connection::sendBinaryCopy, data, future, done, counted);
         } else {
             ByteBuffer d = stable(data);
-            loop.execute(() -> link.send(Connection::sendBinary, d, future, done, counted));
+            link.loop().execute(() -> link.send(Connection::sendBinary, d, future, done, counted));
         }
     }
 
@@ -153,7 +146,7 @@ final class Session implements WebSocket {
         ByteBuffer d = stable(data);
         var future = new CompletableFuture<Void>();
         long counted = d.remaining() + HEADER_BYTES;
-        loop.execute(() -> link.send(op, d, future, null, counted));
+        link.loop().execute(() -> link.send(op, d, future, null, counted));
         return future;
     }
 
@@ -162,7 +155,7 @@ final class Session implements WebSocket {
      * after later reads, which reuse the read buffer a loop handler's view points into, so its bytes are copied now.
      */
     private ByteBuffer stable(ByteBuffer data) {
-        if (!loop.inLoop()) {
+        if (!link.loop().inLoop()) {
             return data.duplicate();
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
@@ -177,7 +170,7 @@ final class Session implements WebSocket {
     boolean sendEncoded(ByteBuffer frame, int messageBytes) {
         long counted = frame.remaining();
         if (outputClosed) {
-            counters.sendFailed();
+            backlog.counters().sendFailed();
             return false;
         }
         long limit = policy == SlowConsumerPolicy.DROP ? backlog.highWaterBytes() : backlog.maxQueuedBytes();
@@ -185,10 +178,10 @@ final class Session implements WebSocket {
             if (policy == SlowConsumerPolicy.CLOSE_POLICY_VIOLATION || policy == SlowConsumerPolicy.CLOSE_TRY_AGAIN_LATER) {
                 closeSlowConsumer();
             }
-            counters.sendDropped();
+            backlog.counters().sendDropped();
             return false;
         }
-        loop.execute(new EncodedSend(link, frame.duplicate(), counted, messageBytes));
+        link.loop().execute(new EncodedSend(link, frame.duplicate(), counted, messageBytes));
         return true;
     }
 
@@ -231,7 +224,7 @@ final class Session implements WebSocket {
                 return backlog.reserve(bytes, max) ? null : failed(queueFull(max));
             }
             case BLOCK -> {
-                if (!loop.inLoop()) {
+                if (!link.loop().inLoop()) {
                     try {
                         awaitRoom(bytes);
                     } catch (ClosedException e) {
@@ -248,7 +241,7 @@ final class Session implements WebSocket {
                 if (backlog.reserve(bytes, backlog.queued() == 0 ? max : high)) {
                     return null;
                 }
-                counters.sendDropped();
+                backlog.counters().sendDropped();
                 return CompletableFuture.failedFuture(new MessageDroppedException("message dropped: "
                         + backlog.queued() + " bytes queued, the high-water mark is " + high));
             }
@@ -265,7 +258,7 @@ final class Session implements WebSocket {
 
     /** A send that fails at once: counted as lost, whether or not anyone looks at its future. */
     private CompletableFuture<Void> failed(Exception failure) {
-        counters.sendFailed();
+        backlog.counters().sendFailed();
         return CompletableFuture.failedFuture(failure);
     }
 
@@ -293,8 +286,8 @@ final class Session implements WebSocket {
         if (OUTPUT_CLOSED.compareAndSet(this, false, true)) {
             int code = policy == SlowConsumerPolicy.CLOSE_TRY_AGAIN_LATER ? 1013 : 1008;
             closeCode = code;
-            counters.slowConsumerClosed(remoteAddress, code, "queue full (" + policy + ")", backlog.queued());
-            loop.execute(() -> link.fail(code, "slow consumer"));
+            backlog.counters().slowConsumerClosed(remoteAddress, code, "queue full (" + policy + ")", backlog.queued());
+            link.loop().execute(() -> link.fail(code, "slow consumer"));
         }
     }
 
@@ -325,14 +318,14 @@ final class Session implements WebSocket {
         long counted = HEADER_BYTES + 2L + bytes;
         backlog.add(counted);
         var future = new CompletableFuture<Void>();
-        loop.execute(() -> link.sendClose(code, reason, future, counted));
+        link.loop().execute(() -> link.sendClose(code, reason, future, counted));
         return future;
     }
 
     @Override
     public void abort() {
         outputClosed = true;
-        loop.execute(() -> link.abort(null));
+        link.loop().execute(() -> link.abort(null));
     }
 
     /** Loop thread: the connection is closing or closed with {@code code}; sends fail from now on. */
