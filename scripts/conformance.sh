@@ -7,6 +7,7 @@
 #   scripts/conformance.sh                  # all 517 cases, server then client
 #   scripts/conformance.sh --record         # the same, and the two index.json go to docs/results/conformance/
 #   scripts/conformance.sh '9.*,12.1.*'     # some case patterns (with or without --record)
+#   scripts/conformance.sh --parallel       # both sides at once, unpinned: about half the wall time on 2 cores
 #
 # Reports: target/autobahn/{server,client}/report/. Exit status 0 when every case passed on both sides.
 set -euo pipefail
@@ -17,11 +18,13 @@ export AUTOBAHN_TIMEOUT="${AUTOBAHN_TIMEOUT:-3600}"
 all_cases="1.*,2.*,3.*,4.*,5.*,6.*,7.*,8.*,9.*,10.*,12.*,13.*"
 
 record=false
+parallel=false
 cases="$all_cases"
 for arg in "$@"; do
     case "$arg" in
         --record) record=true ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --parallel) parallel=true ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         -*) echo "conformance.sh: unknown option $arg" >&2; exit 2 ;;
         *) cases="$arg" ;;
     esac
@@ -35,25 +38,55 @@ fi
 java_bin="$(bin/java21)"
 classpath="pado/target/test-classes:pado/target/classes:pado-protocol/target/classes"
 
-taskset -c 0 "$java_bin" -cp "$classpath" io.pado.conformance.AutobahnServer "$server_port" &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$server_port") 2>/dev/null && break
-    sleep 0.2 # waiting for a port to open; bounded to 10 s
-done
+# Pinned one side at a time: the program on CPU 0, the suite on CPU 1. With --parallel, both sides share both cores.
+pin_program=(taskset -c 0)
+pin_suite=(taskset -c 1)
+if $parallel; then
+    pin_program=()
+    pin_suite=()
+fi
+mkdir -p target/autobahn
+
+# server_side / client_side: run one side, write its wall seconds to target/autobahn/SIDE.seconds; status as the suite's
+server_side() {
+    local started=$SECONDS status=0
+    ${pin_program[@]+"${pin_program[@]}"} "$java_bin" -cp "$classpath" io.pado.conformance.AutobahnServer \
+        "$server_port" &
+    server_pid=$!
+    for _ in $(seq 50); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$server_port") 2>/dev/null && break
+        sleep 0.2 # waiting for a port to open; bounded to 10 s
+    done
+    AUTOBAHN_OUT=target/autobahn/server ${pin_suite[@]+"${pin_suite[@]}"} scripts/autobahn.sh server \
+        "ws://127.0.0.1:$server_port" "$cases" || status=$?
+    kill "$server_pid" 2>/dev/null || true
+    echo $((SECONDS - started)) > target/autobahn/server.seconds
+    return "$status"
+}
+client_side() {
+    local started=$SECONDS status=0
+    AUTOBAHN_OUT=target/autobahn/client ${pin_suite[@]+"${pin_suite[@]}"} scripts/autobahn.sh client "$client_port" \
+        "$cases" -- ${pin_program[@]+"${pin_program[@]}"} "$java_bin" -cp "$classpath" \
+        io.pado.conformance.AutobahnClient || status=$?
+    echo $((SECONDS - started)) > target/autobahn/client.seconds
+    return "$status"
+}
 
 status=0
-started=$SECONDS
-AUTOBAHN_OUT=target/autobahn/server taskset -c 1 scripts/autobahn.sh server "ws://127.0.0.1:$server_port" "$cases" \
-    || status=$?
-server_seconds=$((SECONDS - started))
-kill "$server_pid" 2>/dev/null || true
-started=$SECONDS
-AUTOBAHN_OUT=target/autobahn/client taskset -c 1 scripts/autobahn.sh client "$client_port" "$cases" -- \
-    taskset -c 0 "$java_bin" -cp "$classpath" io.pado.conformance.AutobahnClient || status=$?
-client_seconds=$((SECONDS - started))
-echo "conformance: server side ${server_seconds}s, client side ${client_seconds}s"
+if $parallel; then
+    server_side &
+    side_pid=$!
+    trap 'kill "$side_pid" 2>/dev/null || true' EXIT
+    client_side || status=$?
+    wait "$side_pid" || status=$?
+else
+    trap 'kill "${server_pid:-}" 2>/dev/null || true' EXIT
+    server_side || status=$?
+    client_side || status=$?
+fi
+server_seconds=$(cat target/autobahn/server.seconds)
+client_seconds=$(cat target/autobahn/client.seconds)
+echo "conformance: server side ${server_seconds}s, client side ${client_seconds}s$($parallel && echo ', at once')"
 
 if $record; then
     # Each index.json as the suite wrote it, plus a "_pado" entry saying what ran (autobahn-summary.py skips it)
