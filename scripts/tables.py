@@ -172,7 +172,8 @@ def table_bench_jmh(folder):
 
 SOAK_ROWS = {"connections": "connections", "sessions": "sessions", "heapUsed (MiB)": "heap used after GC (MiB)",
              "directCount": "direct buffers", "directBytes (MiB)": "direct buffer bytes (MiB)",
-             "nmtCommitted (MiB)": "NMT committed (MiB)", "rss (MiB)": "RSS (MiB)", "fds": "file descriptors",
+             "nmtCommitted (MiB)": "NMT committed (MiB)", "rss (MiB)": "RSS (MiB)",
+             "rssTrimmed (MiB)": "RSS after trim_native_heap (MiB)", "fds": "file descriptors",
              "threads": "platform threads"}
 
 
