@@ -37,6 +37,9 @@ if [[ "$*" != *--quick* ]] && (( $(ulimit -n) < 12000 )); then
     echo "run-soak: ulimit -n is $(ulimit -n); 10,000 connections need 12,000 (run as root)" >&2; exit 2
 fi
 jvm=(-Xms1g -Xmx1g -XX:+UseParallelGC)
+# The client holds 10,000 peers, and over wss:// an SSLEngine and its record buffers for each: 1 GiB ran out (a
+# full --tls run died of "GC overhead limit exceeded" in the client, the server unharmed).
+client_jvm=(-Xmx4g -XX:+UseParallelGC)
 port=${SOAK_PORT:-9190}
 work=$(mktemp -d)
 log=$work/server.log
@@ -59,7 +62,7 @@ for _ in $(seq 100); do grep -q '^ready' "$log" && break; sleep 0.1; done # wait
 grep -q '^ready' "$log" || { echo "run-soak: server did not start:" >&2; cat "$log" >&2; exit 2; }
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
-taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.soak.Soak "$port" "${args[@]}" "${tls[@]}" \
+taskset -c 1 "$java_bin" "${client_jvm[@]}" -cp "$jar" io.pado.bench.soak.Soak "$port" "${args[@]}" "${tls[@]}" \
     || status=$?
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "$status"
