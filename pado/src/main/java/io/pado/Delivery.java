@@ -62,7 +62,7 @@ final class Delivery implements LinkListener {
         ArrayList<Object> gathered;
         long gatheredBytes;
         /** {@link #drain}, made once: a hand-off allocates nothing of its own. */
-        Runnable drainer;
+        final Runnable drainer;
         /** Received bytes handed to the handler thread and not yet handled: added by the loop, removed by handlers. */
         volatile long inbound;
         /** Whether reading is paused because handlers are behind. */
@@ -72,8 +72,9 @@ final class Delivery implements LinkListener {
         /** Whether a handler thread runs (and will look at handedOver again before it ends). */
         boolean running; // guarded by lock
 
-        Handoff(HandlerThreads threads, long lowWaterBytes, long highWaterBytes) {
+        Handoff(HandlerThreads threads, long lowWaterBytes, long highWaterBytes, Runnable drainer) {
             this.threads = threads;
+            this.drainer = drainer;
             this.lowWaterBytes = lowWaterBytes;
             this.highWaterBytes = highWaterBytes;
         }
@@ -88,8 +89,7 @@ final class Delivery implements LinkListener {
         if (virtualThreads == null) {
             handoff = null;
         } else {
-            handoff = new Handoff(virtualThreads, lowWaterBytes, highWaterBytes);
-            handoff.drainer = this::drain;
+            handoff = new Handoff(virtualThreads, lowWaterBytes, highWaterBytes, this::drain);
         }
     }
 

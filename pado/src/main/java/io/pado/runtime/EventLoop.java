@@ -198,7 +198,7 @@ public final class EventLoop implements Runnable {
 
     /** The links this loop owns; a copy, so that callers may close them while iterating. */
     List<LoopMember> links() {
-        return new ArrayList<>(Arrays.asList(links).subList(0, owned));
+        return Arrays.asList(Arrays.copyOf(links, owned));
     }
 
     ByteBuffer readBuffer() {
