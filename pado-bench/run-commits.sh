@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # pado at two or more commits, in turns: every pado scenario of the matrix (echo on both dispatches and with
-# compression, handshakes, broadcast, memory per idle connection) run against the server of each commit in turn,
-# ROUNDS times (default 3), the order reversed every other round so that no commit always goes first. Prints each
+# compression, handshakes, broadcast, memory per idle connection) run against a fresh server of each commit in turn,
+# scenario by scenario, ROUNDS times (default 3), the order reversed every other time so that no commit always goes
+# first. Prints each
 # run, then the median per commit and scenario and each commit's ratio to the first (commits-table.py); writes
 # runs.tsv, machine.txt and medians.md to pado-bench/target/commits/, or to DIR; --record: to a stamped folder
 # docs/results/commits/<date>-<commit>/ (scripts/results.py), whose table scripts/tables.py makes ("commits").
@@ -77,45 +78,51 @@ record() { # ROUND COMMIT SCENARIO VALUE SERVER_CPU
 }
 port=9470
 
-# one_round ROUND COMMIT JAR: every scenario against COMMIT's servers
-one_round() {
-    local round=$1 commit=$2 jar=$3 server log ticks started result rate scenario conns inflight payload
-    for server in pado pado-vt pado-deflate; do
-        log=$(mktemp)
-        start_commit_server "$server" "$port" "$log"
-        local deflate=false scenarios=("100 4 16" "100 4 512" "100 4 16384" "1000 1 512")
-        if [[ "$server" == pado-deflate ]]; then deflate=true; scenarios=("100 4 512" "100 4 16384"); fi
-        [[ "$seconds" == 3 ]] && scenarios=("100 4 512")
-        for scenario in "${scenarios[@]}"; do
-            read -r conns inflight payload <<< "$scenario"
-            ticks=$(cpu_ticks "$server_pid"); started=$(date +%s%N)
-            result=$(echo_load "$port" "$deflate" "$conns" "$inflight" "$payload")
-            read -r rate _ <<< "$result"
-            record "$round" "$commit" "$server echo $conns x $inflight x $payload" "$rate" \
-                "$(server_cpu_since "$ticks" "$started" "$server_pid")"
-        done
-        if [[ "$server" == pado ]]; then
-            handshake_load "$port" "$hs_warmup" 0 > /dev/null
-            ticks=$(cpu_ticks "$server_pid"); started=$(date +%s%N)
-            read -r rate _ <<< "$(handshake_load "$port" "$seconds" 0 | tail -1)"
-            record "$round" "$commit" "pado handshakes" "$rate" "$(server_cpu_since "$ticks" "$started" "$server_pid")"
-            ticks=$(cpu_ticks "$server_pid"); started=$(date +%s%N)
-            rate=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$this_jar" io.pado.bench.load.BroadcastLoad \
-                "$port" 1000 "$broadcasts" 64 | tail -1)
-            record "$round" "$commit" "pado broadcast 1000 x 64 B" "$rate" \
-                "$(server_cpu_since "$ticks" "$started" "$server_pid")"
-        fi
-        kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
-        rm -f "$log"
-        port=$((port + 1))
-    done
-    # Memory per idle connection (KiB of live heap, then RSS), in child JVMs of the commit's own jar
-    "$java_bin" -cp "$jar" io.pado.bench.load.IdleMemoryPeers "$idle_connections" pado 2>/dev/null | grep '^| pado |' \
-        | awk -F'|' '{ gsub(/ |KiB/, "", $4); gsub(/ |KiB/, "", $5); print $4, $5 }' | {
-            read -r heap rss || true
-            record "$round" "$commit" "pado idle heap KiB/conn (lower is better)" "${heap:--}" "-"
-            record "$round" "$commit" "pado idle RSS KiB/conn (lower is better)" "${rss:--}" "-"
-        }
+# The units of one round: an echo scenario ("SERVER CONNS INFLIGHT PAYLOAD"), the handshake and broadcast runs
+# ("handshakes"), memory per idle connection ("idle"). Each unit runs against every commit in turn before the next
+# unit starts, so that the runs compared stand seconds apart, not minutes: a machine that slows down for a while
+# then slows both.
+units=("pado 100 4 16" "pado 100 4 512" "pado 100 4 16384" "pado 1000 1 512" handshakes
+    "pado-vt 100 4 16" "pado-vt 100 4 512" "pado-vt 100 4 16384" "pado-vt 1000 1 512"
+    "pado-deflate 100 4 512" "pado-deflate 100 4 16384" idle)
+[[ "$seconds" == 3 ]] && units=("pado 100 4 512" handshakes "pado-vt 100 4 512" "pado-deflate 100 4 512" idle)
+
+# run_unit ROUND COMMIT JAR UNIT: one unit against a fresh server of COMMIT
+run_unit() {
+    local round=$1 commit=$2 jar=$3 unit=$4 server conns inflight payload log ticks started rate deflate=false
+    if [[ "$unit" == idle ]]; then
+        # KiB of live heap, then RSS, per idle connection, in child JVMs of the commit's own jar
+        "$java_bin" -cp "$jar" io.pado.bench.load.IdleMemoryPeers "$idle_connections" pado 2>/dev/null \
+            | grep '^| pado |' | awk -F'|' '{ gsub(/ |KiB/, "", $4); gsub(/ |KiB/, "", $5); print $4, $5 }' | {
+                read -r heap rss || true
+                record "$round" "$commit" "pado idle heap KiB/conn (lower is better)" "${heap:--}" "-"
+                record "$round" "$commit" "pado idle RSS KiB/conn (lower is better)" "${rss:--}" "-"
+            }
+        return
+    fi
+    log=$(mktemp)
+    if [[ "$unit" == handshakes ]]; then server=pado; else read -r server conns inflight payload <<< "$unit"; fi
+    start_commit_server "$server" "$port" "$log"
+    if [[ "$unit" == handshakes ]]; then
+        handshake_load "$port" "$hs_warmup" 0 > /dev/null
+        ticks=$(cpu_ticks "$server_pid"); started=$(date +%s%N)
+        read -r rate _ <<< "$(handshake_load "$port" "$seconds" 0 | tail -1)"
+        record "$round" "$commit" "pado handshakes" "$rate" "$(server_cpu_since "$ticks" "$started" "$server_pid")"
+        ticks=$(cpu_ticks "$server_pid"); started=$(date +%s%N) # broadcast on the server the handshakes warmed
+        rate=$(taskset -c 1 "$java_bin" "${jvm[@]}" -cp "$this_jar" io.pado.bench.load.BroadcastLoad \
+            "$port" 1000 "$broadcasts" 64 | tail -1)
+        record "$round" "$commit" "pado broadcast 1000 x 64 B" "$rate" \
+            "$(server_cpu_since "$ticks" "$started" "$server_pid")"
+    else
+        [[ "$server" == pado-deflate ]] && deflate=true
+        ticks=$(cpu_ticks "$server_pid"); started=$(date +%s%N)
+        read -r rate _ <<< "$(echo_load "$port" "$deflate" "$conns" "$inflight" "$payload")"
+        record "$round" "$commit" "$server echo $conns x $inflight x $payload" "$rate" \
+            "$(server_cpu_since "$ticks" "$started" "$server_pid")"
+    fi
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+    rm -f "$log"
+    port=$((port + 1))
 }
 
 # start_commit_server SERVER PORT LOG, with $jar: like bench-lib's start_server, from another jar
@@ -125,10 +132,13 @@ start_commit_server() {
     for _ in $(seq 100); do grep -q '^ready' "$3" && break; sleep 0.1; done
 }
 
+reversed=(); for c in "${commits[@]}"; do reversed=("$c" "${reversed[@]}"); done
 for round in $(seq "$rounds"); do
-    order=("${commits[@]}")
-    if (( round % 2 == 0 )); then order=(); for c in "${commits[@]}"; do order=("$c" "${order[@]}"); done; fi
-    for commit in "${order[@]}"; do one_round "$round" "$commit" "${jars[$commit]}"; done
+    for i in "${!units[@]}"; do
+        order=("${commits[@]}")
+        (( (round + i) % 2 == 0 )) && order=("${reversed[@]}") # no commit always goes first
+        for commit in "${order[@]}"; do run_unit "$round" "$commit" "${jars[$commit]}" "${units[$i]}"; done
+    done
 done
 
 python3 pado-bench/commits-table.py "$out" > "$out_dir/medians.md"
