@@ -26,7 +26,7 @@ done
 results=pado-bench/target/results
 rm -rf "$results"; mkdir -p "$results"
 
-mvn -B -ntp -q -pl pado-bench -am package -DskipTests -Djacoco.skip=true
+scripts/mvn -B -ntp -q -pl pado-bench -am package -DskipTests -Djacoco.skip=true
 folder=""
 if $record; then
     folder="$(scripts/results.py new bench pado-bench/run-all.sh "$@")"

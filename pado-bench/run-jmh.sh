@@ -52,7 +52,7 @@ fi
 jar=target/benchmarks.jar
 if [[ ! -f $jar ]] || [[ -n $(find src pom.xml ../pado-protocol/src/main -newer "$jar" -type f -print -quit) ]]; then
     echo "run-jmh.sh: building $jar" >&2
-    (cd .. && mvn -B -ntp -q -pl pado-bench -am package -DskipTests)
+    (cd .. && scripts/mvn -B -ntp -q -pl pado-bench -am package -DskipTests)
 fi
 
 if $quick; then

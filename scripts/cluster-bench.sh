@@ -17,7 +17,7 @@ for tool in nats-server redis-server taskset; do
     command -v "$tool" >/dev/null || { echo "cluster-bench: needs $tool" >&2; exit 2; }
 done
 
-mvn -B -ntp -q -pl pado-cluster -am test-compile dependency:build-classpath -Djacoco.skip=true \
+scripts/mvn -B -ntp -q -pl pado-cluster -am test-compile dependency:build-classpath -Djacoco.skip=true \
     -Dmdep.includeScope=test -Dmdep.outputFile=target/cluster-classpath.txt
 java_bin="$(bin/java21)"
 cp="pado-cluster/target/test-classes:pado-cluster/target/classes:$(cat pado-cluster/target/cluster-classpath.txt)"

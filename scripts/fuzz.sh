@@ -37,7 +37,7 @@ log=$fuzz/$target.log
 start=$(date +%s)
 status=0
 # The lifecycle up to test-compile selects the JDK 21+ toolchain; then the target's own surefire execution runs.
-mvn -B -ntp -pl "$module" test-compile "surefire:test@fuzz-$target" -Djacoco.skip=true -Dfuzz.duration="$duration" \
+scripts/mvn -B -ntp -pl "$module" test-compile "surefire:test@fuzz-$target" -Djacoco.skip=true -Dfuzz.duration="$duration" \
     -Dfuzz.jit= \
     > "$log" 2>&1 || status=$?
 grep -E '^#[0-9]+.*(DONE|pulse)|Done [0-9]+ runs|Tests run:|FAIL|ERROR\]|crash-' "$log" | head -40 || true
@@ -51,7 +51,7 @@ fi
 if [[ "$keep" == --keep ]]; then
     # libFuzzer's merge: of the new inputs, only those that reach code (edges, not hit counts: -use_counters=0) the
     # committed ones do not are copied in, so that the corpus stays small enough to replay in every build.
-    mvn -B -ntp -q -pl "$module" dependency:build-classpath -Dmdep.outputFile=target/fuzz/classpath.txt \
+    scripts/mvn -B -ntp -q -pl "$module" dependency:build-classpath -Dmdep.outputFile=target/fuzz/classpath.txt \
         -Dmdep.includeScope=test >/dev/null
     count=$(ls "$inputs" | wc -l)
     (cd "$module" && "$(../bin/java21)" -XX:+EnableDynamicAgentLoading -Xmx1g -Djava.io.tmpdir=target \
