@@ -4,9 +4,9 @@
 # micro-benchmarks (run-jmh.sh); then
 # summarize.py writes results.json, results.md (ratios against the best peer) and chart.svg.
 #
-#   pado-bench/run-all.sh            # full: the --no-jmh run plus the full JMH run (about 27 minutes more)
+#   pado-bench/run-all.sh            # full: the --no-jmh run plus the full JMH run (over an hour here in all)
 #   pado-bench/run-all.sh --quick    # smoke run: 6.5 minutes here on 2 cores
-#   pado-bench/run-all.sh --no-jmh   # everything but JMH: about 27 minutes here (with or without --quick)
+#   pado-bench/run-all.sh --no-jmh   # everything but JMH: about 50 minutes here, the wss:// rows included
 #   pado-bench/run-all.sh --record   # any of the above, and the raw files also go to docs/results/bench/ (stamped)
 #
 # Results go to pado-bench/target/results/. Servers are pinned to CPU 0 and load generators to CPU 1; everything
@@ -80,9 +80,9 @@ fi
 python3 pado-bench/summarize.py "$results"
 
 if $record; then
-    # The raw files (run-load.sh's rows, IdleMemoryPeers' table, JMH's JSON, what was recorded about the machine)
+    # The raw files (run-load.sh's rows, IdleMemoryPeers' table, run-tls.sh's wss:// rows, JMH's JSON, the machine)
     # and summarize.py's results.json, from which scripts/tables.py makes the tables in docs/BENCHMARKS.md
-    for file in load.tsv memory.md jmh.json machine.txt results.json; do
+    for file in load.tsv memory.md tls.md tls.tsv tls-engine.txt jmh.json machine.txt results.json; do
         if [[ -f "$results/$file" ]]; then cp "$results/$file" "$folder/"; fi
     done
     scripts/results.py finish "$folder" 0
