@@ -55,3 +55,29 @@ alloc_per_message() {
     tail -n +"$(($2 + 1))" "$1" | awk '/^alloc / { print $2 }' | tail -n +"$((warmup + 1))" | sort -n \
         | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
 }
+
+# commit_jar WORK COMMIT: builds (once) COMMIT's benchmarks jar in a worktree WORK/COMMIT and prints its path (for
+# run-commits.sh and run-paired.sh); from the repository root.
+commit_jar() {
+    local tree="$1/$2"
+    if [[ ! -f "$tree/pado-bench/target/benchmarks.jar" ]]; then
+        [[ -d "$tree" ]] || git worktree add --detach "$tree" "$2" > /dev/null 2>&1
+        local maven=mvn
+        [[ -x "$tree/scripts/mvn" ]] && maven=scripts/mvn # relative to the tree, where it runs
+        (cd "$tree" && "$maven" -B -ntp -q -o package -DskipTests -Dfuzz.skip -pl pado-bench -am > build.log 2>&1) \
+            || { echo "building $2 failed, see $tree/build.log" >&2; return 1; }
+    fi
+    echo "$(pwd)/$tree/pado-bench/target/benchmarks.jar"
+}
+
+# finish_commits_run RUNS_TSV OUT_DIR RECORD: the medians of a run-commits.sh or run-paired.sh run (commits-table.py)
+# to OUT_DIR/medians.md and the screen; with RECORD true, OUT_DIR's stamp is finished.
+finish_commits_run() {
+    python3 pado-bench/commits-table.py "$1" > "$2/medians.md"
+    echo
+    cat "$2/medians.md"
+    if $3; then
+        scripts/results.py finish "$2" 0
+        echo "recorded: $2"
+    fi
+}

@@ -13,7 +13,6 @@
 # run-load.sh: server on CPU 0, generator on CPU 1. Loopback only; every run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 java_bin="$(bin/java21)"
 source pado-bench/bench-lib.sh
 seconds=10; warmup=5; hs_warmup=$handshake_warmup_seconds; broadcasts=1000; idle_connections=10000
@@ -36,20 +35,8 @@ out_dir=${out_dir:-$work}
 mkdir -p "$work" "$out_dir"
 ulimit -n 65536 2>/dev/null || true
 
-# jar_of COMMIT: builds (once) and prints the path of COMMIT's benchmarks jar.
-jar_of() {
-    local tree="$work/$1"
-    if [[ ! -f "$tree/pado-bench/target/benchmarks.jar" ]]; then
-        [[ -d "$tree" ]] || git worktree add --detach "$tree" "$1" > /dev/null 2>&1
-        local maven=mvn
-        [[ -x "$tree/scripts/mvn" ]] && maven=scripts/mvn # relative to the tree, where it runs
-        (cd "$tree" && "$maven" -B -ntp -q -o package -DskipTests -Dfuzz.skip -pl pado-bench -am > build.log 2>&1) \
-            || { echo "run-commits: building $1 failed, see $tree/build.log" >&2; exit 1; }
-    fi
-    echo "$root/$tree/pado-bench/target/benchmarks.jar"
-}
 declare -A jars
-for c in "${commits[@]}"; do jars[$c]=$(jar_of "$c"); done
+for c in "${commits[@]}"; do jars[$c]=$(commit_jar "$work" "$c"); done
 this_jar=pado-bench/target/benchmarks.jar
 [[ -f "$this_jar" ]] || this_jar=${jars[${commits[-1]}]} # the generators' jar
 c_generator=false
@@ -141,10 +128,4 @@ for round in $(seq "$rounds"); do
     done
 done
 
-python3 pado-bench/commits-table.py "$out" > "$out_dir/medians.md"
-echo
-cat "$out_dir/medians.md"
-if $record; then
-    scripts/results.py finish "$out_dir" 0
-    echo "recorded: $out_dir"
-fi
+finish_commits_run "$out" "$out_dir" "$record"

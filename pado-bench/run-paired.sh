@@ -35,19 +35,7 @@ out_dir=${out_dir:-$work/paired}
 mkdir -p "$work" "$out_dir"
 ulimit -n 65536 2>/dev/null || true
 
-# jar_of COMMIT: builds (once) and prints the path of COMMIT's benchmarks jar, where run-commits.sh keeps it.
-jar_of() {
-    local tree="$work/$1"
-    if [[ ! -f "$tree/pado-bench/target/benchmarks.jar" ]]; then
-        [[ -d "$tree" ]] || git worktree add --detach "$tree" "$1" > /dev/null 2>&1
-        local maven=mvn
-        [[ -x "$tree/scripts/mvn" ]] && maven=scripts/mvn
-        (cd "$tree" && "$maven" -B -ntp -q -o package -DskipTests -Dfuzz.skip -pl pado-bench -am > build.log 2>&1) \
-            || { echo "run-paired: building $1 failed, see $tree/build.log" >&2; exit 1; }
-    fi
-    echo "$(pwd)/$tree/pado-bench/target/benchmarks.jar"
-}
-jar_base=$(jar_of "$base"); jar_other=$(jar_of "$other")
+jar_base=$(commit_jar "$work" "$base"); jar_other=$(commit_jar "$work" "$other")
 this_jar=pado-bench/target/benchmarks.jar
 [[ -f "$this_jar" ]] || this_jar=$jar_other
 build_c_generator || { echo "run-paired: needs a C compiler for its load generator" >&2; exit 2; }
@@ -122,10 +110,4 @@ for unit in "${units[@]}"; do
     port=$((port + 2))
 done
 
-python3 pado-bench/commits-table.py "$out" > "$out_dir/medians.md"
-echo
-cat "$out_dir/medians.md"
-if $record; then
-    scripts/results.py finish "$out_dir" 0
-    echo "recorded: $out_dir"
-fi
+finish_commits_run "$out" "$out_dir" "$record"
