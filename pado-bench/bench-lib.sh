@@ -56,6 +56,12 @@ alloc_per_message() {
         | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
 }
 
+# The scenarios run-commits.sh and run-paired.sh compare between commits: echo ("SERVER CONNECTIONS IN_FLIGHT
+# PAYLOAD") on both dispatches and with compression, and the handshake runs ("handshakes").
+commit_units=("pado 100 4 16" "pado 100 4 512" "pado 100 4 16384" "pado 1000 1 512" handshakes
+    "pado-vt 100 4 16" "pado-vt 100 4 512" "pado-vt 100 4 16384" "pado-vt 1000 1 512"
+    "pado-deflate 100 4 512" "pado-deflate 100 4 16384")
+
 # commit_jar WORK COMMIT: builds (once) COMMIT's benchmarks jar in a worktree WORK/COMMIT and prints its path (for
 # run-commits.sh and run-paired.sh); from the repository root.
 commit_jar() {

@@ -2,10 +2,9 @@
 # pado at two or more commits, in turns: every pado scenario of the matrix (echo on both dispatches and with
 # compression, handshakes, broadcast, memory per idle connection) run against a fresh server of each commit in turn,
 # scenario by scenario, ROUNDS times (default 3), the order reversed every other time so that no commit always goes
-# first. Prints each
-# run, then the median per commit and scenario and each commit's ratio to the first (commits-table.py); writes
-# runs.tsv, machine.txt and medians.md to pado-bench/target/commits/, or to DIR; --record: to a stamped folder
-# docs/results/commits/<date>-<commit>/ (scripts/results.py), whose table scripts/tables.py makes ("commits").
+# first. Prints each run, then the median per commit and scenario and each commit's ratio to the first
+# (commits-table.py); writes runs.tsv, machine.txt and medians.md to pado-bench/target/commits/, or to DIR; --record:
+# to a stamped folder docs/results/commits/<date>-<commit>/ (scripts/results.py), whose table tables.py makes.
 #   pado-bench/run-commits.sh [--quick] [--rounds N] [--seconds S] [--out DIR | --record] BASE COMMIT [COMMIT...]
 #   pado-bench/run-commits.sh 3027916 HEAD
 # Each commit's benchmarks.jar is built in a worktree under pado-bench/target/commits/. The load generators are this
@@ -69,9 +68,7 @@ port=9470
 # ("handshakes"), memory per idle connection ("idle"). Each unit runs against every commit in turn before the next
 # unit starts, so that the runs compared stand seconds apart, not minutes: a machine that slows down for a while
 # then slows both.
-units=("pado 100 4 16" "pado 100 4 512" "pado 100 4 16384" "pado 1000 1 512" handshakes
-    "pado-vt 100 4 16" "pado-vt 100 4 512" "pado-vt 100 4 16384" "pado-vt 1000 1 512"
-    "pado-deflate 100 4 512" "pado-deflate 100 4 16384" idle)
+units=("${commit_units[@]}" idle)
 [[ "$seconds" == 3 ]] && units=("pado 100 4 512" handshakes "pado-vt 100 4 512" "pado-deflate 100 4 512" idle)
 
 # run_unit ROUND COMMIT JAR UNIT: one unit against a fresh server of COMMIT

@@ -74,11 +74,8 @@ scenario_name() {
     echo "$server echo $conns x $inflight x $payload"
 }
 
-units=("pado 100 4 16" "pado 100 4 512" "pado 100 4 16384" "pado 1000 1 512" handshakes
-    "pado-vt 100 4 16" "pado-vt 100 4 512" "pado-vt 100 4 16384" "pado-vt 1000 1 512"
-    "pado-deflate 100 4 512" "pado-deflate 100 4 16384")
 port=9570
-for unit in "${units[@]}"; do
+for unit in "${commit_units[@]}"; do
     server=pado; [[ "$unit" != handshakes ]] && server=${unit%% *}
     name=$(scenario_name "$unit")
     [[ -z "$only" || "$name" == *"$only"* ]] || continue
