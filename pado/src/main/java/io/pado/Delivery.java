@@ -51,6 +51,9 @@ final class Delivery implements LinkListener {
     /** Null: handlers run on the loop, and an idle connection holds none of the hand-off's state. */
     private final Handoff handoff;
     private boolean closeDelivered;
+    /** Loop: messages and payload bytes received in this read, told to the counters once at its end. */
+    private long readMessages;
+    private long readBytes;
 
     /** The state of the hand-off to handler threads (Dispatch.VIRTUAL_THREADS only). */
     private static final class Handoff {
@@ -142,6 +145,7 @@ final class Delivery implements LinkListener {
 
     @Override
     public void onEventsEnd(Link link) {
+        countRead();
         if (handoff != null && handoff.gathered != null) {
             handOver();
         }
@@ -197,17 +201,31 @@ final class Delivery implements LinkListener {
     /** Counts a message received (a message in parts counts once, with its last part). */
     private void count(Event event) {
         switch (event) {
-            case Event.Text t -> counters.received(t.utf8Bytes());
-            case Event.Binary b -> counters.received(b.data().remaining());
-            case Event.TextPart t -> counters.receivedPart(t.utf8Bytes(), t.last());
-            case Event.BinaryPart b -> counters.receivedPart(b.data().remaining(), b.last());
+            case Event.Text t -> tally(1, t.utf8Bytes());
+            case Event.Binary b -> tally(1, b.data().remaining());
+            case Event.TextPart t -> tally(t.last() ? 1 : 0, t.utf8Bytes());
+            case Event.BinaryPart b -> tally(b.last() ? 1 : 0, b.data().remaining());
             case Event.Ping p -> { }
             case Event.Pong p -> { }
-            case Event.Closed c -> { } // counted once, when it is delivered: countClose
+            case Event.Closed c -> countRead(); // its handler sees the count up to date; the close: countClose
             case Event.Request r -> { }
             case Event.Upgrade u -> { }
             case Event.Opened o -> { }
             case Event.Refused r -> { }
+        }
+    }
+
+    private void tally(int messages, long bytes) {
+        readMessages += messages;
+        readBytes += bytes;
+    }
+
+    /** The shared counters hear of a read's messages once, not once per message. */
+    private void countRead() {
+        if (readBytes > 0 || readMessages > 0) {
+            counters.received(readMessages, readBytes);
+            readMessages = 0;
+            readBytes = 0;
         }
     }
 

@@ -169,7 +169,8 @@ public final class Metrics {
 
     /**
      * A gauge: the bytes queued by sends and not yet written, over all the connections (each send counts its payload
-     * and its frame header, as {@link WebSocket#queuedBytes()} does).
+     * and its frame header, as {@link WebSocket#queuedBytes()} does). A connection's share is brought up to date each
+     * time its event loop writes to it, so a send made off the loop counts here once the loop has taken it.
      */
     public long queuedBytes() {
         return sum(Counters::queuedBytes);

@@ -69,14 +69,12 @@ public final class Backlog {
             QUEUED.getAndAdd(this, -bytes);
             return false;
         }
-        counters.queued(bytes);
         return true;
     }
 
     /** Counts {@code bytes} as queued, whatever the total. */
     public void add(long bytes) {
         QUEUED.getAndAdd(this, bytes);
-        counters.queued(bytes);
     }
 
     /**
@@ -108,7 +106,6 @@ public final class Backlog {
     void release(long bytes) {
         long low = options.lowWaterBytes();
         long q = (long) QUEUED.getAndAdd(this, -bytes) - bytes;
-        counters.queued(-bytes);
         var w = waiters;
         if (q <= low && w != null && !w.isEmpty()) {
             CompletableFuture<Void> f;

@@ -79,23 +79,15 @@ public final class Counters {
         FlightEvents.refused(scope, remote, status, reason);
     }
 
-    /** A whole message of {@code bytes} was received (after inflating). */
-    public void received(long bytes) {
-        messagesReceived.increment();
+    /** {@code messages} whole messages, and {@code bytes} of message payload (after inflating), were received. */
+    public void received(long messages, long bytes) {
+        messagesReceived.add(messages);
         bytesReceived.add(bytes);
     }
 
-    /** Part of a message was received; the message counts once, with its {@code last} part. */
-    public void receivedPart(long bytes, boolean last) {
-        if (last) {
-            messagesReceived.increment();
-        }
-        bytesReceived.add(bytes);
-    }
-
-    /** A message of {@code bytes} (before compression) was written to the socket. */
-    void sent(long bytes) {
-        messagesSent.increment();
+    /** {@code messages} messages of {@code bytes} in all (before compression) were written to the socket. */
+    void sent(long messages, long bytes) {
+        messagesSent.add(messages);
         bytesSent.add(bytes);
     }
 
@@ -117,7 +109,7 @@ public final class Counters {
         FlightEvents.slowConsumerClosed(scope, remote, code, cause, queued);
     }
 
-    /** The bytes that sends counted and the socket has not taken yet changed by {@code delta}. */
+    /** The bytes that sends counted, that a loop holds and the socket has not taken yet, changed by {@code delta}. */
     void queued(long delta) {
         queuedBytes.add(delta);
     }

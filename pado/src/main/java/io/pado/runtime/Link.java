@@ -191,8 +191,7 @@ public final class Link extends LoopMember {
 
     /** Reading may go on as far as {@code reason} is concerned. */
     public void resume(int reason) {
-        if (wire.resume(reason) && !closed
-                && (wire.transport().hasBufferedInput() || engine.hasWaitingInput())) {
+        if (wire.resume(reason) && !closed && (wire.transport().hasBufferedInput() || engine.hasWaitingInput())) {
             loop.execute(this::readBuffered); // not from here: the caller may be inside one of our events
         }
     }
@@ -295,16 +294,17 @@ public final class Link extends LoopMember {
 
     /** After the engine did something: write what it queued, and arm what its state asks for. */
     private void afterOutput() {
-        if (!outbox.isEmpty()) {
-            markDirty();
-        }
         pauseForOutput();
         if (engine.tcpCloseDue()) {
             closeAfterFlush();
         } else if (engine.state() == Connection.State.LOCAL_CLOSING || engine.state() == Connection.State.CLOSED) {
             deadlines.closing(System.nanoTime());
         }
-        loop.deadline(this, nextDeadline());
+        if (outbox.isEmpty()) {
+            loop.deadline(this, nextDeadline());
+        } else {
+            markDirty(); // the flush in this turn of the loop arms the deadlines, not each message here
+        }
     }
 
     private void markDirty() {

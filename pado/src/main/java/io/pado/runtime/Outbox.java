@@ -39,6 +39,11 @@ final class Outbox {
     private Backlog backlog;
     /** Whether the bytes waiting passed the high-water mark and have not drained to the low-water mark since. */
     private boolean full;
+    /**
+     * How the counted bytes held here changed since the scope's queued-bytes gauge was last told: told once per flush,
+     * so that an echo, counted in and written out in one turn of the loop, costs the shared gauge nothing.
+     */
+    private long untoldQueued;
 
     Outbox(EventLoop loop, Connection engine) {
         this.loop = loop;
@@ -127,6 +132,9 @@ final class Outbox {
         p.messageBytes = messageBytes;
         p.future = future;
         p.callback = callback;
+        if (backlog != null) {
+            untoldQueued += countedBytes;
+        }
         if (tail == null) {
             head = p;
         } else {
@@ -206,6 +214,7 @@ final class Outbox {
             }
         } while (first != null);
         settle(written, null);
+        tellQueued();
         return first == null;
     }
 
@@ -219,8 +228,17 @@ final class Outbox {
             loop.framePool().giveBack(b);
         }
         settle(Long.MAX_VALUE, failure);
+        tellQueued();
         if (backlog != null) {
             backlog.end(failure);
+        }
+    }
+
+    /** Brings the scope's queued-bytes gauge up to date with what this outbox holds. */
+    private void tellQueued() {
+        if (untoldQueued != 0 && backlog != null) {
+            backlog.counters().queued(untoldQueued);
+            untoldQueued = 0;
         }
     }
 
@@ -229,8 +247,34 @@ final class Outbox {
         return head != null || backlog != null;
     }
 
-    /** Tells, in order, the sends whose bytes end at or before {@code upTo}; {@code failure} null for success. */
+    /**
+     * Tells, in order, the sends whose bytes end at or before {@code upTo}; {@code failure} null for success. Their
+     * counts are released from the backlog, and the messages written counted, once for all of them, before any is
+     * told: a flush settles several sends for the price of one update of the shared counts.
+     */
     private void settle(long upTo, Throwable failure) {
+        if (head == null || head.mark > upTo) {
+            return;
+        }
+        if (backlog != null) {
+            long released = 0;
+            long messages = 0;
+            long messageBytes = 0;
+            for (PendingSend p = head; p != null && p.mark <= upTo; p = p.next) {
+                released += p.countedBytes;
+                if (failure == null && p.messageBytes >= 0) {
+                    messages++;
+                    messageBytes += p.messageBytes;
+                } else if (failure != null && p.messageBytes != PendingSend.CLOSE_FRAME) {
+                    backlog.counters().sendFailed();
+                }
+            }
+            backlog.release(released);
+            untoldQueued -= released;
+            if (messages > 0) {
+                backlog.counters().sent(messages, messageBytes);
+            }
+        }
         PendingSend p;
         while ((p = head) != null && p.mark <= upTo) {
             head = p.next;
@@ -239,17 +283,7 @@ final class Outbox {
             }
             CompletableFuture<Void> future = p.future;
             Consumer<Throwable> callback = p.callback;
-            long counted = p.countedBytes;
-            int messageBytes = p.messageBytes;
             loop.givePendingSend(p);
-            if (backlog != null) {
-                backlog.release(counted);
-                if (failure == null && messageBytes >= 0) {
-                    backlog.counters().sent(messageBytes);
-                } else if (failure != null && messageBytes != PendingSend.CLOSE_FRAME) {
-                    backlog.counters().sendFailed();
-                }
-            }
             tell(future, callback, failure);
         }
     }
