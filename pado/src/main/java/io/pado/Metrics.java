@@ -14,8 +14,8 @@ import java.util.function.ToLongFunction;
  * and bytes each way, sends lost, slow consumers closed, close codes, bytes waiting to be written, TLS handshakes and
  * compression. Get one from {@link Server#metrics()}, {@link Server#endpointMetrics()} or {@link Client#metrics()}.
  *
- * <p><b>Model.</b> pado counts; you read. The counts live with the connections (a few counter increments per message,
- * nothing allocated) and this object reads them when asked: it is a live view, not a snapshot, so keep it and read it
+ * <p><b>Model.</b> pado counts; you read. The counts live with the connections (a few counter increments per read
+ * and per write, nothing allocated) and this object reads them when asked: it is a live view, not a snapshot, so keep it and read it
  * as often as a dashboard or a registry scrapes (the {@code pado-micrometer} module does that for Micrometer).
  * Counts only grow, from the server's or client's creation on; {@link #connectionsOpen()} and {@link #queuedBytes()}
  * are gauges, which go up and down.
@@ -117,7 +117,10 @@ public final class Metrics {
 
     // ---------------------------------------------------------------------------------------------- messages
 
-    /** The text and binary messages received and handed to the handlers; a message in parts counts once. */
+    /**
+     * The text and binary messages received and handed to the handlers; a message in parts counts once. The messages
+     * of one read are counted together once they are handed over, so a handler sees the count of earlier reads.
+     */
     public long messagesReceived() {
         return sum(Counters::messagesReceived);
     }

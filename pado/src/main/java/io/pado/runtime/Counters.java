@@ -10,8 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * What happened on the connections of one scope: one endpoint of a server, what a server does before a request
  * reaches an endpoint (refusals, TLS), or a client. Counts only grow; two of them are gauges: connections open and
- * bytes queued. The classes of each connection hold its scope's counters and add to them directly: a few
- * {@link LongAdder} increments per message, nothing allocated, no lookup. Whoever wants the numbers reads them.
+ * bytes queued. The classes of each connection hold its scope's counters and add to them directly, the messages of a
+ * read and the sends of a write together: a few {@link LongAdder} increments per read and per write, nothing
+ * allocated, no lookup. Whoever wants the numbers reads them.
  *
  * <p>Besides counting: every lost send (failed or dropped) is also logged, one WARNING per scope a minute at most,
  * and the milestones of a connection go to JDK Flight Recorder ({@link FlightEvents}). Thread-safe: loops, handler
