@@ -1,8 +1,28 @@
 #!/usr/bin/env python3
 """The medians of a run-commits.sh run: one column per commit (in the order of their first run), then each later
-commit's ratio to the first; a ratio worse than 5 % is marked with ⚠. Usage: commits-table.py runs.tsv"""
+commit's ratio to the first; a ratio worse than 5 % is marked with ⚠. A run-paired.sh run whose echo runs alternated
+inside one generator run has a slices.tsv beside runs.tsv; a last column then gives, per scenario, the median over its
+runs of each run's median slice ratio (second commit over first), marked the same way. Usage: commits-table.py
+runs.tsv"""
+import os
 import statistics
 import sys
+
+
+def slice_ratios(path):
+    """Scenario -> the median of its runs' median slice ratios, from slices.tsv beside runs.tsv; {} if none."""
+    slices = os.path.join(os.path.dirname(path), "slices.tsv")
+    if not os.path.exists(slices):
+        return {}
+    found = {}
+    for line in open(slices, encoding="utf-8"):
+        if line.strip():
+            _, scenario, ratio, _ = line.rstrip("\n").split("\t")
+            try:
+                found.setdefault(scenario, []).append(float(ratio))
+            except ValueError:
+                pass
+    return {s: statistics.median(r) for s, r in found.items()}
 
 
 def table(path):
@@ -16,9 +36,11 @@ def table(path):
         except ValueError:
             pass  # a run that failed to measure counts as no run
     base = commits[0]
+    by_slice = slice_ratios(path)
+    slice_head = f" {commits[-1]}/{base}, slices (median) |" if by_slice else ""
     lines = ["| scenario | " + " | ".join(f"{c} (median)" for c in commits) + " | "
-             + " | ".join(f"{c}/{base}" for c in commits[1:]) + " | runs |",
-             "|---|" + "---:|" * (2 * len(commits))]
+             + " | ".join(f"{c}/{base}" for c in commits[1:]) + " | runs |" + slice_head,
+             "|---|" + "---:|" * (2 * len(commits) + (1 if by_slice else 0))]
     for s in scenarios:
         medians = [statistics.median(values[(s, c)]) if values.get((s, c)) else None for c in commits]
         if any(m is None for m in medians):
@@ -30,8 +52,12 @@ def table(path):
             worse = ratio > 1.05 if "lower is better" in s else ratio < 0.95
             ratios.append(f"{ratio:.3f}{' ⚠' if worse else ''}")
         runs = "+".join(str(len(values[(s, c)])) for c in commits)
+        slice_cell = ""
+        if by_slice:
+            r = by_slice.get(s)
+            slice_cell = " – |" if r is None else f" {r:.3f}{' ⚠' if r < 0.95 else ''} |"
         lines.append(f"| {s} | " + " | ".join(f"{m:,.1f}" for m in medians) + " | " + " | ".join(ratios)
-                     + f" | {runs} |")
+                     + f" | {runs} |" + slice_cell)
     return "\n".join(lines)
 
 

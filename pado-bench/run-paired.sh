@@ -1,33 +1,35 @@
 #!/usr/bin/env bash
-# pado at two commits, in quick turns: for each echo scenario of run-commits.sh and for handshakes, a server of each
-# commit is started (both on CPU 0, both warmed), then the load (on CPU 1) goes to one, then the other, PAIRS times,
-# S seconds each, the order swapped every other pair. Only the loaded server works, so each run is alone on its core as
-# in run-commits.sh; but the runs compared stand seconds apart on warm servers, so a machine that slows down for a
-# minute slows both, where run-commits.sh's runs of one scenario stand a minute or more apart.
-#   pado-bench/run-paired.sh [--pairs N] [--seconds S] [--only WORD] [--out DIR | --record] BASE COMMIT
+# pado at two commits, in quick turns: for each echo scenario of run-commits.sh and for handshakes, PAIRS times, a fresh
+# server of each commit is started (both on CPU 0, both warmed), then the load (on CPU 1) goes to one, then the other.
+# Only the loaded server works, so each is alone on its core as in run-commits.sh, but the two meet the same machine.
+# The echo runs of the C generator alternate inside one generator run (loadgen --alternate): SLICE ms to one server,
+# SLICE ms to the other, for 2 x S seconds, so that even a machine whose speed drifts from second to second slows both
+# alike; the compressed echo runs (Java generator) and the handshake runs alternate whole runs of S seconds.
+#   pado-bench/run-paired.sh [--pairs N] [--seconds S] [--slice MS] [--only WORD] [--out DIR | --record] BASE COMMIT
 #   pado-bench/run-paired.sh --record 3027916 HEAD
 # --only WORD: only the scenarios whose name holds WORD (e.g. pado-vt, handshakes). Comparing a commit with itself
 # (BASE BASE) shows how still the ratio is. Rows go to runs.tsv in run-commits.sh's format (its "round" column is the
-# pair), medians and ratios to medians.md (commits-table.py); --record: to a stamped folder
-# docs/results/commits/<date>-<commit>/ ("commits" tables). Jars are built as run-commits.sh builds them. Loopback
-# only; every run is bounded in time.
+# pair; the median of the slice ratios of each alternating run to slices.tsv), medians and ratios to medians.md
+# (commits-table.py); --record: to a stamped folder docs/results/commits/<date>-<commit>/ ("commits" tables). Jars
+# are built as run-commits.sh builds them. Loopback only; every run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 java_bin="$(bin/java21)"
 source pado-bench/bench-lib.sh
-seconds=4; pairs=6; warmup_seconds=6; work=pado-bench/target/commits out_dir= record=false only=
+seconds=5; pairs=6; slice_ms=250; warmup_seconds=6; work=pado-bench/target/commits out_dir= record=false only=
 all_args=("$@")
 while [[ "${1:-}" == --* ]]; do
     case "$1" in
         --pairs) pairs=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;;
+        --slice) slice_ms=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
         --out) out_dir=$2; shift 2 ;;
         --record) record=true; shift ;;
-        *) sed -n '7,8p' "$0" >&2; exit 2 ;;
+        *) sed -n '8,9p' "$0" >&2; exit 2 ;;
     esac
 done
-[[ $# -eq 2 ]] || { sed -n '7,8p' "$0" >&2; exit 2; }
+[[ $# -eq 2 ]] || { sed -n '8,9p' "$0" >&2; exit 2; }
 base=$(git rev-parse --short "$1"); other=$(git rev-parse --short "$2")
 label_base=$base label_other=$other
 [[ "$base" == "$other" ]] && label_other="$other-again"
@@ -43,9 +45,10 @@ if $record; then # stamped after the builds, so that its wall time is the runs'
     out_dir=$(scripts/results.py new commits pado-bench/run-paired.sh "${all_args[@]}")
 fi
 echo "paired: $label_base and $label_other; $pairs pairs of $seconds s runs; $(nproc) CPUs;" \
-    "$(date -u +%FT%TZ); load before $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out_dir/machine.txt"
-out=$out_dir/runs.tsv
-: > "$out"
+    "$(date -u +%FT%TZ); load before $(cut -d' ' -f1-3 /proc/loadavg); C echo runs alternate every $slice_ms ms" \
+    | tee "$out_dir/machine.txt"
+out=$out_dir/runs.tsv slices=$out_dir/slices.tsv
+: > "$out"; : > "$slices"
 record() { # PAIR COMMIT SCENARIO VALUE SERVER_CPU
     printf '%s\t%s\t%s\t%s\t%s\n' "$@" | tee -a "$out"
 }
@@ -74,13 +77,12 @@ scenario_name() {
     echo "$server echo $conns x $inflight x $payload"
 }
 
-port=9570
-for unit in "${commit_units[@]}"; do
-    server=pado; [[ "$unit" != handshakes ]] && server=${unit%% *}
-    name=$(scenario_name "$unit")
-    [[ -z "$only" || "$name" == *"$only"* ]] || continue
-    jars=("$jar_base" "$jar_other"); labels=("$label_base" "$label_other"); pids=(); logs=()
-    for k in 0 1; do
+# start_pair UNIT: fresh servers of both commits on CPU 0 (the one started first alternates), warmed; sets pids
+start_pair() {
+    local server=pado logs=() k
+    [[ "$1" != handshakes ]] && server=${1%% *}
+    pids=()
+    for k in "${order[@]}"; do
         logs[k]=$(mktemp)
         taskset -c 0 "$java_bin" "${jvm[@]}" -cp "${jars[k]}" io.pado.bench.load.EchoServers "$server" \
             $((port + k)) > "${logs[k]}" 2>&1 &
@@ -89,22 +91,51 @@ for unit in "${commit_units[@]}"; do
     for k in 0 1; do
         for _ in $(seq 100); do grep -q '^ready' "${logs[k]}" && break; sleep 0.1; done
     done
+    rm -f "${logs[@]}"
     # Warm both (JIT), the handshake path longer: see handshake_warmup_seconds in bench-lib.sh
-    warm=$warmup_seconds; [[ "$unit" == handshakes ]] && warm=$handshake_warmup_seconds
-    for k in 0 1; do load $((port + k)) "$unit" "$warm" 0 > /dev/null; done
+    local warm=$warmup_seconds
+    [[ "$1" == handshakes ]] && warm=$handshake_warmup_seconds
+    for k in "${order[@]}"; do load $((port + k)) "$1" "$warm" 0 > /dev/null; done
+}
+
+jars=("$jar_base" "$jar_other"); labels=("$label_base" "$label_other")
+port=9570
+for unit in "${commit_units[@]}"; do
+    server=pado; [[ "$unit" != handshakes ]] && server=${unit%% *}
+    name=$(scenario_name "$unit")
+    [[ -z "$only" || "$name" == *"$only"* ]] || continue
     # Each run's own warm-up: the generator's connections (and the Java generator's JIT, for compression)
     run_warmup=1; [[ "$server" == pado-deflate ]] && run_warmup=3
     for pair in $(seq "$pairs"); do
+        # Fresh servers for every pair, so that one JVM's luck (its JIT's choices, its memory's layout) is one
+        # pair's, not the whole scenario's; which commit goes first swaps every other pair.
         order=(0 1); (( pair % 2 == 0 )) && order=(1 0)
-        for k in "${order[@]}"; do
-            ticks=$(cpu_ticks "${pids[k]}"); started=$(date +%s%N)
-            rate=$(load $((port + k)) "$unit" "$seconds" "$run_warmup")
-            record "$pair" "${labels[k]}" "$name" "${rate:--}" "$(server_cpu_since "$ticks" "$started" "${pids[k]}")"
-        done
+        start_pair "$unit"
+        if [[ "$unit" != handshakes && "$server" != pado-deflate ]]; then
+            # Both servers in one generator run, SLICE ms each in turns; the CPU of each over the whole run
+            read -r _ conns inflight payload <<< "$unit"
+            first=${order[0]} second=${order[1]}
+            t0=$(cpu_ticks "${pids[0]}"); t1=$(cpu_ticks "${pids[1]}"); started=$(date +%s%N)
+            read -r rate_first rate_second ratio count < <(taskset -c 1 pado-bench/target/loadgen --alternate \
+                $((port + first)) $((port + second)) "$conns" "$inflight" "$payload" $((2 * seconds)) 1 "$slice_ms" \
+                | tail -1)
+            cpu0=$(server_cpu_since "$t0" "$started" "${pids[0]}"); cpu1=$(server_cpu_since "$t1" "$started" "${pids[1]}")
+            rates=(); rates[first]=${rate_first:--}; rates[second]=${rate_second:--}
+            # The generator's ratio is its second server's over its first's: turned to COMMIT's over BASE's
+            (( first == 1 )) && ratio=$(awk -v r="${ratio:-0}" 'BEGIN { if (r > 0) printf "%.4f", 1 / r; else print "-" }')
+            record "$pair" "$label_base" "$name" "${rates[0]}" "$cpu0"
+            record "$pair" "$label_other" "$name" "${rates[1]}" "$cpu1"
+            printf '%s\t%s\t%s\t%s\n' "$pair" "$name" "${ratio:--}" "${count:--}" >> "$slices"
+        else
+            for k in "${order[@]}"; do
+                ticks=$(cpu_ticks "${pids[k]}"); started=$(date +%s%N)
+                rate=$(load $((port + k)) "$unit" "$seconds" "$run_warmup")
+                record "$pair" "${labels[k]}" "$name" "${rate:--}" "$(server_cpu_since "$ticks" "$started" "${pids[k]}")"
+            done
+        fi
+        kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
+        port=$((port + 2))
     done
-    kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
-    rm -f "${logs[@]}"
-    port=$((port + 2))
 done
 
 finish_commits_run "$out" "$out_dir" "$record"

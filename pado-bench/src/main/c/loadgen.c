@@ -16,7 +16,11 @@
  * the server's Close, wait for the server to close TCP first (RFC 6455 §7.1.1) and start over; prints
  * "cycles/s busy_percent". Loopback only; bounded by SECONDS. Build: cc -O2 -o loadgen loadgen.c
  *
- * With --tls first (both modes) it speaks wss://: TLS 1.3 through OpenSSL, built in with
+ *   loadgen --alternate PORT_A PORT_B CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS WARMUP SLICE_MS
+ *
+ * loads two servers in turns of SLICE_MS (see alternate()), to compare them on a machine whose speed drifts.
+ *
+ * With --tls first (the first two modes) it speaks wss://: TLS 1.3 through OpenSSL, built in with
  * cc -O2 -DPADO_TLS -o loadgen loadgen.c -lssl -lcrypto (Debian's libssl-dev). The server's certificate is not
  * checked: the generator measures the server's cost, and checking would only add to its own. --tls-resume (handshake
  * mode) offers each new connection the latest session ticket the server sent (RFC 8446 §2.2), so that the servers
@@ -52,6 +56,8 @@ struct conn {
     size_t out_pos;
     size_t out_len;
     long owed;           /* messages due and not yet put into out */
+    long outstanding;    /* messages put into out and not yet echoed */
+    int side;            /* --alternate: 0 for the first server, 1 for the second */
     int want_write;
 };
 
@@ -153,6 +159,7 @@ static void flush(struct conn *c) {
             }
             c->out_len += frame_len;
             c->owed--;
+            c->outstanding++;
         }
     }
 }
@@ -216,6 +223,7 @@ static long take_input(struct conn *c, int closed_loop) {
     }
     memmove(c->in, c->in + p, c->in_len - p);
     c->in_len -= p;
+    c->outstanding -= messages;
     if (closed_loop) {
         c->owed += messages;
     }
@@ -256,6 +264,28 @@ static void handshake(struct conn *c, int port) {
     size_t head = (size_t) (end + 4 - (char *) c->in);
     memmove(c->in, c->in + head, c->in_len - head); /* frames that followed the head, if any */
     c->in_len -= head;
+}
+
+/* Connects to 127.0.0.1:PORT, upgrades, and adds the socket, now non-blocking, to the epoll set (reads only). */
+static void open_conn(struct conn *c, int port) {
+    struct sockaddr_in server = {.sin_family = AF_INET, .sin_port = htons((uint16_t) port)};
+    inet_pton(AF_INET, "127.0.0.1", &server.sin_addr);
+    c->fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (c->fd < 0 || connect(c->fd, (struct sockaddr *) &server, sizeof server) < 0) {
+        fail("connect");
+    }
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    c->in_cap = 2 * frame_len + 4096;
+    c->in = malloc(c->in_cap);
+    c->out = malloc(OUT_BYTES);
+    c->ssl = tls ? tls_new(c->fd) : NULL;
+    handshake(c, port);
+    fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+    if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
+        fail("epoll_ctl add");
+    }
 }
 
 static double percentile(double pct) {
@@ -515,7 +545,124 @@ static int handshakes(int argc, char **argv) {
     return 0;
 }
 
+/* ---- two servers in turns */
+
+static int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *) a, y = *(const double *) b;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * The echo load of main, to two servers in turns: CONNECTIONS to each; for SLICE_MS only the first server's
+ * connections answer their echoes with new messages, then only the second's (each starting again with IN_FLIGHT
+ * outstanding), and so on. A machine whose speed drifts over seconds then slows both alike. Prints
+ * "rate_a rate_b ratio slices": each server's messages/s over its own measured slices, and the median, over every two
+ * adjacent slices, of the second server's rate over the first's.
+ */
+static int alternate(int argc, char **argv) {
+    if (argc < 10) {
+        fprintf(stderr, "usage: loadgen --alternate PORT_A PORT_B CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS "
+                        "WARMUP SLICE_MS\n");
+        return 2;
+    }
+    int ports[2] = {atoi(argv[2]), atoi(argv[3])};
+    int connections = atoi(argv[4]);
+    int in_flight = atoi(argv[5]);
+    payload_bytes = atoi(argv[6]);
+    double seconds = atof(argv[7]);
+    double warmup = atof(argv[8]);
+    int64_t slice_ns = (int64_t) (atof(argv[9]) * 1e6);
+    if (connections <= 0 || in_flight <= 0 || seconds <= 0 || slice_ns <= 0) {
+        fprintf(stderr, "loadgen --alternate: connections, in-flight, seconds and slice must be positive\n");
+        return 2;
+    }
+    build_frame();
+    epoll_fd = epoll_create1(0);
+    int total = 2 * connections;
+    struct conn *conns = calloc((size_t) total, sizeof *conns);
+    for (int i = 0; i < total; i++) {
+        conns[i].side = i < connections ? 0 : 1;
+        open_conn(&conns[i], ports[conns[i].side]);
+    }
+    long max_slices = (long) (seconds * 1e9 / (double) slice_ns) + 2;
+    double *rates = calloc((size_t) max_slices, sizeof *rates); /* measured slices in order, sides alternating */
+    long slices = 0;
+    int first_side = -1;
+    long side_echoes[2] = {0, 0};
+    int64_t side_ns[2] = {0, 0};
+    int active = 1; /* the first slice goes to side 0 */
+    int64_t warmup_end = now_ns() + (int64_t) (warmup * 1e9);
+    int64_t end = warmup_end + (int64_t) (seconds * 1e9);
+    int64_t slice_start = 0, slice_end = 0;
+    long slice_echoes = 0;
+    int measuring = 0;
+    struct epoll_event ready[256];
+    for (;;) {
+        int64_t now = now_ns();
+        if (now >= slice_end) {
+            if (measuring) {
+                if (first_side < 0) {
+                    first_side = active;
+                }
+                rates[slices++] = (double) slice_echoes / ((double) (now - slice_start) / 1e9);
+                side_echoes[active] += slice_echoes;
+                side_ns[active] += now - slice_start;
+            }
+            if (now >= end || slices == max_slices) {
+                break;
+            }
+            active = 1 - active;
+            measuring = now >= warmup_end;
+            slice_start = now;
+            slice_end = now + slice_ns;
+            slice_echoes = 0;
+            for (int i = 0; i < total; i++) {
+                struct conn *c = &conns[i];
+                if (c->side == active && c->outstanding < in_flight) {
+                    c->owed = in_flight - c->outstanding;
+                    flush(c);
+                }
+            }
+        }
+        int n = epoll_wait(epoll_fd, ready, 256, 1);
+        if (n < 0 && errno != EINTR) {
+            fail("epoll_wait");
+        }
+        for (int i = 0; i < n; i++) {
+            struct conn *c = ready[i].data.ptr;
+            if (ready[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+                long m = take_input(c, c->side == active); /* the other side's last echoes are not answered */
+                if (c->side == active) {
+                    slice_echoes += m;
+                }
+            }
+            flush(c);
+        }
+    }
+    double *ratios = calloc((size_t) max_slices, sizeof *ratios);
+    long pairs = 0;
+    for (long k = 1; k < slices; k++) {
+        int side = first_side ^ (int) (k & 1); /* the side of slice k; slice k - 1 had the other */
+        double a = side == 0 ? rates[k] : rates[k - 1];
+        double b = side == 0 ? rates[k - 1] : rates[k];
+        if (a > 0) {
+            ratios[pairs++] = b / a;
+        }
+    }
+    qsort(ratios, (size_t) pairs, sizeof *ratios, compare_doubles);
+    double median = pairs == 0 ? 0 : pairs % 2 ? ratios[pairs / 2] : (ratios[pairs / 2 - 1] + ratios[pairs / 2]) / 2;
+    printf("%.0f %.0f %.4f %ld\n", side_ns[0] > 0 ? (double) side_echoes[0] / ((double) side_ns[0] / 1e9) : 0.0,
+           side_ns[1] > 0 ? (double) side_echoes[1] / ((double) side_ns[1] / 1e9) : 0.0, median, slices);
+    for (int i = 0; i < total; i++) {
+        close(conns[i].fd);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--alternate") == 0) {
+        return alternate(argc, argv);
+    }
     if (argc > 1 && strcmp(argv[1], "--handshakes") == 0) {
         return handshakes(argc, argv);
     }
@@ -540,26 +687,8 @@ int main(int argc, char **argv) {
     latency_us = calloc(MAX_LATENCY_US, sizeof *latency_us);
     epoll_fd = epoll_create1(0);
     struct conn *conns = calloc((size_t) connections, sizeof *conns);
-    struct sockaddr_in server = {.sin_family = AF_INET, .sin_port = htons((uint16_t) port)};
-    inet_pton(AF_INET, "127.0.0.1", &server.sin_addr);
     for (int i = 0; i < connections; i++) {
-        struct conn *c = &conns[i];
-        c->fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (c->fd < 0 || connect(c->fd, (struct sockaddr *) &server, sizeof server) < 0) {
-            fail("connect");
-        }
-        int one = 1;
-        setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        c->in_cap = 2 * frame_len + 4096;
-        c->in = malloc(c->in_cap);
-        c->out = malloc(OUT_BYTES);
-        c->ssl = tls ? tls_new(c->fd) : NULL;
-        handshake(c, port);
-        fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
-        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
-        if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
-            fail("epoll_ctl add");
-        }
+        open_conn(&conns[i], port);
     }
     int closed_loop = rate <= 0;
     int64_t start = now_ns();
