@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 
 /**
  * The bytes a WebSocket has queued for sending and not yet written: counted by senders on any thread, released by
@@ -32,8 +33,11 @@ public final class Backlog {
     private volatile long queued;
     /** Futures waiting for the low-water mark, made at the first wait: added by any thread, completed by the loop. */
     private volatile ConcurrentLinkedQueue<CompletableFuture<Void>> waiters;
-    /** Set once by the loop when the connection is over, with what the waiters fail with. */
-    private volatile Throwable ended;
+    /**
+     * Set once by the loop when the connection is over: makes what the waiters fail with, only when one waits (an
+     * exception's stack trace is not cheap, and most connections end with no one waiting).
+     */
+    private volatile Supplier<? extends Throwable> ended;
 
     public Backlog(LinkOptions options, Counters counters) {
         this.options = options;
@@ -82,9 +86,9 @@ public final class Backlog {
      * enough. It fails with what the end brought if the connection is over first.
      */
     public CompletableFuture<Void> drained() {
-        Throwable end = ended;
+        Supplier<? extends Throwable> end = ended;
         if (end != null) {
-            return CompletableFuture.failedFuture(end);
+            return CompletableFuture.failedFuture(end.get());
         }
         var future = new CompletableFuture<Void>();
         var w = waiters;
@@ -97,7 +101,7 @@ public final class Backlog {
         if (queued <= options.lowWaterBytes()) {
             future.complete(null);
         } else if ((end = ended) != null) {
-            future.completeExceptionally(end);
+            future.completeExceptionally(end.get());
         }
         return future;
     }
@@ -116,13 +120,17 @@ public final class Backlog {
         }
     }
 
-    /** Loop thread: the connection is over; whoever waits, and waits from now on, fails with {@code failure}. */
-    void end(Throwable failure) {
+    /** Loop thread: the connection is over; whoever waits, and waits from now on, fails with what {@code failure} makes. */
+    void end(Supplier<? extends Throwable> failure) {
         ended = failure;
         var w = waiters;
+        if (w == null || w.isEmpty()) {
+            return;
+        }
+        Throwable made = failure.get();
         CompletableFuture<Void> f;
-        while (w != null && (f = w.poll()) != null) {
-            f.completeExceptionally(failure);
+        while ((f = w.poll()) != null) {
+            f.completeExceptionally(made);
         }
     }
 

@@ -438,8 +438,8 @@ public final class Link extends LoopMember {
         loop.remove(this);
         wire.close();
         end(""); // no Closed event yet means the connection ended without a closing handshake
-        // Only when someone may wait, as few do at the end: filling in an exception's stack trace is not cheap
-        outbox.discard(outbox.mayHaveWaiters() ? options.closedFailure().apply(closeCode) : null);
+        int code = closeCode;
+        outbox.discard(() -> options.closedFailure().apply(code)); // made only if someone waits: see Backlog.end
         listener.onClosed(this);
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.ToIntBiFunction;
 
 /**
@@ -219,15 +220,17 @@ final class Outbox {
     }
 
     /**
-     * The socket is gone: buffers go back to the pool, every waiting send fails with {@code failure}, and so does
-     * whoever waits for the backlog to drain, from now on.
+     * The socket is gone: buffers go back to the pool, every waiting send fails with what {@code failure} makes (made
+     * only if one waits), and so does whoever waits for the backlog to drain, from now on.
      */
-    void discard(Throwable failure) {
+    void discard(Supplier<? extends Throwable> failure) {
         engine.discardOutput();
         for (ByteBuffer b; (b = next()) != null; ) {
             loop.framePool().giveBack(b);
         }
-        settle(Long.MAX_VALUE, failure);
+        if (head != null) {
+            settle(Long.MAX_VALUE, failure.get());
+        }
         tellQueued();
         if (backlog != null) {
             backlog.end(failure);
@@ -240,11 +243,6 @@ final class Outbox {
             backlog.counters().queued(untoldQueued);
             untoldQueued = 0;
         }
-    }
-
-    /** Whether a send waits, or may wait for the backlog (so that a failure for them is worth making). */
-    boolean mayHaveWaiters() {
-        return head != null || backlog != null;
     }
 
     /**
