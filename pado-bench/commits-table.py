@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The medians of a run-commits.sh run: one column per commit (in the order of their first run), then each later
-commit's ratio to the first; a ratio worse than 5 % is marked with ⚠. A run-paired.sh run whose echo runs alternated
-inside one generator run has a slices.tsv beside runs.tsv; a last column then gives, per scenario, the median over its
-runs of each run's median slice ratio (second commit over first), marked the same way. Usage: commits-table.py
-runs.tsv"""
+commit's ratio to the first; a ratio worse than 5 % is marked with ⚠. A run-paired.sh run (it leaves a slices.tsv
+beside runs.tsv) has two more columns for its two commits: the median over its pairs of the second commit's rate over
+the first's in the same pair, and, for the runs that alternated inside one generator run, the median over them of each
+run's median slice ratio; both marked the same way. Usage: commits-table.py runs.tsv"""
 import os
 import statistics
 import sys
@@ -25,6 +25,25 @@ def slice_ratios(path):
     return {s: statistics.median(r) for s, r in found.items()}
 
 
+def paired_ratios(rows, base, other):
+    """Scenario -> the median over pairs (rounds) of other's value over base's in the same pair."""
+    by_pair = {}
+    for pair, commit, scenario, value, _ in rows:
+        try:
+            by_pair.setdefault((scenario, pair), {})[commit] = float(value)
+        except ValueError:
+            pass
+    found = {}
+    for (scenario, _), values in by_pair.items():
+        if values.get(base) and other in values:
+            found.setdefault(scenario, []).append(values[other] / values[base])
+    return {s: statistics.median(r) for s, r in found.items()}
+
+
+def mark(ratio):
+    return f"{ratio:.3f}{' ⚠' if ratio < 0.95 else ''}"
+
+
 def table(path):
     rows = [line.rstrip("\n").split("\t") for line in open(path, encoding="utf-8") if line.strip()]
     commits = list(dict.fromkeys(r[1] for r in rows))
@@ -37,10 +56,11 @@ def table(path):
             pass  # a run that failed to measure counts as no run
     base = commits[0]
     by_slice = slice_ratios(path)
-    slice_head = f" {commits[-1]}/{base}, slices (median) |" if by_slice else ""
+    by_pair = paired_ratios(rows, base, commits[-1]) if by_slice else {}
+    extra_head = f" {commits[-1]}/{base}, paired (median) | slices (median) |" if by_slice else ""
     lines = ["| scenario | " + " | ".join(f"{c} (median)" for c in commits) + " | "
-             + " | ".join(f"{c}/{base}" for c in commits[1:]) + " | runs |" + slice_head,
-             "|---|" + "---:|" * (2 * len(commits) + (1 if by_slice else 0))]
+             + " | ".join(f"{c}/{base}" for c in commits[1:]) + " | runs |" + extra_head,
+             "|---|" + "---:|" * (2 * len(commits) + (2 if by_slice else 0))]
     for s in scenarios:
         medians = [statistics.median(values[(s, c)]) if values.get((s, c)) else None for c in commits]
         if any(m is None for m in medians):
@@ -52,12 +72,11 @@ def table(path):
             worse = ratio > 1.05 if "lower is better" in s else ratio < 0.95
             ratios.append(f"{ratio:.3f}{' ⚠' if worse else ''}")
         runs = "+".join(str(len(values[(s, c)])) for c in commits)
-        slice_cell = ""
+        extra = ""
         if by_slice:
-            r = by_slice.get(s)
-            slice_cell = " – |" if r is None else f" {r:.3f}{' ⚠' if r < 0.95 else ''} |"
+            extra = "".join(" – |" if r is None else f" {mark(r)} |" for r in (by_pair.get(s), by_slice.get(s)))
         lines.append(f"| {s} | " + " | ".join(f"{m:,.1f}" for m in medians) + " | " + " | ".join(ratios)
-                     + f" | {runs} |" + slice_cell)
+                     + f" | {runs} |" + extra)
     return "\n".join(lines)
 
 

@@ -2,9 +2,9 @@
 # pado at two commits, in quick turns: for each echo scenario of run-commits.sh and for handshakes, PAIRS times, a fresh
 # server of each commit is started (both on CPU 0, both warmed), then the load (on CPU 1) goes to one, then the other.
 # Only the loaded server works, so each is alone on its core as in run-commits.sh, but the two meet the same machine.
-# The echo runs of the C generator alternate inside one generator run (loadgen --alternate): SLICE ms to one server,
-# SLICE ms to the other, for 2 x S seconds, so that even a machine whose speed drifts from second to second slows both
-# alike; the compressed echo runs (Java generator) and the handshake runs alternate whole runs of S seconds.
+# The echo and handshake runs of the C generator alternate inside one generator run (loadgen --alternate): SLICE ms
+# to one server, SLICE ms to the other, for 2 x S seconds, so that even a machine whose speed drifts from second to
+# second slows both alike; the compressed echo runs (Java generator) alternate whole runs of S seconds.
 #   pado-bench/run-paired.sh [--pairs N] [--seconds S] [--slice MS] [--only WORD] [--out DIR | --record] BASE COMMIT
 #   pado-bench/run-paired.sh --record 3027916 HEAD
 # --only WORD: only the scenarios whose name holds WORD (e.g. pado-vt, handshakes). Comparing a commit with itself
@@ -45,7 +45,7 @@ if $record; then # stamped after the builds, so that its wall time is the runs'
     out_dir=$(scripts/results.py new commits pado-bench/run-paired.sh "${all_args[@]}")
 fi
 echo "paired: $label_base and $label_other; $pairs pairs of $seconds s runs; $(nproc) CPUs;" \
-    "$(date -u +%FT%TZ); load before $(cut -d' ' -f1-3 /proc/loadavg); C echo runs alternate every $slice_ms ms" \
+    "$(date -u +%FT%TZ); load before $(cut -d' ' -f1-3 /proc/loadavg); C runs alternate every $slice_ms ms" \
     | tee "$out_dir/machine.txt"
 out=$out_dir/runs.tsv slices=$out_dir/slices.tsv
 : > "$out"; : > "$slices"
@@ -111,14 +111,18 @@ for unit in "${commit_units[@]}"; do
         # pair's, not the whole scenario's; which commit goes first swaps every other pair.
         order=(0 1); (( pair % 2 == 0 )) && order=(1 0)
         start_pair "$unit"
-        if [[ "$unit" != handshakes && "$server" != pado-deflate ]]; then
+        if [[ "$server" != pado-deflate ]]; then
             # Both servers in one generator run, SLICE ms each in turns; the CPU of each over the whole run
-            read -r _ conns inflight payload <<< "$unit"
             first=${order[0]} second=${order[1]}
+            if [[ "$unit" == handshakes ]]; then
+                what=(--handshakes $((port + first)) $((port + second)) 64)
+            else
+                read -r _ conns inflight payload <<< "$unit"
+                what=($((port + first)) $((port + second)) "$conns" "$inflight" "$payload")
+            fi
             t0=$(cpu_ticks "${pids[0]}"); t1=$(cpu_ticks "${pids[1]}"); started=$(date +%s%N)
             read -r rate_first rate_second ratio count < <(taskset -c 1 pado-bench/target/loadgen --alternate \
-                $((port + first)) $((port + second)) "$conns" "$inflight" "$payload" $((2 * seconds)) 1 "$slice_ms" \
-                | tail -1)
+                "${what[@]}" $((2 * seconds)) 1 "$slice_ms" | tail -1)
             cpu0=$(server_cpu_since "$t0" "$started" "${pids[0]}"); cpu1=$(server_cpu_since "$t1" "$started" "${pids[1]}")
             rates=(); rates[first]=${rate_first:--}; rates[second]=${rate_second:--}
             # The generator's ratio is its second server's over its first's: turned to COMMIT's over BASE's

@@ -17,8 +17,9 @@
  * "cycles/s busy_percent". Loopback only; bounded by SECONDS. Build: cc -O2 -o loadgen loadgen.c
  *
  *   loadgen --alternate PORT_A PORT_B CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS WARMUP SLICE_MS
+ *   loadgen --alternate --handshakes PORT_A PORT_B CONCURRENT SECONDS WARMUP SLICE_MS
  *
- * loads two servers in turns of SLICE_MS (see alternate()), to compare them on a machine whose speed drifts.
+ * load two servers in turns of SLICE_MS (see struct turns), to compare them on a machine whose speed drifts.
  *
  * With --tls first (the first two modes) it speaks wss://: TLS 1.3 through OpenSSL, built in with
  * cc -O2 -DPADO_TLS -o loadgen loadgen.c -lssl -lcrypto (Debian's libssl-dev). The server's certificate is not
@@ -303,6 +304,90 @@ static double percentile(double pct) {
     return MAX_LATENCY_US;
 }
 
+/* ---- --alternate: two servers loaded in turns */
+
+/*
+ * The turns of an --alternate run: which server (side 0 or 1) is loaded now, and each measured slice's rate. Only the
+ * active side's connections start new work; the other side's finish what they had. A machine whose speed drifts
+ * over seconds then slows both servers alike.
+ */
+static struct {
+    int on;              /* an --alternate run */
+    int active;          /* the side loaded now */
+    int measuring;       /* whether this slice counts (the warm-up's do not) */
+    long done;           /* messages or cycles the active side finished in this slice */
+    int64_t slice_ns, warmup_end, end, slice_start, slice_end;
+    double *rates;       /* each measured slice's rate, in order; the sides alternate */
+    long slices, max_slices;
+    int first_side;
+    long side_done[2];
+    int64_t side_ns[2];
+} turns;
+
+static void turns_init(double seconds, double warmup, double slice_ms) {
+    turns.on = 1;
+    turns.active = 1; /* the first slice goes to side 0 */
+    turns.slice_ns = (int64_t) (slice_ms * 1e6);
+    turns.warmup_end = now_ns() + (int64_t) (warmup * 1e9);
+    turns.end = turns.warmup_end + (int64_t) (seconds * 1e9);
+    turns.max_slices = (long) (seconds * 1e9 / (double) turns.slice_ns) + 2;
+    turns.rates = calloc((size_t) turns.max_slices, sizeof *turns.rates);
+    turns.first_side = -1;
+}
+
+/* At NOW: 1 if a new slice began (the caller restarts the active side's work), -1 if the run is over, else 0. */
+static int turns_tick(int64_t now) {
+    if (now < turns.slice_end) {
+        return 0;
+    }
+    if (turns.measuring) {
+        if (turns.first_side < 0) {
+            turns.first_side = turns.active;
+        }
+        turns.rates[turns.slices++] = (double) turns.done / ((double) (now - turns.slice_start) / 1e9);
+        turns.side_done[turns.active] += turns.done;
+        turns.side_ns[turns.active] += now - turns.slice_start;
+    }
+    if (now >= turns.end || turns.slices == turns.max_slices) {
+        return -1;
+    }
+    turns.active = 1 - turns.active;
+    turns.measuring = now >= turns.warmup_end;
+    turns.slice_start = now;
+    turns.slice_end = now + turns.slice_ns;
+    turns.done = 0;
+    return 1;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *) a, y = *(const double *) b;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Prints "rate_0 rate_1 ratio slices": each side's rate over its own measured slices, and the median, over every two
+ * adjacent slices, of side 1's rate over side 0's.
+ */
+static void turns_report(void) {
+    double *ratios = calloc((size_t) turns.max_slices, sizeof *ratios);
+    long pairs = 0;
+    for (long k = 1; k < turns.slices; k++) {
+        int side = turns.first_side ^ (int) (k & 1); /* the side of slice k; slice k - 1 had the other */
+        double a = side == 0 ? turns.rates[k] : turns.rates[k - 1];
+        double b = side == 0 ? turns.rates[k - 1] : turns.rates[k];
+        if (a > 0) {
+            ratios[pairs++] = b / a;
+        }
+    }
+    qsort(ratios, (size_t) pairs, sizeof *ratios, compare_doubles);
+    double median = pairs == 0 ? 0 : pairs % 2 ? ratios[pairs / 2] : (ratios[pairs / 2 - 1] + ratios[pairs / 2]) / 2;
+    double rate[2];
+    for (int side = 0; side < 2; side++) {
+        rate[side] = turns.side_ns[side] > 0 ? (double) turns.side_done[side] / ((double) turns.side_ns[side] / 1e9) : 0;
+    }
+    printf("%.0f %.0f %.4f %ld\n", rate[0], rate[1], median, turns.slices);
+}
+
 /* ---- handshake + close cycles */
 
 enum step { CONNECTING, TLS_HANDSHAKE, READING_HEAD, READING_CLOSE, AWAITING_EOF };
@@ -313,11 +398,13 @@ struct cycle {
     enum step step;
     char in[1024];
     size_t in_len;
+    int side;            /* --alternate: which server */
+    int parked;          /* --alternate: done, and its server not the one loaded now */
 };
 
-static struct sockaddr_in cycle_server;
-static char cycle_request[512];
-static size_t cycle_request_len;
+static struct sockaddr_in cycle_server[2];
+static char cycle_request[2][512];
+static size_t cycle_request_len[2];
 static long cycles_done;
 static int measuring_cycles;
 
@@ -337,7 +424,7 @@ static void cycle_tls(struct cycle *c) {
         resumed++;
     }
 #endif
-    cycle_write(c, cycle_request, cycle_request_len);
+    cycle_write(c, cycle_request[c->side], cycle_request_len[c->side]);
     c->step = READING_HEAD;
 }
 
@@ -348,7 +435,7 @@ static void cycle_connected(struct cycle *c) {
         c->step = TLS_HANDSHAKE;
         cycle_tls(c);
     } else {
-        cycle_write(c, cycle_request, cycle_request_len);
+        cycle_write(c, cycle_request[c->side], cycle_request_len[c->side]);
         c->step = READING_HEAD;
     }
 }
@@ -380,7 +467,7 @@ static void cycle_start(struct cycle *c) {
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     c->in_len = 0;
     c->step = CONNECTING;
-    int connected = connect(c->fd, (struct sockaddr *) &cycle_server, sizeof cycle_server) == 0;
+    int connected = connect(c->fd, (struct sockaddr *) &cycle_server[c->side], sizeof cycle_server[c->side]) == 0;
     if (!connected && errno != EINPROGRESS) {
         fail("connect");
     }
@@ -479,8 +566,23 @@ static void cycle_step(struct cycle *c, uint32_t events) {
         }
         cycle_close(c);
         cycles_done++;
-        cycle_start(c);
+        if (turns.on && c->side != turns.active) {
+            c->parked = 1; /* its server rests this slice */
+        } else {
+            turns.done++;
+            cycle_start(c);
+        }
     }
+}
+
+/* Side SIDE's cycles go to 127.0.0.1:PORT. */
+static void cycle_target(int side, int port) {
+    cycle_server[side].sin_family = AF_INET;
+    cycle_server[side].sin_port = htons((uint16_t) port);
+    inet_pton(AF_INET, "127.0.0.1", &cycle_server[side].sin_addr);
+    cycle_request_len[side] = (size_t) snprintf(cycle_request[side], sizeof cycle_request[side],
+            "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: cGFkby1oYW5kc2hha2UtMQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", port);
 }
 
 static int handshakes(int argc, char **argv) {
@@ -499,12 +601,7 @@ static int handshakes(int argc, char **argv) {
     int concurrent = atoi(argv[3]);
     double seconds = atof(argv[4]);
     double warmup = argc > 5 ? atof(argv[5]) : 3;
-    cycle_server.sin_family = AF_INET;
-    cycle_server.sin_port = htons((uint16_t) port);
-    inet_pton(AF_INET, "127.0.0.1", &cycle_server.sin_addr);
-    cycle_request_len = (size_t) snprintf(cycle_request, sizeof cycle_request,
-            "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            "Sec-WebSocket-Key: cGFkby1oYW5kc2hha2UtMQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", port);
+    cycle_target(0, port);
     epoll_fd = epoll_create1(0);
     struct cycle *slots = calloc((size_t) concurrent, sizeof *slots);
     for (int i = 0; i < concurrent; i++) {
@@ -545,19 +642,10 @@ static int handshakes(int argc, char **argv) {
     return 0;
 }
 
-/* ---- two servers in turns */
-
-static int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *) a, y = *(const double *) b;
-    return x < y ? -1 : x > y;
-}
-
 /*
- * The echo load of main, to two servers in turns: CONNECTIONS to each; for SLICE_MS only the first server's
- * connections answer their echoes with new messages, then only the second's (each starting again with IN_FLIGHT
- * outstanding), and so on. A machine whose speed drifts over seconds then slows both alike. Prints
- * "rate_a rate_b ratio slices": each server's messages/s over its own measured slices, and the median, over every two
- * adjacent slices, of the second server's rate over the first's.
+ * --alternate: the echo load of main to two servers in turns, CONNECTIONS to each; for SLICE_MS only the first server's
+ * connections answer their echoes with new messages (each starting again with IN_FLIGHT outstanding), then only the
+ * second's, and so on. Prints what turns_report() prints.
  */
 static int alternate(int argc, char **argv) {
     if (argc < 10) {
@@ -569,10 +657,7 @@ static int alternate(int argc, char **argv) {
     int connections = atoi(argv[4]);
     int in_flight = atoi(argv[5]);
     payload_bytes = atoi(argv[6]);
-    double seconds = atof(argv[7]);
-    double warmup = atof(argv[8]);
-    int64_t slice_ns = (int64_t) (atof(argv[9]) * 1e6);
-    if (connections <= 0 || in_flight <= 0 || seconds <= 0 || slice_ns <= 0) {
+    if (connections <= 0 || in_flight <= 0 || atof(argv[7]) <= 0 || atof(argv[9]) <= 0) {
         fprintf(stderr, "loadgen --alternate: connections, in-flight, seconds and slice must be positive\n");
         return 2;
     }
@@ -584,44 +669,15 @@ static int alternate(int argc, char **argv) {
         conns[i].side = i < connections ? 0 : 1;
         open_conn(&conns[i], ports[conns[i].side]);
     }
-    long max_slices = (long) (seconds * 1e9 / (double) slice_ns) + 2;
-    double *rates = calloc((size_t) max_slices, sizeof *rates); /* measured slices in order, sides alternating */
-    long slices = 0;
-    int first_side = -1;
-    long side_echoes[2] = {0, 0};
-    int64_t side_ns[2] = {0, 0};
-    int active = 1; /* the first slice goes to side 0 */
-    int64_t warmup_end = now_ns() + (int64_t) (warmup * 1e9);
-    int64_t end = warmup_end + (int64_t) (seconds * 1e9);
-    int64_t slice_start = 0, slice_end = 0;
-    long slice_echoes = 0;
-    int measuring = 0;
+    turns_init(atof(argv[7]), atof(argv[8]), atof(argv[9]));
     struct epoll_event ready[256];
-    for (;;) {
-        int64_t now = now_ns();
-        if (now >= slice_end) {
-            if (measuring) {
-                if (first_side < 0) {
-                    first_side = active;
-                }
-                rates[slices++] = (double) slice_echoes / ((double) (now - slice_start) / 1e9);
-                side_echoes[active] += slice_echoes;
-                side_ns[active] += now - slice_start;
-            }
-            if (now >= end || slices == max_slices) {
-                break;
-            }
-            active = 1 - active;
-            measuring = now >= warmup_end;
-            slice_start = now;
-            slice_end = now + slice_ns;
-            slice_echoes = 0;
-            for (int i = 0; i < total; i++) {
-                struct conn *c = &conns[i];
-                if (c->side == active && c->outstanding < in_flight) {
-                    c->owed = in_flight - c->outstanding;
-                    flush(c);
-                }
+    int tick;
+    while ((tick = turns_tick(now_ns())) >= 0) {
+        for (int i = 0; tick == 1 && i < total; i++) {
+            struct conn *c = &conns[i];
+            if (c->side == turns.active && c->outstanding < in_flight) {
+                c->owed = in_flight - c->outstanding;
+                flush(c);
             }
         }
         int n = epoll_wait(epoll_fd, ready, 256, 1);
@@ -631,35 +687,69 @@ static int alternate(int argc, char **argv) {
         for (int i = 0; i < n; i++) {
             struct conn *c = ready[i].data.ptr;
             if (ready[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
-                long m = take_input(c, c->side == active); /* the other side's last echoes are not answered */
-                if (c->side == active) {
-                    slice_echoes += m;
-                }
+                int active = c->side == turns.active;
+                long m = take_input(c, active); /* the resting side's last echoes are not answered */
+                turns.done += active ? m : 0;
             }
             flush(c);
         }
     }
-    double *ratios = calloc((size_t) max_slices, sizeof *ratios);
-    long pairs = 0;
-    for (long k = 1; k < slices; k++) {
-        int side = first_side ^ (int) (k & 1); /* the side of slice k; slice k - 1 had the other */
-        double a = side == 0 ? rates[k] : rates[k - 1];
-        double b = side == 0 ? rates[k - 1] : rates[k];
-        if (a > 0) {
-            ratios[pairs++] = b / a;
-        }
-    }
-    qsort(ratios, (size_t) pairs, sizeof *ratios, compare_doubles);
-    double median = pairs == 0 ? 0 : pairs % 2 ? ratios[pairs / 2] : (ratios[pairs / 2 - 1] + ratios[pairs / 2]) / 2;
-    printf("%.0f %.0f %.4f %ld\n", side_ns[0] > 0 ? (double) side_echoes[0] / ((double) side_ns[0] / 1e9) : 0.0,
-           side_ns[1] > 0 ? (double) side_echoes[1] / ((double) side_ns[1] / 1e9) : 0.0, median, slices);
+    turns_report();
     for (int i = 0; i < total; i++) {
         close(conns[i].fd);
     }
     return 0;
 }
 
+/*
+ * --alternate --handshakes: the handshake cycles of handshakes() to two servers in turns, CONCURRENT slots each; a
+ * slot whose server rests this slice waits after its cycle, and starts again when its server's slice comes.
+ */
+static int alternate_handshakes(int argc, char **argv) {
+    if (argc < 8) {
+        fprintf(stderr, "usage: loadgen --alternate --handshakes PORT_A PORT_B CONCURRENT SECONDS WARMUP SLICE_MS\n");
+        return 2;
+    }
+    int concurrent = atoi(argv[4]);
+    if (concurrent <= 0 || atof(argv[5]) <= 0 || atof(argv[7]) <= 0) {
+        fprintf(stderr, "loadgen --alternate --handshakes: concurrent, seconds and slice must be positive\n");
+        return 2;
+    }
+    cycle_target(0, atoi(argv[2]));
+    cycle_target(1, atoi(argv[3]));
+    epoll_fd = epoll_create1(0);
+    int total = 2 * concurrent;
+    struct cycle *slots = calloc((size_t) total, sizeof *slots);
+    for (int i = 0; i < total; i++) {
+        slots[i].side = i < concurrent ? 0 : 1;
+        slots[i].parked = 1;
+    }
+    turns_init(atof(argv[5]), atof(argv[6]), atof(argv[7]));
+    struct epoll_event ready[256];
+    int tick;
+    while ((tick = turns_tick(now_ns())) >= 0) {
+        for (int i = 0; tick == 1 && i < total; i++) {
+            if (slots[i].side == turns.active && slots[i].parked) {
+                slots[i].parked = 0;
+                cycle_start(&slots[i]);
+            }
+        }
+        int n = epoll_wait(epoll_fd, ready, 256, 1);
+        if (n < 0 && errno != EINTR) {
+            fail("epoll_wait");
+        }
+        for (int i = 0; i < n; i++) {
+            cycle_step(ready[i].data.ptr, ready[i].events);
+        }
+    }
+    turns_report();
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 2 && strcmp(argv[1], "--alternate") == 0 && strcmp(argv[2], "--handshakes") == 0) {
+        return alternate_handshakes(argc - 1, argv + 1);
+    }
     if (argc > 1 && strcmp(argv[1], "--alternate") == 0) {
         return alternate(argc, argv);
     }
