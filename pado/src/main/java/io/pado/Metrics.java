@@ -15,8 +15,9 @@ import java.util.function.ToLongFunction;
  * compression. Get one from {@link Server#metrics()}, {@link Server#endpointMetrics()} or {@link Client#metrics()}.
  *
  * <p><b>Model.</b> pado counts; you read. The counts live with the connections (a few counter increments per read
- * and per write, nothing allocated) and this object reads them when asked: it is a live view, not a snapshot, so keep it and read it
- * as often as a dashboard or a registry scrapes (the {@code pado-micrometer} module does that for Micrometer).
+ * and per write, nothing allocated) and this object reads them when asked: it is a live view, not a snapshot, so keep
+ * it and read it as often as a dashboard or a registry scrapes (the {@code pado-micrometer} module does that for
+ * Micrometer).
  * Counts only grow, from the server's or client's creation on; {@link #connectionsOpen()} and {@link #queuedBytes()}
  * are gauges, which go up and down.
  *

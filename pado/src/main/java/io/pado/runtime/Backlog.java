@@ -120,7 +120,10 @@ public final class Backlog {
         }
     }
 
-    /** Loop thread: the connection is over; whoever waits, and waits from now on, fails with what {@code failure} makes. */
+    /**
+     * Loop thread: the connection is over; whoever waits, and waits from now on, fails with what {@code failure}
+     * makes.
+     */
     void end(Supplier<? extends Throwable> failure) {
         ended = failure;
         var w = waiters;
