@@ -2,9 +2,9 @@
 # pado at two commits, in quick turns: for each echo scenario of run-commits.sh and for handshakes, PAIRS times, a fresh
 # server of each commit is started (both on CPU 0, both warmed), then the load (on CPU 1) goes to one, then the other.
 # Only the loaded server works, so each is alone on its core as in run-commits.sh, but the two meet the same machine.
-# The echo and handshake runs of the C generator alternate inside one generator run (loadgen --alternate): SLICE ms
-# to one server, SLICE ms to the other, for 2 x S seconds, so that even a machine whose speed drifts from second to
-# second slows both alike; the compressed echo runs (Java generator) alternate whole runs of S seconds.
+# Every run alternates inside one generator run (loadgen --alternate; for the compressed echo, which needs a deflater,
+# LoadGenerator --alternate): SLICE ms to one server, SLICE ms to the other, for 2 x S seconds, so that even a machine
+# whose speed drifts from second to second slows both alike.
 #   pado-bench/run-paired.sh [--pairs N] [--seconds S] [--slice MS] [--only WORD] [--out DIR | --record] BASE COMMIT
 #   pado-bench/run-paired.sh --record 3027916 HEAD
 # --only WORD: only the scenarios whose name holds WORD (e.g. pado-vt, handshakes). Comparing a commit with itself
@@ -111,32 +111,27 @@ for unit in "${commit_units[@]}"; do
         # pair's, not the whole scenario's; which commit goes first swaps every other pair.
         order=(0 1); (( pair % 2 == 0 )) && order=(1 0)
         start_pair "$unit"
-        if [[ "$server" != pado-deflate ]]; then
-            # Both servers in one generator run, SLICE ms each in turns; the CPU of each over the whole run
-            first=${order[0]} second=${order[1]}
-            if [[ "$unit" == handshakes ]]; then
-                what=(--handshakes $((port + first)) $((port + second)) 64)
-            else
-                read -r _ conns inflight payload <<< "$unit"
-                what=($((port + first)) $((port + second)) "$conns" "$inflight" "$payload")
-            fi
-            t0=$(cpu_ticks "${pids[0]}"); t1=$(cpu_ticks "${pids[1]}"); started=$(date +%s%N)
-            read -r rate_first rate_second ratio count < <(taskset -c 1 pado-bench/target/loadgen --alternate \
-                "${what[@]}" $((2 * seconds)) 1 "$slice_ms" | tail -1)
-            cpu0=$(server_cpu_since "$t0" "$started" "${pids[0]}"); cpu1=$(server_cpu_since "$t1" "$started" "${pids[1]}")
-            rates=(); rates[first]=${rate_first:--}; rates[second]=${rate_second:--}
-            # The generator's ratio is its second server's over its first's: turned to COMMIT's over BASE's
-            (( first == 1 )) && ratio=$(awk -v r="${ratio:-0}" 'BEGIN { if (r > 0) printf "%.4f", 1 / r; else print "-" }')
-            record "$pair" "$label_base" "$name" "${rates[0]}" "$cpu0"
-            record "$pair" "$label_other" "$name" "${rates[1]}" "$cpu1"
-            printf '%s\t%s\t%s\t%s\n' "$pair" "$name" "${ratio:--}" "${count:--}" >> "$slices"
+        # Both servers in one generator run, SLICE ms each in turns; the CPU of each over the whole run
+        first=${order[0]} second=${order[1]}
+        generator=(pado-bench/target/loadgen --alternate)
+        [[ "$server" == pado-deflate ]] && generator=("$java_bin" "${jvm[@]}" -Dpado.load.deflate=true -cp "$this_jar" \
+            io.pado.bench.load.LoadGenerator --alternate)
+        if [[ "$unit" == handshakes ]]; then
+            what=(--handshakes $((port + first)) $((port + second)) 64)
         else
-            for k in "${order[@]}"; do
-                ticks=$(cpu_ticks "${pids[k]}"); started=$(date +%s%N)
-                rate=$(load $((port + k)) "$unit" "$seconds" "$run_warmup")
-                record "$pair" "${labels[k]}" "$name" "${rate:--}" "$(server_cpu_since "$ticks" "$started" "${pids[k]}")"
-            done
+            read -r _ conns inflight payload <<< "$unit"
+            what=($((port + first)) $((port + second)) "$conns" "$inflight" "$payload")
         fi
+        t0=$(cpu_ticks "${pids[0]}"); t1=$(cpu_ticks "${pids[1]}"); started=$(date +%s%N)
+        read -r rate_first rate_second ratio count < <(taskset -c 1 "${generator[@]}" \
+            "${what[@]}" $((2 * seconds)) "$run_warmup" "$slice_ms" | tail -1)
+        cpu0=$(server_cpu_since "$t0" "$started" "${pids[0]}"); cpu1=$(server_cpu_since "$t1" "$started" "${pids[1]}")
+        rates=(); rates[first]=${rate_first:--}; rates[second]=${rate_second:--}
+        # The generator's ratio is its second server's over its first's: turned to COMMIT's over BASE's
+        (( first == 1 )) && ratio=$(awk -v r="${ratio:-0}" 'BEGIN { if (r > 0) printf "%.4f", 1 / r; else print "-" }')
+        record "$pair" "$label_base" "$name" "${rates[0]}" "$cpu0"
+        record "$pair" "$label_other" "$name" "${rates[1]}" "$cpu1"
+        printf '%s\t%s\t%s\t%s\n' "$pair" "$name" "${ratio:--}" "${count:--}" >> "$slices"
         kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
         port=$((port + 2))
     done

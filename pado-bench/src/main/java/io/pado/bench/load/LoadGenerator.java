@@ -25,6 +25,12 @@ import org.HdrHistogram.Histogram;
  * again (the server inflates each and compresses its echo); then only throughput is measured. With
  * {@code -Dpado.load.rate=R} it sends R messages per second in all on a fixed schedule (open loop, for latency
  * below saturation) instead of keeping IN_FLIGHT outstanding.
+ *
+ * <p>{@code LoadGenerator --alternate PORT_A PORT_B CONNECTIONS IN_FLIGHT PAYLOAD_BYTES SECONDS WARMUP SLICE_MS} loads
+ * two servers in turns, CONNECTIONS to each: for SLICE_MS only the first server's connections answer their echoes with
+ * new messages (each starting again with IN_FLIGHT outstanding), then only the second's, and so on (see {@link Turns}).
+ * It prints what the C generator's {@code --alternate} prints: {@code rate_0 rate_1 ratio slices}. Closed loop only;
+ * with {@code -Dpado.load.deflate=true} as above.
  */
 public final class LoadGenerator {
     private final Histogram latencyNanos = new Histogram(3_600_000_000_000L, 3);
@@ -47,10 +53,15 @@ public final class LoadGenerator {
         final int headerBytes;
         /** Frames being written, kept flipped: its remaining bytes are still to go. */
         final ByteBuffer out;
+        /** Which server of an alternating run this connection goes to (0 or 1); 0 otherwise. */
+        final int side;
         int queuedFrames;
+        /** Frames written to the output buffer whose echo has not come back yet. */
+        int outstanding;
 
-        Conn(SocketChannel channel, ByteBuffer frame) {
+        Conn(SocketChannel channel, ByteBuffer frame, int side) {
             this.channel = channel;
+            this.side = side;
             this.frame = frame;
             // Room for a burst of echoes; the server never sends more than we have in flight
             this.in = ByteBuffer.allocateDirect(Math.max(64 << 10, 8 * frame.remaining()));
@@ -64,13 +75,25 @@ public final class LoadGenerator {
             java.lang.management.ManagementFactory.getThreadMXBean();
 
     public static void main(String[] args) throws Exception {
+        boolean deflate = Boolean.getBoolean("pado.load.deflate");
+        if (args.length > 0 && args[0].equals("--alternate")) {
+            if (args.length < 9) {
+                System.err.println("usage: LoadGenerator --alternate PORT_A PORT_B CONNECTIONS IN_FLIGHT PAYLOAD_BYTES"
+                        + " SECONDS WARMUP SLICE_MS");
+                System.exit(2);
+            }
+            int[] ports = {Integer.parseInt(args[1]), Integer.parseInt(args[2])};
+            new LoadGenerator(deflate, 0).alternate(ports, Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    Math.max(8, Integer.parseInt(args[5])), Double.parseDouble(args[6]), Double.parseDouble(args[7]),
+                    Double.parseDouble(args[8]));
+            return;
+        }
         int port = Integer.parseInt(args[0]);
         int connections = Integer.parseInt(args[1]);
         int inFlight = Integer.parseInt(args[2]);
         int payloadBytes = Math.max(8, Integer.parseInt(args[3]));
         double seconds = Double.parseDouble(args[4]);
         double warmup = args.length > 5 ? Double.parseDouble(args[5]) : 2;
-        boolean deflate = Boolean.getBoolean("pado.load.deflate");
         double rate = Double.parseDouble(System.getProperty("pado.load.rate", "0"));
         new LoadGenerator(deflate, rate).run(port, connections, inFlight, payloadBytes, seconds, warmup);
     }
@@ -80,7 +103,7 @@ public final class LoadGenerator {
         try (Selector selector = Selector.open()) {
             List<Conn> conns = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
-                Conn c = open(port, payloadBytes, deflate);
+                Conn c = open(port, payloadBytes, deflate, 0);
                 c.channel.register(selector, SelectionKey.OP_READ, c);
                 conns.add(c);
             }
@@ -136,7 +159,51 @@ public final class LoadGenerator {
         }
     }
 
-    private static Conn open(int port, int payloadBytes, boolean deflate) throws IOException {
+    /** Loads two servers in turns of {@code sliceMillis} and prints {@link Turns#report()}. */
+    private void alternate(int[] ports, int connections, int inFlight, int payloadBytes, double seconds,
+            double warmup, double sliceMillis) throws IOException {
+        try (Selector selector = Selector.open()) {
+            List<Conn> conns = new ArrayList<>();
+            for (int side = 0; side < 2; side++) {
+                for (int i = 0; i < connections; i++) {
+                    Conn c = open(ports[side], payloadBytes, deflate, side);
+                    c.channel.register(selector, SelectionKey.OP_READ, c);
+                    conns.add(c);
+                }
+            }
+            Turns turns = new Turns(seconds, warmup, sliceMillis, System.nanoTime());
+            int tick;
+            while ((tick = turns.tick(System.nanoTime())) >= 0) {
+                for (int i = 0; tick == 1 && i < conns.size(); i++) {
+                    Conn c = conns.get(i);
+                    if (c.side == turns.active() && c.outstanding + c.queuedFrames < inFlight) {
+                        c.queuedFrames = inFlight - c.outstanding;
+                        flush(c, selector);
+                    }
+                }
+                selector.select(key -> {
+                    Conn c = (Conn) key.attachment();
+                    boolean active = c.side == turns.active();
+                    try {
+                        if (key.isReadable()) {
+                            // The resting side's last echoes are not answered
+                            long received = read(c, active);
+                            turns.done(active ? received : 0);
+                        }
+                        flush(c, selector);
+                    } catch (IOException e) {
+                        throw new IllegalStateException("connection failed: " + e.getMessage(), e);
+                    }
+                }, 1);
+            }
+            System.out.println(turns.report());
+            for (Conn c : conns) {
+                c.channel.close();
+            }
+        }
+    }
+
+    private static Conn open(int port, int payloadBytes, boolean deflate, int side) throws IOException {
         SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
         channel.socket().setTcpNoDelay(true);
         String key = Base64.getEncoder().encodeToString("pado-load-key-16".getBytes(StandardCharsets.US_ASCII));
@@ -159,7 +226,7 @@ public final class LoadGenerator {
         if (deflate && !response.toLowerCase(java.util.Locale.ROOT).contains("permessage-deflate")) {
             throw new IOException("server did not accept permessage-deflate");
         }
-        Conn c = new Conn(channel, deflate ? compressedTemplate(payloadBytes) : template(payloadBytes));
+        Conn c = new Conn(channel, deflate ? compressedTemplate(payloadBytes) : template(payloadBytes), side);
         int headEnd = response.indexOf("\r\n\r\n") + 4;
         c.in.put(head.array(), headEnd, head.position() - headEnd);
         return c;
@@ -209,7 +276,7 @@ public final class LoadGenerator {
         Conn c = (Conn) key.attachment();
         try {
             if (key.isReadable()) {
-                read(c);
+                read(c, rate == 0);
             }
             flush(c, selector);
         } catch (IOException e) {
@@ -217,12 +284,14 @@ public final class LoadGenerator {
         }
     }
 
-    private void read(Conn c) throws IOException {
+    /** Takes every whole frame read; {@code answer}: owe a new message for each echo. Returns the echoes taken. */
+    private long read(Conn c, boolean answer) throws IOException {
         if (c.channel.read(c.in) < 0) {
             throw new IOException("server closed the connection");
         }
         c.in.flip();
         long now = System.nanoTime();
+        long received = 0;
         while (c.in.remaining() >= 2) {
             int p = c.in.position();
             int len7 = c.in.get(p + 1) & 0x7F;
@@ -239,13 +308,16 @@ public final class LoadGenerator {
                     latencyNanos.recordValue(Math.max(0, now - c.in.getLong(p + headerBytes)));
                 }
                 echoes++;
-                if (rate == 0) {
+                received++;
+                c.outstanding--;
+                if (answer) {
                     c.queuedFrames++;
                 }
             }
             c.in.position(p + headerBytes + (int) length);
         }
         c.in.compact();
+        return received;
     }
 
     /** Sends the frames owed to this connection, batched into one write, each stamped with the time now. */
@@ -272,6 +344,7 @@ public final class LoadGenerator {
                     c.out.putLong(at + c.headerBytes, now);
                 }
                 c.queuedFrames--;
+                c.outstanding++;
             }
             c.out.flip();
         }
