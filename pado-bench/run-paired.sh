@@ -45,7 +45,7 @@ if $record; then # stamped after the builds, so that its wall time is the runs'
     out_dir=$(scripts/results.py new commits pado-bench/run-paired.sh "${all_args[@]}")
 fi
 echo "paired: $label_base and $label_other; $pairs pairs of $seconds s runs; $(nproc) CPUs;" \
-    "$(date -u +%FT%TZ); load before $(cut -d' ' -f1-3 /proc/loadavg); C runs alternate every $slice_ms ms" \
+    "$(date -u +%FT%TZ); load before $(cut -d' ' -f1-3 /proc/loadavg); runs alternate every $slice_ms ms" \
     | tee "$out_dir/machine.txt"
 out=$out_dir/runs.tsv slices=$out_dir/slices.tsv
 : > "$out"; : > "$slices"
