@@ -3,7 +3,8 @@
 commit's ratio to the first; a ratio worse than 5 % is marked with ⚠. A run-paired.sh run (it leaves a slices.tsv
 beside runs.tsv) has two more columns for its two commits: the median over its pairs of the second commit's rate over
 the first's in the same pair, and, for the runs that alternated inside one generator run, the median over them of each
-run's median slice ratio; both marked the same way. Usage: commits-table.py runs.tsv"""
+run's median slice ratio; both marked the same way. When an alloc.tsv is there too, two more: each commit's median
+over its pairs of the heap its server allocated per echoed message. Usage: commits-table.py runs.tsv"""
 import os
 import statistics
 import sys
@@ -23,6 +24,22 @@ def slice_ratios(path):
             except ValueError:
                 pass
     return {s: statistics.median(r) for s, r in found.items()}
+
+
+def allocations(path):
+    """(scenario, commit) -> the median of its B/msg values, from alloc.tsv beside runs.tsv; None if no file."""
+    allocs = os.path.join(os.path.dirname(path), "alloc.tsv")
+    if not os.path.exists(allocs):
+        return None
+    found = {}
+    for line in open(allocs, encoding="utf-8"):
+        if line.strip():
+            _, commit, scenario, value = line.rstrip("\n").split("\t")
+            try:
+                found.setdefault((scenario, commit), []).append(float(value))
+            except ValueError:
+                pass  # a run whose probe printed nothing
+    return {key: statistics.median(v) for key, v in found.items()}
 
 
 def paired_ratios(rows, base, other):
@@ -58,9 +75,13 @@ def table(path):
     by_slice = slice_ratios(path)
     by_pair = paired_ratios(rows, base, commits[-1]) if by_slice else {}
     extra_head = f" {commits[-1]}/{base}, paired (median) | slices (median) |" if by_slice else ""
+    allocs = allocations(path)
+    if allocs is not None:
+        extra_head += "".join(f" {c} B/msg (median) |" for c in commits)
     lines = ["| scenario | " + " | ".join(f"{c} (median)" for c in commits) + " | "
              + " | ".join(f"{c}/{base}" for c in commits[1:]) + " | runs |" + extra_head,
-             "|---|" + "---:|" * (2 * len(commits) + (2 if by_slice else 0))]
+             "|---|" + "---:|" * (2 * len(commits) + (2 if by_slice else 0)
+                                 + (len(commits) if allocs is not None else 0))]
     for s in scenarios:
         medians = [statistics.median(values[(s, c)]) if values.get((s, c)) else None for c in commits]
         if any(m is None for m in medians):
@@ -75,6 +96,8 @@ def table(path):
         extra = ""
         if by_slice:
             extra = "".join(" – |" if r is None else f" {mark(r)} |" for r in (by_pair.get(s), by_slice.get(s)))
+        if allocs is not None:
+            extra += "".join(" – |" if allocs.get((s, c)) is None else f" {allocs[(s, c)]:,.1f} |" for c in commits)
         lines.append(f"| {s} | " + " | ".join(f"{m:,.1f}" for m in medians) + " | " + " | ".join(ratios)
                      + f" | {runs} |" + extra)
     return "\n".join(lines)

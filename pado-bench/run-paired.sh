@@ -9,7 +9,9 @@
 #   pado-bench/run-paired.sh --record 3027916 HEAD
 # --only WORD: only the scenarios whose name holds WORD (e.g. pado-vt, handshakes). Comparing a commit with itself
 # (BASE BASE) shows how still the ratio is. Rows go to runs.tsv in run-commits.sh's format (its "round" column is the
-# pair; the median of the slice ratios of each alternating run to slices.tsv), medians and ratios to medians.md
+# pair; the median of the slice ratios of each alternating run to slices.tsv; for the echo runs, the median over the
+# run's seconds of the heap each server allocated per echoed message, from its allocation probe, to alloc.tsv),
+# medians and ratios to medians.md
 # (commits-table.py); --record: to a stamped folder docs/results/commits/<date>-<commit>/ ("commits" tables). Jars
 # are built as run-commits.sh builds them. Loopback only; every run is bounded in time.
 set -euo pipefail
@@ -47,8 +49,8 @@ fi
 echo "paired: $label_base and $label_other; $pairs pairs of $seconds s runs; $(nproc) CPUs;" \
     "$(date -u +%FT%TZ); load before $(cut -d' ' -f1-3 /proc/loadavg); runs alternate every $slice_ms ms" \
     | tee "$out_dir/machine.txt"
-out=$out_dir/runs.tsv slices=$out_dir/slices.tsv
-: > "$out"; : > "$slices"
+out=$out_dir/runs.tsv slices=$out_dir/slices.tsv allocs=$out_dir/alloc.tsv
+: > "$out"; : > "$slices"; : > "$allocs"
 record() { # PAIR COMMIT SCENARIO VALUE SERVER_CPU
     printf '%s\t%s\t%s\t%s\t%s\n' "$@" | tee -a "$out"
 }
@@ -77,11 +79,19 @@ scenario_name() {
     echo "$server echo $conns x $inflight x $payload"
 }
 
-# start_pair UNIT: fresh servers of both commits on CPU 0 (the one started first alternates), warmed; sets pids
+# alloc_median LOG FROM SKIP: the median of the allocation probe's "alloc B/msg" lines in LOG after line FROM, the
+# first SKIP seconds' lines left out; "-" if there are none. (awk, not grep: no match must not end the script)
+alloc_median() {
+    tail -n +"$(($2 + 1))" "$1" | awk '/^alloc / { print $2 }' | tail -n +"$(($3 + 1))" | sort -n \
+        | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
+}
+
+# start_pair UNIT: fresh servers of both commits on CPU 0 (the one started first alternates), warmed; sets pids and
+# logs (the servers' output, for their allocation probes)
 start_pair() {
-    local server=pado logs=() k
+    local server=pado k
     [[ "$1" != handshakes ]] && server=${1%% *}
-    pids=()
+    pids=() logs=()
     for k in "${order[@]}"; do
         logs[k]=$(mktemp)
         taskset -c 0 "$java_bin" "${jvm[@]}" -cp "${jars[k]}" io.pado.bench.load.EchoServers "$server" \
@@ -91,7 +101,6 @@ start_pair() {
     for k in 0 1; do
         for _ in $(seq 100); do grep -q '^ready' "${logs[k]}" && break; sleep 0.1; done
     done
-    rm -f "${logs[@]}"
     # Warm both (JIT), the handshake path longer: see handshake_warmup_seconds in bench-lib.sh
     local warm=$warmup_seconds
     [[ "$1" == handshakes ]] && warm=$handshake_warmup_seconds
@@ -123,6 +132,7 @@ for unit in "${commit_units[@]}"; do
             what=($((port + first)) $((port + second)) "$conns" "$inflight" "$payload")
         fi
         t0=$(cpu_ticks "${pids[0]}"); t1=$(cpu_ticks "${pids[1]}"); started=$(date +%s%N)
+        from0=$(wc -l < "${logs[0]}"); from1=$(wc -l < "${logs[1]}")
         read -r rate_first rate_second ratio count < <(taskset -c 1 "${generator[@]}" \
             "${what[@]}" $((2 * seconds)) "$run_warmup" "$slice_ms" | tail -1)
         cpu0=$(server_cpu_since "$t0" "$started" "${pids[0]}"); cpu1=$(server_cpu_since "$t1" "$started" "${pids[1]}")
@@ -132,7 +142,14 @@ for unit in "${commit_units[@]}"; do
         record "$pair" "$label_base" "$name" "${rates[0]}" "$cpu0"
         record "$pair" "$label_other" "$name" "${rates[1]}" "$cpu1"
         printf '%s\t%s\t%s\t%s\n' "$pair" "$name" "${ratio:--}" "${count:--}" >> "$slices"
+        if [[ "$unit" != handshakes ]]; then # the generator's warm-up and the first measured second left out
+            printf '%s\t%s\t%s\t%s\n' "$pair" "$label_base" "$name" \
+                "$(alloc_median "${logs[0]}" "$from0" $((run_warmup + 1)))" >> "$allocs"
+            printf '%s\t%s\t%s\t%s\n' "$pair" "$label_other" "$name" \
+                "$(alloc_median "${logs[1]}" "$from1" $((run_warmup + 1)))" >> "$allocs"
+        fi
         kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
+        rm -f "${logs[@]}"
         port=$((port + 2))
     done
 done
