@@ -56,27 +56,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * container.start();
  * }
  */
-public final class PadoServerContainer implements ServerContainer, AutoCloseable {
+public final class PadoServerContainer extends ContainerBase implements ServerContainer, AutoCloseable {
     private final Server server;
     private final ServerOptions options;
-    private final ContainerSettings settings;
     private final PadoWebSocketContainer client;
     private final ReentrantLock lock = new ReentrantLock();
     /** The deployed paths, variables written {@code {}}; under {@link #lock}. */
     private final Map<String, ServerEndpointConfig> deployed = new HashMap<>();
 
     private PadoServerContainer(ServerOptions options) {
-        if (options.connection().dispatch() != Dispatch.VIRTUAL_THREADS) {
-            throw new IllegalArgumentException("Jakarta endpoints may block: dispatch must be VIRTUAL_THREADS, not "
-                    + options.connection().dispatch());
-        }
-        if (options.connection().partialMessages()) {
-            // pado-jakarta reads whole messages; MessageHandler.Partial gets each one as its last part
-            throw new IllegalArgumentException("Jakarta endpoints take whole messages: partialMessages must be off");
-        }
+        super(options.connection(), new ContainerSettings(options.connection().maxMessageBytes()));
         this.options = options;
         this.server = Server.create(options);
-        this.settings = new ContainerSettings(options.connection().maxMessageBytes());
         this.client = PadoWebSocketContainer.sharing(ClientOptions.DEFAULT, settings);
     }
 
@@ -261,46 +252,6 @@ public final class PadoServerContainer implements ServerContainer, AutoCloseable
     public Session connectToServer(Class<? extends jakarta.websocket.Endpoint> endpointClass,
             ClientEndpointConfig config, URI path) throws DeploymentException, IOException {
         return client.connectToServer(endpointClass, config, path);
-    }
-
-    @Override
-    public long getDefaultAsyncSendTimeout() {
-        return settings.asyncSendTimeoutMillis();
-    }
-
-    @Override
-    public void setAsyncSendTimeout(long timeoutMillis) {
-        settings.asyncSendTimeoutMillis(timeoutMillis);
-    }
-
-    @Override
-    public long getDefaultMaxSessionIdleTimeout() {
-        return settings.maxSessionIdleTimeoutMillis();
-    }
-
-    @Override
-    public void setDefaultMaxSessionIdleTimeout(long timeout) {
-        settings.maxSessionIdleTimeoutMillis(timeout);
-    }
-
-    @Override
-    public int getDefaultMaxBinaryMessageBufferSize() {
-        return settings.maxBinaryMessageBufferSize();
-    }
-
-    @Override
-    public void setDefaultMaxBinaryMessageBufferSize(int max) {
-        settings.maxBinaryMessageBufferSize(max);
-    }
-
-    @Override
-    public int getDefaultMaxTextMessageBufferSize() {
-        return settings.maxTextMessageBufferSize();
-    }
-
-    @Override
-    public void setDefaultMaxTextMessageBufferSize(int max) {
-        settings.maxTextMessageBufferSize(max);
     }
 
     /** permessage-deflate when the server's options turn compression on; nothing else. */

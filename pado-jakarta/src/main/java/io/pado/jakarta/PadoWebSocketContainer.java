@@ -46,27 +46,18 @@ import java.util.concurrent.ExecutionException;
  * session.getBasicRemote().sendText("hello");
  * }
  */
-public final class PadoWebSocketContainer implements WebSocketContainer {
+public final class PadoWebSocketContainer extends ContainerBase {
     /** Header fields pado writes itself (RFC 6455 §4.1), which a configurator's additions cannot replace. */
     private static final Set<String> HANDSHAKE_FIELDS = Set.of("host", "upgrade", "connection", "content-length",
             "transfer-encoding", "origin");
 
     private final ClientPool pool;
-    private final ContainerSettings settings;
     /** Client sessions by endpoint class, for {@code Session.getOpenSessions()}. */
     private final Map<Class<?>, Set<PadoSession>> sessions = new ConcurrentHashMap<>();
 
     private PadoWebSocketContainer(ClientOptions options, ContainerSettings settings) {
-        if (options.connection().dispatch() != io.pado.Dispatch.VIRTUAL_THREADS) {
-            throw new IllegalArgumentException("Jakarta endpoints may block: dispatch must be VIRTUAL_THREADS, not "
-                    + options.connection().dispatch());
-        }
-        if (options.connection().partialMessages()) {
-            // pado-jakarta reads whole messages; MessageHandler.Partial gets each one as its last part
-            throw new IllegalArgumentException("Jakarta endpoints take whole messages: partialMessages must be off");
-        }
+        super(options.connection(), settings);
         this.pool = new ClientPool(options);
-        this.settings = settings;
     }
 
     /**
@@ -253,46 +244,6 @@ public final class PadoWebSocketContainer implements WebSocketContainer {
         List<Extension> extensions = SimpleExtension.parse(ws.handshakeHeaders().all("Sec-WebSocket-Extensions"));
         return new Handshake(uri, uri.getRawQuery(), Map.of(), config.getUserProperties(), extensions,
                 "wss".equalsIgnoreCase(uri.getScheme()));
-    }
-
-    @Override
-    public long getDefaultAsyncSendTimeout() {
-        return settings.asyncSendTimeoutMillis();
-    }
-
-    @Override
-    public void setAsyncSendTimeout(long timeoutMillis) {
-        settings.asyncSendTimeoutMillis(timeoutMillis);
-    }
-
-    @Override
-    public long getDefaultMaxSessionIdleTimeout() {
-        return settings.maxSessionIdleTimeoutMillis();
-    }
-
-    @Override
-    public void setDefaultMaxSessionIdleTimeout(long timeout) {
-        settings.maxSessionIdleTimeoutMillis(timeout);
-    }
-
-    @Override
-    public int getDefaultMaxBinaryMessageBufferSize() {
-        return settings.maxBinaryMessageBufferSize();
-    }
-
-    @Override
-    public void setDefaultMaxBinaryMessageBufferSize(int max) {
-        settings.maxBinaryMessageBufferSize(max);
-    }
-
-    @Override
-    public int getDefaultMaxTextMessageBufferSize() {
-        return settings.maxTextMessageBufferSize();
-    }
-
-    @Override
-    public void setDefaultMaxTextMessageBufferSize(int max) {
-        settings.maxTextMessageBufferSize(max);
     }
 
     /** permessage-deflate (RFC 7692), which a connection offers when its configuration lists it. */

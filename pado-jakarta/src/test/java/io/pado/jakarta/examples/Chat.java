@@ -27,7 +27,7 @@ public class Chat {
     @OnOpen
     public void onOpen(Session session) throws IOException {
         this.session = session;
-        // Whether getOpenSessions() already holds a session in its @OnOpen differs between containers: count the others.
+        // Whether getOpenSessions() holds the session in its own @OnOpen differs between containers: count the others.
         long others = session.getOpenSessions().stream().filter(s -> !s.getId().equals(session.getId())).count();
         session.getUserProperties().put("name", "guest-" + (others + 1));
         session.getUserProperties().put("endpoint", this);
