@@ -198,7 +198,8 @@ public final class ConnectionOptions {
     @Override
     public String toString() {
         return "ConnectionOptions[dispatch=" + dispatch + ", maxFrameBytes=" + maxFrameBytes + ", maxMessageBytes="
-                + maxMessageBytes + ", partialMessages=" + partialMessages + ", handshakeTimeout=" + handshakeTimeout + ", idleTimeout=" + idleTimeout
+                + maxMessageBytes + ", partialMessages=" + partialMessages + ", handshakeTimeout=" + handshakeTimeout
+                + ", idleTimeout=" + idleTimeout
                 + ", closeTimeout=" + closeTimeout + ", pingInterval=" + pingInterval + ", pongTimeout=" + pongTimeout
                 + ", writeTimeout=" + writeTimeout + ", lowWaterBytes=" + lowWaterBytes + ", highWaterBytes="
                 + highWaterBytes + ", maxQueuedBytes=" + maxQueuedBytes + ", compression=" + compression

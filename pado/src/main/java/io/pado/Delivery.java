@@ -19,8 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>With virtual threads, the events of one read are gathered and handed over at once, at the end of the read: one
  * hand-off to a virtual thread of {@link HandlerThreads} for many messages, and that thread takes whatever else arrived
- * before it moves on. When the handlers fall behind by more than the high-water mark of received bytes, the link stops reading
- * until they catch up.
+ * before it moves on. When the handlers fall behind by more than the high-water mark of received bytes, the link stops
+ * reading until they catch up.
  *
  * <p>Threads: {@link #onEvent}, {@link #onEventsEnd}, {@link #onFailure} and {@link #onClosed} on the loop; the
  * handler calls where the dispatch says.

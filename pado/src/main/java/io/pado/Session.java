@@ -175,7 +175,8 @@ final class Session implements WebSocket {
         }
         long limit = policy == SlowConsumerPolicy.DROP ? backlog.highWaterBytes() : backlog.maxQueuedBytes();
         if (!backlog.reserve(counted, limit)) {
-            if (policy == SlowConsumerPolicy.CLOSE_POLICY_VIOLATION || policy == SlowConsumerPolicy.CLOSE_TRY_AGAIN_LATER) {
+            if (policy == SlowConsumerPolicy.CLOSE_POLICY_VIOLATION
+                    || policy == SlowConsumerPolicy.CLOSE_TRY_AGAIN_LATER) {
                 closeSlowConsumer();
             }
             backlog.counters().sendDropped();

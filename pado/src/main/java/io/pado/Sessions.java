@@ -8,9 +8,9 @@ import java.util.Optional;
 
 /**
  * What the WebSockets of one server or one client share: their {@link ConnectionOptions}, the event loops' view of
- * them ({@link LinkOptions}) and the virtual threads their handlers run on ({@link HandlerThreads}). {@link #open} turns a link whose handshake
- * succeeded into a WebSocket; the sessions it makes name this object as their owner, so that a broadcast reaches
- * only its own server's connections. Immutable and thread-safe.
+ * them ({@link LinkOptions}) and the virtual threads their handlers run on ({@link HandlerThreads}). {@link #open}
+ * turns a link whose handshake succeeded into a WebSocket; the sessions it makes name this object as their owner, so
+ * that a broadcast reaches only its own server's connections. Immutable and thread-safe.
  */
 final class Sessions {
     private static final System.Logger LOG = System.getLogger(Sessions.class.getName());

@@ -66,7 +66,8 @@ class GeneratedDocsTest {
 
         Result check = check(copy);
         assertThat(check.status).isEqualTo(1);
-        assertThat(check.output).contains("docs/GUIDE.md differ").containsPattern("(?m)^\\+ +ws\\.sendText\\(text\\.strip\\(\\)\\);$");
+        assertThat(check.output).contains("docs/GUIDE.md differ")
+                .containsPattern("(?m)^\\+ +ws\\.sendText\\(text\\.strip\\(\\)\\);$");
     }
 
     record Result(int status, String output) {

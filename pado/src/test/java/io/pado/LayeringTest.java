@@ -22,9 +22,11 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
     private static final Path PROTOCOL = Path.of("../pado-protocol/src/main/java");
     private static final Path PADO = Path.of("src/main/java");
-    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
+    private static final Pattern IMPORT =
+            Pattern.compile("^import (?:static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
     private static final Pattern TYPE = Pattern.compile(
-            "^(?:public |sealed |non-sealed |abstract |final )*(class|interface|record|enum) (\\w+)", Pattern.MULTILINE);
+            "^(?:public |sealed |non-sealed |abstract |final )*(class|interface|record|enum) (\\w+)",
+            Pattern.MULTILINE);
 
     /** Each engine package and how low it stands: a package imports only from packages strictly below it. */
     private static final Map<String, Integer> ENGINE_RANKS = Map.of(

@@ -34,7 +34,7 @@ class LoopEchoTest {
         }
     }
 
-    /** The same with a send callback: the handler gets the loop's reused view for small messages, and allocates nothing. */
+    /** The same with a send callback: the handler gets the loop's reused view of small messages; allocates nothing. */
     static final class CallbackEcho implements Handler {
         final java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
         final java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();

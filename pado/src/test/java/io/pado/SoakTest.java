@@ -328,7 +328,8 @@ class SoakTest {
             first = -1; // reset: dropped as well
         }
         assertThat(first).as("dropped without an answer").isEqualTo(-1);
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(timeout.multipliedBy(4).dividedBy(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                .isGreaterThanOrEqualTo(timeout.multipliedBy(4).dividedBy(5));
     }
 
     static Void closesWith(Dial dial, int port, byte[] frame, int code) throws IOException {

@@ -114,6 +114,7 @@ class UpgradeCheckTest {
         assertThatThrownBy(() -> upgrade.subprotocol("v9")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> upgrade.responseHeader("Sec-WebSocket-Accept", "x"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> upgrade.responseHeader("X-Bad", "a\r\nb")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> upgrade.responseHeader("X-Bad", "a\r\nb"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>pado: {@code sendBinary}/{@code sendText}, then every {@code pollOutput()} buffer.</li>
  *   <li>Netty: {@code WebSocket13FrameEncoder} in an {@code EmbeddedChannel}, then every outbound {@code ByteBuf}
- *       (released). The binary payload is a retained duplicate of one {@code ByteBuf} (the encoder moves its reader index); text goes through
- *       {@code new TextWebSocketFrame(String)}, which encodes it.</li>
+ *       (released). The binary payload is a retained duplicate of one {@code ByteBuf} (the encoder moves its reader
+ *       index); text goes through {@code new TextWebSocketFrame(String)}, which encodes it.</li>
  *   <li>Jetty: {@code Generator} the way {@code FrameFlusher} drives it without batching: the header into a pooled
  *       buffer and the payload written as is (server), or masked into a pooled buffer (client). The pooled buffers
  *       are one reused buffer here, which is the best case of Jetty's pool.</li>

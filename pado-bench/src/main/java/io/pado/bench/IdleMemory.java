@@ -101,8 +101,8 @@ public final class IdleMemory {
         if (Files.isExecutable(Path.of("/usr/bin/taskset"))) {
             command.addAll(List.of("taskset", "-c", "0"));
         }
-        command.addAll(List.of(java, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
-                IdleMemory.class.getName(), "server", mode));
+        command.addAll(List.of(java, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-cp",
+                System.getProperty("java.class.path"), IdleMemory.class.getName(), "server", mode));
         Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             var out = new BufferedReader(new InputStreamReader(server.getInputStream()));

@@ -89,7 +89,8 @@ abstract class ChatFaultContract {
             assertThat(seenByBo.get(4L)).isEqualTo("after");
             assertThat(seenByBo.get(ack.get("seq").asLong())).isEqualTo("during-a");
             // bo's node never showed ana's message before Redis took it.
-            assertThat(log.of(bo)).noneMatch(n -> n.path("pending").asBoolean() && n.path("nick").asText().equals("ana"));
+            assertThat(log.of(bo))
+                    .noneMatch(n -> n.path("pending").asBoolean() && n.path("nick").asText().equals("ana"));
         }
     }
 

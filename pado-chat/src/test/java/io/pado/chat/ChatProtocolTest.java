@@ -127,7 +127,8 @@ class ChatProtocolTest {
 
         @Test
         void nicknamesAreUniquePerRoom() {
-            try (var ana = joined("a", "ana"); var other = joined("b", "ana"); var third = TestClient.superchat(server)) {
+            try (var ana = joined("a", "ana"); var other = joined("b", "ana");
+                    var third = TestClient.superchat(server)) {
                 third.next();
                 third.send(join("a", "ana"));
                 assertThat(third.untilType("error").get("code").asText()).isEqualTo("nick-taken");
@@ -332,7 +333,8 @@ class ChatProtocolTest {
             assertThatThrownBy(() -> TestClient.connect(server,
                     ClientOptions.builder().subprotocols("chat").origin("https://evil.example").build()))
                     .isInstanceOf(CompletionException.class)
-                    .cause().isInstanceOfSatisfying(HandshakeException.class, e -> assertThat(e.status()).isEqualTo(403));
+                    .cause()
+                    .isInstanceOfSatisfying(HandshakeException.class, e -> assertThat(e.status()).isEqualTo(403));
             try (var c = TestClient.connect(server, ClientOptions.builder()
                     .subprotocols("chat")
                     .origin("http://127.0.0.1:" + server.port())

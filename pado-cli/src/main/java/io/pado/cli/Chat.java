@@ -16,10 +16,12 @@ final class Chat implements Callable<Integer> {
     @Option(names = "--port", description = "port (0 picks a free one; default: $PADO_PORT, else 8080)")
     Integer port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "address to listen on (default ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--allow-origin", description = "browser origin allowed to use /chat (repeatable; default: same origin)")
+    @Option(names = "--allow-origin",
+            description = "browser origin allowed to use /chat (repeatable; default: same origin)")
     Set<String> origins = Set.of();
 
     @Option(names = {"--broker", "--redis"}, description = "share rooms with other chat nodes through this broker, "

@@ -20,10 +20,12 @@ final class Compare implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "how long to run (default ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--rate", defaultValue = "10", description = "messages per second published (default ${DEFAULT-VALUE})")
+    @Option(names = "--rate", defaultValue = "10",
+            description = "messages per second published (default ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(names = "--interval-ms", defaultValue = "250", description = "short-polling interval (default ${DEFAULT-VALUE})")
+    @Option(names = "--interval-ms", defaultValue = "250",
+            description = "short-polling interval (default ${DEFAULT-VALUE})")
     long intervalMillis;
 
     @Override

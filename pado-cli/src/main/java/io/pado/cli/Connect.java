@@ -64,7 +64,8 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--ping", description = "send a ping every this many seconds; pongs are shown on stderr")
     Double pingSeconds;
 
-    @Option(names = "--close", defaultValue = "1000", description = "close code at the end of stdin (default ${DEFAULT-VALUE})")
+    @Option(names = "--close", defaultValue = "1000",
+            description = "close code at the end of stdin (default ${DEFAULT-VALUE})")
     int closeCode;
 
     @Option(names = "--close-reason", defaultValue = "", description = "close reason at the end of stdin")
@@ -81,14 +82,16 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "don't report the connection's events on stderr")
     boolean quiet;
 
-    @Option(names = "--timeout", defaultValue = "10", description = "seconds to wait for the handshake and the closing handshake (default ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", defaultValue = "10",
+            description = "seconds to wait for the handshake and the closing handshake (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
     @Option(names = "--proxy", description = "HTTP proxy to tunnel through (CONNECT): http://[user:password@]host:port,"
             + " or 'system' for the JVM's proxy settings (-Dhttps.proxyHost...)")
     String proxy;
 
-    @Option(names = "--reconnect", description = "when the connection drops, connect again with backoff until stdin ends;"
+    @Option(names = "--reconnect",
+            description = "when the connection drops, connect again with backoff until stdin ends;"
             + " lines typed while disconnected are not sent")
     boolean reconnect;
 
@@ -104,7 +107,8 @@ final class Connect implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         if (closeCode != 1000 && (closeCode < 3000 || closeCode > 4999) && !(closeCode >= 1001 && closeCode <= 1014
                 && closeCode != 1004 && closeCode != 1005 && closeCode != 1006)) {
-            System.err.println("pado connect: a close code must be 1000, 1001-1003, 1007-1014 or 3000-4999: " + closeCode);
+            System.err.println(
+                    "pado connect: a close code must be 1000, 1001-1003, 1007-1014 or 3000-4999: " + closeCode);
             return 2;
         }
         if (noLinger && linger != null) {

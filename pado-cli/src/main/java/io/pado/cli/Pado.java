@@ -21,6 +21,7 @@ public final class Pado implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: connect, serve, chat or compare");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command: connect, serve, chat or compare");
     }
 }

@@ -27,7 +27,8 @@ final class Serve implements Callable<Integer> {
     @Option(names = "--port", description = "port (0 picks a free one; default: $PADO_PORT, else 8080)")
     Integer port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "address to listen on (default ${DEFAULT-VALUE})")
     String host;
 
     @Option(names = "--dir", description = "directory whose files are served over HTTP (index.html for /)")

@@ -115,7 +115,8 @@ public interface Broker extends AutoCloseable {
             case "memory" -> memory(historyPerTopic);
             case "nats" -> nats(uri, historyPerTopic);
             case "redis" -> redis(uri, historyPerTopic);
-            default -> throw new IllegalArgumentException("not a broker address (memory:local, nats://, redis://): " + uri);
+            default -> throw new IllegalArgumentException(
+                    "not a broker address (memory:local, nats://, redis://): " + uri);
         };
     }
 

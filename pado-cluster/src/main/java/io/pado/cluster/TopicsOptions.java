@@ -143,7 +143,7 @@ public final class TopicsOptions {
             listener = o.listener;
         }
 
-        /** {@code memory:local} (default), {@code nats://host:port} or {@code redis://host:port}; see {@link Broker}. */
+        /** {@code memory:local} (default), {@code nats://host:port}, {@code redis://host:port}: see {@link Broker}. */
         public Builder broker(URI address) {
             this.brokerAddress = address;
             this.broker = Optional.empty();

@@ -10,7 +10,8 @@ class MessageFormatTest {
     void jsonEscapesQuotesBackslashesAndControlCharacters() {
         var m = new TopicMessage("t\"1", new Position("e1", 7), "n-1", "a\"b\\c\nd\u0001é");
         assertThat(MessageFormat.JSON.message(m)).isEqualTo(
-                "{\"topic\":\"t\\\"1\",\"epoch\":\"e1\",\"offset\":7,\"id\":\"n-1\",\"data\":\"a\\\"b\\\\c\\nd\\u0001é\"}");
+                "{\"topic\":\"t\\\"1\",\"epoch\":\"e1\",\"offset\":7,\"id\":\"n-1\","
+                        + "\"data\":\"a\\\"b\\\\c\\nd\\u0001é\"}");
     }
 
     @Test

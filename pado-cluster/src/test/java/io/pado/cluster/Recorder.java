@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 final class Recorder implements Handler, AutoCloseable {
     private static final Pattern MESSAGE = Pattern.compile(
-            "\\{\"topic\":\"([^\"]*)\",\"epoch\":\"([^\"]*)\",\"offset\":(\\d+),\"id\":\"([^\"]*)\",\"data\":\"(.*)\"}");
+            "\\{\"topic\":\"([^\"]*)\",\"epoch\":\"([^\"]*)\",\"offset\":(\\d+),\"id\":\"([^\"]*)\","
+                    + "\"data\":\"(.*)\"}");
     private static final Pattern GAP = Pattern.compile(
             "\\{\"topic\":\"([^\"]*)\",\"gap\":\"(\\w+)\",\"epoch\":\"([^\"]*)\",\"offset\":(\\d+)}");
 

@@ -20,7 +20,8 @@ class TopicsOptionsTest {
     @Test
     void badValuesAreRefusedWithTheValue() {
         assertThatThrownBy(() -> TopicsOptions.builder().historyPerTopic(0).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("historyPerTopic").hasMessageContaining("0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("historyPerTopic").hasMessageContaining("0");
         assertThatThrownBy(() -> TopicsOptions.builder().presenceTtl(Duration.ofMillis(10)).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0.01S");
         assertThatThrownBy(() -> TopicsOptions.builder().node("a b").build())

@@ -27,7 +27,8 @@ public record EngineOptions(int maxFrameBytes, long maxMessageBytes, int maxHead
     public static final int MAX_WHOLE_MESSAGE_BYTES = Integer.MAX_VALUE - 8;
 
     /** 1 MiB frames and messages, 8 KiB heads, 1 MiB request bodies, whole messages. */
-    public static final EngineOptions DEFAULT = new EngineOptions(1 << 20, 1 << 20, 8 << 10, 1 << 20, Delivery.MESSAGES);
+    public static final EngineOptions DEFAULT =
+            new EngineOptions(1 << 20, 1 << 20, 8 << 10, 1 << 20, Delivery.MESSAGES);
 
     public EngineOptions {
         if (maxFrameBytes < 125 || maxMessageBytes < maxFrameBytes) {

@@ -88,9 +88,9 @@ public sealed interface Event {
 
     /**
      * The connection is closing or closed; the last event the engine reports. {@code code} is the peer's code when
-     * it sent a Close, the code of the failure when the engine failed the connection, 1005 for a Close without code, and 1006 when the
-     * connection ended without one. When the peer
-     * closed or broke the protocol, the engine's Close in answer waits for {@link Connection#answerClose()}.
+     * it sent a Close, the code of the failure when the engine failed the connection, 1005 for a Close without code,
+     * and 1006 when the connection ended without one. When the peer closed or broke the protocol, the engine's Close
+     * in answer waits for {@link Connection#answerClose()}.
      */
     record Closed(int code, String reason) implements Event {
     }

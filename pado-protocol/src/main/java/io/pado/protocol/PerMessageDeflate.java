@@ -29,7 +29,8 @@ import java.util.zip.Deflater;
  *   <li>{@link Memory#POOLED} (the default): both sides agree to no context takeover, and codecs are borrowed from a
  *       pool for one message at a time. An idle connection holds no zlib memory; the ratio is lower on streams of
  *       small, similar messages.</li>
- *   <li>{@link Memory#CONTEXT_TAKEOVER}: each connection keeps its compressor and decompressor, for the best ratio.</li>
+ *   <li>{@link Memory#CONTEXT_TAKEOVER}: each connection keeps its own compressor and decompressor: the best
+ *       ratio.</li>
  * </ul>
  * A peer that limits our window below 32 KiB ({@code server_max_window_bits} or {@code client_max_window_bits} under
  * 15) is honoured without a smaller zlib window: we compress each message on its own and send those larger than the

@@ -107,7 +107,8 @@ class ConnectionFuzzTest {
             Event.Closed a = (Event.Closed) last;
             Event.Closed b = (Event.Closed) splitEvents.getLast();
             if (!a.equals(b)) {
-                assertThat(List.of(a, b)).as("whole, split").contains(new Event.Closed(1007, "invalid compressed data"));
+                assertThat(List.of(a, b)).as("whole, split")
+                        .contains(new Event.Closed(1007, "invalid compressed data"));
                 assertThat(List.of(a.code(), b.code())).allMatch(c -> c == 1007 || c == 1009);
             }
         }
@@ -129,7 +130,8 @@ class ConnectionFuzzTest {
         Setup senderSetup = new Setup(setup.role() == Role.SERVER ? Role.CLIENT : Role.SERVER, Limits.DEFAULT,
                 EngineOptions.Delivery.MESSAGES, setup.compression());
         Engine sender = senderSetup.engine();
-        Engine receiver = new Setup(setup.role(), Limits.DEFAULT, EngineOptions.Delivery.MESSAGES, setup.compression()).engine();
+        Engine receiver =
+                new Setup(setup.role(), Limits.DEFAULT, EngineOptions.Delivery.MESSAGES, setup.compression()).engine();
         var expected = new ArrayList<Event>();
         var traffic = new java.io.ByteArrayOutputStream();
         boolean masked = senderSetup.role() == Role.CLIENT;
@@ -185,7 +187,8 @@ class ConnectionFuzzTest {
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i);
             switch (e) {
-                case Event.Text t -> assertThat(t.text().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(max);
+                case Event.Text t ->
+                        assertThat(t.text().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(max);
                 case Event.Binary b -> assertThat(b.data().remaining()).isLessThanOrEqualTo(max);
                 case Event.TextPart t -> {
                     partBytes += t.text().getBytes(StandardCharsets.UTF_8).length;
@@ -310,7 +313,8 @@ class ConnectionFuzzTest {
 
     private static Arbitrary<FrameSpec> rawFrame() {
         return Combinators.combine(Arbitraries.integers().between(0, 15), Arbitraries.of(true, false),
-                        Arbitraries.of(0, 0x40, 0x20, 0x10, 0x70), Arbitraries.bytes().array(byte[].class).ofMaxSize(20))
+                        Arbitraries.of(0, 0x40, 0x20, 0x10, 0x70),
+                        Arbitraries.bytes().array(byte[].class).ofMaxSize(20))
                 .as((op, fin, rsv, payload) -> new FrameSpec(op, fin, rsv, payload, false, 0));
     }
 

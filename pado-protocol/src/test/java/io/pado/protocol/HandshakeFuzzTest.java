@@ -108,7 +108,8 @@ class HandshakeFuzzTest {
                         "Sec-WebSocket-Version", "X", "Bad Name", "", "Transfer-Encoding")));
         Arbitrary<String> value = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(3, extensionOffers()),
-                net.jqwik.api.Tuple.of(2, Arbitraries.of("websocket", "WebSocket, h2c", "Upgrade", "keep-alive, Upgrade", "13", "8, 13", KEY,
+                net.jqwik.api.Tuple.of(2, Arbitraries.of("websocket", "WebSocket, h2c", "Upgrade",
+                        "keep-alive, Upgrade", "13", "8, 13", KEY,
                         "dGhlIHNhbXBsZSBub25jZQ", "AAAAAAAAAAAAAAAAAAAAAA==", "chat", "chat, superchat", "chat, chat",
                         "a b", "", "  ", "h.example:8080", "[::1]:80", "h,i", "https://h.example", "null",
                         "x\u0001y", "\u00ff")),
@@ -145,7 +146,8 @@ class HandshakeFuzzTest {
         Outcome split = parse(new RequestParser(maxHeadBytes)::parse, Fuzz.pieces(request, cuts));
         assertThat(split).as("any split gives the same outcome").isEqualTo(whole);
         if (whole.head() == null) {
-            Statistics.collect(whole.failure() == null ? "incomplete" : "refused " + whole.status() + " " + whole.failure().replaceAll(":.*", ""));
+            Statistics.collect(whole.failure() == null ? "incomplete"
+                    : "refused " + whole.status() + " " + whole.failure().replaceAll(":.*", ""));
             if (whole.failure() != null) {
                 assertThat(whole.status()).isIn(400, 431, 505);
                 assertRejectIsClean(new HandshakeException(whole.status(), whole.failure()));

@@ -98,7 +98,8 @@ class PerMessageDeflateTest {
         @Test
         void clientOffersWhatItsModeNeeds() {
             assertThat(POOLED.clientOffers().get(0)).hasToString(
-                    "permessage-deflate; server_no_context_takeover; client_no_context_takeover; client_max_window_bits");
+                    "permessage-deflate; server_no_context_takeover; client_no_context_takeover;"
+                            + " client_max_window_bits");
             assertThat(CONTEXT.clientOffers().get(0)).hasToString("permessage-deflate; client_max_window_bits");
             assertThat(CONTEXT.name()).isEqualTo("permessage-deflate");
         }
@@ -362,7 +363,8 @@ class PerMessageDeflateTest {
                     ExtensionOffer.parseHeader("permessage-deflate")).orElseThrow();
             var codec = (DeflateCodec) accepted.extension();
             Engine server = Engine.of(Role.SERVER, EngineOptions.DEFAULT, List.of(codec));
-            Engine client = Engine.of(Role.CLIENT, EngineOptions.DEFAULT, List.of(POOLED.acceptResponse(accepted.response())));
+            Engine client =
+                    Engine.of(Role.CLIENT, EngineOptions.DEFAULT, List.of(POOLED.acceptResponse(accepted.response())));
             client.connection.sendText("compress me ".repeat(50));
             assertThat(server.receive(client.output())).hasSize(1);
             server.connection.sendText("and me too ".repeat(50));

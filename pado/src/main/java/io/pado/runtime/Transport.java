@@ -42,7 +42,7 @@ public interface Transport {
      */
     boolean finishOutput() throws IOException;
 
-    /** The socket is closed: nothing more will be read or written, and buffers borrowed go back where they came from. */
+    /** The socket is closed: nothing more is read or written, and buffers borrowed go back where they came from. */
     default void closed() {
     }
 }

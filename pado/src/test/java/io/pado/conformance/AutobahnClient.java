@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Drives the pado client through the Autobahn|Testsuite's fuzzing server: asks for the case count, runs every case
- * as an echo client and waits until the server has recorded it, then has the server write its reports. The base URL comes from {@code AUTOBAHN_URL} (set by
- * scripts/autobahn.sh) or the first argument.
+ * as an echo client and waits until the server has recorded it, then has the server write its reports. The base URL
+ * comes from {@code AUTOBAHN_URL} (set by scripts/autobahn.sh) or the first argument.
  */
 public final class AutobahnClient {
 

@@ -12,10 +12,10 @@ public final class ServerLimits {
         // tag::limits[]
         var options = ServerOptions.builder()
                 .connection(c -> c
-                        .maxMessageBytes(16 << 20)                                     // 16 MiB frames and messages
+                        .maxMessageBytes(16 << 20)                          // 16 MiB frames and messages
                         .idleTimeout(Duration.ofMinutes(5)))
-                .maxConnectionsPerAddress(50)                                          // per remote IP
-                .handshakeRate(200, Duration.ofSeconds(1))                             // upgrades per second, whole server
+                .maxConnectionsPerAddress(50)                               // per remote IP
+                .handshakeRate(200, Duration.ofSeconds(1))                  // upgrades per second, whole server
                 .build();
         // end::limits[]
         return options;

@@ -14,9 +14,10 @@ import java.nio.charset.StandardCharsets;
  * Opening and closing handshakes per second. One thread drives {@code CONCURRENT} connections without blocking; each
  * connects, upgrades, sends a masked Close 1000, reads the server's Close, waits for the server to close TCP (RFC 6455
  * §7.1.1: the server closes first), then starts over, until the time is up. Usage:
- * {@code HandshakeLoad PORT CONCURRENT SECONDS [WARMUP]}: cycles in the first {@code WARMUP} seconds (default 3) are not
- * counted, so that the server's JIT has compiled its handshake path. Prints cycles per second and the CPU this generator used while
- * measuring, in % of one core (near 100 means the generator may be what limits the rate). Loopback only.
+ * {@code HandshakeLoad PORT CONCURRENT SECONDS [WARMUP]}: cycles in the first {@code WARMUP} seconds (default 3) are
+ * not counted, so that the server's JIT has compiled its handshake path. Prints cycles per second and the CPU this
+ * generator used while measuring, in % of one core (near 100 means the generator may be what limits the rate).
+ * Loopback only.
  */
 public final class HandshakeLoad {
     private static final byte[] CLOSE_1000 = {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE8};

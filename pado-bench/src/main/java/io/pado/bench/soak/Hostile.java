@@ -101,7 +101,8 @@ final class Hostile extends Peer {
 
     @Override
     boolean rawInput() {
-        return kind == Kind.STALLED; // it never finishes its TLS handshake: any byte back is an answer it should not get
+        // It never finishes its TLS handshake: any byte back is an answer it should not get
+        return kind == Kind.STALLED;
     }
 
     @Override

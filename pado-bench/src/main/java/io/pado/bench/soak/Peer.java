@@ -182,7 +182,7 @@ abstract class Peer {
         }
     }
 
-    /** Writes {@code bytes} (flipped, read fully) now, through TLS in wss mode, keeping what the socket does not take. */
+    /** Writes {@code bytes} (flipped, read fully) now, through TLS in wss mode; keeps what the socket does not take. */
     final void write(ByteBuffer bytes) throws IOException {
         writeRaw(tls == null ? bytes : tls.wrap(bytes));
     }

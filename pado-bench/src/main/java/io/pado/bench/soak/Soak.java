@@ -32,8 +32,8 @@ public final class Soak {
     /**
      * The event loop's frame pool (io.pado.runtime.FramePool) keeps up to 2,344 idle direct buffers, about 4.3 MiB,
      * and fills up to the most it ever had in use at once: a busier moment in the soak round than in the warm-up
-     * leaves more of them, and that is not a leak. A direct buffer leaked per connection (about 11,000 cycle through the
-     * soak round) still breaks the count margin several times over.
+     * leaves more of them, and that is not a leak. A direct buffer leaked per connection (about 11,000 cycle through
+     * the soak round) still breaks the count margin several times over.
      */
     private static final long DIRECT_COUNT_MARGIN = 2_344 + 16;
     private static final long DIRECT_BYTES_MARGIN = 9 * MIB;

@@ -19,7 +19,7 @@ public interface Extension {
     /** The extension token, e.g. {@code permessage-deflate}. */
     String name();
 
-    /** The RSV bits (of {@link #RSV1}, {@link #RSV2}, {@link #RSV3}) this extension may set on a message's first frame. */
+    /** The RSV bits ({@link #RSV1}, {@link #RSV2}, {@link #RSV3}) this extension may set on a message's first frame. */
     int rsvBits();
 
     /**

@@ -26,7 +26,7 @@ public final class Utf8Validator {
     private int continuationsDue;
     /** Bytes of the current, unfinished code point seen so far. */
     private int pendingBytes;
-    /** Bounds for the next continuation byte: narrower after E0, ED, F0 and F4 (no overlongs, surrogates, > U+10FFFF). */
+    /** Bounds of the next continuation byte: narrower after E0, ED, F0, F4 (no overlongs, surrogates, > U+10FFFF). */
     private int nextLower = 0x80;
     private int nextUpper = 0xBF;
     /** Whether any byte since the last reset was not ASCII. */

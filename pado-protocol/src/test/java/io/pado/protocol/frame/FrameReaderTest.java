@@ -28,7 +28,7 @@ class FrameReaderTest { // RFC 6455 §5.2
         return java.util.Arrays.copyOf(frame.array(), frame.position());
     }
 
-    /** Fuzz finding (FrameReaderFuzzer): read whole from a little-endian buffer, the length and key came out swapped. */
+    /** Fuzz finding (FrameReaderFuzzer): read whole from a little-endian buffer, the length and key were swapped. */
     @ParameterizedTest
     @ValueSource(ints = {126, 127})
     void readsLengthAndKeyInNetworkOrderWhateverTheBufferOrder(int lengthForm) {

@@ -119,8 +119,8 @@ class ExtensionNegotiationFuzzer {
     }
 
     private static Optional<Integer> windowBits(ExtensionOffer offer, String name) {
-        return offer.parameter(name).map(ExtensionOffer.Parameter::value).filter(v -> v != null && v.matches("\\d{1,2}"))
-                .map(Integer::parseInt);
+        return offer.parameter(name).map(ExtensionOffer.Parameter::value)
+                .filter(v -> v != null && v.matches("\\d{1,2}")).map(Integer::parseInt);
     }
 
     /**

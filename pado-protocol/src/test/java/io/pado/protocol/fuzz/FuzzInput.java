@@ -19,7 +19,8 @@ record FuzzInput(int setting, int cutSeed, byte[] body) {
     static FuzzInput of(byte[] data) {
         int setting = data.length > 0 ? data[0] & 0xFF : 0;
         int cutSeed = data.length > 1 ? data[1] & 0xFF : 0;
-        return new FuzzInput(setting, cutSeed, data.length > 2 ? Arrays.copyOfRange(data, 2, data.length) : new byte[0]);
+        byte[] rest = data.length > 2 ? Arrays.copyOfRange(data, 2, data.length) : new byte[0];
+        return new FuzzInput(setting, cutSeed, rest);
     }
 
     /** The body in one piece. */
