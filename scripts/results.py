@@ -5,7 +5,7 @@
     scripts/results.py finish FOLDER STATUS              # adds the end: time, wall time, load, exit status
 
 The run scripts call this when given --record (scripts/conformance.sh, pado-bench/run-all.sh,
-pado-bench/run-soak.sh, pado-chat/run-scale.sh; scripts/compare-run.sh and scripts/cluster-bench.sh write their
+pado-bench/run-soak.sh, pado-bench/run-alloc.sh, pado-chat/run-scale.sh; scripts/compare-run.sh and scripts/cluster-bench.sh write their
 own machine.txt instead); they copy their raw files into the folder, and
 scripts/tables.py makes the tables in docs/ from them. stamp.json says what ran where: the commit (and whether the
 work tree had changes outside docs/results/), the date, the command, the machine (nproc, CPU, RAM, kernel, OS),
@@ -20,7 +20,7 @@ import re
 import subprocess
 import sys
 
-KINDS = ("conformance", "bench", "soak", "scaling", "commits")
+KINDS = ("conformance", "bench", "soak", "scaling", "commits", "alloc")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

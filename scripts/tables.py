@@ -59,6 +59,7 @@ bench = load("summarize", "pado-bench/summarize.py")
 jmh = load("jmh_table", "pado-bench/jmh-table.py")
 cluster = load("cluster_table", "scripts/cluster-table.py")
 commits = load("commits_table", "pado-bench/commits-table.py")
+alloc = load("alloc_table", "pado-bench/alloc-table.py")
 
 
 # ---- a run's folder -------------------------------------------------------------------------------------------------
@@ -434,6 +435,7 @@ TABLES = {
     "compare": table_compare,  # also takes the document
     "cluster": cluster.table,  # also takes the document, for the link to runs.tsv
     "commits": lambda folder: commits.table(os.path.join(ROOT, folder, "runs.tsv")),
+    "alloc": lambda folder: alloc.table(os.path.join(ROOT, folder)),
 }
 WITH_DOCUMENT = {"stamp": table_stamp, "cluster": cluster.table, "compare": table_compare}
 

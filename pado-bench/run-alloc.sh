@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Where pado's loop echo allocates, if anywhere: for each scenario below, a fresh server (EchoServers, CPU 0) under the
+# C generator (CPU 1), first plain and then with each JVM flag set of $flag_sets, the median over the measured seconds
+# of the heap it allocated per echoed message (its allocation probe) to alloc.tsv; then, once more plain, a JFR
+# recording of allocation samples taken after the generator's connections are open, whose heaviest sites (the
+# recording's own allocations and the probe's set apart) go to sites.tsv. alloc-table.py makes alloc.md of both.
+#   pado-bench/run-alloc.sh [--seconds S] [--out DIR | --record]
+# Build first: mvn -B -ntp -q package -DskipTests. Loopback only; every run is bounded in time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+java_bin="$(bin/java21)"
+jar=pado-bench/target/benchmarks.jar
+[[ -f "$jar" ]] || { echo "run-alloc: build first: mvn -B -ntp -q package -DskipTests" >&2; exit 2; }
+source pado-bench/bench-lib.sh
+seconds=10 warmup_seconds=6 out_dir=pado-bench/target/alloc record=false
+all_args=("$@")
+while [[ "${1:-}" == --* ]]; do
+    case "$1" in
+        --seconds) seconds=$2; shift 2 ;;
+        --out) out_dir=$2; shift 2 ;;
+        --record) record=true; shift ;;
+        *) sed -n '7p' "$0" >&2; exit 2 ;;
+    esac
+done
+scenarios=("pado 100 4 512" "pado 100 4 16384" "pado 1000 1 512")
+# -XX:AutoBoxCacheMax: Integer.valueOf returns cached objects up to this value, not only up to 127
+flag_sets=("-XX:AutoBoxCacheMax=65536")
+build_c_generator || { echo "run-alloc: needs a C compiler for its load generator" >&2; exit 2; }
+jdk_bin=$(dirname "$java_bin")
+mkdir -p "$out_dir"
+if $record; then
+    out_dir=$(scripts/results.py new alloc pado-bench/run-alloc.sh "${all_args[@]}")
+fi
+ulimit -n 65536 2>/dev/null || true
+echo "alloc: $(nproc) CPUs; $(date -u +%FT%TZ); $("$java_bin" -version 2>&1 | head -1); load before" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out_dir/machine.txt"
+: > "$out_dir/alloc.tsv"; : > "$out_dir/sites.tsv"
+# Allocation samples as often as the JVM offers them (the default keeps a few hundred a second)
+"$jdk_bin/jfr" configure --input profile "jdk.ObjectAllocationSample#throttle=20000/s" \
+    --output "$out_dir/allocation.jfc" > /dev/null
+port=9650
+
+# serve SERVER LOG FLAGS...: a fresh server on CPU 0 with the bench JVM flags and FLAGS; sets pid
+serve() {
+    local server=$1 log=$2; shift 2
+    taskset -c 0 "$java_bin" "${jvm[@]}" "$@" -cp "$jar" io.pado.bench.load.EchoServers "$server" "$port" \
+        > "$log" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do grep -q '^ready' "$log" && break; sleep 0.1; done
+}
+
+stop() {
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    port=$((port + 1))
+}
+
+for scenario in "${scenarios[@]}"; do
+    read -r server conns inflight payload <<< "$scenario"
+    for flags in "" "${flag_sets[@]}"; do
+        log=$(mktemp)
+        read -ra extra <<< "$flags"
+        serve "$server" "$log" "${extra[@]}"
+        taskset -c 1 pado-bench/target/loadgen "$port" "$conns" "$inflight" "$payload" "$warmup_seconds" 0 > /dev/null
+        from=$(wc -l < "$log")
+        rate=$(taskset -c 1 pado-bench/target/loadgen "$port" "$conns" "$inflight" "$payload" "$seconds" 1 | tail -1 \
+            | cut -d' ' -f1)
+        # The probe's lines of the measured run, its first second (connections opening) left out
+        bytes=$(tail -n +"$((from + 1))" "$log" | awk '/^alloc / { print $2 }' | tail -n +2 | sort -n \
+            | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$conns" "$inflight" "$payload" "${flags:--}" "$bytes" "$rate" \
+            | tee -a "$out_dir/alloc.tsv"
+        stop; rm -f "$log"
+    done
+    # Where: small TLABs, so that samples (taken as a thread starts a new one) come often enough to show small sites
+    log=$(mktemp)
+    serve "$server" "$log" -XX:TLABSize=4k -XX:-ResizeTLAB
+    taskset -c 1 pado-bench/target/loadgen "$port" "$conns" "$inflight" "$payload" "$warmup_seconds" 0 > /dev/null
+    taskset -c 1 pado-bench/target/loadgen "$port" "$conns" "$inflight" "$payload" "$seconds" 0 > /dev/null &
+    generator=$!
+    sleep 2 # its connections are open by then: the recording sees the echo, not the handshakes
+    recording="$out_dir/$server-$conns-$inflight-$payload.jfr"
+    "$jdk_bin/jcmd" "$pid" JFR.start name=alloc settings="$out_dir/allocation.jfc" filename="$recording" > /dev/null
+    wait "$generator"
+    "$jdk_bin/jcmd" "$pid" JFR.stop name=alloc > /dev/null
+    stop; rm -f "$log"
+    "$jdk_bin/jfr" print --events jdk.ObjectAllocationSample --stack-depth 8 "$recording" \
+        | python3 pado-bench/alloc-table.py --sites "$scenario" >> "$out_dir/sites.tsv"
+    rm -f "$recording"
+done
+python3 pado-bench/alloc-table.py "$out_dir" > "$out_dir/alloc.md"
+echo; cat "$out_dir/alloc.md"
+if $record; then
+    rm -f "$out_dir/allocation.jfc"
+    scripts/results.py finish "$out_dir" 0
+    echo "recorded: $out_dir"
+fi
