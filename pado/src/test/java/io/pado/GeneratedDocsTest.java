@@ -25,7 +25,8 @@ class GeneratedDocsTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize(); // surefire runs in the module's directory
     /** What scripts/tables.py reads, copied for the tests that change it. */
     static final List<String> INPUTS = List.of("README.md", "docs", "scripts", "pado-bench/summarize.py",
-            "pado-bench/jmh-table.py", "pado-bench/commits-table.py", "pado/src/test/java/io/pado/examples",
+            "pado-bench/jmh-table.py", "pado-bench/commits-table.py", "pado-bench/alloc-table.py",
+            "pado/src/test/java/io/pado/examples",
             "pado-cluster/src/test/java/io/pado/cluster/examples",
             "pado-micrometer/src/test/java/io/pado/micrometer/examples");
     static Path python;
