@@ -192,17 +192,20 @@ final class Outbox {
             int n = 0;
             if (first != null) {
                 gather[n++] = first;
-                if (more != null) {
-                    for (ByteBuffer b : more) {
-                        if (n == gather.length) {
-                            break;
-                        }
-                        gather[n++] = b;
-                    }
+                // Taken out and put back, not iterated: an iterator would be an object per flush
+                while (n < gather.length && more != null && !more.isEmpty()) {
+                    gather[n++] = more.pollFirst();
                 }
             }
-            long w = transport.write(gather, 0, n);
-            Arrays.fill(gather, 0, n, null);
+            long w;
+            try {
+                w = transport.write(gather, 0, n);
+            } finally {
+                for (int i = n - 1; i >= 1; i--) {
+                    more.addFirst(gather[i]); // in order again, for the loop below to give back those written
+                }
+                Arrays.fill(gather, 0, n, null);
+            }
             written += w;
             if (w > 0) {
                 waitingSince = nowNanos;
