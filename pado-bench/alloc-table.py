@@ -5,8 +5,9 @@ the heaviest allocation sites of each scenario's JFR recording (sites.tsv).
     alloc-table.py FOLDER                      # alloc.md's Markdown, from FOLDER/alloc.tsv and FOLDER/sites.tsv
     jfr print --events jdk.ObjectAllocationSample --stack-depth 8 REC | alloc-table.py --sites SCENARIO
                                                # sites.tsv rows: SCENARIO, share %, class, frames
-A sample's weight is the bytes it stands for. The recording's own allocations (frames of jdk.jfr) and the allocation
-probe's (EchoServers.probeAllocation) are summed into one row of their own, not left out of the shares."""
+A sample's weight is the bytes it stands for. The recording's own allocations (frames of jdk.jfr or of the JDK's
+event classes, jdk.internal.event) and the allocation probe's (EchoServers.probeAllocation) are summed into one row
+of their own, not left out of the shares."""
 import collections
 import os
 import re
@@ -30,7 +31,8 @@ def sites(text, scenario):
             continue
         value = float(weight.group(1).replace(",", "")) * UNITS.get(weight.group(2), 1)
         frames = re.findall(r"^\s+([\w.$<>]+)\(", event, re.M)
-        if any(f.startswith("jdk.jfr.") or f.endswith("EchoServers.probeAllocation") for f in frames):
+        if any(f.startswith(("jdk.jfr.", "jdk.internal.event.")) or f.endswith("EchoServers.probeAllocation")
+               for f in frames):
             own += value
             continue
         short = [f.rsplit(".", 2)[-2] + "." + f.rsplit(".", 1)[-1] if f.count(".") >= 1 else f for f in frames]

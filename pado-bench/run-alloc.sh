@@ -35,9 +35,10 @@ ulimit -n 65536 2>/dev/null || true
 echo "alloc: $(nproc) CPUs; $(date -u +%FT%TZ); $("$java_bin" -version 2>&1 | head -1); load before" \
     "$(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out_dir/machine.txt"
 : > "$out_dir/alloc.tsv"; : > "$out_dir/sites.tsv"
-# Allocation samples as often as the JVM offers them (the default keeps a few hundred a second)
-"$jdk_bin/jfr" configure --input profile "jdk.ObjectAllocationSample#throttle=20000/s" \
-    --output "$out_dir/allocation.jfc" > /dev/null
+# Allocation samples as often as the JVM offers them (the default keeps a few hundred a second); no socket events,
+# whose recording allocates on the paths measured
+"$jdk_bin/jfr" configure --input profile "jdk.ObjectAllocationSample#throttle=20000/s" "jdk.SocketRead#enabled=false" \
+    "jdk.SocketWrite#enabled=false" --output "$out_dir/allocation.jfc" > /dev/null
 port=9650
 
 # serve SERVER LOG FLAGS...: a fresh server on CPU 0 with the bench JVM flags and FLAGS; sets pid
