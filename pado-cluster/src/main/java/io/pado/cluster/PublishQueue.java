@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -20,15 +21,18 @@ final class PublishQueue {
     }
 
     private final String topic;
-    private final Topics owner;
+    private final BrokerWatch watch;
+    /** Publishes waiting on this node, all topics: each is counted off here once it is stored or failed. */
+    private final AtomicInteger queued;
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by lock. */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean draining;
 
-    PublishQueue(String topic, Topics owner) {
+    PublishQueue(String topic, BrokerWatch watch, AtomicInteger queued) {
         this.topic = topic;
-        this.owner = owner;
+        this.watch = watch;
+        this.queued = queued;
     }
 
     void add(Broker.Draft draft, CompletableFuture<Position> done) {
@@ -59,7 +63,7 @@ final class PublishQueue {
                     }
                     batch.add(p);
                 }
-                if (batch.isEmpty() || owner.isClosed()) {
+                if (batch.isEmpty() || watch.isClosed()) {
                     draining = false;
                     failAllLocked();
                     return;
@@ -69,13 +73,13 @@ final class PublishQueue {
             }
             List<Position> positions;
             try {
-                positions = owner.broker.append(topic, batch.stream().map(Pending::draft).toList(), attempt);
+                positions = watch.broker.append(topic, batch.stream().map(Pending::draft).toList(), attempt);
             } catch (IOException | RuntimeException e) {
                 // Unknown whether the broker took them: the retry says so, and the broker keeps one copy.
                 attempt = Broker.Attempt.RETRY;
-                owner.brokerFailed(e);
+                watch.failed(e);
                 try {
-                    owner.awaitUp(backoff.nextMillis());
+                    watch.awaitUp(backoff.nextMillis());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;
@@ -92,7 +96,7 @@ final class PublishQueue {
             } finally {
                 lock.unlock();
             }
-            owner.published(batch.size());
+            queued.addAndGet(-batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(positions.get(i));
             }
@@ -110,6 +114,6 @@ final class PublishQueue {
                     + " the message"));
         }
         queue.clear();
-        owner.published(n);
+        queued.addAndGet(-n);
     }
 }

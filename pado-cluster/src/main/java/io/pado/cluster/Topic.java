@@ -1,5 +1,6 @@
 package io.pado.cluster;
 
+import io.pado.Server;
 import io.pado.WebSocket;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,7 +29,12 @@ final class Topic implements Broker.Sink {
     private static final System.Logger LOG = System.getLogger(Topic.class.getName());
 
     final String name;
-    private final Topics owner;
+    private final BrokerWatch watch;
+    private final Server server;
+    /** At most this many messages per history read of a catch-up ({@link TopicsOptions#catchUpBatch()}). */
+    private final int catchUpBatch;
+    /** Told when the broker says the topic's presence changed. */
+    private final Consumer<Topic> presenceChanged;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     /** Guarded by lock. */
@@ -42,14 +48,17 @@ final class Topic implements Broker.Sink {
     private volatile boolean stopped;
     private Broker.Follower follower;
 
-    Topic(String name, Topics owner) {
+    Topic(String name, BrokerWatch watch, Server server, int catchUpBatch, Consumer<Topic> presenceChanged) {
         this.name = name;
-        this.owner = owner;
+        this.watch = watch;
+        this.server = server;
+        this.catchUpBatch = catchUpBatch;
+        this.presenceChanged = presenceChanged;
     }
 
     /** Starts following; called once, right after construction. */
     void start() {
-        follower = owner.broker.follow(name, this);
+        follower = watch.broker.follow(name, this);
     }
 
     /** Stops following, on a thread of its own (the follower's close may wait for its thread). */
@@ -242,7 +251,7 @@ final class Topic implements Broker.Sink {
         if (old != null && !old.equals(newEpoch)) {
             LOG.log(System.Logger.Level.WARNING, "cluster: topic {0} lost its history (epoch {1} is now {2})", name,
                     old, newEpoch);
-            owner.event(new ClusterEvent.HistoryLost(name, old, newEpoch));
+            watch.event(new ClusterEvent.HistoryLost(name, old, newEpoch));
         }
         behind.forEach(this::startCatchUp);
     }
@@ -287,7 +296,7 @@ final class Topic implements Broker.Sink {
             lock.unlock();
         }
         groups.forEach((format, targets) -> {
-            int sent = owner.server.broadcast(targets, format.message(message));
+            int sent = server.broadcast(targets, format.message(message));
             if (sent < targets.size() && LOG.isLoggable(System.Logger.Level.DEBUG)) {
                 LOG.log(System.Logger.Level.DEBUG, "cluster: {0} of {1} members of {2} skipped offset {3} (closed or"
                         + " full)", targets.size() - sent, targets.size(), name, o);
@@ -305,12 +314,12 @@ final class Topic implements Broker.Sink {
 
     @Override
     public void presence() {
-        owner.presenceChanged(this);
+        presenceChanged.accept(this);
     }
 
     @Override
     public void failed(Exception cause) {
-        owner.brokerFailed(cause);
+        watch.failed(cause);
     }
 
     private void startCatchUp(Member m) {
@@ -359,11 +368,10 @@ final class Topic implements Broker.Sink {
                 long floor = next - 1;
                 if (next <= target) {
                     try {
-                        batch = owner.broker.read(name, next - 1, (int) Math.min(owner.options.catchUpBatch(),
-                                target - next + 1));
+                        batch = watch.broker.read(name, next - 1, (int) Math.min(catchUpBatch, target - next + 1));
                         backoff.reset();
                     } catch (IOException | RuntimeException e) {
-                        owner.brokerFailed(e);
+                        watch.failed(e);
                         restore(m, gap);
                         Thread.sleep(backoff.nextMillis());
                         continue;

@@ -11,14 +11,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -64,9 +59,10 @@ public final class Topics implements AutoCloseable {
     private static final long WATCH_MILLIS = 100;
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    final Server server;
-    final Broker broker;
-    final TopicsOptions options;
+    private final Server server;
+    private final Broker broker;
+    private final TopicsOptions options;
+    private final BrokerWatch watch;
     private final String node;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Map<String, PublishQueue> queues = new ConcurrentHashMap<>();
@@ -74,23 +70,16 @@ public final class Topics implements AutoCloseable {
     private final Map<String, Set<String>> claiming = new ConcurrentHashMap<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong said = new AtomicLong();
-    /** Set by any thread that saw the broker fail; cleared by the beat thread once a ping answers. */
-    private final AtomicBoolean down = new AtomicBoolean();
-    private final ReentrantLock stateLock = new ReentrantLock();
-    private final Condition stateChanged = stateLock.newCondition();
-    /** Topics whose presence the beat thread reads at once; guarded by stateLock. */
+    /** Topics whose presence the beat thread reads at once (added before the watch is signalled). */
     private final Set<Topic> presenceDue = ConcurrentHashMap.newKeySet();
-    private final ExecutorService events;
     private final Thread beat;
-    private volatile boolean closed;
 
     private Topics(Server server, Broker broker, TopicsOptions options) {
         this.server = server;
         this.broker = broker;
         this.options = options;
+        this.watch = new BrokerWatch(broker, options.listener());
         this.node = options.node();
-        this.events = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("pado-cluster-events")
-                .daemon().unstarted(r));
         this.beat = Thread.ofPlatform().name("pado-cluster-beat").daemon().unstarted(this::beatLoop);
     }
 
@@ -151,7 +140,7 @@ public final class Topics implements AutoCloseable {
                 if (existing != null && existing.holds(name.get()) && !existing.hasMember(ws)) {
                     throw new NameTakenException("'" + name.get() + "' is taken in " + topic);
                 }
-                if (!down.get()) {
+                if (watch.isUp()) {
                     try {
                         if (!broker.claim(topic, name.get(), node, this.options.presenceTtl())) {
                             throw new NameTakenException("'" + name.get() + "' is taken in " + topic);
@@ -159,14 +148,14 @@ public final class Topics implements AutoCloseable {
                     } catch (NameTakenException e) {
                         throw e;
                     } catch (IOException | RuntimeException e) {
-                        brokerFailed(e); // unique on this node until the broker is back; the roster claims it then
+                        watch.failed(e); // unique on this node until the broker is back; the roster claims it then
                     }
                 }
             }
             t = topics.compute(topic, (k, existing) -> {
                 Topic target = existing;
                 if (target == null) {
-                    target = new Topic(k, this);
+                    target = newTopic(k);
                     target.start();
                 }
                 target.add(member);
@@ -178,7 +167,7 @@ public final class Topics implements AutoCloseable {
                 return names.isEmpty() ? null : names;
             }));
         }
-        if (!down.get()) {
+        if (watch.isUp()) {
             try {
                 t.awaitStart(member, START_TIMEOUT_NANOS);
             } catch (InterruptedException e) {
@@ -207,11 +196,11 @@ public final class Topics implements AutoCloseable {
         if (removed[0] != null && removed[0].options.presence().isPresent()) {
             String name = removed[0].options.presence().get();
             try {
-                if (!closed && !down.get()) {
+                if (!watch.isClosed() && watch.isUp()) {
                     broker.release(topic, name, node);
                 }
             } catch (IOException | RuntimeException e) {
-                brokerFailed(e); // the roster drops it when the broker is back, or its entry expires
+                watch.failed(e); // the roster drops it when the broker is back, or its entry expires
             }
             refreshPresence(left[0]);
         }
@@ -238,7 +227,7 @@ public final class Topics implements AutoCloseable {
         checkName(topic);
         Objects.requireNonNull(data, "data");
         var done = new CompletableFuture<Position>();
-        if (closed) {
+        if (watch.isClosed()) {
             done.completeExceptionally(new BrokerUnavailableException("the topics are closed"));
             return done;
         }
@@ -246,11 +235,11 @@ public final class Topics implements AutoCloseable {
             queued.decrementAndGet();
             done.completeExceptionally(new BrokerUnavailableException(options.maxQueuedPublishes()
                     + " publishes wait on this node for " + broker.describe()
-                    + (down.get() ? ", which is down" : "") + "; try later"));
+                    + (watch.isUp() ? "" : ", which is down") + "; try later"));
             return done;
         }
         String id = node + "-" + said.incrementAndGet();
-        queues.computeIfAbsent(topic, t -> new PublishQueue(t, this)).add(new Broker.Draft(id, data), done);
+        queues.computeIfAbsent(topic, t -> new PublishQueue(t, watch, queued)).add(new Broker.Draft(id, data), done);
         return done;
     }
 
@@ -266,7 +255,7 @@ public final class Topics implements AutoCloseable {
         try {
             return broker.read(topic, afterOffset, max);
         } catch (IOException | RuntimeException e) {
-            brokerFailed(e);
+            watch.failed(e);
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }
@@ -288,7 +277,7 @@ public final class Topics implements AutoCloseable {
             Broker.Head head = broker.head(topic);
             return new Position(head.epoch(), head.lastOffset());
         } catch (IOException | RuntimeException e) {
-            brokerFailed(e);
+            watch.failed(e);
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }
@@ -309,7 +298,7 @@ public final class Topics implements AutoCloseable {
         try {
             return List.copyOf(broker.roster(topic, node, List.of(), options.presenceTtl()));
         } catch (IOException | RuntimeException e) {
-            brokerFailed(e);
+            watch.failed(e);
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }
@@ -326,7 +315,7 @@ public final class Topics implements AutoCloseable {
         topics.compute(topic, (k, existing) -> {
             Topic target = existing;
             if (target == null) {
-                target = new Topic(k, this);
+                target = newTopic(k);
                 target.start();
             }
             target.listen(listener);
@@ -344,7 +333,7 @@ public final class Topics implements AutoCloseable {
 
     /** Whether the broker answered the last time this node asked. */
     public boolean isBrokerUp() {
-        return !down.get();
+        return watch.isUp();
     }
 
     /**
@@ -354,19 +343,13 @@ public final class Topics implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
+        if (watch.isClosed()) {
             return;
         }
-        closed = true;
-        stateLock.lock();
-        try {
-            stateChanged.signalAll();
-        } finally {
-            stateLock.unlock();
-        }
+        watch.close();
         for (Topic t : List.copyOf(topics.values())) {
             t.stop();
-            if (!down.get() && !t.localNames().isEmpty()) {
+            if (watch.isUp() && !t.localNames().isEmpty()) {
                 try {
                     broker.roster(t.name, node, List.of(), options.presenceTtl());
                 } catch (IOException | RuntimeException e) {
@@ -382,84 +365,31 @@ public final class Topics implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         broker.close();
-        events.shutdown();
+        watch.endEvents();
         LOG.log(System.Logger.Level.INFO, "cluster: node {0} left {1}", node, broker.describe());
     }
 
-    // ---- for Topic and PublishQueue
-
-    boolean isClosed() {
-        return closed;
+    private Topic newTopic(String name) {
+        return new Topic(name, watch, server, options.catchUpBatch(), this::presenceChanged);
     }
 
-    void published(int count) {
-        queued.addAndGet(-count);
-    }
-
-    void event(ClusterEvent event) {
-        if (closed) {
-            return;
-        }
-        try {
-            events.execute(() -> {
-                try {
-                    options.listener().accept(event);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "cluster: the event listener threw", e);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed meanwhile: nobody listens any more
-        }
-    }
-
-    /** Called by any thread that saw the broker fail; the beat thread pings it until it answers. */
-    void brokerFailed(Throwable cause) {
-        if (!closed && down.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "cluster: {0} failed ({1}): publishes wait until it is back",
-                    broker.describe(), String.valueOf(cause.getMessage()));
-            event(new ClusterEvent.BrokerDown(cause));
-            wakeBeat();
-        }
-    }
-
-    /** Waits until the broker is up again, at most {@code millis}. */
-    void awaitUp(long millis) throws InterruptedException {
-        stateLock.lock();
-        try {
-            if (down.get() && !closed) {
-                stateChanged.await(millis, TimeUnit.MILLISECONDS);
-            }
-        } finally {
-            stateLock.unlock();
-        }
-    }
-
-    void presenceChanged(Topic t) {
+    /** A follower says the topic's presence changed: the beat thread reads it at once. */
+    private void presenceChanged(Topic t) {
         presenceDue.add(t);
-        wakeBeat();
-    }
-
-    private void wakeBeat() {
-        stateLock.lock();
-        try {
-            stateChanged.signalAll();
-        } finally {
-            stateLock.unlock();
-        }
+        watch.signal();
     }
 
     private void refreshPresence(Topic t) {
-        if (down.get() || closed) {
+        if (!watch.isUp() || watch.isClosed()) {
             return;
         }
         try {
             var mine = new java.util.LinkedHashSet<>(t.localNames());
             mine.addAll(claiming.getOrDefault(t.name, Set.of()));
             List<Presence> now = broker.roster(t.name, node, mine, options.presenceTtl());
-            t.roster(now).forEach(this::event);
+            t.roster(now).forEach(watch::event);
         } catch (IOException | RuntimeException e) {
-            brokerFailed(e);
+            watch.failed(e);
         }
     }
 
@@ -467,27 +397,12 @@ public final class Topics implements AutoCloseable {
     private void beatLoop() {
         long beatNanos = options.presenceTtl().toNanos() / 3;
         long nextBeat = System.nanoTime();
-        while (!closed) {
-            if (down.get()) {
-                try {
-                    broker.ping();
-                    if (down.compareAndSet(true, false)) {
-                        LOG.log(System.Logger.Level.WARNING, "cluster: {0} is back", broker.describe());
-                        event(new ClusterEvent.BrokerUp());
-                        stateLock.lock();
-                        try {
-                            stateChanged.signalAll();
-                        } finally {
-                            stateLock.unlock();
-                        }
-                        nextBeat = System.nanoTime(); // say who is here at once
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // still down
-                }
+        while (!watch.isClosed()) {
+            if (watch.pingIfDown()) {
+                nextBeat = System.nanoTime(); // say who is here at once
             }
             long now = System.nanoTime();
-            if (!down.get()) {
+            if (watch.isUp()) {
                 var due = new ArrayList<Topic>();
                 if (now - nextBeat >= 0) {
                     nextBeat = now + beatNanos;
@@ -501,23 +416,18 @@ public final class Topics implements AutoCloseable {
                 }
                 due.forEach(this::refreshPresence);
             }
-            stateLock.lock();
+            long wait = watch.isUp() ? Math.max(1, nextBeat - System.nanoTime())
+                    : TimeUnit.MILLISECONDS.toNanos(WATCH_MILLIS);
             try {
-                if (!closed && presenceDue.isEmpty()) {
-                    long wait = down.get() ? TimeUnit.MILLISECONDS.toNanos(WATCH_MILLIS)
-                            : Math.max(1, nextBeat - System.nanoTime());
-                    stateChanged.awaitNanos(wait);
-                }
+                watch.await(wait, () -> !presenceDue.isEmpty());
             } catch (InterruptedException e) {
                 return;
-            } finally {
-                stateLock.unlock();
             }
         }
     }
 
     private void checkOpen() {
-        if (closed) {
+        if (watch.isClosed()) {
             throw new IllegalStateException("the topics are closed");
         }
     }
