@@ -7,7 +7,6 @@ import io.pado.protocol.Connection;
 import io.pado.protocol.EngineOptions;
 import io.pado.protocol.Event;
 import io.pado.protocol.Headers;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -29,70 +28,17 @@ class OutboxTest {
     private final Connection engine = Connection.server(EngineOptions.DEFAULT);
     private final Outbox outbox = new Outbox(loop, engine);
 
-    /** Takes at most {@code perWrite} bytes a call (0 when {@code full}), into {@code wire}; or fails. */
-    private static final class TrickleTransport implements Transport {
-        final ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        int perWrite;
-        boolean full;
-        boolean broken;
-
-        TrickleTransport(int perWrite) {
-            this.perWrite = perWrite;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) {
-            return 0;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            if (broken) {
-                throw new ClosedChannelException();
-            }
-            long taken = 0;
-            for (int i = offset; i < offset + length && !full && taken < perWrite; i++) {
-                while (srcs[i].hasRemaining() && taken < perWrite) {
-                    wire.write(srcs[i].get());
-                    taken++;
-                }
-            }
-            return taken;
-        }
-
-        @Override
-        public boolean wantsWritable(boolean appQueued) {
-            return appQueued;
-        }
-
-        @Override
-        public boolean flushAfterRead(boolean appQueued) {
-            return false;
-        }
-
-        @Override
-        public boolean hasBufferedInput() {
-            return false;
-        }
-
-        @Override
-        public boolean finishOutput() {
-            return true;
-        }
-    }
-
     /** The engine opened (its 101 queued and written away), sending through the loop's pool as a link's does. */
-    private void open(TrickleTransport transport) throws IOException {
+    private MemorySocket open() throws IOException {
+        var socket = new MemorySocket();
         engine.useFrameBuffers(loop.framePool());
         engine.receive(ByteBuffer.wrap(UPGRADE.getBytes(StandardCharsets.US_ASCII)));
         assertThat(engine.pollEvent()).isInstanceOf(Event.Upgrade.class);
         engine.accept(Optional.empty(), Optional.empty(), Headers.of());
         outbox.takeOutput();
-        int perWrite = transport.perWrite;
-        transport.perWrite = Integer.MAX_VALUE;
-        assertThat(outbox.flush(transport, System.nanoTime())).isTrue();
-        transport.perWrite = perWrite;
-        transport.wire.reset();
+        assertThat(outbox.flush(socket, System.nanoTime())).isTrue();
+        socket.takeWritten(); // the 101
+        return socket;
     }
 
     /** Queues {@code count} binary messages of {@code bytes} each, byte i of message m being m + i; their futures. */
@@ -112,16 +58,16 @@ class OutboxTest {
 
     @Test
     void manyFramesWrittenAFewBytesAtATimeArriveWholeAndInOrder() throws IOException {
-        var transport = new TrickleTransport(7);
-        open(transport);
+        var socket = open();
+        socket.perWrite(7);
         // More frames than the loop's gather array holds, so that the queue is written over several gathers
         int count = loop.gather().length * 3;
         var sent = send(count, 100);
-        while (!outbox.flush(transport, System.nanoTime())) {
-            assertThat(transport.wire.size()).isPositive();
+        while (!outbox.flush(socket, System.nanoTime())) {
+            assertThat(socket.writtenSize()).isPositive();
         }
         assertThat(sent).allSatisfy(f -> assertThat(f).isCompleted());
-        byte[] wire = transport.wire.toByteArray();
+        byte[] wire = socket.takeWritten();
         assertThat(wire).hasSize(count * (2 + 100)); // server frames: two header bytes, no mask
         for (int m = 0; m < count; m++) {
             int at = m * 102;
@@ -136,31 +82,29 @@ class OutboxTest {
 
     @Test
     void aFullSocketKeepsWhatIsLeftQueuedInOrder() throws IOException {
-        var transport = new TrickleTransport(250);
-        open(transport);
+        var socket = open();
+        socket.acceptBytes(250);
         var sent = send(10, 100);
-        assertThat(outbox.flush(transport, System.nanoTime())).isFalse(); // 250 of 1,020 bytes, then full
+        assertThat(outbox.flush(socket, System.nanoTime())).isFalse(); // 250 of 1,020 bytes, then full
         assertThat(sent[0]).isCompleted();
         assertThat(sent[3]).isNotCompleted();
-        transport.full = true;
-        assertThat(outbox.flush(transport, System.nanoTime())).isFalse();
-        assertThat(transport.wire.size()).isEqualTo(250);
-        transport.full = false;
-        transport.perWrite = Integer.MAX_VALUE;
-        assertThat(outbox.flush(transport, System.nanoTime())).isTrue();
-        assertThat(transport.wire.size()).isEqualTo(10 * 102);
+        assertThat(outbox.flush(socket, System.nanoTime())).isFalse();
+        assertThat(socket.writtenSize()).isEqualTo(250);
+        socket.acceptBytes(Long.MAX_VALUE);
+        assertThat(outbox.flush(socket, System.nanoTime())).isTrue();
+        assertThat(socket.writtenSize()).isEqualTo(10 * 102);
         assertThat(sent).allSatisfy(f -> assertThat(f).isCompleted());
         assertThat(loop.framePool().lentCount()).isZero();
     }
 
     @Test
     void aWriteThatFailsLeavesEveryBufferQueuedForTheDiscardToGiveBack() throws IOException {
-        var transport = new TrickleTransport(150);
-        open(transport);
+        var socket = open();
+        socket.acceptBytes(150);
         var sent = send(loop.gather().length + 2, 100);
-        assertThat(outbox.flush(transport, System.nanoTime())).isFalse();
-        transport.broken = true;
-        assertThatThrownBy(() -> outbox.flush(transport, System.nanoTime())).isInstanceOf(ClosedChannelException.class);
+        assertThat(outbox.flush(socket, System.nanoTime())).isFalse();
+        socket.breakIt();
+        assertThatThrownBy(() -> outbox.flush(socket, System.nanoTime())).isInstanceOf(ClosedChannelException.class);
         assertThat(loop.framePool().lentCount()).isPositive();
         outbox.discard(() -> new IOException("gone"));
         assertThat(loop.framePool().lentCount()).isZero();

@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Random;
 import javax.net.ssl.KeyManagerFactory;
@@ -30,7 +29,7 @@ class TlsTransportTest {
     static SSLContext clientContext;
 
     PacketPool pool;
-    Socket socket;
+    MemorySocket socket;
     TlsTransport server;
     SSLEngine client;
     /** Bytes the server wrote that the client has not unwrapped yet. */
@@ -60,7 +59,7 @@ class TlsTransportTest {
     @BeforeEach
     void open() throws Exception {
         pool = new PacketPool();
-        socket = new Socket();
+        socket = new MemorySocket();
         server = TlsTransport.server(socket, serverContext, new Counters("server"), pool);
         client = clientContext.createSSLEngine("localhost", 443);
         client.setUseClientMode(true);
@@ -224,84 +223,10 @@ class TlsTransportTest {
             int n = server.read(readBuffer.clear());
             if (n > 0) {
                 plain.write(readBuffer.array(), 0, n);
-            } else if (socket.chunks.isEmpty()) {
+            } else if (socket.delivered()) {
                 break;
             }
         }
         return plain.toByteArray();
-    }
-
-    /** A socket in memory: reads give what the test delivered, a chunk per read; writes take up to a limit. */
-    static final class Socket implements Transport {
-        private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
-        private final ByteArrayOutputStream written = new ByteArrayOutputStream();
-        private long acceptBytes = Long.MAX_VALUE;
-        /** Whether the last read gave a chunk: the next gives 0 ("nothing more now"), as a socket read would. */
-        private boolean gaveOne;
-
-        void deliver(byte[] bytes) {
-            chunks.add(ByteBuffer.wrap(bytes));
-        }
-
-        void acceptBytes(long n) {
-            acceptBytes = n;
-        }
-
-        byte[] takeWritten() {
-            byte[] b = written.toByteArray();
-            written.reset();
-            return b;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) {
-            ByteBuffer chunk = chunks.peek();
-            if (chunk == null || gaveOne) {
-                gaveOne = false;
-                return 0;
-            }
-            int n = Math.min(chunk.remaining(), dst.remaining());
-            dst.put(dst.position(), chunk, chunk.position(), n).position(dst.position() + n);
-            chunk.position(chunk.position() + n);
-            if (!chunk.hasRemaining()) {
-                chunks.poll();
-            }
-            gaveOne = true;
-            return n;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
-            long total = 0;
-            for (int i = offset; i < offset + length && acceptBytes > 0; i++) {
-                int n = (int) Math.min(srcs[i].remaining(), acceptBytes);
-                byte[] b = new byte[n];
-                srcs[i].get(b);
-                written.write(b, 0, n);
-                acceptBytes -= n;
-                total += n;
-            }
-            return total;
-        }
-
-        @Override
-        public boolean wantsWritable(boolean appQueued) {
-            return appQueued;
-        }
-
-        @Override
-        public boolean flushAfterRead(boolean appQueued) {
-            return false;
-        }
-
-        @Override
-        public boolean hasBufferedInput() {
-            return false;
-        }
-
-        @Override
-        public boolean finishOutput() {
-            return true;
-        }
     }
 }
