@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Where pado's loop echo allocates, if anywhere: for each scenario below, a fresh server (EchoServers, CPU 0) under the
-# C generator (CPU 1), first plain and then with each JVM flag set of $flag_sets, the median over the measured seconds
+# Where pado's echo allocates, if anywhere: for each scenario below, a fresh server (EchoServers, CPU 0) under the
+# C generator (CPU 1; the Java one, which has a deflater, for pado-deflate), first plain and then with each JVM flag set of $flag_sets, the median over the measured seconds
 # of the heap it allocated per echoed message (its allocation probe) to alloc.tsv; then, once more plain, a JFR
 # recording of allocation samples taken after the generator's connections are open, whose heaviest sites (the
 # recording's own allocations and the probe's set apart) go to sites.tsv. alloc-table.py makes alloc.md of both.
@@ -22,7 +22,8 @@ while [[ "${1:-}" == --* ]]; do
         *) sed -n '7p' "$0" >&2; exit 2 ;;
     esac
 done
-scenarios=("pado 100 4 512" "pado 100 4 16384" "pado 1000 1 512")
+# The loop echo (small and large messages, many connections), and one echo each on virtual threads and compressed
+scenarios=("pado 100 4 512" "pado 100 4 16384" "pado 1000 1 512" "pado-vt 100 4 512" "pado-deflate 100 4 512")
 # -XX:AutoBoxCacheMax: Integer.valueOf returns cached objects up to this value, not only up to 127
 flag_sets=("-XX:AutoBoxCacheMax=65536")
 build_c_generator || { echo "run-alloc: needs a C compiler for its load generator" >&2; exit 2; }
@@ -50,6 +51,16 @@ serve() {
     for _ in $(seq 100); do grep -q '^ready' "$log" && break; sleep 0.1; done
 }
 
+# generate SERVER PORT CONNS IN_FLIGHT PAYLOAD SECONDS WARMUP: one generator run on CPU 1; prints its last line
+generate() {
+    if [[ "$1" == pado-deflate ]]; then
+        taskset -c 1 "$java_bin" "${jvm[@]}" -Dpado.load.deflate=true -cp "$jar" io.pado.bench.load.LoadGenerator \
+            "${@:2}" | tail -1
+    else
+        taskset -c 1 pado-bench/target/loadgen "${@:2}" | tail -1
+    fi
+}
+
 stop() {
     kill "$pid"; wait "$pid" 2>/dev/null || true
     port=$((port + 1))
@@ -61,10 +72,9 @@ for scenario in "${scenarios[@]}"; do
         log=$(mktemp)
         read -ra extra <<< "$flags"
         serve "$server" "$log" "${extra[@]}"
-        taskset -c 1 pado-bench/target/loadgen "$port" "$conns" "$inflight" "$payload" "$warmup_seconds" 0 > /dev/null
+        generate "$server" "$port" "$conns" "$inflight" "$payload" "$warmup_seconds" 0 > /dev/null
         from=$(wc -l < "$log")
-        rate=$(taskset -c 1 pado-bench/target/loadgen "$port" "$conns" "$inflight" "$payload" "$seconds" 1 | tail -1 \
-            | cut -d' ' -f1)
+        rate=$(generate "$server" "$port" "$conns" "$inflight" "$payload" "$seconds" 1 | cut -d' ' -f1)
         # The probe's lines of the measured run, its first second (connections opening) left out
         bytes=$(tail -n +"$((from + 1))" "$log" | awk '/^alloc / { print $2 }' | tail -n +2 | sort -n \
             | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')
@@ -75,10 +85,10 @@ for scenario in "${scenarios[@]}"; do
     # Where: small TLABs, so that samples (taken as a thread starts a new one) come often enough to show small sites
     log=$(mktemp)
     serve "$server" "$log" -XX:TLABSize=4k -XX:-ResizeTLAB
-    taskset -c 1 pado-bench/target/loadgen "$port" "$conns" "$inflight" "$payload" "$warmup_seconds" 0 > /dev/null
-    taskset -c 1 pado-bench/target/loadgen "$port" "$conns" "$inflight" "$payload" "$seconds" 0 > /dev/null &
+    generate "$server" "$port" "$conns" "$inflight" "$payload" "$warmup_seconds" 0 > /dev/null
+    generate "$server" "$port" "$conns" "$inflight" "$payload" "$seconds" 0 > /dev/null &
     generator=$!
-    sleep 2 # its connections are open by then: the recording sees the echo, not the handshakes
+    sleep 3 # its connections are open by then: the recording sees the echo, not the handshakes
     recording="$out_dir/$server-$conns-$inflight-$payload.jfr"
     "$jdk_bin/jcmd" "$pid" JFR.start name=alloc settings="$out_dir/allocation.jfc" filename="$recording" > /dev/null
     wait "$generator"
