@@ -3,7 +3,7 @@
 the heaviest allocation sites of each scenario's JFR recording (sites.tsv).
 
     alloc-table.py FOLDER                      # alloc.md's Markdown, from FOLDER/alloc.tsv and FOLDER/sites.tsv
-    jfr print --events jdk.ObjectAllocationSample --stack-depth 8 REC | alloc-table.py --sites SCENARIO
+    jfr print --events jdk.ObjectAllocationSample --stack-depth 24 REC | alloc-table.py --sites SCENARIO
                                                # sites.tsv rows: SCENARIO, share %, class, frames
 A sample's weight is the bytes it stands for. The recording's own allocations (frames of jdk.jfr or of the JDK's
 event classes, jdk.internal.event) and the allocation probe's (EchoServers.probeAllocation) are summed into one row

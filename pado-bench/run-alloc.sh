@@ -94,7 +94,7 @@ for scenario in "${scenarios[@]}"; do
     wait "$generator"
     "$jdk_bin/jcmd" "$pid" JFR.stop name=alloc > /dev/null
     stop; rm -f "$log"
-    "$jdk_bin/jfr" print --events jdk.ObjectAllocationSample --stack-depth 8 "$recording" \
+    "$jdk_bin/jfr" print --events jdk.ObjectAllocationSample --stack-depth 24 "$recording" \
         | python3 pado-bench/alloc-table.py --sites "$scenario" >> "$out_dir/sites.tsv"
     rm -f "$recording"
 done
