@@ -9,14 +9,15 @@ build_c_generator() {
     command -v cc > /dev/null && cc -O2 -o pado-bench/target/loadgen pado-bench/src/main/c/loadgen.c
 }
 
-# start_server SERVER PORT LOG: starts EchoServers' SERVER on CPU 0 (or "uws": uWebSockets' peer, which
-# build-uws.sh builds), its output in LOG, sets server_pid, and waits for it to print "ready" (10 s at most).
+# start_server SERVER PORT LOG [JVM_FLAG...]: starts EchoServers' SERVER on CPU 0 with the bench JVM flags and
+# JVM_FLAGs (or "uws": uWebSockets' peer, which build-uws.sh builds), its output in LOG, sets server_pid, and waits
+# for it to print "ready" (10 s at most).
 start_server() {
     if [[ "$1" == uws ]]; then
         [[ -x pado-bench/target/uws-peer ]] || { echo "uws: build it first: UWS_HOME=… pado-bench/build-uws.sh" >&2; return 2; }
         taskset -c 0 pado-bench/target/uws-peer "$2" > "$3" 2>&1 &
     else
-        taskset -c 0 "$java_bin" "${jvm[@]}" -cp "$jar" io.pado.bench.load.EchoServers "$1" "$2" > "$3" 2>&1 &
+        taskset -c 0 "$java_bin" "${jvm[@]}" "${@:4}" -cp "$jar" io.pado.bench.load.EchoServers "$1" "$2" > "$3" 2>&1 &
     fi
     server_pid=$!
     for _ in $(seq 100); do grep -q '^ready' "$3" && break; sleep 0.1; done
@@ -48,12 +49,18 @@ handshake_load() {
 # measured window never catches a server's ramp.
 handshake_warmup_seconds=15
 
-# The median of the server's per-second "alloc B/msg" lines in LOG after line FROM, the warm-up seconds ($warmup)
-# skipped. (awk, not grep, picks the lines: a run in which no second reached the probe's 1,000 messages prints none,
-# and a grep without a match would end the script under pipefail)
-alloc_per_message() {
-    tail -n +"$(($2 + 1))" "$1" | awk '/^alloc / { print $2 }' | tail -n +"$((warmup + 1))" | sort -n \
+# alloc_median LOG FROM SKIP: the median of the allocation probe's per-second "alloc B/msg" lines in LOG after line
+# FROM, the first SKIP seconds' lines left out; "-" if there are none. (awk, not grep, picks the lines: a run in which
+# no second reached the probe's 1,000 messages prints none, and a grep without a match would end the script under
+# pipefail)
+alloc_median() {
+    tail -n +"$(($2 + 1))" "$1" | awk '/^alloc / { print $2 }' | tail -n +"$(($3 + 1))" | sort -n \
         | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
+}
+
+# alloc_per_message LOG FROM: alloc_median with the warm-up seconds ($warmup) skipped.
+alloc_per_message() {
+    alloc_median "$1" "$2" "$warmup"
 }
 
 # The scenarios run-commits.sh and run-paired.sh compare between commits: echo ("SERVER CONNECTIONS IN_FLIGHT

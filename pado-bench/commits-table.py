@@ -10,36 +10,34 @@ import statistics
 import sys
 
 
-def slice_ratios(path):
-    """Scenario -> the median of its runs' median slice ratios, from slices.tsv beside runs.tsv; {} if none."""
-    slices = os.path.join(os.path.dirname(path), "slices.tsv")
-    if not os.path.exists(slices):
-        return {}
+def medians_beside(path, name, key, value):
+    """key(fields) -> the median of value(fields) over the rows of the file NAME beside runs.tsv (fields: a row's
+    tab-separated cells); None if there is no such file. A cell that is no number (a run that measured nothing,
+    "-") counts as no row."""
+    beside = os.path.join(os.path.dirname(path), name)
+    if not os.path.exists(beside):
+        return None
     found = {}
-    for line in open(slices, encoding="utf-8"):
+    for line in open(beside, encoding="utf-8"):
         if line.strip():
-            _, scenario, ratio, _ = line.rstrip("\n").split("\t")
+            fields = line.rstrip("\n").split("\t")
             try:
-                found.setdefault(scenario, []).append(float(ratio))
+                found.setdefault(key(fields), []).append(float(value(fields)))
             except ValueError:
                 pass
-    return {s: statistics.median(r) for s, r in found.items()}
+    return {k: statistics.median(v) for k, v in found.items()}
+
+
+def slice_ratios(path):
+    """Scenario -> the median of its runs' median slice ratios (slices.tsv: pair, scenario, ratio, slices); {} if
+    none."""
+    return medians_beside(path, "slices.tsv", lambda f: f[1], lambda f: f[2]) or {}
 
 
 def allocations(path):
-    """(scenario, commit) -> the median of its B/msg values, from alloc.tsv beside runs.tsv; None if no file."""
-    allocs = os.path.join(os.path.dirname(path), "alloc.tsv")
-    if not os.path.exists(allocs):
-        return None
-    found = {}
-    for line in open(allocs, encoding="utf-8"):
-        if line.strip():
-            _, commit, scenario, value = line.rstrip("\n").split("\t")
-            try:
-                found.setdefault((scenario, commit), []).append(float(value))
-            except ValueError:
-                pass  # a run whose probe printed nothing
-    return {key: statistics.median(v) for key, v in found.items()}
+    """(scenario, commit) -> the median of its B/msg values (alloc.tsv: pair, commit, scenario, B/msg); None if no
+    file."""
+    return medians_beside(path, "alloc.tsv", lambda f: (f[2], f[1]), lambda f: f[3])
 
 
 def paired_ratios(rows, base, other):

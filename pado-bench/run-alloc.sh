@@ -42,15 +42,6 @@ echo "alloc: $(nproc) CPUs; $(date -u +%FT%TZ); $("$java_bin" -version 2>&1 | he
     "jdk.SocketWrite#enabled=false" --output "$out_dir/allocation.jfc" > /dev/null
 port=9650
 
-# serve SERVER LOG FLAGS...: a fresh server on CPU 0 with the bench JVM flags and FLAGS; sets pid
-serve() {
-    local server=$1 log=$2; shift 2
-    taskset -c 0 "$java_bin" "${jvm[@]}" "$@" -cp "$jar" io.pado.bench.load.EchoServers "$server" "$port" \
-        > "$log" 2>&1 &
-    pid=$!
-    for _ in $(seq 100); do grep -q '^ready' "$log" && break; sleep 0.1; done
-}
-
 # generate SERVER PORT CONNS IN_FLIGHT PAYLOAD SECONDS WARMUP: one generator run on CPU 1; prints its last line
 generate() {
     if [[ "$1" == pado-deflate ]]; then
@@ -62,7 +53,7 @@ generate() {
 }
 
 stop() {
-    kill "$pid"; wait "$pid" 2>/dev/null || true
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
     port=$((port + 1))
 }
 
@@ -71,28 +62,28 @@ for scenario in "${scenarios[@]}"; do
     for flags in "" "${flag_sets[@]}"; do
         log=$(mktemp)
         read -ra extra <<< "$flags"
-        serve "$server" "$log" "${extra[@]}"
+        start_server "$server" "$port" "$log" "${extra[@]}"
         generate "$server" "$port" "$conns" "$inflight" "$payload" "$warmup_seconds" 0 > /dev/null
         from=$(wc -l < "$log")
         rate=$(generate "$server" "$port" "$conns" "$inflight" "$payload" "$seconds" 1 | cut -d' ' -f1)
-        # The probe's lines of the measured run, its first second (connections opening) left out
-        bytes=$(tail -n +"$((from + 1))" "$log" | awk '/^alloc / { print $2 }' | tail -n +2 | sort -n \
-            | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }')
+        bytes=$(alloc_median "$log" "$from" 1) # the measured run's first second (connections opening) left out
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$conns" "$inflight" "$payload" "${flags:--}" "$bytes" "$rate" \
             | tee -a "$out_dir/alloc.tsv"
         stop; rm -f "$log"
     done
     # Where: small TLABs, so that samples (taken as a thread starts a new one) come often enough to show small sites
     log=$(mktemp)
-    serve "$server" "$log" -XX:TLABSize=4k -XX:-ResizeTLAB
+    start_server "$server" "$port" "$log" -XX:TLABSize=4k -XX:-ResizeTLAB
     generate "$server" "$port" "$conns" "$inflight" "$payload" "$warmup_seconds" 0 > /dev/null
-    generate "$server" "$port" "$conns" "$inflight" "$payload" "$seconds" 0 > /dev/null &
+    # A run of 3 + SECONDS s, recorded from its third second on: its connections are open by then, so that the
+    # recording sees the echo, not the handshakes
+    generate "$server" "$port" "$conns" "$inflight" "$payload" "$seconds" 3 > /dev/null &
     generator=$!
-    sleep 3 # its connections are open by then: the recording sees the echo, not the handshakes
+    sleep 3
     recording="$out_dir/$server-$conns-$inflight-$payload.jfr"
-    "$jdk_bin/jcmd" "$pid" JFR.start name=alloc settings="$out_dir/allocation.jfc" filename="$recording" > /dev/null
+    "$jdk_bin/jcmd" "$server_pid" JFR.start name=alloc settings="$out_dir/allocation.jfc" filename="$recording" > /dev/null
     wait "$generator"
-    "$jdk_bin/jcmd" "$pid" JFR.stop name=alloc > /dev/null
+    "$jdk_bin/jcmd" "$server_pid" JFR.stop name=alloc > /dev/null
     stop; rm -f "$log"
     "$jdk_bin/jfr" print --events jdk.ObjectAllocationSample --stack-depth 24 "$recording" \
         | python3 pado-bench/alloc-table.py --sites "$scenario" >> "$out_dir/sites.tsv"

@@ -79,13 +79,6 @@ scenario_name() {
     echo "$server echo $conns x $inflight x $payload"
 }
 
-# alloc_median LOG FROM SKIP: the median of the allocation probe's "alloc B/msg" lines in LOG after line FROM, the
-# first SKIP seconds' lines left out; "-" if there are none. (awk, not grep: no match must not end the script)
-alloc_median() {
-    tail -n +"$(($2 + 1))" "$1" | awk '/^alloc / { print $2 }' | tail -n +"$(($3 + 1))" | sort -n \
-        | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
-}
-
 # start_pair UNIT: fresh servers of both commits on CPU 0 (the one started first alternates), warmed; sets pids and
 # logs (the servers' output, for their allocation probes)
 start_pair() {

@@ -142,9 +142,9 @@ public final class LoadGenerator {
                         c.queuedFrames++;
                         flush(c, selector);
                     }
-                    selector.select(k -> handle(k, selector), 1);
+                    selector.select(k -> handle(k, selector, false), 1);
                 } else {
-                    selector.select(k -> handle(k, selector), 100);
+                    selector.select(k -> handle(k, selector, true), 100);
                 }
             }
             double elapsed = (System.nanoTime() - measuredFrom) / 1e9;
@@ -182,18 +182,9 @@ public final class LoadGenerator {
                     }
                 }
                 selector.select(key -> {
-                    Conn c = (Conn) key.attachment();
-                    boolean active = c.side == turns.active();
-                    try {
-                        if (key.isReadable()) {
-                            // The resting side's last echoes are not answered
-                            long received = read(c, active);
-                            turns.done(active ? received : 0);
-                        }
-                        flush(c, selector);
-                    } catch (IOException e) {
-                        throw new IllegalStateException("connection failed: " + e.getMessage(), e);
-                    }
+                    boolean active = ((Conn) key.attachment()).side == turns.active();
+                    long received = handle(key, selector, active); // the resting side's last echoes go unanswered
+                    turns.done(active ? received : 0);
                 }, 1);
             }
             System.out.println(turns.report());
@@ -272,13 +263,13 @@ public final class LoadGenerator {
         return frame.putInt(0).put(payload, 0, length).flip();
     }
 
-    private void handle(SelectionKey key, Selector selector) {
+    /** Reads what a ready connection has and writes what it owes; {@code answer}: see {@link #read}. */
+    private long handle(SelectionKey key, Selector selector, boolean answer) {
         Conn c = (Conn) key.attachment();
         try {
-            if (key.isReadable()) {
-                read(c, rate == 0);
-            }
+            long received = key.isReadable() ? read(c, answer) : 0;
             flush(c, selector);
+            return received;
         } catch (IOException e) {
             throw new IllegalStateException("connection failed: " + e.getMessage(), e);
         }
