@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Where pado's echo allocates, if anywhere: for each scenario below, a fresh server (EchoServers, CPU 0) under the
-# C generator (CPU 1; the Java one, which has a deflater, for pado-deflate), first plain and then with each JVM flag set of $flag_sets, the median over the measured seconds
-# of the heap it allocated per echoed message (its allocation probe) to alloc.tsv; then, once more plain, a JFR
-# recording of allocation samples taken after the generator's connections are open, whose heaviest sites (the
+# C generator (CPU 1; the Java one, which has a deflater, for pado-deflate), first plain and then with each JVM flag
+# set of $flag_sets, the median over the measured seconds of the heap it allocated per echoed message (its allocation
+# probe) to alloc.tsv; then, once more plain, a JFR recording of allocation samples taken after the generator's connections are open, whose heaviest sites (the
 # recording's own allocations and the probe's set apart) go to sites.tsv. alloc-table.py makes alloc.md of both.
 #   pado-bench/run-alloc.sh [--seconds S] [--out DIR | --record]
 # Build first: mvn -B -ntp -q package -DskipTests. Loopback only; every run is bounded in time.
@@ -81,7 +81,8 @@ for scenario in "${scenarios[@]}"; do
     generator=$!
     sleep 3
     recording="$out_dir/$server-$conns-$inflight-$payload.jfr"
-    "$jdk_bin/jcmd" "$server_pid" JFR.start name=alloc settings="$out_dir/allocation.jfc" filename="$recording" > /dev/null
+    "$jdk_bin/jcmd" "$server_pid" JFR.start name=alloc settings="$out_dir/allocation.jfc" filename="$recording" \
+        > /dev/null
     wait "$generator"
     "$jdk_bin/jcmd" "$server_pid" JFR.stop name=alloc > /dev/null
     stop; rm -f "$log"
