@@ -2,8 +2,9 @@
 # Where pado's echo allocates, if anywhere: for each scenario below, a fresh server (EchoServers, CPU 0) under the
 # C generator (CPU 1; the Java one, which has a deflater, for pado-deflate), first plain and then with each JVM flag
 # set of $flag_sets, the median over the measured seconds of the heap it allocated per echoed message (its allocation
-# probe) to alloc.tsv; then, once more plain, a JFR recording of allocation samples taken after the generator's connections are open, whose heaviest sites (the
-# recording's own allocations and the probe's set apart) go to sites.tsv. alloc-table.py makes alloc.md of both.
+# probe) to alloc.tsv; then, once more plain, a JFR recording of allocation samples taken after the generator's
+# connections are open, whose heaviest sites (the recording's own allocations and the probe's set apart) go to
+# sites.tsv. alloc-table.py makes alloc.md of both.
 #   pado-bench/run-alloc.sh [--seconds S] [--out DIR | --record]
 # Build first: mvn -B -ntp -q package -DskipTests. Loopback only; every run is bounded in time.
 set -euo pipefail
