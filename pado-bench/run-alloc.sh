@@ -20,7 +20,7 @@ while [[ "${1:-}" == --* ]]; do
         --seconds) seconds=$2; shift 2 ;;
         --out) out_dir=$2; shift 2 ;;
         --record) record=true; shift ;;
-        *) sed -n '7p' "$0" >&2; exit 2 ;;
+        *) sed -n '8p' "$0" >&2; exit 2 ;;
     esac
 done
 # The loop echo (small and large messages, many connections), and one echo each on virtual threads and compressed
