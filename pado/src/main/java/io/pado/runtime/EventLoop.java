@@ -49,6 +49,8 @@ public final class EventLoop implements Runnable {
     private volatile boolean running = true;
     /** Set by the loop thread when it has closed every link and its selector; read by any thread (execute). */
     private volatile boolean ended;
+    /** Set by the loop thread as it starts to end: from then on nothing new may register with its selector. */
+    private boolean ending;
     /** Runs commands that arrive after the end one at a time, on the threads that bring them. */
     private final ReentrantLock afterEnd = new ReentrantLock();
 
@@ -145,6 +147,10 @@ public final class EventLoop implements Runnable {
     // ---- for links, loop thread only
 
     SelectionKey register(SelectableChannel channel, int ops, Object attachment) throws IOException {
+        if (ending) {
+            // A connect queued while the loop aborted its links would otherwise be owned by nobody, its future pending
+            throw new IOException("event loop " + thread.getName() + " has ended");
+        }
         return channel.register(selector, ops, attachment);
     }
 
@@ -274,6 +280,7 @@ public final class EventLoop implements Runnable {
         } catch (Throwable e) {
             LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed", e);
         } finally {
+            ending = true;
             for (LoopMember link : links()) {
                 link.abort(null);
             }
