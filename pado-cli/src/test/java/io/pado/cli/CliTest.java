@@ -39,13 +39,71 @@ class CliTest {
         return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Like {@link #run}, but keeps stdin open until stdout shows every one of {@code awaited}, as a person at a
+     * terminal would: the chat answers through its topics, so a reply may come after the end of stdin has closed the
+     * connection, and the count of replies that {@code --linger} waits for includes the chat's own greetings.
+     */
+    static Run runUntil(String stdin, List<String> awaited, String... args) throws Exception {
+        Process p = pado(args).start();
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.util.concurrent.CompletableFuture<byte[]>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                err.complete(p.getErrorStream().readAllBytes());
+            } catch (java.io.IOException e) {
+                err.completeExceptionally(e);
+            }
+        });
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (var in = p.getInputStream()) {
+                in.transferTo(new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        synchronized (out) {
+                            out.write(b);
+                            out.notifyAll();
+                        }
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        synchronized (out) {
+                            out.write(b, off, len);
+                            out.notifyAll();
+                        }
+                    }
+                });
+            } catch (java.io.IOException e) {
+                // the process ended: what it wrote is in out
+            }
+        });
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        synchronized (out) {
+            while (!awaited.stream().allMatch(out.toString(StandardCharsets.UTF_8)::contains)
+                    && System.nanoTime() < deadline && p.isAlive()) {
+                out.wait(100);
+            }
+        }
+        p.getOutputStream().close();
+        assertThat(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("pado exits").isTrue();
+        reader.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        String errText = new String(err.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        synchronized (out) {
+            return new Run(p.exitValue(), out.toString(StandardCharsets.UTF_8), errText);
+        }
+    }
+
     @Test
     void connectTalksTheChatSubprotocol() throws Exception {
         try (var chat = ChatServer.start(ChatOptions.builder().port(0).build())) {
-            Run run = run("/nick cli\nhello from the terminal\n/who\n", "connect", "-s", "chat",
+            var replies = List.of("* welcome", "cli: hello from the terminal", "* in #lobby: cli");
+            Run run = runUntil("/nick cli\nhello from the terminal\n/who\n", replies, "connect", "-s", "chat",
                     "ws://127.0.0.1:" + chat.port() + "/chat");
             assertThat(run.status()).isZero();
-            assertThat(run.out()).contains("* welcome", "cli: hello from the terminal", "* in #lobby: cli");
+            assertThat(run.out()).contains(replies);
             assertThat(run.err()).contains("subprotocol chat", "closed 1000");
         }
     }
@@ -124,7 +182,7 @@ class CliTest {
     @Test
     void connectWithReconnectEchoesAndEndsWithStdin() throws Exception {
         try (var chat = ChatServer.start(ChatOptions.builder().port(0).build())) {
-            Run run = run("/nick again\nhi\n", "connect", "--reconnect", "-s", "chat",
+            Run run = runUntil("/nick again\nhi\n", List.of("again: hi"), "connect", "--reconnect", "-s", "chat",
                     "ws://127.0.0.1:" + chat.port() + "/chat");
             assertThat(run.status()).isZero();
             assertThat(run.out()).contains("again: hi");
