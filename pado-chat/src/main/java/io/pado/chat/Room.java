@@ -61,6 +61,12 @@ final class Room {
     private final Map<String, Peer> members = new LinkedHashMap<>();
     /** Nicknames held on other nodes; guarded by lock. */
     private final Set<String> elsewhere = new LinkedHashSet<>();
+    /**
+     * Counts the changes of {@link #members} and {@link #elsewhere}; guarded by lock. Every member list sent carries
+     * it: a greeting goes out on the topic's catch-up thread and presence notices straight away, so a member may get
+     * them out of order and must keep the list with the highest count.
+     */
+    private long membersRev;
     private final AtomicLong said = new AtomicLong();
     /** The last messages delivered here, for pollers; guarded by lock, with their epoch. */
     private final ArrayDeque<ChatMessage> history;
@@ -105,6 +111,7 @@ final class Room {
             String resumeEpoch = sinceEpoch != null ? sinceEpoch : epoch;
             resuming = sinceSeq > 0 && resumeEpoch != null && (sinceEpoch != null || sinceSeq <= lastSeq);
             members.put(nick, peer);
+            membersRev++;
             peer.room = this;
             peer.nick = nick;
             options = resuming ? options.resumeAfter(new Position(resumeEpoch, sinceSeq), historySize)
@@ -124,6 +131,7 @@ final class Room {
             try {
                 if (members.get(nick) == peer) {
                     members.remove(nick);
+                    membersRev++;
                     peer.room = null;
                 }
             } finally {
@@ -133,7 +141,8 @@ final class Room {
         }
         lock.lock();
         try {
-            fanOut(peer, Wire.presence(name, membersLocked(), "joined", nick), "* " + nick + " joined #" + name);
+            fanOut(peer, Wire.presence(name, membersLocked(), membersRev, "joined", nick),
+                    "* " + nick + " joined #" + name);
         } finally {
             lock.unlock();
         }
@@ -150,7 +159,7 @@ final class Room {
             List<String> all = membersLocked();
             if (peer.protocol == Peer.Protocol.SUPERCHAT) {
                 long since = sinceSeq > 0 && joined.resumed() ? sinceSeq : 0;
-                out.add(Wire.joined(name, nick, all, replay, since, joined.position().epoch()));
+                out.add(Wire.joined(name, nick, all, membersRev, replay, since, joined.position().epoch()));
                 if (degraded) {
                     out.add(Wire.status(name, true));
                 }
@@ -180,8 +189,10 @@ final class Room {
                 return;
             }
             members.remove(nick);
+            membersRev++;
             peer.room = null;
-            fanOut(peer, Wire.presence(name, membersLocked(), "left", nick), "* " + nick + " left #" + name);
+            fanOut(peer, Wire.presence(name, membersLocked(), membersRev, "left", nick),
+                    "* " + nick + " left #" + name);
         } finally {
             lock.unlock();
         }
@@ -281,7 +292,9 @@ final class Room {
         lock.lock();
         try {
             if (!members.containsKey(nick) && elsewhere.add(nick)) {
-                fanOut(null, Wire.presence(name, membersLocked(), "joined", nick), "* " + nick + " joined #" + name);
+                membersRev++;
+                fanOut(null, Wire.presence(name, membersLocked(), membersRev, "joined", nick),
+                        "* " + nick + " joined #" + name);
             }
         } finally {
             lock.unlock();
@@ -293,7 +306,9 @@ final class Room {
         lock.lock();
         try {
             if (elsewhere.remove(nick) && !members.containsKey(nick)) {
-                fanOut(null, Wire.presence(name, membersLocked(), "left", nick), "* " + nick + " left #" + name);
+                membersRev++;
+                fanOut(null, Wire.presence(name, membersLocked(), membersRev, "left", nick),
+                        "* " + nick + " left #" + name);
             }
         } finally {
             lock.unlock();
@@ -349,8 +364,8 @@ final class Room {
         }
         try {
             for (Presence p : topics.presence(name)) {
-                if (!p.node().equals(topics.node()) && !members.containsKey(p.name())) {
-                    elsewhere.add(p.name());
+                if (!p.node().equals(topics.node()) && !members.containsKey(p.name()) && elsewhere.add(p.name())) {
+                    membersRev++;
                 }
             }
             Position head = topics.position(name);

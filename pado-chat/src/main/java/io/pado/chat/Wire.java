@@ -98,21 +98,23 @@ final class Wire {
         return array;
     }
 
-    static String joined(String room, String nick, Collection<String> members, List<ChatMessage> history,
-            long sinceSeq, String epoch) {
+    static String joined(String room, String nick, Collection<String> members, long membersRev,
+            List<ChatMessage> history, long sinceSeq, String epoch) {
         ObjectNode node = object("joined").put("room", room).put("nick", nick).put("epoch", epoch);
         if (sinceSeq > 0) {
             node.put("since", sinceSeq);
         }
         node.set("members", array(members));
+        node.put("membersRev", membersRev);
         ArrayNode list = node.putArray("history");
         history.forEach(m -> list.add(message(m)));
         return text(node);
     }
 
-    static String presence(String room, Collection<String> members, String change, String nick) {
+    static String presence(String room, Collection<String> members, long membersRev, String change, String nick) {
         ObjectNode node = object("presence").put("room", room);
         node.set("members", array(members));
+        node.put("membersRev", membersRev);
         node.put(change, nick);
         return text(node);
     }

@@ -67,6 +67,31 @@ class ChatProtocolTest {
         }
 
         @Test
+        void everyMemberListCarriesARevisionThatGrowsWithEachChange() {
+            // The greeting comes on the topic's catch-up thread, presence at once: the revision orders the two.
+            try (var ana = TestClient.superchat(server)) {
+                ana.untilType("hello");
+                ana.send(join("tea", "ana"));
+                long greeted = ana.untilType("joined").get("membersRev").asLong();
+                try (var bo = TestClient.superchat(server)) {
+                    bo.untilType("hello");
+                    bo.send(join("tea", "bo"));
+                    JsonNode boGreeting = bo.untilType("joined");
+                    JsonNode arrived = ana.untilType("presence");
+                    assertThat(arrived.get("membersRev").asLong()).isGreaterThan(greeted);
+                    assertThat(boGreeting.get("membersRev").asLong())
+                            .isEqualTo(arrived.get("membersRev").asLong());
+                    assertThat(boGreeting.get("members")).extracting(JsonNode::asText).containsExactly("ana", "bo");
+
+                    bo.ws.close(1000, "bye").join();
+                    JsonNode left = ana.untilType("presence");
+                    assertThat(left.get("left").asText()).isEqualTo("bo");
+                    assertThat(left.get("membersRev").asLong()).isGreaterThan(arrived.get("membersRev").asLong());
+                }
+            }
+        }
+
+        @Test
         void joinerGetsTheLastMessagesAsHistory() {
             try (var ana = joined("news", "ana")) {
                 for (int i = 1; i <= 5; i++) {

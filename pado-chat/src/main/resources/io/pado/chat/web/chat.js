@@ -15,6 +15,7 @@
   const seen = new Set();     // seq numbers shown in the current room
   const seenIds = new Set();  // ids of numbered messages shown (a late pending copy is not shown again)
   let lastSeq = 0;            // the highest seq shown in the current room, sent as "since" on a rejoin
+  let shownMembers = null;    // {room, rev} of the member list shown: joined and presence may come out of order
   let epoch = null;           // the room history's epoch that lastSeq counts in, sent with "since"
 
   $("nick").value = localStorage.getItem("pado.nick") || "";
@@ -56,6 +57,7 @@
   function offline(code) {
     if (joined) system("disconnected (" + code + "); will rejoin #" + joined.room + " when the server is back");
     joined = null;
+    shownMembers = null;       // another server run counts its own revisions
     $("members").replaceChildren();
     $("rooms").replaceChildren();
     $("room-name").textContent = "—";
@@ -92,7 +94,7 @@
         epoch = m.epoch || null;
         m.history.forEach(show);
         system("you joined #" + m.room + " as " + m.nick);
-        showMembers(m.members);
+        showMembersOf(m);
         $("text").disabled = false;
         $("send").disabled = false;
         $("text").placeholder = "Message #" + m.room;
@@ -105,7 +107,8 @@
         stopTyping(m.nick);
         break;
       case "presence":
-        showMembers(m.members);
+        if (!wanted || m.room !== wanted.room) break;  // a notice of a room left meanwhile
+        showMembersOf(m);
         if (m.joined) system(m.joined + " joined");
         if (m.left) { system(m.left + " left"); stopTyping(m.left); }
         break;
@@ -169,6 +172,13 @@
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     list.append(li);
     if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  // The newest list of a room wins: a greeting may come after a presence notice that is newer than it.
+  function showMembersOf(m) {
+    if (shownMembers && shownMembers.room === m.room && m.membersRev < shownMembers.rev) return;
+    shownMembers = {room: m.room, rev: m.membersRev};
+    showMembers(m.members);
   }
 
   function showMembers(members) {
