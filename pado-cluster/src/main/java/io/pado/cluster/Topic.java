@@ -37,6 +37,12 @@ final class Topic implements Broker.Sink {
     private final Consumer<Topic> presenceChanged;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    /**
+     * Held across a presence refresh (reading this node's names, the broker's roster call, the events) and a
+     * release: a refresh that read a name before its member left would otherwise list it again after the release,
+     * and two refreshes could apply their rosters in the wrong order.
+     */
+    final ReentrantLock presenceLock = new ReentrantLock();
     /** Guarded by lock. */
     private final Map<WebSocket, Member> members = new LinkedHashMap<>();
     private final List<Consumer<TopicMessage>> listeners = new CopyOnWriteArrayList<>();

@@ -195,14 +195,18 @@ public final class Topics implements AutoCloseable {
         });
         if (removed[0] != null && removed[0].options.presence().isPresent()) {
             String name = removed[0].options.presence().get();
+            Topic t = left[0];
+            t.presenceLock.lock();
             try {
                 if (!watch.isClosed() && watch.isUp()) {
                     broker.release(topic, name, node);
                 }
             } catch (IOException | RuntimeException e) {
                 watch.failed(e); // the roster drops it when the broker is back, or its entry expires
+            } finally {
+                t.presenceLock.unlock();
             }
-            refreshPresence(left[0]);
+            refreshPresence(t);
         }
     }
 
@@ -350,11 +354,14 @@ public final class Topics implements AutoCloseable {
         for (Topic t : List.copyOf(topics.values())) {
             t.stop();
             if (watch.isUp() && !t.localNames().isEmpty()) {
+                t.presenceLock.lock(); // after a refresh still under way, which could list the names again
                 try {
                     broker.roster(t.name, node, List.of(), options.presenceTtl());
                 } catch (IOException | RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "cluster: could not withdraw node {0} from {1}: {2}; its"
                             + " members vanish when their entries expire", node, t.name, e.getMessage());
+                } finally {
+                    t.presenceLock.unlock();
                 }
             }
         }
@@ -383,6 +390,7 @@ public final class Topics implements AutoCloseable {
         if (!watch.isUp() || watch.isClosed()) {
             return;
         }
+        t.presenceLock.lock();
         try {
             var mine = new java.util.LinkedHashSet<>(t.localNames());
             mine.addAll(claiming.getOrDefault(t.name, Set.of()));
@@ -390,6 +398,8 @@ public final class Topics implements AutoCloseable {
             t.roster(now).forEach(watch::event);
         } catch (IOException | RuntimeException e) {
             watch.failed(e);
+        } finally {
+            t.presenceLock.unlock();
         }
     }
 
