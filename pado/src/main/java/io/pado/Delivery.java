@@ -51,6 +51,12 @@ final class Delivery implements LinkListener {
     /** Null: handlers run on the loop, and an idle connection holds none of the hand-off's state. */
     private final Handoff handoff;
     private boolean closeDelivered;
+    /**
+     * A callback threw: the connection is closing with 1011 and only onClose is called from now on (Handler's
+     * contract), not the messages already read behind the one that failed. Where the handler runs: the loop, or the
+     * handler threads one after another (the hand-off's lock orders them).
+     */
+    private boolean handlerFailed;
     /** Loop: messages and payload bytes received in this read, told to the counters once at its end. */
     private long readMessages;
     private long readBytes;
@@ -153,6 +159,9 @@ final class Delivery implements LinkListener {
 
     /** Dispatch.EVENT_LOOP: calls the handler at once, with the loop's (read-only) buffers and no task object. */
     private void onLoop(Link link, Event event) {
+        if (handlerFailed && !(event instanceof Event.Closed)) {
+            return;
+        }
         try {
             switch (event) {
                 case Event.Text t -> handler.onText(session, t.text());
@@ -332,6 +341,9 @@ final class Delivery implements LinkListener {
 
     /** One handler call, or a step; a handler that throws closes the connection. */
     private void run(Object item) {
+        if (handlerFailed && !(item instanceof Event.Closed || item instanceof Step)) {
+            return;
+        }
         try {
             switch (item) {
                 case Event.Text t -> handler.onText(session, t.text());
@@ -368,6 +380,7 @@ final class Delivery implements LinkListener {
 
     /** A handler threw: close with 1011 and no details (STYLE §7); the details go to the log. */
     private void handlerFailed(Throwable e) {
+        handlerFailed = true;
         LOG.log(System.Logger.Level.ERROR, "handler failed on " + session + "; closing with 1011", e);
         Link link = session.link();
         link.loop().execute(() -> link.close(1011, "internal error"));

@@ -14,7 +14,8 @@ import java.time.Duration;
  * connections run concurrently, so a handler shared by many connections must be thread-safe.
  *
  * <p><b>Errors.</b> If a callback throws, the exception is logged (ERROR), the connection is closed with 1011
- * (internal error, no details sent to the peer) and {@link #onClose} follows.
+ * (internal error, no details sent to the peer) and {@link #onClose} follows; no other callback comes before it, not
+ * even for messages that had arrived already.
  *
  * <p><b>Buffers.</b> The buffers passed to {@link #onBinary}, {@link #onBinaryPart}, {@link #onPing} and
  * {@link #onPong} are read-only.

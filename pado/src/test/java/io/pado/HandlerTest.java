@@ -130,6 +130,46 @@ class HandlerTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Dispatch.class)
+    void afterAThrowOnlyOnCloseFollows(Dispatch dispatch) throws Exception {
+        var calls = new CopyOnWriteArrayList<String>();
+        var closed = new CountDownLatch(1);
+        var serverRef = new java.util.concurrent.atomic.AtomicReference<Server>();
+        Handler bad = new Handler() {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                calls.add(text);
+                if (text.equals("boom")) {
+                    // On virtual threads the messages behind it are handed over already: they must not be called.
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (dispatch == Dispatch.VIRTUAL_THREADS && serverRef.get().metrics().messagesReceived() < 3
+                            && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                    throw new IllegalStateException("handler bug (expected by the test)");
+                }
+            }
+
+            @Override
+            public void onClose(WebSocket ws, int code, String reason) {
+                calls.add("close");
+                closed.countDown();
+            }
+        };
+        try (var server = server(dispatch, bad); var client = client(Dispatch.VIRTUAL_THREADS)) {
+            serverRef.set(server);
+            var recorder = new Recorder();
+            WebSocket ws = client.connect(uri(server), recorder).join();
+            ws.sendText("boom");
+            ws.sendText("after 1");
+            ws.sendText("after 2");
+            assertThat(recorder.awaitClose().code()).isEqualTo(1011);
+            assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(calls).containsExactly("boom", "close");
+        }
+    }
+
     @Test
     void blockingHandlersDoNotHoldUpOtherConnections() throws Exception {
         var blocked = new CountDownLatch(1);
