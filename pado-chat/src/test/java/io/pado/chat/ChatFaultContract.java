@@ -152,7 +152,7 @@ abstract class ChatFaultContract {
                 s.untilType("joined");
             }
             // Presence across nodes: the watcher on b sees the three members of the other JVM.
-            // In any order: with this short TTL a loaded machine can let an entry lapse, and its member comes back last.
+            // In any order: with this short TTL a loaded machine can let an entry lapse; its member then comes last.
             watcher.until(t -> membersOf(t).equals(Set.of("w", "s1", "s2", "s3")));
 
             // Each sender fires up to 200 messages without waiting; the node dies while they are in flight.
