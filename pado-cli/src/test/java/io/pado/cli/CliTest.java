@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pado.chat.ChatOptions;
 import io.pado.chat.ChatServer;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,54 +49,33 @@ class CliTest {
      */
     static Run runUntil(String stdin, List<String> awaited, String... args) throws Exception {
         Process p = pado(args).start();
-        var out = new java.io.ByteArrayOutputStream();
-        var err = new java.util.concurrent.CompletableFuture<byte[]>();
+        var lines = new LinkedBlockingQueue<String>();
+        Thread reader = Thread.ofVirtual().start(() -> p.inputReader(StandardCharsets.UTF_8).lines()
+                .forEach(lines::add));
+        var err = new CompletableFuture<byte[]>();
         Thread.ofVirtual().start(() -> {
             try {
                 err.complete(p.getErrorStream().readAllBytes());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 err.completeExceptionally(e);
-            }
-        });
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try (var in = p.getInputStream()) {
-                in.transferTo(new java.io.OutputStream() {
-                    @Override
-                    public void write(int b) {
-                        synchronized (out) {
-                            out.write(b);
-                            out.notifyAll();
-                        }
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) {
-                        synchronized (out) {
-                            out.write(b, off, len);
-                            out.notifyAll();
-                        }
-                    }
-                });
-            } catch (java.io.IOException e) {
-                // the process ended: what it wrote is in out
             }
         });
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().flush();
+        var out = new StringBuilder();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        synchronized (out) {
-            while (!awaited.stream().allMatch(out.toString(StandardCharsets.UTF_8)::contains)
-                    && System.nanoTime() < deadline && p.isAlive()) {
-                out.wait(100);
+        while (!awaited.stream().allMatch(out.toString()::contains) && p.isAlive() && System.nanoTime() < deadline) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                out.append(line).append('\n');
             }
         }
         p.getOutputStream().close();
         assertThat(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("pado exits").isTrue();
         reader.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        lines.forEach(line -> out.append(line).append('\n'));
         String errText = new String(err.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-        synchronized (out) {
-            return new Run(p.exitValue(), out.toString(StandardCharsets.UTF_8), errText);
-        }
+        return new Run(p.exitValue(), out.toString(), errText);
     }
 
     @Test
@@ -151,7 +133,7 @@ class CliTest {
     @Test
     void connectThroughAProxyThatRefusesExitsWith1() throws Exception {
         try (var proxy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            var head = new java.util.concurrent.CompletableFuture<String>();
+            var head = new CompletableFuture<String>();
             Thread.ofVirtual().start(() -> {
                 try (var s = proxy.accept()) {
                     var in = s.getInputStream();
@@ -166,7 +148,7 @@ class CliTest {
                     head.complete(text.toString());
                     s.getOutputStream().write("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n"
                             .getBytes(StandardCharsets.US_ASCII));
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     head.completeExceptionally(e);
                 }
             });
