@@ -69,8 +69,9 @@ public final class Counters {
 
     /** A WebSocket that {@link #opened} is closed, with the code and reason its handler was told. */
     public void closed(InetSocketAddress remote, int code, String reason, long openNanos) {
-        closed.increment();
+        // The code first: whoever sees the connection counted as closed sees its code too
         closeCodes.increment(code);
+        closed.increment();
         FlightEvents.closed(scope, remote, code, reason, openNanos);
     }
 
